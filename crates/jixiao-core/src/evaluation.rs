@@ -1,0 +1,123 @@
+//! One project scored and checked under one policy.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::findings::{self, Finding, Severity};
+use crate::grade::Grade;
+use crate::model::Project;
+use crate::policy::Policy;
+use crate::scoring::{self, ExecutionScore, IndicatorScore, Outcome};
+
+/// Score and weight of one 一级指标 group (预算执行率 is its own group).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupScore {
+    pub name: String,
+    pub weight: Decimal,
+    /// Computed score of the applicable indicators.
+    pub score: Decimal,
+    /// Sum of the unit's self-scores, when every row has one.
+    pub self_score: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub policy: String,
+    pub execution: ExecutionScore,
+    /// In the order of `Project::indicators`.
+    pub indicators: Vec<IndicatorScore>,
+    pub groups: Vec<GroupScore>,
+    /// Sum of the applicable weights (execution included).
+    pub applicable_weight: Decimal,
+    /// Sum of the rounded scores before rescaling.
+    pub raw_total: Decimal,
+    /// The total on the 100-point scale (rescaled when some indicators are not applicable).
+    pub total: Decimal,
+    pub grade: Grade,
+    /// False when some indicator could not be scored (its finding says which).
+    pub complete: bool,
+    /// The unit's own total: as stated, or the sum of its self-scores.
+    pub self_total: Option<Decimal>,
+    pub findings: Vec<Finding>,
+}
+
+impl Evaluation {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+    pub fn has_finding(&self, code: &str) -> bool {
+        self.findings.iter().any(|f| f.code == code)
+    }
+}
+
+/// Scores a project and checks it. Pure: the same project and policy always give the same result.
+pub fn evaluate(project: &Project, policy: &Policy) -> Evaluation {
+    let execution = scoring::score_execution(&project.funds, policy);
+    let indicators: Vec<IndicatorScore> =
+        project.indicators.iter().map(|ind| scoring::score_indicator(ind, policy, project.project.year)).collect();
+
+    let mut applicable_weight = Decimal::ZERO;
+    let mut raw_total = Decimal::ZERO;
+    if let Some(s) = execution.score {
+        applicable_weight += execution.weight;
+        raw_total += s;
+    }
+    for (ind, sc) in project.indicators.iter().zip(&indicators) {
+        if sc.outcome != Outcome::NotApplicable {
+            applicable_weight += ind.weight;
+            raw_total += sc.score.unwrap_or_default();
+        }
+    }
+    let all_weight = project.total_weight();
+    let total = if policy.not_applicable.rescale && applicable_weight > Decimal::ZERO && applicable_weight != all_weight {
+        policy.round(raw_total * all_weight / applicable_weight)
+    } else {
+        raw_total
+    };
+    let total = total.min(all_weight.max(Decimal::ZERO));
+    let complete = indicators.iter().all(|s| s.outcome == Outcome::NotApplicable || s.score.is_some());
+
+    let mut groups = vec![GroupScore {
+        name: "预算执行率".into(),
+        weight: execution.weight,
+        score: execution.score.unwrap_or_default(),
+        self_score: project.funds.self_score,
+    }];
+    for (ind, sc) in project.indicators.iter().zip(&indicators) {
+        let i = match groups.iter().position(|g| g.name == ind.level1) {
+            Some(i) => i,
+            None => {
+                groups.push(GroupScore { name: ind.level1.clone(), weight: Decimal::ZERO, score: Decimal::ZERO, self_score: Some(Decimal::ZERO) });
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[i];
+        g.weight += ind.weight;
+        g.score += sc.score.unwrap_or_default();
+        g.self_score = match (g.self_score, ind.self_score) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+    }
+
+    let self_total = project.statement.total.or_else(|| {
+        let exec = project.funds.self_score?;
+        project.indicators.iter().try_fold(exec, |acc, i| Some(acc + i.self_score?))
+    });
+
+    let mut evaluation = Evaluation {
+        policy: policy.name.clone(),
+        grade: policy.grade(total),
+        execution,
+        indicators,
+        groups,
+        applicable_weight,
+        raw_total,
+        total,
+        complete,
+        self_total,
+        findings: Vec::new(),
+    };
+    evaluation.findings = findings::check(project, &evaluation, policy);
+    evaluation
+}

@@ -1,0 +1,20 @@
+//! jixiao-core: the domain of 项目支出绩效自评. Pure: no I/O.
+//!
+//! * [`model`]: a project-year as recorded on the 自评表 and in the 自评报告 (also the project file format)
+//! * [`value`]: the indicator value language (`≥95%`, `超30篇次`, `2023年12月31日前`, `显著提升`)
+//! * [`policy`]: scoring rules as data; [`scoring`]: scores with traces; [`findings`]: the checker
+//! * [`evaluate`]: all of it for one project
+
+pub mod evaluation;
+pub mod findings;
+pub mod grade;
+pub mod model;
+pub mod policy;
+pub mod scoring;
+pub mod value;
+
+pub use evaluation::{evaluate, Evaluation, GroupScore};
+pub use findings::{Finding, Severity, CATALOGUE};
+pub use grade::Grade;
+pub use model::{Direction, FundSource, Funds, Goals, Header, Indicator, Narrative, Project, Statement};
+pub use policy::Policy;

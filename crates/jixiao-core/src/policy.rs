@@ -1,0 +1,238 @@
+//! Scoring policies: every number of the scoring rules is data, not code.
+//!
+//! Built-in policies are TOML files compiled into the binary; a user may pass their own file of the
+//! same shape (`jixiao policy show mof-2020` prints one to start from).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub name: String,
+    pub title: String,
+    /// Where the rules come from; quoted in every score's trace.
+    pub source: String,
+    pub rounding: Rounding,
+    pub execution: ExecutionRule,
+    pub reverse: ReverseRule,
+    pub qualitative: Bands,
+    pub overshoot: Overshoot,
+    pub grades: GradeBounds,
+    pub not_applicable: NotApplicableRule,
+    pub checks: Checks,
+    /// 一级指标 → standard weight; `预算执行率` is the execution weight.
+    pub standard_weights: BTreeMap<String, Decimal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoundMode {
+    HalfUp,
+    Truncate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rounding {
+    pub mode: RoundMode,
+    pub places: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecutionRule {
+    /// Round the execution score down to whole points (97.8% → 9).
+    pub integer: bool,
+    pub low_percent: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReverseFormula {
+    /// 分值 × 指标值 / 实际值 (the form footnotes)
+    Ratio,
+    /// 分值 × max(0, 1 − (实际值 − 指标值) / 指标值) (a deployed system)
+    Linear,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReverseRule {
+    pub formula: ReverseFormula,
+}
+
+/// Qualitative bands in percent of the weight: `[low, high]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bands {
+    pub achieved: [Decimal; 2],
+    pub partial: [Decimal; 2],
+    pub failed: [Decimal; 2],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overshoot {
+    pub percent: Decimal,
+    pub deduct: bool,
+    pub deduct_percent_per_100: Decimal,
+    pub deduct_max_percent: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeBounds {
+    pub excellent: Decimal,
+    pub good: Decimal,
+    pub fair: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotApplicableRule {
+    pub rescale: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checks {
+    pub budget_adjusted_percent: Decimal,
+    pub dominates_percent: Decimal,
+}
+
+/// Name and TOML text of each built-in policy; the first is the default.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("mof-2020", include_str!("../policies/mof-2020.toml")),
+    ("mof-2017", include_str!("../policies/mof-2017.toml")),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("没有名为“{0}”的内置评分规则（可用：mof-2020、mof-2017），也不是规则文件")]
+    Unknown(String),
+    #[error("评分规则无效：{0}")]
+    Invalid(String),
+}
+
+impl Policy {
+    /// The default policy, `mof-2020`.
+    pub fn default_policy() -> Policy {
+        Policy::builtin("mof-2020").expect("the built-in mof-2020 policy is valid")
+    }
+
+    pub fn builtin(name: &str) -> Result<Policy, PolicyError> {
+        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| PolicyError::Unknown(name.into()))?;
+        Policy::from_toml(text)
+    }
+
+    /// Reads a policy from TOML text and checks that its numbers make sense.
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        let policy: Policy = toml::from_str(text).map_err(|e| PolicyError::Invalid(e.to_string()))?;
+        policy.validate()?;
+        Ok(policy)
+    }
+
+    fn validate(&self) -> Result<(), PolicyError> {
+        let hundred = Decimal::ONE_HUNDRED;
+        for (name, [lo, hi]) in [
+            ("qualitative.achieved", &self.qualitative.achieved),
+            ("qualitative.partial", &self.qualitative.partial),
+            ("qualitative.failed", &self.qualitative.failed),
+        ] {
+            if lo > hi || *lo < Decimal::ZERO || *hi > hundred {
+                return Err(PolicyError::Invalid(format!("{name} 应为 0 到 100 之间的 [下限, 上限]")));
+            }
+        }
+        let g = &self.grades;
+        if !(g.excellent >= g.good && g.good >= g.fair) {
+            return Err(PolicyError::Invalid("grades 应满足 excellent ≥ good ≥ fair".into()));
+        }
+        if self.rounding.places > 6 {
+            return Err(PolicyError::Invalid("rounding.places 不能超过 6".into()));
+        }
+        if self.overshoot.percent <= hundred {
+            return Err(PolicyError::Invalid("overshoot.percent 应大于 100".into()));
+        }
+        Ok(())
+    }
+
+    /// Rounds a score as the policy says.
+    pub fn round(&self, x: Decimal) -> Decimal {
+        let strategy = match self.rounding.mode {
+            RoundMode::HalfUp => rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+            RoundMode::Truncate => rust_decimal::RoundingStrategy::ToZero,
+        };
+        x.round_dp_with_strategy(self.rounding.places, strategy)
+    }
+
+    /// 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差 (continuous bounds: 89.5 is 良).
+    pub fn grade(&self, total: Decimal) -> crate::Grade {
+        use crate::Grade::*;
+        let g = &self.grades;
+        if total >= g.excellent {
+            Excellent
+        } else if total >= g.good {
+            Good
+        } else if total >= g.fair {
+            Fair
+        } else {
+            Poor
+        }
+    }
+
+    pub fn band(&self, level: crate::value::Achievement) -> [Decimal; 2] {
+        use crate::value::Achievement::*;
+        match level {
+            Achieved => self.qualitative.achieved,
+            Partial => self.qualitative.partial,
+            Failed => self.qualitative.failed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_load() {
+        for (name, _) in BUILTIN {
+            assert_eq!(Policy::builtin(name).unwrap().name, *name);
+        }
+        assert_eq!(Policy::builtin("mof-2017").unwrap().qualitative.partial, [Decimal::from(50), Decimal::from(80)]);
+        assert!(matches!(Policy::builtin("nope"), Err(PolicyError::Unknown(_))));
+    }
+
+    #[test]
+    fn invalid_policies_are_refused() {
+        let text = BUILTIN[0].1.replace("excellent = 90", "excellent = 50");
+        assert!(Policy::from_toml(&text).unwrap_err().to_string().contains("grades"));
+        let text = BUILTIN[0].1.replace("percent = 130", "percent = 90");
+        assert!(Policy::from_toml(&text).is_err());
+        let text = format!("surprise = 1\n{}", BUILTIN[0].1);
+        assert!(Policy::from_toml(&text).is_err(), "unknown keys are refused");
+    }
+
+    #[test]
+    fn rounding_modes() {
+        let mut p = Policy::default_policy();
+        let x = Decimal::new(48_450, 4); // 4.8450
+        assert_eq!(p.round(x), Decimal::new(485, 2));
+        p.rounding.mode = RoundMode::Truncate;
+        assert_eq!(p.round(x), Decimal::new(484, 2));
+        p.rounding.places = 0;
+        assert_eq!(p.round(x), Decimal::new(4, 0));
+    }
+
+    #[test]
+    fn grades_are_continuous() {
+        let p = Policy::default_policy();
+        assert_eq!(p.grade(Decimal::new(895, 1)), crate::Grade::Good);
+        assert_eq!(p.grade(Decimal::from(90)), crate::Grade::Excellent);
+        assert_eq!(p.grade(Decimal::new(5999, 2)), crate::Grade::Poor);
+        assert_eq!(p.grade(Decimal::from(60)), crate::Grade::Fair);
+    }
+}
