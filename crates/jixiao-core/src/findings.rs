@@ -507,5 +507,3 @@ impl Checker<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests;

@@ -592,6 +592,11 @@ fn date_in_text(s: &str) -> Option<DateBound> {
 fn parse_quantity(s: &str) -> Result<Option<Quantity>, String> {
     let (prefix, rest) = strip_prefix_cmp(s);
     let (suffix, rest) = strip_suffix_cmp(rest);
+    // A sign only counts in a whole-text value: in sentences "-" is a dash or a range.
+    let (negative, rest) = match rest.strip_prefix('-').or_else(|| rest.strip_prefix('−')) {
+        Some(r) if r.starts_with(|c: char| c.is_ascii_digit()) => (true, r),
+        _ => (false, rest),
+    };
     let Some((number, unit)) = leading_number(rest) else {
         if prefix.is_some() && !rest.chars().any(|c| c.is_ascii_digit()) && word_level(rest).is_none() {
             return Err(format!("比较符“{}”后没有数值", &s[..s.len() - rest.len()]));
@@ -602,6 +607,7 @@ fn parse_quantity(s: &str) -> Result<Option<Quantity>, String> {
     if unit.chars().count() > 6 || unit.chars().any(|c| c.is_ascii_digit() || "，,。；;、：:（(".contains(c)) {
         return Ok(None);
     }
+    let number = if negative { -number } else { number };
     Ok(Some(Quantity { cmp: combine(prefix, suffix), number, unit: unit.to_string() }))
 }
 

@@ -124,14 +124,22 @@ fn translate(message: &str) -> String {
     let m = message.trim();
     if let Some(rest) = m.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or(rest);
-        let expected = rest.split_once("expected ").map(|(_, e)| e.replace('`', "")).unwrap_or_default();
+        let expected = rest
+            .split_once("expected ")
+            .map(|(_, e)| e.trim_start_matches("one of ").replace('`', ""))
+            .unwrap_or_default();
         return if expected.is_empty() { format!("未知字段“{key}”") } else { format!("未知字段“{key}”，可用字段：{expected}") };
     }
     if let Some(rest) = m.strip_prefix("missing field `") {
         return format!("缺少必填字段“{}”", rest.trim_end_matches('`'));
     }
-    if m.contains("Invalid decimal") || m.contains("invalid type") && m.contains("decimal") || m.contains("Failed to parse") {
-        return format!("不是有效的数值（{m}）");
+    if m.contains("Decimal") || m.contains("Invalid decimal") || m.contains("Failed to parse") {
+        // "invalid value: string \"十分\", expected a Decimal …": name the value the user wrote.
+        let written = m.split_once("string \"").and_then(|(_, r)| r.split_once('"')).map(|(v, _)| v);
+        return match written {
+            Some(v) => format!("“{v}”不是有效的数值，应写为数字，如 10 或 \"14.53\""),
+            None => format!("不是有效的数值，应写为数字，如 10 或 \"14.53\"（{m}）"),
+        };
     }
     if m.starts_with("invalid type") {
         return format!("类型错误（{m}）");

@@ -1,0 +1,377 @@
+//! Every code of the findings catalogue: a case that fires it and a near miss that must not.
+
+mod support;
+
+use jixiao_core::{FundSource, Grade, Severity, CATALOGUE};
+use rust_decimal::Decimal;
+use support::*;
+
+#[test]
+fn a_clean_project_has_no_findings() {
+    let e = eval(&clean());
+    assert!(e.findings.is_empty(), "{:#?}", e.findings);
+    assert_eq!(e.total, d("99.8"));
+}
+
+#[test]
+fn catalogue_codes_are_unique_kebab_case() {
+    let mut codes: Vec<&str> = CATALOGUE.iter().map(|(c, _, _)| *c).collect();
+    assert!(codes.iter().all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-')));
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), CATALOGUE.len());
+}
+
+#[test]
+fn weights_sum() {
+    let mut p = clean();
+    p.indicators[0].weight = Decimal::from(25);
+    let e = eval(&p);
+    let f = findings(&e, "weights-sum");
+    assert!(f.iter().any(|f| f.message.contains("105") && f.severity == Severity::Error), "{f:#?}");
+    // Stated level weights that the rows do not add up to.
+    let mut p = clean();
+    p.statement.level_weights.insert("产出指标".into(), Decimal::from(50));
+    p.statement.level_weights.insert("效益指标".into(), Decimal::from(20));
+    let f = the(&eval(&p), "weights-sum");
+    assert!(f.message.contains("效益指标") && f.message.contains("20") && f.message.contains("30"), "{}", f.message);
+    // Not: weights that add up, level weights that agree (产出 written without 指标).
+    let mut p = clean();
+    p.statement.level_weights.insert("产出".into(), Decimal::from(50));
+    assert!(!fires(&p, "weights-sum"));
+}
+
+#[test]
+fn score_out_of_range() {
+    let mut p = clean();
+    p.indicators[0].self_score = Some(Decimal::from(25));
+    let f = the(&eval(&p), "score-out-of-range");
+    assert!(f.message.contains("培训场次") && f.message.contains("25") && f.path == "indicators[0].self_score");
+    let mut p = clean();
+    p.indicators[0].review_score = Some(Decimal::from(-1));
+    assert!(fires(&p, "score-out-of-range"));
+    let mut p = clean();
+    p.funds.self_score = Some(Decimal::from(11));
+    assert!(fires(&p, "score-out-of-range"));
+    let mut p = clean();
+    p.indicators[0].self_score = Some(Decimal::from(20));
+    assert!(!fires(&p, "score-out-of-range"));
+}
+
+#[test]
+fn score_outside_band() {
+    let mut p = clean();
+    p.indicators[3].target = "显著提升".into();
+    p.indicators[3].actual = "部分达成".into();
+    p.indicators[3].deviation = Some("部分镇街宣传覆盖不足".into());
+    p.indicators[3].self_score = Some(Decimal::from(27));
+    let f = the(&eval(&p), "score-outside-band");
+    assert!(f.message.contains("政策知晓率") && f.message.contains("[18, 24)") && f.message.contains("27"), "{}", f.message);
+    // Inside the band: 7 of 10 scaled, 21 of 30.
+    p.indicators[3].self_score = Some(Decimal::from(21));
+    assert!(!fires(&p, "score-outside-band"));
+    // The top band includes the full weight.
+    p.indicators[3].actual = "达成".into();
+    p.indicators[3].self_score = Some(Decimal::from(30));
+    assert!(!fires(&p, "score-outside-band"));
+}
+
+#[test]
+fn missing_actual() {
+    let mut p = clean();
+    p.indicators[1].actual = "".into();
+    let e = eval(&p);
+    let f = the(&e, "missing-actual");
+    assert!(f.message.contains("培训合格率") && f.severity == Severity::Error);
+    assert_eq!(e.indicators[1].score, Some(Decimal::ZERO));
+    p.indicators[1].actual = "无".into();
+    assert!(fires(&p, "missing-actual"));
+    p.indicators[1].actual = "0%".into();
+    assert!(!fires(&p, "missing-actual"), "zero is an answer");
+}
+
+#[test]
+fn value_unparsed() {
+    let mut p = clean();
+    p.indicators[0].target = "≥".into();
+    let f = the(&eval(&p), "value-unparsed");
+    assert!(f.message.contains("培训场次") && f.message.contains("年度指标值") && f.path == "indicators[0].target");
+    assert!(!fires(&clean(), "value-unparsed"));
+}
+
+#[test]
+fn executed_exceeds_budget() {
+    let mut p = clean();
+    p.funds.executed = d("100.01");
+    let f = the(&eval(&p), "executed-exceeds-budget");
+    assert!(f.message.contains("100.01") && f.message.contains("100.00"), "{}", f.message);
+    p.funds.executed = d("100");
+    assert!(!fires(&p, "executed-exceeds-budget"));
+}
+
+#[test]
+fn funds_sum_mismatch() {
+    let mut p = clean();
+    p.funds.sources = vec![
+        FundSource { name: "当年财政拨款".into(), initial: None, annual: d("90"), executed: d("88") },
+        FundSource { name: "上年结转".into(), initial: None, annual: d("9"), executed: d("10") },
+    ];
+    let f = the(&eval(&p), "funds-sum-mismatch");
+    assert!(f.message.contains("99.00") && f.message.contains("100.00") && f.path == "funds.annual", "{}", f.message);
+    p.funds.sources[1].annual = d("10");
+    assert!(!fires(&p, "funds-sum-mismatch"));
+}
+
+fn stated(p: &mut jixiao_core::Project) {
+    p.funds.self_score = Some(d("9.8"));
+    for i in &mut p.indicators {
+        i.self_score = Some(i.weight);
+    }
+}
+
+#[test]
+fn total_mismatch() {
+    let mut p = clean();
+    stated(&mut p);
+    p.statement.total = Some(d("100"));
+    let f = the(&eval(&p), "total-mismatch");
+    assert!(f.message.contains("100") && f.message.contains("99.8"), "{}", f.message);
+    p.statement.total = Some(d("99.8"));
+    assert!(!fires(&p, "total-mismatch"));
+}
+
+#[test]
+fn grade_mismatch() {
+    let mut p = clean();
+    p.statement.total = Some(d("89.5"));
+    p.statement.grade = Some(Grade::Excellent);
+    let f = the(&eval(&p), "grade-mismatch");
+    assert!(f.message.contains("优") && f.message.contains("良") && f.message.contains("89.5"), "{}", f.message);
+    p.statement.grade = Some(Grade::Good);
+    assert!(!fires(&p, "grade-mismatch"));
+}
+
+#[test]
+fn self_score_above_and_below_computed() {
+    let mut p = clean();
+    p.indicators[0].actual = "8场".into(); // 20 × 8/10 = 16
+    p.indicators[0].deviation = Some("两场因疫情延期".into());
+    p.indicators[0].self_score = Some(Decimal::from(20));
+    let e = eval(&p);
+    let f = the(&e, "self-score-above-computed");
+    assert!(f.message.contains("培训场次") && f.message.contains("20") && f.message.contains("16") && f.severity == Severity::Warning);
+    p.indicators[0].self_score = Some(Decimal::from(14));
+    let e = eval(&p);
+    assert_eq!(the(&e, "self-score-below-computed").severity, Severity::Info);
+    assert!(!e.has_finding("self-score-above-computed"));
+    p.indicators[0].self_score = Some(Decimal::from(16));
+    let e = eval(&p);
+    assert!(!e.has_finding("self-score-above-computed") && !e.has_finding("self-score-below-computed"));
+    // The execution score is compared too: 9.8 computed.
+    let mut p = clean();
+    p.funds.self_score = Some(Decimal::from(10));
+    assert!(the(&eval(&p), "self-score-above-computed").message.contains("预算执行率"));
+}
+
+#[test]
+fn target_overshoot() {
+    let mut p = clean();
+    p.indicators[0].actual = "13场".into(); // 130%
+    p.indicators[0].deviation = Some("需求增加".into());
+    let f = the(&eval(&p), "target-overshoot");
+    assert!(f.message.contains("培训场次") && f.message.contains("130%"), "{}", f.message);
+    p.indicators[0].actual = "12.9场".into();
+    assert!(!fires(&p, "target-overshoot"));
+    // Reverse indicators cannot overshoot.
+    let mut p = clean();
+    p.indicators[1].target = "≤5%".into();
+    p.indicators[1].actual = "1%".into();
+    assert!(!fires(&p, "target-overshoot"));
+}
+
+#[test]
+fn deviation_unexplained() {
+    let mut p = clean();
+    p.indicators[1].actual = "90%".into();
+    let f = the(&eval(&p), "deviation-unexplained");
+    assert!(f.message.contains("培训合格率") && f.message.contains("未完成"));
+    p.indicators[1].deviation = Some("无".into());
+    assert!(fires(&p, "deviation-unexplained"), "无 explains nothing");
+    p.indicators[1].deviation = Some("部分学员缺考，下年加强考前辅导".into());
+    assert!(!fires(&p, "deviation-unexplained"));
+}
+
+#[test]
+fn deadline_missed() {
+    let mut p = clean();
+    p.indicators[2].actual = "2024年1月15日".into();
+    p.indicators[2].deviation = Some("场地延误".into());
+    let f = the(&eval(&p), "deadline-missed");
+    assert!(f.message.contains("完成时间") && f.message.contains("2024年1月15日"));
+    p.indicators[2].actual = "2023年12月31日".into();
+    assert!(!fires(&p, "deadline-missed"));
+}
+
+#[test]
+fn budget_adjusted() {
+    let mut p = clean();
+    p.funds.initial = Some(d("150"));
+    let f = the(&eval(&p), "budget-adjusted");
+    assert!(f.message.contains("150.00") && f.message.contains("100.00") && f.message.contains("调减 33.33%"), "{}", f.message);
+    p.funds.initial = Some(d("130"));
+    assert!(!fires(&p, "budget-adjusted"));
+    p.funds.initial = None;
+    assert!(!fires(&p, "budget-adjusted"));
+}
+
+#[test]
+fn execution_low() {
+    let mut p = clean();
+    p.funds.executed = d("89.99");
+    let f = the(&eval(&p), "execution-low");
+    assert!(f.message.contains("89.99%"), "{}", f.message);
+    p.funds.executed = d("90");
+    assert!(!fires(&p, "execution-low"));
+}
+
+#[test]
+fn weights_nonstandard() {
+    let mut p = clean();
+    p.indicators[0].weight = Decimal::from(30);
+    p.indicators[3].weight = Decimal::from(20);
+    let f = the(&eval(&p), "weights-nonstandard");
+    assert!(f.message.contains("产出指标 60（标准 50）") && f.message.contains("效益指标 20（标准 30）"), "{}", f.message);
+    assert_eq!(f.severity, Severity::Info);
+    assert!(!fires(&clean(), "weights-nonstandard"));
+}
+
+#[test]
+fn single_indicator_dominates() {
+    let mut p = clean();
+    p.indicators[0].weight = Decimal::from(50);
+    p.indicators[1].weight = Decimal::from(0);
+    p.indicators[2].weight = Decimal::from(0);
+    p.indicators[3].weight = Decimal::from(30);
+    let f = the(&eval(&p), "single-indicator-dominates");
+    assert!(f.message.contains("培训场次") && f.message.contains("55.6%"), "{}", f.message);
+    let mut p = clean();
+    p.indicators[3].weight = Decimal::from(45); // exactly half of 90 does not dominate
+    p.indicators[0].weight = Decimal::from(5);
+    assert!(!fires(&p, "single-indicator-dominates"));
+}
+
+#[test]
+fn unit_mismatch() {
+    let mut p = clean();
+    p.indicators[1].actual = "1000件".into();
+    p.indicators[1].self_score = Some(Decimal::from(20));
+    let e = eval(&p);
+    let f = the(&e, "unit-mismatch");
+    assert!(f.message.contains("%") && f.message.contains("件") && f.message.contains("培训合格率"));
+    // The self-score stands (not silently replaced by a formula), and the total says so through the finding.
+    assert_eq!(e.indicators[1].score, Some(Decimal::from(20)));
+    let mut p = clean();
+    p.indicators[0].actual = "12场次".into();
+    assert!(!fires(&p, "unit-mismatch"), "场 and 场次 are the same unit");
+}
+
+#[test]
+fn qualitative_actual() {
+    let mut p = clean();
+    p.indicators[0].actual = "达成预期指标".into();
+    let f = the(&eval(&p), "qualitative-actual");
+    assert!(f.message.contains("培训场次") && f.message.contains("达成预期指标"));
+    let mut p = clean();
+    p.indicators[0].actual = "全年举办培训12场".into();
+    assert!(!fires(&p, "qualitative-actual"));
+    // A deadline answered with 按期完成 is a fine answer.
+    let mut p = clean();
+    p.indicators[2].actual = "按期完成".into();
+    assert!(!fires(&p, "qualitative-actual"));
+}
+
+#[test]
+fn satisfaction_not_a_rate() {
+    let mut p = clean();
+    p.indicators[4].name = "走访服务对象".into();
+    p.indicators[4].target = "20人次".into();
+    p.indicators[4].actual = "20人次".into();
+    let f = the(&eval(&p), "satisfaction-not-a-rate");
+    assert!(f.message.contains("走访服务对象") && f.message.contains("20人次"));
+    let mut p = clean();
+    p.indicators[4].target = "满意".into();
+    p.indicators[4].actual = "满意".into();
+    assert!(!fires(&p, "satisfaction-not-a-rate"), "a qualitative satisfaction indicator is a satisfaction");
+    assert!(!fires(&clean(), "satisfaction-not-a-rate"));
+}
+
+#[test]
+fn all_full_marks() {
+    let mut p = clean();
+    p.funds.executed = d("100");
+    stated(&mut p);
+    p.funds.self_score = Some(Decimal::TEN);
+    let f = the(&eval(&p), "all-full-marks");
+    assert!(f.message.contains('5'));
+    p.indicators[4].self_score = Some(Decimal::from(9));
+    assert!(!fires(&p, "all-full-marks"));
+}
+
+#[test]
+fn problems_none() {
+    let mut p = clean();
+    p.statement.problems = Some("无".into());
+    p.report.problems = "宣传覆盖面有待扩大。".into();
+    let f = the(&eval(&p), "problems-none");
+    assert!(f.message.contains("存在问题"));
+    // Deviations explained on indicators contradict 无 too.
+    let mut p = clean();
+    p.statement.problems = Some("无".into());
+    p.indicators[0].deviation = Some("两场延期".into());
+    assert!(fires(&p, "problems-none"));
+    // 无 on a project with nothing to question is fine, and so is a stated problem.
+    let mut p = clean();
+    p.statement.problems = Some("无".into());
+    assert!(!fires(&p, "problems-none"));
+    let mut p = clean();
+    p.statement.problems = Some("宣传覆盖面有待扩大".into());
+    p.report.problems = "宣传覆盖面有待扩大。".into();
+    assert!(!fires(&p, "problems-none"));
+}
+
+#[test]
+fn benefit_is_output() {
+    let mut p = clean();
+    p.indicators[3].name = "媒体报道".into();
+    p.indicators[3].target = "5篇".into();
+    p.indicators[3].actual = "5篇".into();
+    let f = the(&eval(&p), "benefit-is-output");
+    assert!(f.message.contains("媒体报道"));
+    assert!(!fires(&clean(), "benefit-is-output"));
+    // The same count under 产出 is an output, as it should be.
+    let mut p = clean();
+    p.indicators[0].target = "5篇".into();
+    p.indicators[0].actual = "5篇".into();
+    assert!(!fires(&p, "benefit-is-output"));
+}
+
+#[test]
+fn vague_target() {
+    let mut p = clean();
+    p.indicators[3].target = "进一步提升".into();
+    p.indicators[3].actual = "达成".into();
+    let f = the(&eval(&p), "vague-target");
+    assert!(f.message.contains("进一步提升"));
+    let mut p = clean();
+    p.indicators[3].target = "出台实施细则".into();
+    p.indicators[3].actual = "已出台".into();
+    assert!(!fires(&p, "vague-target"));
+}
+
+#[test]
+fn every_catalogue_code_is_tested_here() {
+    let source = include_str!("findings.rs");
+    for (code, _, _) in CATALOGUE {
+        assert!(source.contains(&format!("\"{code}\"")), "no test fires {code}");
+    }
+}
