@@ -538,7 +538,7 @@ fn sentence_level(s: &str) -> Achievement {
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?x)^(?:(?P<y>\d{4})(?:年度?|[-./]))?(?P<m>\d{1,2})(?:月份?|[-./]|$)(?:(?P<d>\d{1,2})(?:日|号)?)?(?P<end>底|末|份)?(?P<tail>前|以前|之前|内|止|完成|完成前)?$",
+        r"(?x)^(?:(?P<y>(?:19|20)\d{2})(?:年度?|[-/]))?(?P<m>\d{1,2})(?:月份?|[-/]|$)(?:(?P<d>\d{1,2})(?:日|号)?)?(?P<end>底|末|份)?(?P<tail>前|以前|之前|内|止|完成|完成前)?$",
     )
     .expect("valid regex")
 });
@@ -546,7 +546,7 @@ static YEAR_END: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?P<y>\d{4})年(?:底|末|年底|年末|内)(?:前|以前|之前)?$").expect("valid regex"));
 /// A date inside a sentence: "已于2023年11月20日完成".
 static DATE_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?|(?P<y2>\d{4})[-./](?P<m2>\d{1,2})(?:[-./](?P<d2>\d{1,2}))?")
+    Regex::new(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?|(?P<y2>(?:19|20)\d{2})[-/](?P<m2>\d{1,2})(?:[-/](?P<d2>\d{1,2}))?")
         .expect("valid regex")
 });
 
@@ -555,7 +555,7 @@ fn parse_date(s: &str) -> Option<DateBound> {
         return Some(DateBound { year: c["y"].parse().ok(), month: 12, day: None });
     }
     let c = DATE.captures(s)?;
-    // "2023" alone or "12" alone are numbers, not dates: a date needs 月 or a separator.
+    // "2023" alone or "12" alone are numbers, not dates: a date needs 月 or a separator ("2023.12" is a number).
     if !s.contains('月') && c.name("y").is_none() {
         return None;
     }

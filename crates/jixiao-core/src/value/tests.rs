@@ -61,6 +61,10 @@ fn numbers_in_every_script() {
     check("≥９５．５％", Ge, "95.5", "%");
     check("3‰", Eq, "3", "‰");
     check("14.53万元", Eq, "14.53", "万元");
+    // Regression (proptest): a decimal with a year-like integer part is not a date.
+    check("1000.01", Eq, "1000.01", "");
+    check("2023.12", Eq, "2023.12", "");
+    check("-5%", Eq, "-5", "%");
 }
 
 #[test]
