@@ -1,0 +1,532 @@
+//! jixiao-store: persistence for the web application.
+//!
+//! One interface, two native backends (SQLite, the embedded default, and PostgreSQL for city- or
+//! province-wide deployments), each with its own embedded migrations. SQL is portable (`$1`
+//! placeholders, BIGINT, TEXT, `RETURNING`) so each query is written once and compiled for both pools.
+//!
+//! A project is never overwritten in place: every save, status change and restore appends a revision
+//! (who, when, what), and a save against a revision that is no longer the latest is a conflict.
+
+mod model;
+
+pub use model::*;
+
+use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jixiao_core::Project;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Row;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库错误：{0}")]
+    Db(#[from] sqlx::Error),
+    #[error("数据库迁移失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("无法识别的数据库地址“{0}”（应为 sqlite://文件路径 或 postgres://…）")]
+    BadUrl(String),
+    #[error("项目已被他人修改：你编辑的是第 {base} 版，当前为第 {current} 版")]
+    Conflict { base: i64, current: i64 },
+    #[error("{0}不存在")]
+    NotFound(&'static str),
+    #[error("不能从“{from}”变为“{to}”")]
+    BadTransition { from: &'static str, to: &'static str },
+    #[error("用户名“{0}”已存在")]
+    DuplicateUser(String),
+    #[error("数据损坏：{0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same body against whichever pool the store has: the SQL is portable, the types differ.
+macro_rules! on {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite($pool) => $body,
+            Store::Postgres($pool) => $body,
+        }
+    };
+}
+
+pub fn now_millis() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and applies the embedded migrations.
+    /// `url` is `sqlite://PATH`, `sqlite::memory:`, `postgres://…`, or a plain file path (SQLite).
+    pub async fn connect(url: &str) -> Result<Store> {
+        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+            Store::Postgres(pool)
+        } else {
+            let opts = if url.starts_with("sqlite:") {
+                SqliteConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.into()))?
+            } else if url.contains("://") {
+                return Err(StoreError::BadUrl(url.into()));
+            } else {
+                SqliteConnectOptions::new().filename(url)
+            };
+            let memory = url.contains(":memory:");
+            let opts = opts
+                .create_if_missing(true)
+                .foreign_keys(true)
+                .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
+                // FULL: an acknowledged save survives a power cut, not only a process crash.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(std::time::Duration::from_secs(30));
+            // An in-memory database lives as long as its one connection.
+            let max = if memory { 1 } else { 8 };
+            let pool = SqlitePoolOptions::new().max_connections(max).connect_with(opts).await?;
+            Store::Sqlite(pool)
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match self {
+            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "SQLite",
+            Store::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    pub async fn close(&self) {
+        on!(self, pool => pool.close().await)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Organisations
+
+    pub async fn create_org(&self, name: &str, kind: OrgKind, parent_id: Option<i64>) -> Result<Org> {
+        let created_at = now_millis();
+        let id: i64 = on!(self, pool => sqlx::query("INSERT INTO orgs (parent_id, name, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(parent_id).bind(name).bind(kind.as_str()).bind(created_at)
+            .fetch_one(pool).await?.try_get("id")?);
+        Ok(Org { id, parent_id, name: name.into(), kind })
+    }
+
+    pub async fn orgs(&self) -> Result<Vec<Org>> {
+        let rows = on!(self, pool => sqlx::query("SELECT id, parent_id, name, kind FROM orgs ORDER BY id").fetch_all(pool).await?
+            .into_iter().map(|r| org_from(&r)).collect::<Vec<_>>());
+        rows.into_iter().collect()
+    }
+
+    pub async fn org(&self, id: i64) -> Result<Option<Org>> {
+        Ok(self.orgs().await?.into_iter().find(|o| o.id == id))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Users and sessions
+
+    pub async fn count_users(&self) -> Result<i64> {
+        Ok(on!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(pool).await?.try_get("n")?))
+    }
+
+    pub async fn create_user(&self, new: &NewUser<'_>) -> Result<User> {
+        if self.user_by_name(new.username).await?.is_some() {
+            return Err(StoreError::DuplicateUser(new.username.into()));
+        }
+        let created_at = now_millis();
+        let id: i64 = on!(self, pool => sqlx::query(
+            "INSERT INTO users (username, display_name, password_hash, role, org_id, active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id")
+            .bind(new.username).bind(new.display_name).bind(new.password_hash).bind(new.role.as_str()).bind(new.org_id).bind(created_at)
+            .fetch_one(pool).await?.try_get("id")?);
+        Ok(User { id, username: new.username.into(), display_name: new.display_name.into(), role: new.role, org_id: new.org_id, active: true })
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let rows = on!(self, pool => sqlx::query("SELECT id, username, display_name, role, org_id, active FROM users ORDER BY id").fetch_all(pool).await?
+            .iter().map(user_from).collect::<Vec<_>>());
+        rows.into_iter().collect()
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<User>> {
+        let row = on!(self, pool => sqlx::query("SELECT id, username, display_name, role, org_id, active FROM users WHERE id = $1").bind(id).fetch_optional(pool).await?
+            .as_ref().map(user_from));
+        row.transpose()
+    }
+
+    /// The user and their password hash.
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<(User, String)>> {
+        let row = on!(self, pool => sqlx::query("SELECT id, username, display_name, role, org_id, active, password_hash FROM users WHERE username = $1")
+            .bind(username).fetch_optional(pool).await?
+            .map(|r| -> Result<(User, String)> { Ok((user_from(&r)?, r.try_get("password_hash")?)) }));
+        row.transpose()
+    }
+
+    pub async fn password_hash(&self, user_id: i64) -> Result<String> {
+        let row = on!(self, pool => sqlx::query("SELECT password_hash FROM users WHERE id = $1").bind(user_id).fetch_optional(pool).await?
+            .map(|r| r.try_get::<String, _>("password_hash")));
+        Ok(row.ok_or(StoreError::NotFound("用户"))??)
+    }
+
+    /// Sets a new password hash and ends every session of the user.
+    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()> {
+        on!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            if n == 0 { return Err(StoreError::NotFound("用户")); }
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn set_user_active(&self, user_id: i64, active: bool) -> Result<()> {
+        on!(self, pool => {
+            sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(i64::from(active)).bind(user_id).execute(pool).await?;
+            if !active {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(pool).await?;
+            }
+        });
+        Ok(())
+    }
+
+    pub async fn create_session(&self, token_hash: &str, user_id: i64, csrf: &str, expires_at: i64) -> Result<()> {
+        let now = now_millis();
+        on!(self, pool => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash).bind(user_id).bind(csrf).bind(now).bind(expires_at).execute(pool).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// A live session (not expired, user active).
+    pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+        let now = now_millis();
+        let row = on!(self, pool => sqlx::query(
+            "SELECT s.user_id, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1")
+            .bind(token_hash).bind(now).fetch_optional(pool).await?
+            .map(|r| -> Result<Session> { Ok(Session { user_id: r.try_get("user_id")?, csrf: r.try_get("csrf")?, expires_at: r.try_get("expires_at")? }) }));
+        row.transpose()
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        on!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await.map(|_| ())?);
+        Ok(())
+    }
+
+    pub async fn purge_expired_sessions(&self) -> Result<u64> {
+        let now = now_millis();
+        Ok(on!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?.rows_affected()))
+    }
+
+    pub async fn create_api_token(&self, token_hash: &str, user_id: i64, name: &str) -> Result<()> {
+        let now = now_millis();
+        on!(self, pool => sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash).bind(user_id).bind(name).bind(now).execute(pool).await.map(|_| ())?);
+        Ok(())
+    }
+
+    pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<i64>> {
+        Ok(on!(self, pool => sqlx::query("SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.active = 1")
+            .bind(token_hash).fetch_optional(pool).await?.map(|r| r.try_get::<i64, _>("user_id")).transpose()?))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Projects and revisions
+
+    /// Stores a new project as revision 1 (status draft).
+    pub async fn create_project(&self, org_id: i64, project: &Project, author: i64, action: Action, note: &str) -> Result<ProjectRecord> {
+        let s = Summary::of(project);
+        let data = serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let now = now_millis();
+        let status = Status::Draft;
+        let id: i64 = on!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query(
+                "INSERT INTO projects (org_id, name, year, status, revision, total_centi, self_total_centi, grade, errors, warnings, annual_fen, updated_at, updated_by)
+                 VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id")
+                .bind(org_id).bind(&s.name).bind(s.year).bind(status.as_str()).bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade)
+                .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author)
+                .fetch_one(&mut *tx).await?.try_get("id")?;
+            sqlx::query("INSERT INTO revisions (project_id, number, author_id, created_at, action, status, note, data) VALUES ($1, 1, $2, $3, $4, $5, $6, $7)")
+                .bind(id).bind(author).bind(now).bind(action.as_str()).bind(status.as_str()).bind(note).bind(&data)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+            id
+        });
+        self.project(id).await?.ok_or(StoreError::NotFound("项目"))
+    }
+
+    pub async fn project(&self, id: i64) -> Result<Option<ProjectRecord>> {
+        let row = on!(self, pool => sqlx::query(
+            "SELECT p.id, p.org_id, p.status, p.revision, p.updated_at, p.updated_by, r.data FROM projects p
+             JOIN revisions r ON r.project_id = p.id AND r.number = p.revision WHERE p.id = $1")
+            .bind(id).fetch_optional(pool).await?
+            .map(|r| -> Result<ProjectRecord> {
+                let data: String = r.try_get("data")?;
+                Ok(ProjectRecord {
+                    id: r.try_get("id")?,
+                    org_id: r.try_get("org_id")?,
+                    status: parse_status(&r.try_get::<String, _>("status")?)?,
+                    revision: r.try_get("revision")?,
+                    updated_at: r.try_get("updated_at")?,
+                    updated_by: r.try_get("updated_by")?,
+                    project: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("项目 {id} 的数据：{e}")))?,
+                })
+            }));
+        row.transpose()
+    }
+
+    /// Projects matching the filter, newest first unless sorted otherwise.
+    pub async fn list_projects(&self, f: &ProjectFilter) -> Result<Vec<ProjectRow>> {
+        // Filters are bound parameters; only the fixed ORDER BY choice is spliced in.
+        let mut sql = String::from(
+            "SELECT p.id, p.org_id, o.name AS org_name, p.name, p.year, p.status, p.revision, p.total_centi, p.self_total_centi, p.grade,
+                    p.errors, p.warnings, p.annual_fen, p.updated_at FROM projects p JOIN orgs o ON o.id = p.org_id WHERE 1 = 1",
+        );
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        let orgs_json = f.org_ids.as_ref().map(|ids| serde_json::to_string(ids).unwrap_or_default());
+        if f.org_ids.is_some() {
+            let p = next();
+            match self {
+                Store::Sqlite(_) => sql.push_str(&format!(" AND p.org_id IN (SELECT value FROM json_each({p}))")),
+                Store::Postgres(_) => sql.push_str(&format!(" AND p.org_id IN (SELECT jsonb_array_elements_text({p}::jsonb)::bigint)")),
+            }
+        }
+        if f.year.is_some() {
+            sql.push_str(&format!(" AND p.year = {}", next()));
+        }
+        if f.status.is_some() {
+            sql.push_str(&format!(" AND p.status = {}", next()));
+        }
+        if f.grade.is_some() {
+            sql.push_str(&format!(" AND p.grade = {}", next()));
+        }
+        if f.search.is_some() {
+            sql.push_str(&format!(" AND p.name LIKE {}", next()));
+        }
+        match f.has_findings {
+            Some(true) => sql.push_str(" AND (p.errors + p.warnings) > 0"),
+            Some(false) => sql.push_str(" AND (p.errors + p.warnings) = 0"),
+            None => {}
+        }
+        sql.push_str(match f.sort {
+            Sort::Updated => " ORDER BY p.updated_at DESC, p.id DESC",
+            Sort::Name => " ORDER BY p.name, p.id",
+            Sort::TotalAsc => " ORDER BY p.total_centi, p.id",
+            Sort::TotalDesc => " ORDER BY p.total_centi DESC, p.id",
+            Sort::Gap => " ORDER BY COALESCE(p.self_total_centi, p.total_centi) - p.total_centi DESC, p.id",
+            Sort::Findings => " ORDER BY p.errors DESC, p.warnings DESC, p.id",
+        });
+        sql.push_str(&format!(" LIMIT {} OFFSET {}", f.limit.clamp(1, 10_000), f.offset.max(0)));
+        let like = f.search.as_ref().map(|s| format!("%{}%", s.replace('%', "").replace('_', "")));
+        let rows = on!(self, pool => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            if let Some(o) = &orgs_json { q = q.bind(o); }
+            if let Some(y) = f.year { q = q.bind(i64::from(y)); }
+            if let Some(s) = f.status { q = q.bind(s.as_str()); }
+            if let Some(g) = &f.grade { q = q.bind(g); }
+            if let Some(l) = &like { q = q.bind(l); }
+            q.fetch_all(pool).await?.iter().map(row_from).collect::<Vec<_>>()
+        });
+        rows.into_iter().collect()
+    }
+
+    /// Saves a new revision on top of `base`. If someone else saved since, nothing is written and
+    /// the caller gets `Conflict` with the current revision number.
+    pub async fn save_project(&self, id: i64, base: i64, project: &Project, author: i64, action: Action, note: &str) -> Result<i64> {
+        let current = self.project(id).await?.ok_or(StoreError::NotFound("项目"))?;
+        self.append(id, base, project, current.status, author, action, note).await
+    }
+
+    /// Moves a project along the workflow; the move is a revision of its own (same data).
+    pub async fn set_status(&self, id: i64, base: i64, to: Status, author: i64, note: &str) -> Result<i64> {
+        let current = self.project(id).await?.ok_or(StoreError::NotFound("项目"))?;
+        if !current.status.can_move_to(to) {
+            return Err(StoreError::BadTransition { from: current.status.label(), to: to.label() });
+        }
+        self.append(id, base, &current.project, to, author, Action::Status(to), note).await
+    }
+
+    /// Restores the data of an earlier revision as a new revision.
+    pub async fn restore(&self, id: i64, base: i64, from_revision: i64, author: i64) -> Result<i64> {
+        let old = self.revision(id, from_revision).await?.ok_or(StoreError::NotFound("版本"))?;
+        let current = self.project(id).await?.ok_or(StoreError::NotFound("项目"))?;
+        self.append(id, base, &old.project, current.status, author, Action::Restore, &format!("恢复第 {from_revision} 版")).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn append(&self, id: i64, base: i64, project: &Project, status: Status, author: i64, action: Action, note: &str) -> Result<i64> {
+        let s = Summary::of(project);
+        let data = serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let now = now_millis();
+        let next = base + 1;
+        let written = on!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // The conditional update takes the write lock first and is the conflict check.
+            let n = sqlx::query(
+                "UPDATE projects SET revision = $1, status = $2, name = $3, year = $4, total_centi = $5, self_total_centi = $6, grade = $7,
+                 errors = $8, warnings = $9, annual_fen = $10, updated_at = $11, updated_by = $12 WHERE id = $13 AND revision = $14")
+                .bind(next).bind(status.as_str()).bind(&s.name).bind(s.year).bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade)
+                .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(id).bind(base)
+                .execute(&mut *tx).await?.rows_affected();
+            if n == 1 {
+                sqlx::query("INSERT INTO revisions (project_id, number, author_id, created_at, action, status, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(id).bind(next).bind(author).bind(now).bind(action.as_str()).bind(status.as_str()).bind(note).bind(&data)
+                    .execute(&mut *tx).await?;
+                tx.commit().await?;
+                true
+            } else {
+                tx.rollback().await?;
+                false
+            }
+        });
+        if written {
+            Ok(next)
+        } else {
+            let current = self.project(id).await?.ok_or(StoreError::NotFound("项目"))?;
+            Err(StoreError::Conflict { base, current: current.revision })
+        }
+    }
+
+    pub async fn revisions(&self, id: i64) -> Result<Vec<RevisionMeta>> {
+        let rows = on!(self, pool => sqlx::query(
+            "SELECT r.number, r.author_id, u.display_name, r.created_at, r.action, r.status, r.note FROM revisions r
+             JOIN users u ON u.id = r.author_id WHERE r.project_id = $1 ORDER BY r.number DESC")
+            .bind(id).fetch_all(pool).await?.iter().map(meta_from).collect::<Vec<_>>());
+        rows.into_iter().collect()
+    }
+
+    pub async fn revision(&self, id: i64, number: i64) -> Result<Option<Revision>> {
+        let row = on!(self, pool => sqlx::query(
+            "SELECT r.number, r.author_id, u.display_name, r.created_at, r.action, r.status, r.note, r.data FROM revisions r
+             JOIN users u ON u.id = r.author_id WHERE r.project_id = $1 AND r.number = $2")
+            .bind(id).bind(number).fetch_optional(pool).await?
+            .map(|r| -> Result<Revision> {
+                let data: String = r.try_get("data")?;
+                Ok(Revision { meta: meta_from(&r)?, project: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))? })
+            }));
+        row.transpose()
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Comments
+
+    pub async fn add_comment(&self, project_id: i64, revision: i64, author: i64, indicator: Option<i64>, body: &str) -> Result<i64> {
+        let now = now_millis();
+        Ok(on!(self, pool => sqlx::query(
+            "INSERT INTO comments (project_id, revision, author_id, indicator, body, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(project_id).bind(revision).bind(author).bind(indicator).bind(body).bind(now)
+            .fetch_one(pool).await?.try_get("id")?))
+    }
+
+    pub async fn comments(&self, project_id: i64) -> Result<Vec<Comment>> {
+        let rows = on!(self, pool => sqlx::query(
+            "SELECT c.id, c.revision, c.author_id, u.display_name, c.indicator, c.body, c.created_at FROM comments c
+             JOIN users u ON u.id = c.author_id WHERE c.project_id = $1 ORDER BY c.id")
+            .bind(project_id).fetch_all(pool).await?
+            .iter().map(|r| -> Result<Comment> {
+                Ok(Comment {
+                    id: r.try_get("id")?,
+                    revision: r.try_get("revision")?,
+                    author_id: r.try_get("author_id")?,
+                    author: r.try_get("display_name")?,
+                    indicator: r.try_get("indicator")?,
+                    body: r.try_get("body")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            }).collect::<Vec<_>>());
+        rows.into_iter().collect()
+    }
+}
+
+fn org_from<R: Row>(r: &R) -> Result<Org>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    i64: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    String: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let kind: String = r.try_get("kind")?;
+    Ok(Org {
+        id: r.try_get("id")?,
+        parent_id: r.try_get("parent_id")?,
+        name: r.try_get("name")?,
+        kind: OrgKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("机构类型“{kind}”")))?,
+    })
+}
+
+fn user_from<R: Row>(r: &R) -> Result<User>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    i64: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    String: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let role: String = r.try_get("role")?;
+    Ok(User {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("角色“{role}”")))?,
+        org_id: r.try_get("org_id")?,
+        active: r.try_get::<i64, _>("active")? != 0,
+    })
+}
+
+fn row_from<R: Row>(r: &R) -> Result<ProjectRow>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    i64: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    String: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(ProjectRow {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        name: r.try_get("name")?,
+        year: r.try_get("year")?,
+        status: parse_status(&r.try_get::<String, _>("status")?)?,
+        revision: r.try_get("revision")?,
+        total_centi: r.try_get("total_centi")?,
+        self_total_centi: r.try_get("self_total_centi")?,
+        grade: r.try_get("grade")?,
+        errors: r.try_get("errors")?,
+        warnings: r.try_get("warnings")?,
+        annual_fen: r.try_get("annual_fen")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+fn meta_from<R: Row>(r: &R) -> Result<RevisionMeta>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    i64: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    String: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(RevisionMeta {
+        number: r.try_get("number")?,
+        author_id: r.try_get("author_id")?,
+        author: r.try_get("display_name")?,
+        created_at: r.try_get("created_at")?,
+        action: r.try_get("action")?,
+        status: parse_status(&r.try_get::<String, _>("status")?)?,
+        note: r.try_get("note")?,
+    })
+}
+
+fn parse_status(s: &str) -> Result<Status> {
+    Status::parse(s).ok_or_else(|| StoreError::Corrupt(format!("状态“{s}”")))
+}

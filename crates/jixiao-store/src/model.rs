@@ -1,0 +1,339 @@
+//! What the store keeps besides the project itself: organisations, users, sessions, workflow.
+
+use jixiao_core::{evaluate, Policy, Project, Severity};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// 财政局 → 主管部门 → 实施单位.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgKind {
+    Bureau,
+    Department,
+    Unit,
+}
+
+impl OrgKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Bureau => "bureau",
+            OrgKind::Department => "department",
+            OrgKind::Unit => "unit",
+        }
+    }
+    pub fn parse(s: &str) -> Option<OrgKind> {
+        Some(match s {
+            "bureau" => OrgKind::Bureau,
+            "department" => OrgKind::Department,
+            "unit" => OrgKind::Unit,
+            _ => return None,
+        })
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            OrgKind::Bureau => "财政局",
+            OrgKind::Department => "主管部门",
+            OrgKind::Unit => "实施单位",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Org {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub kind: OrgKind,
+}
+
+/// What a user may do; the organisation they belong to bounds where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// 单位填报人: the projects of their own unit.
+    Editor,
+    /// 主管部门审核人: the projects of the units under their department.
+    Department,
+    /// 财政局审核人: everything under their bureau.
+    Finance,
+    /// 系统管理员: users and organisations.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Editor => "editor",
+            Role::Department => "department",
+            Role::Finance => "finance",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "editor" => Role::Editor,
+            "department" => Role::Department,
+            "finance" => Role::Finance,
+            "admin" => Role::Admin,
+            _ => return None,
+        })
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Editor => "单位填报人",
+            Role::Department => "主管部门审核人",
+            Role::Finance => "财政局审核人",
+            Role::Admin => "系统管理员",
+        }
+    }
+    pub fn is_reviewer(self) -> bool {
+        matches!(self, Role::Department | Role::Finance)
+    }
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub org_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_id: i64,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user_id: i64,
+    pub csrf: String,
+    pub expires_at: i64,
+}
+
+/// The workflow: draft → submitted → returned | approved → published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Submitted,
+    Returned,
+    Approved,
+    Published,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [Status::Draft, Status::Submitted, Status::Returned, Status::Approved, Status::Published];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Returned => "returned",
+            Status::Approved => "approved",
+            Status::Published => "published",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "草稿",
+            Status::Submitted => "已提交",
+            Status::Returned => "已退回",
+            Status::Approved => "已审核",
+            Status::Published => "已公开",
+        }
+    }
+    pub fn can_move_to(self, to: Status) -> bool {
+        use Status::*;
+        matches!((self, to), (Draft | Returned, Submitted) | (Submitted, Returned | Approved) | (Approved, Published) | (Approved, Returned))
+    }
+    /// Units edit drafts and returned projects only.
+    pub fn editable(self) -> bool {
+        matches!(self, Status::Draft | Status::Returned)
+    }
+}
+
+/// Why a revision was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Import,
+    Save,
+    Review,
+    Restore,
+    Status(Status),
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Import => "import",
+            Action::Save => "save",
+            Action::Review => "review",
+            Action::Restore => "restore",
+            Action::Status(Status::Submitted) => "submit",
+            Action::Status(Status::Returned) => "return",
+            Action::Status(Status::Approved) => "approve",
+            Action::Status(Status::Published) => "publish",
+            Action::Status(Status::Draft) => "reopen",
+        }
+    }
+    pub fn label(s: &str) -> &'static str {
+        match s {
+            "create" => "新建",
+            "import" => "导入",
+            "save" => "保存",
+            "review" => "复核评分",
+            "restore" => "恢复",
+            "submit" => "提交",
+            "return" => "退回",
+            "approve" => "审核通过",
+            "publish" => "公开",
+            "reopen" => "重新打开",
+            _ => "其他",
+        }
+    }
+}
+
+/// The columns of a project the list filters and sorts on, computed by the core (default policy).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub name: String,
+    pub year: i64,
+    pub total_centi: i64,
+    pub self_total_centi: Option<i64>,
+    pub grade: String,
+    pub errors: i64,
+    pub warnings: i64,
+    pub annual_fen: i64,
+}
+
+fn centi(x: Decimal) -> i64 {
+    (x * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(i64::MAX)
+}
+
+impl Summary {
+    pub fn of(project: &Project) -> Summary {
+        let e = evaluate(project, &Policy::default_policy());
+        let count = |s: Severity| e.findings.iter().filter(|f| f.severity == s).count() as i64;
+        Summary {
+            name: project.project.name.clone(),
+            year: i64::from(project.project.year),
+            total_centi: centi(e.total),
+            self_total_centi: e.self_total.map(centi),
+            grade: e.grade.as_str().to_string(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            // 万元 → 分
+            annual_fen: centi(project.funds.annual * Decimal::from(10_000)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectRecord {
+    pub id: i64,
+    pub org_id: i64,
+    pub status: Status,
+    /// The latest revision number: the base of the next save.
+    pub revision: i64,
+    pub updated_at: i64,
+    pub updated_by: i64,
+    pub project: Project,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Updated,
+    Name,
+    TotalAsc,
+    TotalDesc,
+    /// Largest stated-minus-computed gap first (lenient self-scoring).
+    Gap,
+    Findings,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Sort {
+        match s {
+            "name" => Sort::Name,
+            "total" => Sort::TotalAsc,
+            "-total" => Sort::TotalDesc,
+            "gap" => Sort::Gap,
+            "findings" => Sort::Findings,
+            _ => Sort::Updated,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFilter {
+    /// Only these organisations (None: all).
+    pub org_ids: Option<Vec<i64>>,
+    pub year: Option<i32>,
+    pub status: Option<Status>,
+    pub grade: Option<String>,
+    pub has_findings: Option<bool>,
+    pub search: Option<String>,
+    pub sort: Sort,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub name: String,
+    pub year: i64,
+    pub status: Status,
+    pub revision: i64,
+    pub total_centi: i64,
+    pub self_total_centi: Option<i64>,
+    pub grade: String,
+    pub errors: i64,
+    pub warnings: i64,
+    pub annual_fen: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevisionMeta {
+    pub number: i64,
+    pub author_id: i64,
+    pub author: String,
+    pub created_at: i64,
+    pub action: String,
+    pub status: Status,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    pub meta: RevisionMeta,
+    pub project: Project,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    pub id: i64,
+    pub revision: i64,
+    pub author_id: i64,
+    pub author: String,
+    /// Index of the indicator the comment is about, when it is about one.
+    pub indicator: Option<i64>,
+    pub body: String,
+    pub created_at: i64,
+}
