@@ -1,6 +1,7 @@
 //! `jixiao`: thin wiring of the jixiao crates (DESIGN §6).
 
 mod output;
+mod serve_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,6 +46,8 @@ enum Command {
     },
     /// 打印项目文件的 JSON Schema
     Schema,
+    /// 启动网页应用（单位填报、审核、历史、导入导出）
+    Serve(serve_cmd::ServeArgs),
 }
 
 #[derive(Subcommand)]
@@ -134,6 +137,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve(args) => serve_cmd::run(args),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&jixiao_io::schema())?);
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,26 @@
+//! `jixiao serve`: the web application.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// 监听地址
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// 数据库：SQLite 文件路径（默认 ./jixiao.db）或 postgres://用户@主机/库名
+    #[arg(long, default_value = "jixiao.db", env = "JIXIAO_DATABASE")]
+    database: String,
+    /// 加载演示机构、用户和项目（仅在数据库中没有用户时）
+    #[arg(long)]
+    demo: bool,
+}
+
+pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("无法启动运行时")?;
+    runtime.block_on(jixiao_web::serve(jixiao_web::ServeOptions { addr: args.addr, database: args.database, demo: args.demo }))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,178 @@
+// The project editor: the paper form as a grid, live scoring from the server, a local draft that
+// survives a reload. Everything it shows is computed by the core on the server (/api/v1/evaluate).
+(function () {
+  'use strict';
+  const form = document.getElementById('editor');
+  const root = document.getElementById('editor-root');
+  const panel = document.getElementById('panel-body');
+  const id = form.dataset.id, revision = form.dataset.revision, csrf = form.dataset.csrf;
+  const draftKey = 'jixiao-draft-' + id + '-' + revision;
+  let project = JSON.parse(document.getElementById('project-data').textContent);
+
+  const LEVEL1 = ['产出指标', '效益指标', '满意度指标'];
+  const LEVEL2 = ['数量指标', '质量指标', '时效指标', '成本指标', '经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标', '服务对象满意度指标'];
+
+  function esc(s) {
+    return String(s == null ? '' : s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+  }
+  function get(path) {
+    return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), project);
+  }
+  function set(path, value) {
+    const keys = path.split('.');
+    let o = project;
+    keys.slice(0, -1).forEach(k => { if (o[k] == null) o[k] = {}; o = o[k]; });
+    const last = keys[keys.length - 1];
+    if (value === '' || value == null) { delete o[last]; } else { o[last] = value; }
+  }
+  function input(path, opts) {
+    opts = opts || {};
+    const v = get(path);
+    const attrs = 'data-path="' + path + '"' + (opts.kind ? ' data-kind="' + opts.kind + '"' : '') + (opts.list ? ' list="' + opts.list + '"' : '') + (opts.size ? ' size="' + opts.size + '"' : '');
+    if (opts.area) return '<textarea ' + attrs + ' rows="' + (opts.rows || 3) + '">' + esc(v) + '</textarea>';
+    return '<input ' + attrs + ' value="' + esc(v) + '">';
+  }
+  function field(label, path, opts) {
+    return '<label>' + label + ' ' + input(path, opts) + '</label>';
+  }
+
+  function render() {
+    const p = project;
+    p.funds = p.funds || {}; p.goals = p.goals || {}; p.statement = p.statement || {}; p.report = p.report || {};
+    p.indicators = p.indicators || []; p.funds.sources = p.funds.sources || [];
+    let h = '<datalist id="level1">' + LEVEL1.map(x => '<option value="' + x + '">').join('') + '</datalist>';
+    h += '<datalist id="level2">' + LEVEL2.map(x => '<option value="' + x + '">').join('') + '</datalist>';
+    h += '<fieldset><legend>项目信息</legend><div class="fields">' +
+      field('项目名称', 'project.name') + field('评价年度', 'project.year', { kind: 'int', size: 5 }) + field('项目级次', 'project.level', { size: 6 }) +
+      field('主管部门', 'project.department') + field('实施单位', 'project.implementer') + '</div></fieldset>';
+    h += '<fieldset><legend>项目资金（万元）</legend><div class="fields">' +
+      field('年初预算数', 'funds.initial', { size: 10 }) + field('全年预算数', 'funds.annual', { size: 10 }) + field('全年执行数', 'funds.executed', { size: 10 }) +
+      field('执行率分值', 'funds.execution_weight', { size: 4 }) + field('执行率自评得分', 'funds.self_score', { size: 4 }) +
+      '<span class="hint" id="hint-execution"></span></div>';
+    h += '<table class="grid small"><thead><tr><th>资金来源</th><th>全年预算数</th><th>全年执行数</th><th></th></tr></thead><tbody>';
+    p.funds.sources.forEach((s, i) => {
+      h += '<tr><td>' + input('funds.sources.' + i + '.name') + '</td><td>' + input('funds.sources.' + i + '.annual', { size: 10 }) + '</td><td>' +
+        input('funds.sources.' + i + '.executed', { size: 10 }) + '</td><td><button type="button" data-op="del-source" data-i="' + i + '" title="删除">✕</button></td></tr>';
+    });
+    h += '</tbody></table><button type="button" data-op="add-source">＋ 资金来源</button></fieldset>';
+    h += '<fieldset><legend>年度总体目标</legend><div class="two">' + field('年度预期绩效目标', 'goals.expected', { area: true }) + field('目标实际完成情况', 'goals.actual', { area: true }) + '</div></fieldset>';
+    h += '<fieldset><legend>绩效指标</legend><table class="grid indicators edit"><thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>自评得分</th><th>计算</th><th>偏差原因分析及改进措施</th><th></th></tr></thead><tbody>';
+    p.indicators.forEach((ind, i) => {
+      const b = 'indicators.' + i + '.';
+      h += '<tr id="row-' + i + '"><td>' + input(b + 'level1', { list: 'level1', size: 8 }) + '</td><td>' + input(b + 'level2', { list: 'level2', size: 9 }) + '</td><td>' +
+        input(b + 'name', { size: 12 }) + '</td><td>' + input(b + 'target', { size: 10 }) + '<small class="hint" id="hint-t-' + i + '"></small></td><td>' +
+        input(b + 'actual', { area: true, rows: 2 }) + '<small class="hint" id="hint-a-' + i + '"></small></td><td>' + input(b + 'weight', { size: 3 }) + '</td><td>' +
+        input(b + 'self_score', { size: 4 }) + '</td><td class="num" id="score-' + i + '"></td><td>' + input(b + 'deviation', { area: true, rows: 2 }) + '</td><td class="rowops">' +
+        '<button type="button" data-op="up" data-i="' + i + '" title="上移">↑</button><button type="button" data-op="down" data-i="' + i + '" title="下移">↓</button>' +
+        '<button type="button" data-op="del" data-i="' + i + '" title="删除">✕</button></td></tr>';
+    });
+    h += '</tbody></table><button type="button" data-op="add">＋ 添加指标</button></fieldset>';
+    h += '<fieldset><legend>自评结论</legend><div class="fields">' + field('总分', 'statement.total', { size: 6 }) +
+      '<label>评价等级 <select data-path="statement.grade">' + ['', '优', '良', '中', '差'].map(g => '<option' + (p.statement.grade === g ? ' selected' : '') + '>' + g + '</option>').join('') + '</select></label>' +
+      '</div><div class="two">' + field('存在问题', 'statement.problems', { area: true, rows: 2 }) + field('改进措施', 'statement.measures', { area: true, rows: 2 }) + '</div></fieldset>';
+    const sections = [['background', '项目背景及立项依据'], ['goals', '项目绩效目标'], ['funds_usage', '项目资金来源及使用情况'], ['implementation', '项目实施情况'],
+      ['overview', '绩效评价概述'], ['conclusion', '评价结论与绩效分析'], ['experience', '主要绩效或成功经验'], ['problems', '存在问题或不足'], ['measures', '下一步改进措施']];
+    h += '<fieldset><legend>自评报告正文</legend>' + sections.map(([k, l]) => field(l, 'report.' + k, { area: true, rows: 3 })).join('') + '</fieldset>';
+    root.innerHTML = h;
+  }
+
+  function value(el) {
+    const v = el.value;
+    if (el.dataset.kind === 'int') { const n = parseInt(v, 10); return isNaN(n) ? v : n; }
+    return v;
+  }
+
+  root.addEventListener('input', e => {
+    const path = e.target.dataset && e.target.dataset.path;
+    if (!path) return;
+    set(path, value(e.target));
+    changed();
+  });
+  root.addEventListener('change', e => {
+    const path = e.target.dataset && e.target.dataset.path;
+    if (path && e.target.tagName === 'SELECT') { set(path, e.target.value); changed(); }
+  });
+  root.addEventListener('click', e => {
+    const op = e.target.dataset && e.target.dataset.op;
+    if (!op) return;
+    const i = parseInt(e.target.dataset.i, 10);
+    const rows = project.indicators;
+    if (op === 'add') {
+      const last = rows[rows.length - 1] || {};
+      rows.push({ level1: last.level1 || '产出指标', level2: last.level2 || '数量指标', name: '', target: '', actual: '', weight: 0 });
+    } else if (op === 'del') {
+      if (!confirm('删除该指标？')) return;
+      rows.splice(i, 1);
+    } else if (op === 'up' && i > 0) {
+      [rows[i - 1], rows[i]] = [rows[i], rows[i - 1]];
+    } else if (op === 'down' && i < rows.length - 1) {
+      [rows[i + 1], rows[i]] = [rows[i], rows[i + 1]];
+    } else if (op === 'add-source') {
+      project.funds.sources.push({ name: '', annual: '0', executed: '0' });
+    } else if (op === 'del-source') {
+      project.funds.sources.splice(i, 1);
+    }
+    render();
+    changed();
+  });
+
+  let timer = null;
+  function changed() {
+    try { localStorage.setItem(draftKey, JSON.stringify(project)); } catch (_) { /* storage full or disabled */ }
+    clearTimeout(timer);
+    timer = setTimeout(evaluate, 300);
+  }
+
+  async function evaluate() {
+    let res;
+    try {
+      res = await fetch('/api/v1/evaluate', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(project) });
+    } catch (_) {
+      panel.innerHTML = '<p class="error">无法连接服务器，修改已保存在本机。</p>';
+      return;
+    }
+    if (!res.ok) { panel.innerHTML = '<p class="error">计算失败（' + res.status + '）</p>'; return; }
+    const r = await res.json();
+    if (r.invalid) { panel.innerHTML = '<p class="error">' + esc(r.invalid) + '</p>'; return; }
+    r.indicators.forEach((s, i) => {
+      const t = document.getElementById('hint-t-' + i), a = document.getElementById('hint-a-' + i), sc = document.getElementById('score-' + i);
+      if (t) { t.textContent = s.target_hint; t.classList.toggle('bad', s.target_hint.startsWith('无法识别')); }
+      if (a) { a.textContent = s.actual_hint; a.classList.toggle('bad', s.actual_hint.startsWith('无法识别')); }
+      if (sc) { sc.textContent = s.score == null ? (s.outcome === 'not-applicable' ? '不适用' : '无法计分') : s.score.toFixed(2); sc.title = s.rule + '：' + s.formula; }
+    });
+    const ex = document.getElementById('hint-execution');
+    if (ex) ex.textContent = r.execution.rate == null ? '执行率：不适用' : '执行率 ' + r.execution.rate + '%，得分 ' + r.execution.score.toFixed(2);
+    let h = '<div class="big"><span>计算总分</span><b>' + r.total.toFixed(2) + '</b><em>' + esc(r.grade) + '</em></div>';
+    if (r.self_total != null) h += '<p>自评总分 ' + r.self_total + '</p>';
+    h += '<table class="grid small"><tbody>' + r.groups.map(g => '<tr><td>' + esc(g.name) + '</td><td class="num">' + g.score.toFixed(2) + ' / ' + g.weight + '</td></tr>').join('') + '</tbody></table>';
+    h += '<h3>审核发现（' + r.findings.length + '）</h3><ul class="findings">' + r.findings.map(f =>
+      '<li class="' + f.severity + '"><a href="#" data-goto="' + esc(f.path) + '">' + esc(f.message) + '</a><br><small>' + esc(f.advice) + '</small></li>').join('') + '</ul>';
+    panel.innerHTML = h;
+  }
+
+  // A finding links to the cell it is about: indicators[3].actual → the input of that cell.
+  panel.addEventListener('click', e => {
+    const path = e.target.dataset && e.target.dataset.goto;
+    if (!path) return;
+    e.preventDefault();
+    const dotted = path.replace(/\[(\d+)\]/g, '.$1');
+    const el = root.querySelector('[data-path="' + dotted + '"]') || root.querySelector('[data-path^="' + dotted + '"]');
+    if (el) { el.focus(); el.scrollIntoView({ block: 'center' }); }
+  });
+
+  form.addEventListener('submit', () => {
+    document.getElementById('data').value = JSON.stringify(project);
+  });
+
+  // Drafts of older revisions are stale: the saved project moved on.
+  Object.keys(localStorage).filter(k => k.startsWith('jixiao-draft-' + id + '-') && k !== draftKey).forEach(k => localStorage.removeItem(k));
+  const draft = localStorage.getItem(draftKey);
+  const notice = document.getElementById('draft-notice');
+  if (draft && draft !== JSON.stringify(project)) {
+    notice.hidden = false;
+    document.getElementById('draft-restore').onclick = () => { project = JSON.parse(draft); render(); evaluate(); notice.hidden = true; };
+    document.getElementById('draft-discard').onclick = () => { localStorage.removeItem(draftKey); notice.hidden = true; };
+  }
+  render();
+  evaluate();
+})();

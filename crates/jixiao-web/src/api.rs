@@ -1,0 +1,246 @@
+//! The JSON API under `/api/v1`, with the same permissions as the pages (session cookie + CSRF
+//! header, or `Authorization: Bearer TOKEN`), and its OpenAPI document.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jixiao_core::{evaluate, value, Policy, Project};
+use jixiao_store::{Action, ProjectFilter, Role, Sort, Status};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::access::{self, can_edit, can_move, require};
+use crate::auth::{random_token, token_hash, ApiUser};
+use crate::error::{ApiError, AppError};
+use crate::Shared;
+
+pub fn router() -> Router<Shared> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/docs", get(docs))
+        .route("/v1/me", get(me))
+        .route("/v1/tokens", post(create_token))
+        .route("/v1/projects", get(list).post(create))
+        .route("/v1/projects/{id}", get(read).put(update))
+        .route("/v1/projects/{id}/evaluation", get(evaluation))
+        .route("/v1/projects/{id}/revisions", get(revisions))
+        .route("/v1/projects/{id}/status", post(status))
+        .route("/v1/evaluate", post(evaluate_draft))
+        .route("/v1/parse", post(parse_value))
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+fn number(x: rust_decimal::Decimal) -> Value {
+    use rust_decimal::prelude::ToPrimitive;
+    x.normalize().to_f64().map_or(Value::Null, Value::from)
+}
+
+async fn me(ApiUser(user): ApiUser) -> ApiResult {
+    let u = &user.user;
+    Ok(Json(json!({ "id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role, "org_id": u.org_id, "csrf": user.csrf })).into_response())
+}
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    name: String,
+}
+
+/// A personal API token for scripts; shown once.
+async fn create_token(State(state): State<Shared>, ApiUser(user): ApiUser, Json(req): Json<TokenRequest>) -> ApiResult {
+    let token = random_token();
+    state.store.create_api_token(&token_hash(&token), user.user.id, req.name.trim()).await.map_err(AppError::from)?;
+    Ok((StatusCode::CREATED, Json(json!({ "token": token, "name": req.name }))).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    year: Option<i32>,
+    status: Option<String>,
+    grade: Option<String>,
+    has_findings: Option<bool>,
+    q: Option<String>,
+    sort: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+async fn list(State(state): State<Shared>, ApiUser(user): ApiUser, Query(q): Query<ListQuery>) -> ApiResult {
+    let filter = ProjectFilter {
+        org_ids: access::scope(&state, &user.user).await?,
+        year: q.year,
+        status: q.status.as_deref().and_then(Status::parse),
+        grade: q.grade,
+        has_findings: q.has_findings,
+        search: q.q,
+        sort: Sort::parse(q.sort.as_deref().unwrap_or("")),
+        limit: q.limit.unwrap_or(100),
+        offset: q.offset.unwrap_or(0),
+    };
+    let rows = state.store.list_projects(&filter).await.map_err(AppError::from)?;
+    Ok(Json(json!({ "projects": rows })).into_response())
+}
+
+async fn read(State(state): State<Shared>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult {
+    let rec = access::visible_project(&state, &user.user, id).await?;
+    Ok(Json(json!({ "id": rec.id, "org_id": rec.org_id, "status": rec.status, "revision": rec.revision, "project": rec.project })).into_response())
+}
+
+#[derive(Deserialize)]
+struct CreateRequest {
+    project: Value,
+}
+
+async fn create(State(state): State<Shared>, ApiUser(user): ApiUser, Json(req): Json<CreateRequest>) -> ApiResult {
+    require(user.user.role == Role::Editor)?;
+    let project = parse_project(&req.project)?;
+    let rec = state.store.create_project(user.user.org_id, &project, user.user.id, Action::Create, "API").await.map_err(AppError::from)?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": rec.id, "revision": rec.revision }))).into_response())
+}
+
+#[derive(Deserialize)]
+struct UpdateRequest {
+    /// The revision the change is based on: a stale one is a 409 conflict.
+    base_revision: i64,
+    project: Value,
+    #[serde(default)]
+    note: String,
+}
+
+async fn update(State(state): State<Shared>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(req): Json<UpdateRequest>) -> ApiResult {
+    let rec = access::visible_project(&state, &user.user, id).await?;
+    require(can_edit(&user.user, &rec))?;
+    let project = parse_project(&req.project)?;
+    let revision = state.store.save_project(id, req.base_revision, &project, user.user.id, Action::Save, &req.note).await.map_err(AppError::from)?;
+    Ok(Json(json!({ "id": id, "revision": revision })).into_response())
+}
+
+/// Reads a project in the project-file shape, with the file format's errors (field paths).
+fn parse_project(v: &Value) -> Result<Project, ApiError> {
+    jixiao_io::from_json(&v.to_string(), std::path::Path::new("请求")).map_err(|e| ApiError(AppError::BadRequest(e.to_string())))
+}
+
+async fn evaluation(State(state): State<Shared>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult {
+    let rec = access::visible_project(&state, &user.user, id).await?;
+    Ok(Json(evaluation_json(&rec.project)).into_response())
+}
+
+/// The evaluation as the editor shows it: totals, groups, per-indicator score and hints, findings.
+pub fn evaluation_json(p: &Project) -> Value {
+    let e = evaluate(p, &Policy::default_policy());
+    json!({
+        "total": number(e.total),
+        "grade": e.grade,
+        "complete": e.complete,
+        "self_total": e.self_total.map(number),
+        "execution": { "rate": e.execution.rate.map(|r| number((r * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2))), "score": e.execution.score.map(number) },
+        "groups": e.groups.iter().map(|g| json!({ "name": g.name, "weight": number(g.weight), "score": number(g.score), "self_score": g.self_score.map(number) })).collect::<Vec<_>>(),
+        "indicators": e.indicators.iter().map(|s| json!({
+            "score": s.score.map(number),
+            "outcome": s.outcome,
+            "target_hint": s.target.describe(),
+            "actual_hint": s.actual.describe(),
+            "formula": s.trace.formula,
+            "rule": s.trace.rule,
+        })).collect::<Vec<_>>(),
+        "findings": e.findings.iter().map(|f| json!({ "code": f.code, "severity": f.severity, "path": f.path, "message": f.message, "advice": f.advice })).collect::<Vec<_>>(),
+    })
+}
+
+/// Live evaluation of an unsaved draft (the editor's score panel). Validation problems are returned
+/// as data, not as an error, so the panel can show them while the clerk types.
+async fn evaluate_draft(_user: ApiUser, Json(v): Json<Value>) -> ApiResult {
+    match jixiao_io::from_json(&v.to_string(), std::path::Path::new("编辑内容")) {
+        Ok(p) => Ok(Json(evaluation_json(&p)).into_response()),
+        Err(e) => Ok(Json(json!({ "invalid": e.to_string() })).into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+struct ParseRequest {
+    text: String,
+    #[serde(default)]
+    target: Option<String>,
+}
+
+/// How the value language reads one text (with its target, for an actual).
+async fn parse_value(_user: ApiUser, Json(req): Json<ParseRequest>) -> ApiResult {
+    let v = match &req.target {
+        Some(t) => value::parse_actual(&req.text, &value::parse(t)),
+        None => value::parse(&req.text),
+    };
+    Ok(Json(json!({ "hint": v.describe(), "value": v })).into_response())
+}
+
+async fn revisions(State(state): State<Shared>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult {
+    access::visible_project(&state, &user.user, id).await?;
+    let revs = state.store.revisions(id).await.map_err(AppError::from)?;
+    Ok(Json(json!({ "revisions": revs })).into_response())
+}
+
+#[derive(Deserialize)]
+struct StatusRequest {
+    to: String,
+    base_revision: i64,
+    #[serde(default)]
+    note: String,
+}
+
+async fn status(State(state): State<Shared>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(req): Json<StatusRequest>) -> ApiResult {
+    let rec = access::visible_project(&state, &user.user, id).await?;
+    let to = Status::parse(&req.to).ok_or_else(|| ApiError(AppError::BadRequest(format!("未知状态“{}”", req.to))))?;
+    require(can_move(&user.user, &rec, to))?;
+    let revision = state.store.set_status(id, req.base_revision, to, user.user.id, &req.note).await.map_err(AppError::from)?;
+    Ok(Json(json!({ "id": id, "revision": revision, "status": to })).into_response())
+}
+
+async fn docs() -> Html<&'static str> {
+    Html(include_str!("../templates/api_docs.html"))
+}
+
+/// The OpenAPI 3.1 description of `/api/v1`.
+async fn openapi() -> Json<Value> {
+    let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
+    let ok = |d: &str| json!({ "description": d, "content": { "application/json": {} } });
+    let err = json!({ "description": "错误（JSON：error, status）" });
+    Json(json!({
+        "openapi": "3.1.0",
+        "info": { "title": "jixiao API", "version": env!("CARGO_PKG_VERSION"), "description": "项目支出绩效自评系统接口。认证：登录会话（Cookie，修改类请求须带 X-CSRF-Token 头）或 Authorization: Bearer 令牌（POST /api/v1/tokens 创建）。权限与网页相同。" },
+        "components": {
+            "securitySchemes": {
+                "session": { "type": "apiKey", "in": "cookie", "name": "jixiao_session" },
+                "token": { "type": "http", "scheme": "bearer" }
+            },
+            "schemas": { "Project": { "description": "项目文件（与 jixiao schema 输出相同）", "type": "object" } }
+        },
+        "security": [{ "session": [] }, { "token": [] }],
+        "paths": {
+            "/api/v1/me": { "get": { "summary": "当前用户", "responses": { "200": ok("用户信息与 CSRF 令牌"), "401": err } } },
+            "/api/v1/tokens": { "post": { "summary": "创建 API 令牌（只显示一次）", "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "name": { "type": "string" } }, "required": ["name"] } } } }, "responses": { "201": ok("令牌"), "401": err } } },
+            "/api/v1/projects": {
+                "get": { "summary": "项目列表（按权限范围）", "parameters": [
+                    { "name": "year", "in": "query", "schema": { "type": "integer" } },
+                    { "name": "status", "in": "query", "schema": { "type": "string", "enum": ["draft", "submitted", "returned", "approved", "published"] } },
+                    { "name": "grade", "in": "query", "schema": { "type": "string", "enum": ["优", "良", "中", "差"] } },
+                    { "name": "has_findings", "in": "query", "schema": { "type": "boolean" } },
+                    { "name": "q", "in": "query", "schema": { "type": "string" } },
+                    { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["updated", "name", "total", "-total", "gap", "findings"] } },
+                    { "name": "limit", "in": "query", "schema": { "type": "integer" } },
+                    { "name": "offset", "in": "query", "schema": { "type": "integer" } }
+                ], "responses": { "200": ok("项目摘要列表"), "401": err } },
+                "post": { "summary": "新建项目（单位填报人）", "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "project": { "$ref": "#/components/schemas/Project" } }, "required": ["project"] } } } }, "responses": { "201": ok("id 与版本号"), "400": err, "403": err } }
+            },
+            "/api/v1/projects/{id}": {
+                "get": { "summary": "读取项目（最新版本）", "parameters": [id.clone()], "responses": { "200": ok("项目"), "404": err } },
+                "put": { "summary": "保存新版本（须给出所基于的版本号；已被他人修改时返回 409）", "parameters": [id.clone()], "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "base_revision": { "type": "integer" }, "project": { "$ref": "#/components/schemas/Project" }, "note": { "type": "string" } }, "required": ["base_revision", "project"] } } } }, "responses": { "200": ok("新版本号"), "400": err, "403": err, "404": err, "409": err } }
+            },
+            "/api/v1/projects/{id}/evaluation": { "get": { "summary": "评分与审核发现", "parameters": [id.clone()], "responses": { "200": ok("总分、等级、各指标得分与提示、审核发现"), "404": err } } },
+            "/api/v1/projects/{id}/revisions": { "get": { "summary": "修改历史", "parameters": [id.clone()], "responses": { "200": ok("版本列表"), "404": err } } },
+            "/api/v1/projects/{id}/status": { "post": { "summary": "流转：提交、退回、审核通过、公开", "parameters": [id], "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "to": { "type": "string", "enum": ["submitted", "returned", "approved", "published"] }, "base_revision": { "type": "integer" }, "note": { "type": "string" } }, "required": ["to", "base_revision"] } } } }, "responses": { "200": ok("新版本号与状态"), "400": err, "403": err, "404": err, "409": err } } },
+            "/api/v1/evaluate": { "post": { "summary": "对未保存的项目内容评分（编辑器实时计算用）", "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Project" } } } }, "responses": { "200": ok("评分结果，或 invalid：校验错误") } } },
+            "/api/v1/parse": { "post": { "summary": "指标值识别", "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "text": { "type": "string" }, "target": { "type": "string" } }, "required": ["text"] } } } }, "responses": { "200": ok("识别结果与提示") } } }
+        }
+    }))
+}

@@ -1,0 +1,303 @@
+//! Login, sessions, CSRF protection, password change.
+//!
+//! Sessions live in the project's database (only a SHA-256 of the cookie token is stored); cookies are
+//! HttpOnly and SameSite=Strict. Every state-changing request made with a session must carry the
+//! session's CSRF token (form field `csrf`, query `csrf` for uploads, or header `X-CSRF-Token`) and must
+//! not come from another site (Origin / Sec-Fetch-Site). API tokens (`Authorization: Bearer`) are not
+//! sent by browsers on their own, so they need no CSRF token.
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use askama::Template;
+use axum::body::{to_bytes, Body};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use jixiao_store::{now_millis, NewUser, OrgKind, Role, Store, User};
+use rand::RngCore;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+use crate::view::Nav;
+use crate::{Shared, MAX_BODY};
+
+const COOKIE_NAME: &str = "jixiao_session";
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("密码哈希失败：{e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+}
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Password rules: at least 8 characters, with letters and digits.
+pub fn check_password_rules(password: &str) -> Result<(), AppError> {
+    let ok = password.chars().count() >= 8 && password.chars().any(|c| c.is_alphabetic()) && password.chars().any(|c| c.is_ascii_digit());
+    if ok { Ok(()) } else { Err(AppError::BadRequest("密码至少 8 位，且须同时包含字母和数字".into())) }
+}
+
+/// On first start with no users: an organisation and an admin with a one-time password.
+pub async fn first_admin(store: &Store) -> Result<Option<String>, AppError> {
+    if store.count_users().await? > 0 {
+        return Ok(None);
+    }
+    let org = match store.orgs().await?.into_iter().next() {
+        Some(o) => o,
+        None => store.create_org("财政局", OrgKind::Bureau, None).await?,
+    };
+    let password = random_token()[..16].to_string();
+    let hash = hash_password(&password)?;
+    store.create_user(&NewUser { username: "admin", display_name: "系统管理员", password_hash: &hash, role: Role::Admin, org_id: org.id }).await?;
+    Ok(Some(password))
+}
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    /// The session's CSRF token (empty for API tokens).
+    pub csrf: String,
+}
+
+impl CurrentUser {
+    pub fn nav(&self) -> Nav {
+        Nav::of(self)
+    }
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k == COOKIE_NAME && !v.is_empty()).then(|| v.to_string())
+    })
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+}
+
+impl FromRequestParts<Shared> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
+        if let Some(u) = parts.extensions.get::<CurrentUser>() {
+            return Ok(u.clone());
+        }
+        let store = &state.store;
+        let (user_id, csrf) = if let Some(token) = bearer(&parts.headers) {
+            (store.api_token_user(&token_hash(&token)).await?.ok_or(AppError::Unauthorized)?, String::new())
+        } else if let Some(token) = cookie_token(&parts.headers) {
+            let s = store.session(&token_hash(&token)).await?.ok_or(AppError::Unauthorized)?;
+            (s.user_id, s.csrf)
+        } else {
+            return Err(AppError::Unauthorized);
+        };
+        let user = store.user(user_id).await?.filter(|u| u.active).ok_or(AppError::Unauthorized)?;
+        let current = CurrentUser { user, csrf };
+        parts.extensions.insert(current.clone());
+        Ok(current)
+    }
+}
+
+/// The signed-in user of an API request: rejected with a JSON 401 instead of a redirect to the login page.
+pub struct ApiUser(pub CurrentUser);
+
+impl FromRequestParts<Shared> for ApiUser {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
+        Ok(ApiUser(CurrentUser::from_request_parts(parts, state).await?))
+    }
+}
+
+/// Refuses cross-site state changes and state changes without the session's CSRF token.
+pub async fn csrf_guard(State(state): State<Shared>, req: Request, next: Next) -> Result<Response, AppError> {
+    let method = req.method().clone();
+    if matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(next.run(req).await);
+    }
+    let headers = req.headers();
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return Err(AppError::Csrf);
+    }
+    if let (Some(origin), Some(host)) = (headers.get(ORIGIN).and_then(|v| v.to_str().ok()), headers.get(HOST).and_then(|v| v.to_str().ok())) {
+        let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
+        if origin != "null" && origin_host != host {
+            return Err(AppError::Csrf);
+        }
+    }
+    // Token-authenticated API calls carry no ambient credentials.
+    if bearer(headers).is_some() && cookie_token(headers).is_none() {
+        return Ok(next.run(req).await);
+    }
+    let Some(token) = cookie_token(headers) else {
+        // No session: only the login form can do anything, and handlers refuse the rest.
+        return Ok(next.run(req).await);
+    };
+    let Some(session) = state.store.session(&token_hash(&token)).await? else {
+        return Ok(next.run(req).await);
+    };
+    let expected = session.csrf;
+    let from_header = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let from_query = req.uri().query().and_then(|q| form_field(q.as_bytes(), "csrf"));
+    if from_header.as_deref() == Some(expected.as_str()) || from_query.as_deref() == Some(expected.as_str()) {
+        return Ok(next.run(req).await);
+    }
+    let is_form = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        let (parts, body) = req.into_parts();
+        let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| AppError::BadRequest("请求内容过大".into()))?;
+        if form_field(&bytes, "csrf").as_deref() == Some(expected.as_str()) {
+            return Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await);
+        }
+    }
+    Err(AppError::Csrf)
+}
+
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded_pairs(body).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+/// `a=1&b=2` pairs, percent-decoded.
+fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(body);
+    text.split('&')
+        .filter_map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            Some((decode(k)?, decode(v)?))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                out.push(u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    error: String,
+    username: String,
+}
+
+pub async fn login_page() -> Result<Html<String>, AppError> {
+    Ok(Html(LoginPage { error: String::new(), username: String::new() }.render()?))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+fn session_cookie(token: &str, max_age_secs: i64) -> String {
+    format!("{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}")
+}
+
+pub async fn start_session(state: &Shared, user_id: i64) -> Result<String, AppError> {
+    let token = random_token();
+    let expires = now_millis() + state.session_hours * 3_600_000;
+    state.store.create_session(&token_hash(&token), user_id, &random_token(), expires).await?;
+    Ok(session_cookie(&token, state.session_hours * 3600))
+}
+
+pub async fn login(State(state): State<Shared>, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
+    let found = state.store.user_by_name(form.username.trim()).await?;
+    let ok = match &found {
+        Some((user, hash)) => user.active && verify_password(&form.password, hash),
+        None => {
+            // Same work for unknown users, so timing does not tell which names exist.
+            let _ = verify_password(&form.password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$2a0lqGVl8Jr2w3WqQm5Rj9qQ0mSg1a0o7j0y9Qy6b7E");
+            false
+        }
+    };
+    let Some((user, _)) = found.filter(|_| ok) else {
+        let page = LoginPage { error: "用户名或密码错误".into(), username: form.username };
+        return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
+    };
+    let cookie = start_session(&state, user.id).await?;
+    state.store.purge_expired_sessions().await?;
+    Ok(([(SET_COOKIE, cookie)], Redirect::to("/projects")).into_response())
+}
+
+pub async fn logout(State(state): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
+    if let Some(token) = cookie_token(&headers) {
+        state.store.delete_session(&token_hash(&token)).await?;
+    }
+    Ok(([(SET_COOKIE, session_cookie("", 0))], Redirect::to("/login")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    nav: Nav,
+    error: String,
+}
+
+pub async fn password_page(user: CurrentUser) -> Result<Html<String>, AppError> {
+    Ok(Html(PasswordPage { nav: user.nav(), error: String::new() }.render()?))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    old: String,
+    new: String,
+    confirm: String,
+}
+
+pub async fn change_password(State(state): State<Shared>, user: CurrentUser, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
+    let fail = |msg: String| -> Result<Response, AppError> {
+        let page = PasswordPage { nav: user.nav(), error: msg };
+        Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+    };
+    let hash = state.store.password_hash(user.user.id).await?;
+    if !verify_password(&form.old, &hash) {
+        return fail("原密码不正确".into());
+    }
+    if form.new != form.confirm {
+        return fail("两次输入的新密码不一致".into());
+    }
+    if let Err(e) = check_password_rules(&form.new) {
+        return fail(e.to_string());
+    }
+    // Ends every session of the user (other browsers too), then signs this browser in again.
+    state.store.set_password(user.user.id, &hash_password(&form.new)?).await?;
+    let cookie = start_session(&state, user.user.id).await?;
+    Ok(([(SET_COOKIE, cookie)], Redirect::to("/projects?notice=password")).into_response())
+}

@@ -1,0 +1,103 @@
+//! jixiao-web: the web application. Units fill in, reviewers review.
+//!
+//! Server-rendered pages (askama) plus a small embedded script for the editor; a JSON API under
+//! `/api/v1` with the same permissions. Everything the browser loads is inside the binary: government
+//! intranets have no internet.
+
+mod access;
+mod admin;
+mod api;
+mod assets;
+mod auth;
+pub mod demo;
+mod error;
+mod pages;
+mod view;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use jixiao_store::Store;
+
+pub use auth::hash_password;
+pub use error::AppError;
+
+/// Uploads and JSON bodies larger than this are refused with 413.
+pub const MAX_BODY: usize = 20 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub session_hours: i64,
+}
+
+pub type Shared = Arc<AppState>;
+
+/// The whole application as a router (tests serve it on port 0).
+pub fn app(store: Store) -> Router {
+    let state = Arc::new(AppState { store, session_hours: 8 });
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/password", get(auth::password_page).post(auth::change_password))
+        .route("/projects", get(pages::list).post(pages::create))
+        .route("/projects/new", get(pages::new_page))
+        .route("/projects/{id}", get(pages::show))
+        .route("/projects/{id}/edit", get(pages::edit_page).post(pages::save))
+        .route("/projects/{id}/history", get(pages::history))
+        .route("/projects/{id}/revisions/{n}", get(pages::revision))
+        .route("/projects/{id}/diff", get(pages::diff))
+        .route("/projects/{id}/restore", post(pages::restore))
+        .route("/projects/{id}/status", post(pages::set_status))
+        .route("/projects/{id}/review", post(pages::review))
+        .route("/projects/{id}/comments", post(pages::comment))
+        .route("/projects/{id}/download/{format}", get(pages::download))
+        .route("/import", get(pages::import_page).post(pages::import_upload))
+        .route("/import/confirm", post(pages::import_confirm))
+        .route("/admin", get(admin::page))
+        .route("/admin/users", post(admin::create_user))
+        .route("/admin/users/{id}/active", post(admin::set_active))
+        .route("/admin/orgs", post(admin::create_org))
+        .route("/assets/{*file}", get(assets::serve))
+        .nest("/api", api::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        // Refuses a declared length over the limit before reading any of the body.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .with_state(state)
+}
+
+/// Options of `jixiao serve`.
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    pub database: String,
+    pub demo: bool,
+}
+
+/// Opens the database, prepares first-start accounts or demo data, and serves until Ctrl-C.
+pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
+    let store = Store::connect(&opts.database).await?;
+    if opts.demo {
+        for line in demo::load(&store).await? {
+            println!("{line}");
+        }
+    } else if let Some(password) = auth::first_admin(&store).await? {
+        println!("首次启动：已创建管理员账号 admin，一次性密码：{password}");
+        println!("请登录后立即修改密码。");
+    }
+    let listener = tokio::net::TcpListener::bind(opts.addr).await.map_err(|e| AppError::Internal(format!("无法监听 {}：{e}", opts.addr)))?;
+    let addr = listener.local_addr().map_err(|e| AppError::Internal(e.to_string()))?;
+    println!("jixiao 已启动：http://{addr}/（数据库：{}，{}）", opts.database, store.backend_name());
+    axum::serve(listener, app(store.clone()))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    store.close().await;
+    Ok(())
+}

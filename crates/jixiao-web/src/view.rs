@@ -1,0 +1,76 @@
+//! Formatting for pages: escaping, money, scores, times, and the navigation bar.
+
+use chrono::{FixedOffset, TimeZone};
+use jixiao_store::Role;
+use rust_decimal::Decimal;
+
+use crate::auth::CurrentUser;
+
+/// HTML-escapes text (for the few strings built outside templates).
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON for a `<script type="application/json">` block: `<` escaped so no text can close the tag.
+pub fn script_json(v: &impl serde::Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into()).replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+pub fn wan(x: Decimal) -> String {
+    format!("{:.2}", x.round_dp(2))
+}
+
+pub fn score(x: Decimal) -> String {
+    format!("{:.2}", x)
+}
+
+pub fn num(x: Decimal) -> String {
+    x.normalize().to_string()
+}
+
+pub fn opt(x: Option<Decimal>) -> String {
+    x.map_or_else(String::new, num)
+}
+
+pub fn centi(x: i64) -> String {
+    format!("{}.{:02}", x / 100, (x % 100).abs())
+}
+
+/// Beijing time, as the users read it.
+pub fn time(millis: i64) -> String {
+    let tz = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    tz.timestamp_millis_opt(millis).single().map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M").to_string())
+}
+
+/// What every page's header needs.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub name: String,
+    pub role: String,
+    pub csrf: String,
+    pub admin: bool,
+    pub editor: bool,
+}
+
+impl Nav {
+    pub fn of(u: &CurrentUser) -> Nav {
+        Nav {
+            name: u.user.display_name.clone(),
+            role: u.user.role.label().into(),
+            csrf: u.csrf.clone(),
+            admin: u.user.role == Role::Admin,
+            editor: u.user.role == Role::Editor,
+        }
+    }
+}
