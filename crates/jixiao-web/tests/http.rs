@@ -7,21 +7,8 @@ use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-struct Server {
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn start() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("test.db");
-    let store = jixiao_store::Store::connect(db.to_str().unwrap()).await.unwrap();
-    jixiao_web::demo::load(&store).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, jixiao_web::app(store)).await.unwrap() });
-    Server { base: format!("http://{addr}"), _dir: dir }
-}
+mod common;
+use common::{start, Server};
 
 /// A signed-in browser: cookies kept, redirects not followed (so statuses are visible).
 struct Browser {

@@ -1,0 +1,19 @@
+//! A real server on port 0 with the demo data, for the HTTP and browser tests.
+#![allow(dead_code)]
+
+pub struct Server {
+    pub base: String,
+    pub addr: std::net::SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn start() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("test.db");
+    let store = jixiao_store::Store::connect(db.to_str().unwrap()).await.unwrap();
+    jixiao_web::demo::load(&store).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, jixiao_web::app(store)).await.unwrap() });
+    Server { base: format!("http://{addr}"), addr, _dir: dir }
+}
