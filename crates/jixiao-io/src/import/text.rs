@@ -1,0 +1,281 @@
+//! Published report text: decoding (UTF-8, UTF-16 with BOM, GBK/GB18030), the table as flattened by a web
+//! page (`|` between cells) or by a text extraction (cells separated by spaces, or wrapped one cell per line),
+//! and the narrative sections (一、… 六、) in their places.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::draft::Draft;
+use super::grid::{self, Cell, Mode, Row};
+use super::{keep_forms, stream, vocab, ImportError, Origin};
+
+/// Text from bytes: UTF-8 (BOM optional), UTF-16 with BOM, else GB18030 (a superset of GBK). None for binary.
+pub fn decode(bytes: &[u8]) -> Option<String> {
+    let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        String::from_utf8(rest.to_vec()).ok()?
+    } else if bytes.starts_with(&[0xFF, 0xFE]) {
+        encoding_rs::UTF_16LE.decode_without_bom_handling_and_without_replacement(&bytes[2..])?.into_owned()
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        encoding_rs::UTF_16BE.decode_without_bom_handling_and_without_replacement(&bytes[2..])?.into_owned()
+    } else if let Ok(s) = std::str::from_utf8(bytes) {
+        s.to_string()
+    } else {
+        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)?.into_owned()
+    };
+    // Control characters other than line breaks, tabs and form feeds mean binary content.
+    let control = text.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')).count();
+    if control > 0 && control * 50 > text.chars().count().max(1) || text.contains('\0') {
+        return None;
+    }
+    Some(text)
+}
+
+/// How the table was flattened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `a | b | c` per row (web tables).
+    Pipes,
+    /// One row per line, cells separated by runs of spaces (`pdftotext -layout`: two or more).
+    Spaces { min_gap: usize },
+    /// A PDF extraction with one cell (or a piece of one) per line.
+    Wrapped,
+}
+
+pub fn layout_of(text: &str) -> Layout {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let piped = lines.iter().filter(|l| l.matches('|').count() >= 1).count();
+    if piped >= 3 && piped * 4 >= lines.len() {
+        return Layout::Pipes;
+    }
+    if stream::looks_wrapped(&lines) {
+        return Layout::Wrapped;
+    }
+    let wide_gaps = lines.iter().filter(|l| l.trim().contains("  ")).count();
+    if wide_gaps * 3 >= lines.len() && lines.len() >= 5 {
+        Layout::Spaces { min_gap: 2 }
+    } else {
+        Layout::Spaces { min_gap: 1 }
+    }
+}
+
+/// Rows of cells with their line numbers (page and line for text with form feeds).
+pub fn rows(text: &str, layout: Layout) -> Vec<Row> {
+    let mut out = Vec::new();
+    let mut page = 1u32;
+    let paged = text.contains('\u{c}');
+    for (i, raw) in text.lines().enumerate() {
+        let mut line = raw;
+        while let Some(rest) = line.strip_prefix('\u{c}') {
+            page += 1;
+            line = rest;
+        }
+        let origin = Origin { line: Some(i as u32 + 1), page: paged.then_some(page), ..Default::default() };
+        let cells: Vec<String> = match layout {
+            Layout::Pipes => {
+                let mut cells: Vec<String> = line.split('|').map(|c| c.trim().to_string()).collect();
+                while cells.last().is_some_and(|c| c.is_empty()) {
+                    cells.pop();
+                }
+                cells
+            }
+            Layout::Spaces { min_gap } => split_gaps(line, min_gap),
+            Layout::Wrapped => vec![line.trim().to_string()],
+        };
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        out.push(cells.into_iter().map(|text| Cell { text, origin: origin.clone() }).collect());
+    }
+    out
+}
+
+fn split_gaps(line: &str, min_gap: usize) -> Vec<String> {
+    static GAP1: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\s\u{3000}]+").unwrap());
+    static GAP2: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t\u{3000}]{2,}|\t").unwrap());
+    let re = if min_gap >= 2 { &*GAP2 } else { &*GAP1 };
+    re.split(line.trim()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// Reads a published text: the forms it contains, and the narrative sections around them.
+pub fn read(text: &str, file: &Path) -> Result<Vec<(Draft, Origin)>, ImportError> {
+    let layout = layout_of(text);
+    let mut drafts = match layout {
+        Layout::Wrapped => vec![stream::read(text)],
+        _ => {
+            let rows = rows(text, layout);
+            let mode = Mode::Sequential;
+            grid::split_forms(&rows).into_iter().map(|part| grid::read(part, mode)).collect()
+        }
+    };
+    let whole = Origin::default();
+    if drafts.len() == 1 {
+        let d = &mut drafts[0];
+        if layout != Layout::Wrapped {
+            sections(text, &[], d);
+        }
+        fill_from_text(text, d);
+    }
+    keep_forms(drafts.into_iter().map(|d| (d, whole.clone())).collect(), file, "文本")
+}
+
+static HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))\s*(\S.*)$").unwrap());
+
+/// Which narrative field a heading opens.
+fn section_field(title: &str) -> Option<&'static str> {
+    let k = vocab::key(title);
+    let has = |w: &str| k.contains(w);
+    Some(if has("背景") || has("立项依据") {
+        "background"
+    } else if has("资金来源") || has("资金使用") || has("使用情况") && has("资金") {
+        "funds_usage"
+    } else if has("实施情况") {
+        "implementation"
+    } else if has("评价概述") || has("评价工作") {
+        "overview"
+    } else if has("评价结论") || has("绩效分析") {
+        "conclusion"
+    } else if has("主要绩效") || has("成功经验") {
+        "experience"
+    } else if has("存在问题") || has("存在的问题") {
+        "problems"
+    } else if has("改进措施") || has("下一步") {
+        "measures"
+    } else if has("绩效目标") && !has("完成") {
+        "goals"
+    } else {
+        return None;
+    })
+}
+
+/// Fills the narrative fields from the headed sections of `text`, leaving out the lines in `skip` (the table).
+pub fn sections(text: &str, skip: &[std::ops::Range<usize>], d: &mut Draft) {
+    let mut current: Option<(&'static str, usize)> = None;
+    let mut buf: Vec<&str> = Vec::new();
+    let flush = |d: &mut Draft, current: Option<(&'static str, usize)>, buf: &mut Vec<&str>| {
+        if let Some((field, line)) = current {
+            let value = join_paragraphs(buf);
+            let slot = match field {
+                "background" => &mut d.report.background,
+                "goals" => &mut d.report.goals,
+                "funds_usage" => &mut d.report.funds_usage,
+                "implementation" => &mut d.report.implementation,
+                "overview" => &mut d.report.overview,
+                "conclusion" => &mut d.report.conclusion,
+                "experience" => &mut d.report.experience,
+                "problems" => &mut d.report.problems,
+                _ => &mut d.report.measures,
+            };
+            if slot.is_empty() && !value.is_empty() {
+                *slot = value;
+                d.at(format!("report.{field}"), &Origin::line(line + 1));
+            }
+        }
+        buf.clear();
+    };
+    for (i, line) in text.lines().enumerate() {
+        if skip.iter().any(|r| r.contains(&i)) {
+            continue;
+        }
+        if let Some(c) = HEADING.captures(line) {
+            let title = c[1].trim();
+            if title.chars().count() <= 30 {
+                if let Some(field) = section_field(title) {
+                    flush(d, current, &mut buf);
+                    current = Some((field, i));
+                    continue;
+                } else if line.trim_start().chars().next().is_some_and(|c| "一二三四五六七八九十".contains(c)) {
+                    // A top-level heading without its own field (一、评价项目概述) ends the section before it.
+                    flush(d, current, &mut buf);
+                    current = None;
+                    continue;
+                }
+            }
+        }
+        if current.is_some() {
+            buf.push(line);
+        }
+    }
+    flush(d, current, &mut buf);
+}
+
+/// Wrapped lines joined into paragraphs: a paragraph ends at a line ending a sentence whose next line opens one.
+pub fn join_paragraphs(lines: &[&str]) -> String {
+    static OPENS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]+）|\d+[.、．]|[（(]\d+[)）])").unwrap()
+    });
+    let lines: Vec<&str> = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect();
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(line);
+        let ends = line.ends_with('。') || line.ends_with('：') || line.ends_with(':');
+        let next_opens = lines.get(i + 1).is_some_and(|n| OPENS.is_match(n));
+        if ends && next_opens {
+            paragraphs.push(vocab::clean_cell(&cur));
+            cur.clear();
+        }
+    }
+    if !cur.is_empty() {
+        paragraphs.push(vocab::clean_cell(&cur));
+    }
+    paragraphs.join("\n")
+}
+
+/// What the narrative says when the table does not: the year, and 年初预算数 in （三）资金来源及使用情况.
+pub fn fill_from_text(text: &str, d: &mut Draft) {
+    static INITIAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"年初(?:批复)?预算(?:数)?(?:为)?\s*(\d+(?:\.\d+)?)\s*万").unwrap());
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20\d\d)\s*年").unwrap());
+    if d.initial.is_none() {
+        let usage = if d.report.funds_usage.is_empty() { None } else { Some(d.report.funds_usage.clone()) };
+        let source = usage.as_deref().unwrap_or(text);
+        if let Some(c) = INITIAL.captures(source) {
+            if let Ok(x) = c[1].parse() {
+                d.initial = Some(x);
+                let line = line_of(text, &c[1]);
+                d.at("funds.initial", &Origin::line(line));
+            }
+        }
+    }
+    if d.year.is_none() {
+        // A title line naming the year (…2022年度…自评报告), else the year the narrative speaks of most.
+        for (i, line) in text.lines().enumerate().take(40) {
+            if let Some(y) = vocab::year_in(line) {
+                d.year = Some(y);
+                d.at("project.year", &Origin::line(i + 1));
+                return;
+            }
+        }
+        let mut counts: std::collections::BTreeMap<i32, (usize, usize)> = Default::default();
+        for (i, line) in text.lines().enumerate() {
+            for c in YEAR.captures_iter(line) {
+                if let Ok(y) = c[1].parse::<i32>() {
+                    counts.entry(y).or_insert((0, i)).0 += 1;
+                }
+            }
+        }
+        let mut ranked: Vec<(i32, usize, usize)> = counts.into_iter().map(|(y, (n, l))| (y, n, l)).collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1));
+        if let Some(&(y, n, l)) = ranked.first() {
+            d.year = Some(y);
+            let o = Origin::line(l + 1);
+            d.at("project.year", &o);
+            let second = ranked.get(1).map(|r| format!("；其次是 {} 年（{} 次）", r.0, r.1)).unwrap_or_default();
+            d.ambiguous("project.year", &o, format!("表中没有评价年度，取正文中出现最多的年份 {y} 年（{n} 次）{second}"));
+        }
+    }
+}
+
+/// The line of an amount said about 年初预算 (on its line or the line before, as text wraps).
+fn line_of(text: &str, number: &str) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    (0..lines.len())
+        .find(|&i| lines[i].contains(number) && (lines[i].contains("年初") || lines[..i].iter().rev().take(3).any(|l| l.contains("年初"))))
+        .map(|i| i + 1)
+        .unwrap_or(1)
+}
