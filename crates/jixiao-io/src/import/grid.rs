@@ -350,9 +350,20 @@ impl Reader {
         true
     }
 
+    /// Cell text, with a blank template's instructions treated as not filled in (and said so).
+    fn filled(&mut self, c: &Cell, path: &str) -> String {
+        let t = vocab::clean_cell(&c.text);
+        if is_template_instruction(&t) {
+            self.draft.incomplete(path.to_string(), &c.origin, format!("“{t}”是模板说明文字，未填写，按空白导入"));
+            String::new()
+        } else {
+            t
+        }
+    }
+
     fn set_goals(&mut self, e: &Cell, a: &Cell) {
-        self.draft.goals.expected = vocab::clean_cell(&e.text);
-        self.draft.goals.actual = vocab::clean_cell(&a.text);
+        self.draft.goals.expected = self.filled(e, "goals.expected");
+        self.draft.goals.actual = self.filled(a, "goals.actual");
         self.draft.at("goals.expected", &e.origin);
         self.draft.at("goals.actual", &a.origin);
     }
@@ -429,22 +440,38 @@ impl Reader {
     fn statement_row(&mut self, row: &Row, fk: &str, first: &Cell) -> bool {
         let cells: Vec<&Cell> = row.iter().filter(|c| !vocab::is_blank(&c.text)).collect();
         let label = fk.trim_end_matches(':');
-        let rest_text = || cells.iter().skip(1).map(|c| vocab::clean_cell(&c.text)).collect::<Vec<_>>().join("");
+        let rest_text = || {
+            let t = cells.iter().skip(1).map(|c| vocab::clean_cell(&c.text)).collect::<Vec<_>>().join("");
+            if is_template_instruction(&t) { None } else { Some(t) }
+        };
+        let template_note = |d: &mut Draft, path: &str| {
+            let t = cells.iter().skip(1).map(|c| vocab::clean_cell(&c.text)).collect::<Vec<_>>().join("");
+            let o = cells.get(1).map(|c| c.origin.clone()).unwrap_or_else(|| first.origin.clone());
+            d.incomplete(path.to_string(), &o, format!("“{t}”是模板说明文字，未填写，按空白导入"));
+        };
         let rest_origin = || cells.get(1).map(|c| c.origin.clone()).unwrap_or_else(|| first.origin.clone());
         match label {
             "存在问题" | "存在的问题" | "主要问题" => {
                 self.ended = true;
-                let t = rest_text();
                 let o = rest_origin();
-                self.draft.statement.problems = Some(t);
-                self.draft.at("statement.problems", &o);
+                match rest_text() {
+                    Some(t) => {
+                        self.draft.statement.problems = Some(t);
+                        self.draft.at("statement.problems", &o);
+                    }
+                    None => template_note(&mut self.draft, "statement.problems"),
+                }
             }
             "改进措施" | "改进意见" | "下一步改进措施" => {
                 self.ended = true;
-                let t = rest_text();
                 let o = rest_origin();
-                self.draft.statement.measures = Some(t);
-                self.draft.at("statement.measures", &o);
+                match rest_text() {
+                    Some(t) => {
+                        self.draft.statement.measures = Some(t);
+                        self.draft.at("statement.measures", &o);
+                    }
+                    None => template_note(&mut self.draft, "statement.measures"),
+                }
             }
             "总分" | "自评总分" | "合计" => {
                 if self.state != State::Indicators && label == "合计" {
@@ -467,10 +494,14 @@ impl Reader {
             }
             "评价结论" => {
                 self.ended = true;
-                let t = rest_text();
                 let o = rest_origin();
-                self.draft.report.conclusion = t;
-                self.draft.at("report.conclusion", &o);
+                match rest_text() {
+                    Some(t) => {
+                        self.draft.report.conclusion = t;
+                        self.draft.at("report.conclusion", &o);
+                    }
+                    None => template_note(&mut self.draft, "report.conclusion"),
+                }
             }
             "评价等级" => {
                 self.ended = true;
@@ -481,7 +512,11 @@ impl Reader {
                     self.draft.at("statement.grade", &o);
                 }
             }
-            _ if label.starts_with("注:") || label.starts_with("说明") || label.starts_with("项目负责人") => {
+            _ if label.starts_with("注:")
+                || label.starts_with("说明")
+                || label.starts_with("项目负责人")
+                || self.state == State::Indicators && is_heading(label) =>
+            {
                 if self.state == State::Indicators {
                     self.ended = true;
                 }
@@ -496,7 +531,9 @@ impl Reader {
     }
 
     fn indicator_row(&mut self, row: &Row) {
-        let cells: Vec<Cell> = row.iter().filter(|c| !vocab::key(&c.text).is_empty()).cloned().collect();
+        // Empty cells kept: a flattened web table keeps them (`| |`), and they hold their columns.
+        let start = row.iter().position(|c| !vocab::key(&c.text).is_empty()).unwrap_or(0);
+        let cells: Vec<Cell> = row[start..].to_vec();
         let mut d = DraftIndicator { origin: cells[0].origin.clone(), ..Default::default() };
         let mut assigned: Vec<(Role, Cell)> = Vec::new();
         let mut ambiguous = None;
@@ -604,6 +641,21 @@ impl Reader {
         if !has_body || vocab::is_blank(&d.name) {
             return;
         }
+        let only_name = assigned.iter().all(|(r, _)| matches!(r, Role::Level1 | Role::Level2 | Role::Name));
+        if only_name && self.mode == Mode::Sequential {
+            let o = d.origin.clone();
+            let i = self.draft.indicators.len();
+            self.draft.incomplete(format!("indicators[{i}]"), &o, format!("该行只有“{}”，没有指标值、完成值和分值，未作为指标导入", d.name));
+            return;
+        }
+        for (field, value) in [("target", &mut d.target), ("actual", &mut d.actual)] {
+            if is_template_instruction(value) {
+                let o = d.origin.clone();
+                let i = self.draft.indicators.len();
+                self.draft.incomplete(format!("indicators[{i}].{field}"), &o, format!("“{value}”是模板说明文字，未填写，按空白导入"));
+                value.clear();
+            }
+        }
         if self.level1.is_empty() {
             if let Some(l1) = vocab::level1_of_level2(&self.level2) {
                 self.level1 = l1.to_string();
@@ -696,10 +748,13 @@ fn align(cells: &[Cell], roles: &[Role]) -> (Vec<(Role, Cell)>, bool) {
     for j in 0..=m {
         best[n][j] = roles[j..].iter().map(|r| skip_cost(*r)).sum();
     }
+    // The value right after a 指标性质 symbol (`= | 100`) is the 指标值, even when the row is cut short.
+    let after_nature = |i: usize, r: Role| r == Role::Target && i > 0 && fit(&cells[i - 1], Role::Nature).is_some();
+    let fit = |c: &Cell, r: Role, i: usize| if after_nature(i, r) { Some(5) } else { fit(c, r) };
     for i in (0..n).rev() {
         for j in (0..m).rev() {
             let mut b = best[i][j + 1] + skip_cost(roles[j]);
-            if let Some(f) = fit(&cells[i], roles[j]) {
+            if let Some(f) = fit(&cells[i], roles[j], i) {
                 b = b.max(best[i + 1][j + 1] + f);
             }
             best[i][j] = b;
@@ -709,7 +764,7 @@ fn align(cells: &[Cell], roles: &[Role]) -> (Vec<(Role, Cell)>, bool) {
     let (mut i, mut j) = (0, 0);
     let mut skipped_required = false;
     while i < n && j < m {
-        if let Some(f) = fit(&cells[i], roles[j]) {
+        if let Some(f) = fit(&cells[i], roles[j], i) {
             if best[i][j] == best[i + 1][j + 1] + f {
                 out.push((roles[j], cells[i].clone()));
                 i += 1;
@@ -760,7 +815,18 @@ fn strip_numbering(s: &str) -> String {
 
 fn is_other_label(s: &str) -> bool {
     let k = vocab::key(s);
-    k.starts_with("项目负责人") || k.starts_with("联系电话") || vocab::funds_role(s).is_some() || k.starts_with("项目资金")
+    k.starts_with("项目负责人")
+        || k.starts_with("联系电话")
+        || vocab::funds_role(s).is_some()
+        || k.starts_with("项目资金")
+        || k.starts_with("项目") && ["主管", "实施", "负责", "属性", "类别"].iter().any(|w| k.contains(w))
+}
+
+/// A narrative heading after the table: `(三)存在的问题和原因`, `四、…`.
+fn is_heading(k: &str) -> bool {
+    let first = k.chars().next().unwrap_or(' ');
+    let second = k.chars().nth(1).unwrap_or(' ');
+    first == '(' && "一二三四五六七八九十".contains(second) || "一二三四五六七八九十".contains(first) && second == '、'
 }
 
 /// `51092324T000010263357-2023年全县安可替代补助资金项目` → name and 项目编码.
@@ -800,4 +866,10 @@ pub fn ticked_grade(text: &str) -> Option<jixiao_core::Grade> {
     }
     let k = vocab::key(text);
     k.parse().ok()
+}
+
+/// Instructions of a blank template left in a published form: `…(100字以内)`.
+pub fn is_template_instruction(s: &str) -> bool {
+    let k = vocab::key(s);
+    k.contains("字以内)") || k.starts_with("对照年度目标,说明") || k.starts_with("结合自评情况,")
 }

@@ -86,7 +86,13 @@ pub fn rows(text: &str, layout: Layout) -> Vec<Row> {
         if cells.iter().all(|c| c.is_empty()) {
             continue;
         }
-        out.push(cells.into_iter().map(|text| Cell { text, origin: origin.clone() }).collect());
+        // `(blank)` / `(empty)`: how the excerpts mark an empty cell.
+        // `[实际]`: a reader's annotation in an excerpt, not a cell.
+        let cells = cells
+            .into_iter()
+            .filter(|t| !(t.starts_with('[') && t.ends_with(']') && t.chars().count() <= 6))
+            .map(|t| if matches!(t.as_str(), "(blank)" | "(empty)") { String::new() } else { t });
+        out.push(cells.map(|text| Cell { text, origin: origin.clone() }).collect());
     }
     out
 }
@@ -104,7 +110,10 @@ pub fn read(text: &str, file: &Path) -> Result<Vec<(Draft, Origin)>, ImportError
     let mut drafts = match layout {
         Layout::Wrapped => vec![stream::read(text)],
         _ => {
-            let rows = rows(text, layout);
+            let mut rows = rows(text, layout);
+            if rows.len() <= 3 && rows.iter().map(Vec::len).sum::<usize>() >= 30 {
+                rows = reflow(rows);
+            }
             let mode = Mode::Sequential;
             grid::split_forms(&rows).into_iter().map(|part| grid::read(part, mode)).collect()
         }
@@ -242,6 +251,7 @@ pub fn fill_from_text(text: &str, d: &mut Draft) {
             }
         }
     }
+    narrative_facts(text, d);
     if d.year.is_none() {
         // A title line naming the year (…2022年度…自评报告), else the year the narrative speaks of most.
         for (i, line) in text.lines().enumerate().take(40) {
@@ -278,4 +288,110 @@ fn line_of(text: &str, number: &str) -> usize {
         .find(|&i| lines[i].contains(number) && (lines[i].contains("年初") || lines[..i].iter().rev().take(3).any(|l| l.contains("年初"))))
         .map(|i| i + 1)
         .unwrap_or(1)
+}
+
+/// A whole table flattened onto one line (`项目名称 X 主管部门 Y … 数量指标 A ≥50个 50 8 8 质量指标 …`): rows
+/// start at each label, level name or table header; in the indicator table a row also ends after its run of
+/// trailing numbers (分值 得分).
+fn reflow(rows: Vec<Row>) -> Vec<Row> {
+    let mut out: Vec<Row> = Vec::new();
+    let mut in_header_group = false;
+    let mut in_table = false;
+    let mut numbers_run = 0;
+    let mut in_body = false;
+    for cell in rows.into_iter().flatten() {
+        let t = cell.text.as_str();
+        let k = vocab::key(t);
+        // Inside the indicator rows, words such as 达成预期指标 are values, not column headers.
+        let ind_col = !in_body && vocab::indicator_role(t).is_some() && k.chars().count() <= 12 && (in_header_group || k == "一级指标");
+        let funds_col = !in_table && vocab::funds_role(t).is_some() && k.chars().count() <= 12;
+        if in_table && !in_header_group && (vocab::level1(t).is_some() || vocab::level2(t).is_some()) {
+            in_body = true;
+        }
+        let is_num = vocab::number(t).is_some();
+        let starts = vocab::header_field(t).is_some()
+            || vocab::funds_row(t).is_some()
+            || k.starts_with("项目资金")
+            || k == "年度总体目标"
+            || k == "绩效指标"
+            || k == "总分"
+            || k == "存在问题"
+            || k == "改进措施"
+            || vocab::level1(t).is_some()
+            || vocab::level2(t).is_some() && k.ends_with("指标")
+            || in_table && numbers_run >= 2 && !is_num;
+        let col = ind_col || funds_col;
+        if col && !in_header_group {
+            if !out.last().is_some_and(|r| r.len() == 1 && vocab::key(&r[0].text) == "绩效指标") {
+                out.push(Vec::new());
+            }
+            in_header_group = true;
+            in_table |= ind_col;
+        } else if starts {
+            out.push(Vec::new());
+            in_header_group = false;
+        } else if !col {
+            in_header_group = false;
+        }
+        numbers_run = if is_num { numbers_run + 1 } else { 0 };
+        match out.last_mut() {
+            Some(r) => r.push(cell),
+            None => out.push(vec![cell]),
+        }
+    }
+    out
+}
+
+/// A narrative report without the form: the budget, spending and score it states, each an
+/// `import-ambiguous` finding saying which sentence it came from.
+fn narrative_facts(text: &str, d: &mut Draft) {
+    static ANNUAL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:实际下达预算|调整后预算数?|全年预算数?|年度预算数?)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*万元").unwrap()
+    });
+    static EXECUTED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:实际总支出|实际支出|全年执行数?|执行数)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*万元").unwrap());
+    static TOTAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:综合评价得分|自评得分|总得分|评价得分)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分").unwrap());
+    static TITLE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*(?:19|20)\d\d\s*年度?(\S{2,30}?)(?:项目)?(?:支出)?(?:绩效)?(?:自评结果|自评报告|绩效自评|自评表)").unwrap());
+    let found = |re: &Regex| {
+        text.lines().enumerate().find_map(|(i, l)| re.captures(l).map(|c| (i + 1, c[1].to_string(), c[0].to_string())))
+    };
+    if d.annual.is_none() {
+        if let Some((line, n, said)) = found(&ANNUAL) {
+            if let Ok(x) = n.parse() {
+                d.annual = Some(x);
+                let o = Origin::line(line);
+                d.at("funds.annual", &o);
+                d.ambiguous("funds.annual", &o, format!("表中没有全年预算数，取自正文“{said}”"));
+            }
+        }
+    }
+    if d.executed.is_none() {
+        if let Some((line, n, said)) = found(&EXECUTED) {
+            if let Ok(x) = n.parse() {
+                d.executed = Some(x);
+                let o = Origin::line(line);
+                d.at("funds.executed", &o);
+                d.ambiguous("funds.executed", &o, format!("表中没有全年执行数，取自正文“{said}”"));
+            }
+        }
+    }
+    if d.statement.total.is_none() {
+        if let Some((line, n, said)) = found(&TOTAL) {
+            if let Ok(x) = n.parse() {
+                d.statement.total = Some(x);
+                let o = Origin::line(line);
+                d.at("statement.total", &o);
+                d.ambiguous("statement.total", &o, format!("表中没有总分，取自正文“{said}”"));
+            }
+        }
+    }
+    if d.name.is_none() {
+        if let Some((line, n, said)) = found(&TITLE) {
+            d.name = Some(n.clone());
+            let o = Origin::line(line);
+            d.at("project.name", &o);
+            d.ambiguous("project.name", &o, format!("表中没有项目名称，取自标题“{}”", said.trim()));
+        }
+    }
 }
