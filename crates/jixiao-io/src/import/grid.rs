@@ -75,7 +75,8 @@ pub fn read(rows: &[Row], mode: Mode) -> Draft {
         }
         r.row(row);
     }
-    if r.state == State::Indicators && !r.ended {
+    // A flattened excerpt that stops inside the table is cut; a sheet may simply end after its last row.
+    if r.state == State::Indicators && !r.ended && mode == Mode::Sequential {
         let origin = rows.iter().rev().flat_map(|r| r.last()).next().map(|c| c.origin.clone()).unwrap_or_default();
         r.draft.truncated = Some((origin, format!("指标表在此中断（已读取 {} 个指标，未见“总分”“存在问题”等表尾）", r.draft.indicators.len())));
     }
@@ -90,8 +91,11 @@ pub fn split_forms(rows: &[Row]) -> Vec<&[Row]> {
         let has_name = row.iter().any(|c| vocab::header_field(&c.text) == Some(HeaderField::Name));
         let is_ind_header = row.iter().filter(|c| vocab::indicator_role(&c.text).is_some()).count() >= 3;
         if has_name && seen_table {
-            // The title row just above belongs to the new form.
-            let start = if i > 0 && row_is_title(&rows[i - 1]) { i - 1 } else { i };
+            // The title rows just above (表名, （2023年度）) belong to the new form.
+            let mut start = i;
+            while start > 0 && i - start < 2 && row_is_title(&rows[start - 1]) {
+                start -= 1;
+            }
             starts.push(start);
             seen_table = false;
         }
@@ -105,7 +109,7 @@ pub fn split_forms(rows: &[Row]) -> Vec<&[Row]> {
 }
 
 fn row_is_title(row: &Row) -> bool {
-    row.iter().any(|c| vocab::key(&c.text).contains("自评表"))
+    row.iter().any(|c| vocab::key(&c.text).contains("自评表") || vocab::year_in(&c.text).is_some() && vocab::key(&c.text).chars().count() <= 12)
 }
 
 fn first_text(row: &Row) -> Option<&Cell> {
@@ -113,6 +117,14 @@ fn first_text(row: &Row) -> Option<&Cell> {
 }
 
 impl Reader {
+    /// A cell's text: verbatim (trimmed) from a real table; extraction spaces removed from flattened text.
+    fn clean(&self, s: &str) -> String {
+        match self.mode {
+            Mode::Positional => s.trim().to_string(),
+            Mode::Sequential => vocab::clean_cell(s),
+        }
+    }
+
     fn row(&mut self, row: &Row) {
         let first = first_text(row).expect("non-blank row").clone();
         let fk = vocab::key(&first.text);
@@ -170,7 +182,7 @@ impl Reader {
                 any = true;
                 let value = cells.get(i + 1).filter(|c| vocab::header_field(&c.text).is_none() && !is_other_label(&c.text));
                 if let Some(v) = value {
-                    let text = vocab::clean_cell(&v.text);
+                    let text = self.clean(&v.text);
                     let (slot, path) = match field {
                         HeaderField::Name => (&mut self.draft.name, "project.name"),
                         HeaderField::Department => (&mut self.draft.department, "project.department"),
@@ -352,7 +364,7 @@ impl Reader {
 
     /// Cell text, with a blank template's instructions treated as not filled in (and said so).
     fn filled(&mut self, c: &Cell, path: &str) -> String {
-        let t = vocab::clean_cell(&c.text);
+        let t = self.clean(&c.text);
         if is_template_instruction(&t) {
             self.draft.incomplete(path.to_string(), &c.origin, format!("“{t}”是模板说明文字，未填写，按空白导入"));
             String::new()
@@ -438,7 +450,15 @@ impl Reader {
     }
 
     fn statement_row(&mut self, row: &Row, fk: &str, first: &Cell) -> bool {
-        let cells: Vec<&Cell> = row.iter().filter(|c| !vocab::is_blank(&c.text)).collect();
+        // Merged cells repeat their value across the range: keep each value once, and not the label again.
+        let mut cells: Vec<&Cell> = Vec::new();
+        for c in row.iter().filter(|c| !vocab::is_blank(&c.text)) {
+            let repeat = cells.last().is_some_and(|p| p.text == c.text && vocab::number(&c.text).is_none())
+                || cells.len() == 1 && vocab::key(&c.text) == fk;
+            if !repeat || self.mode == Mode::Sequential {
+                cells.push(c);
+            }
+        }
         let label = fk.trim_end_matches(':');
         let rest_text = || {
             let t = cells.iter().skip(1).map(|c| vocab::clean_cell(&c.text)).collect::<Vec<_>>().join("");
@@ -576,7 +596,7 @@ impl Reader {
         }
         let mut has_body = false;
         for (role, c) in &assigned {
-            let text = vocab::clean_cell(&c.text);
+            let text = self.clean(&c.text);
             match role {
                 Role::Level1 => {
                     let k = vocab::key(&text);
@@ -604,11 +624,8 @@ impl Reader {
                 Role::Target => d.target = text,
                 Role::Actual => d.actual = text,
                 Role::Unit => {
-                    if !vocab::is_blank(&text) {
+                    if !vocab::is_blank(&text) && assigned.iter().all(|(r, _)| *r != Role::Nature) {
                         d.target.push_str(&text);
-                        if !d.actual.is_empty() && vocab::number(&d.actual).is_some() {
-                            d.actual.push_str(&text);
-                        }
                     }
                 }
                 Role::Nature => {
@@ -620,9 +637,28 @@ impl Reader {
                         _ => None,
                     };
                 }
-                Role::Weight => d.weight = vocab::number(&text),
-                Role::Score => d.self_score = vocab::number(&text),
-                Role::Review => d.review_score = vocab::number(&text),
+                Role::Weight | Role::Score | Role::Review => {
+                    let x = vocab::number(&text);
+                    if x.is_none() && !vocab::is_blank(&text) {
+                        let i = self.draft.indicators.len();
+                        let field = match role {
+                            Role::Weight => "weight",
+                            Role::Score => "self_score",
+                            _ => "review_score",
+                        };
+                        let o = c.origin.clone();
+                        self.draft.ambiguous(
+                            format!("indicators[{i}].{field}"),
+                            &o,
+                            format!("{}“{text}”不是数字，未导入（请按原件填写数值）", role_label(*role)),
+                        );
+                    }
+                    match role {
+                        Role::Weight => d.weight = x,
+                        Role::Score => d.self_score = x,
+                        _ => d.review_score = x,
+                    }
+                }
                 Role::Deviation => {
                     if !vocab::is_blank(&text) {
                         d.deviation = Some(text)
@@ -637,6 +673,13 @@ impl Reader {
             let target = assigned.iter().find(|(r, _)| *r == Role::Target).map(|(_, c)| vocab::clean_cell(&c.text)).unwrap_or_default();
             let unit = assigned.iter().find(|(r, _)| *r == Role::Unit).map(|(_, c)| vocab::clean_cell(&c.text)).filter(|u| !vocab::is_blank(u)).unwrap_or_default();
             d.target = format!("{sym}{target}{unit}");
+        }
+        // 完成值 written as a bare number beside a 度量单位 column: the unit belongs to it too.
+        if let Some((_, u)) = assigned.iter().find(|(r, _)| *r == Role::Unit) {
+            let unit = vocab::clean_cell(&u.text);
+            if !vocab::is_blank(&unit) && vocab::number(&d.actual).is_some() {
+                d.actual.push_str(&unit);
+            }
         }
         if !has_body || vocab::is_blank(&d.name) {
             return;
