@@ -499,7 +499,14 @@ impl Reader {
                 }
                 self.ended = true;
                 let nums: Vec<(&Cell, Decimal)> = cells.iter().skip(1).filter_map(|c| vocab::number(&c.text).map(|n| (*c, n))).collect();
+                // In a real table the 得分 column says which number is the stated total.
+                let score_col = self.ind_cols.iter().find(|x| x.1 == Role::Score).map(|x| x.0);
+                let by_column = match (self.mode, score_col) {
+                    (Mode::Positional, Some(col)) => Some(row.get(col).and_then(|c| vocab::number(&c.text).map(|n| (c, n)))),
+                    _ => None,
+                };
                 let stated = match (label, nums.as_slice()) {
+                    _ if by_column.is_some() => by_column.flatten(),
                     ("合计", [_, (c, s)]) => Some((*c, *s)),
                     ("合计", _) => None,
                     (_, [(c, s)]) => Some((*c, *s)),
