@@ -74,6 +74,7 @@ fn parse(xml: &str) -> Result<(Vec<Table>, Vec<String>), String> {
                         depth += 1;
                         if depth == 1 {
                             grid_rows.clear();
+                            paragraphs.push(text::TABLE_MARK.to_string());
                         }
                     }
                     "tr" if depth == 1 => row.clear(),
@@ -156,6 +157,7 @@ fn fill(rows: &[Vec<(String, u32, bool)>], table_no: usize) -> Table {
                 .enumerate()
                 .map(|(ci, text)| Cell {
                     text,
+                    x: None,
                     origin: Origin { table: Some(table_no as u32), row: Some(ri as u32 + 1), col: Some(ci as u32 + 1), ..Default::default() },
                 })
                 .collect()

@@ -16,6 +16,21 @@ use super::Origin;
 pub struct Cell {
     pub text: String,
     pub origin: Origin,
+    /// Character columns in a `pdftotext -layout` line, to place the cell under its header.
+    pub x: Option<(u32, u32)>,
+}
+
+/// The header column a positioned cell sits under: most overlap, else the nearest.
+fn column_under(x: (u32, u32), header: &[(usize, Role, Option<(u32, u32)>)]) -> Option<Role> {
+    header
+        .iter()
+        .filter_map(|(_, r, hx)| hx.map(|h| (r, h)))
+        .max_by_key(|(_, h)| {
+            let overlap = x.1.min(h.1) as i64 - x.0.max(h.0) as i64;
+            let centre = ((x.0 + x.1) as i64 - (h.0 + h.1) as i64).abs();
+            (overlap.max(0), -centre)
+        })
+        .map(|(r, _)| *r)
 }
 
 pub type Row = Vec<Cell>;
@@ -42,8 +57,10 @@ struct Reader {
     money: MoneyUnit,
     money_stated: bool,
     funds_cols: Vec<(usize, Role)>,
+    funds_x: Vec<(usize, Role, Option<(u32, u32)>)>,
     goal_cols: Option<(usize, usize)>,
     ind_cols: Vec<(usize, Role)>,
+    ind_x: Vec<(usize, Role, Option<(u32, u32)>)>,
     level1: String,
     level2: String,
     pending_level_weight: Option<(Decimal, Origin)>,
@@ -60,8 +77,10 @@ pub fn read(rows: &[Row], mode: Mode) -> Draft {
         money: MoneyUnit::Wan,
         money_stated: false,
         funds_cols: Vec::new(),
+        funds_x: Vec::new(),
         goal_cols: None,
         ind_cols: Vec::new(),
+        ind_x: Vec::new(),
         level1: String::new(),
         level2: String::new(),
         pending_level_weight: None,
@@ -237,6 +256,7 @@ impl Reader {
             self.money = u;
             self.money_stated = true;
         }
+        self.funds_x = self.funds_cols.iter().map(|(i, r)| (*i, *r, row[*i].x)).collect();
         self.state = State::Funds;
         true
     }
@@ -249,6 +269,15 @@ impl Reader {
                 for (col, role) in &self.funds_cols {
                     if let Some(c) = row.get(*col).filter(|c| !vocab::is_blank(&c.text)) {
                         out.push((*role, c.clone()));
+                    }
+                }
+            }
+            Mode::Sequential if self.funds_x.iter().all(|h| h.2.is_some()) && row[label_index + 1..].iter().all(|c| c.x.is_some()) => {
+                for c in &row[label_index + 1..] {
+                    if let Some(role) = column_under(c.x.expect("checked"), &self.funds_x) {
+                        if !vocab::is_blank(&c.text) && !out.iter().any(|(r, _)| *r == role) {
+                            out.push((role, c.clone()));
+                        }
                     }
                 }
             }
@@ -425,6 +454,7 @@ impl Reader {
         }
         let has_weight = has(Role::Weight);
         let mut seen = Vec::new();
+        let header_row = row.clone();
         self.ind_cols = roles
             .into_iter()
             .filter(|(_, r)| {
@@ -436,6 +466,7 @@ impl Reader {
                 }
             })
             .collect();
+        self.ind_x = self.ind_cols.iter().map(|(i, r)| (*i, *r, header_row[*i].x)).collect();
         self.state = State::Indicators;
         self.ended = false;
         self.level1.clear();
@@ -570,6 +601,23 @@ impl Reader {
                     if let Some(c) = row.get(*col) {
                         if !vocab::key(&c.text).is_empty() {
                             assigned.push((*role, c.clone()));
+                        }
+                    }
+                }
+            }
+            Mode::Sequential if self.ind_x.iter().all(|h| h.2.is_some()) && cells.iter().all(|c| c.x.is_some()) => {
+                for c in &cells {
+                    if let Some(role) = column_under(c.x.expect("checked"), &self.ind_x) {
+                        match assigned.iter_mut().find(|(r, _)| *r == role) {
+                            Some((_, prev)) => {
+                                let o = c.origin.clone();
+                                let i = self.draft.indicators.len();
+                                let what = format!("“{}”与“{}”在同一列（{}），已合并", prev.text.trim(), c.text.trim(), role_label(role));
+                                prev.text.push_str(&c.text);
+                                ambiguous.get_or_insert(what);
+                                let _ = (o, i);
+                            }
+                            None => assigned.push((role, c.clone())),
                         }
                     }
                 }

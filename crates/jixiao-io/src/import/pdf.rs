@@ -16,7 +16,7 @@ pub fn read(bytes: &[u8], file: &Path) -> Result<Vec<(Draft, Origin)>, ImportErr
     if extracted.chars().filter(|c| !c.is_whitespace() && *c != '\u{c}').count() < 10 {
         return Err(ImportError::NeedsOcr { file: file.into() });
     }
-    text::read(&extracted, file)
+    text::read_pdf_layout(&extracted, file)
 }
 
 /// `pdftotext -layout FILE -`; None when the program is not installed.
@@ -51,4 +51,25 @@ fn lopdf_text(bytes: &[u8], file: &Path) -> Result<String, ImportError> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The in-process fallback reads the text layer of the committed fixture (made by LibreOffice).
+    #[test]
+    fn lopdf_fallback_reads_the_text_layer() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/panyu-short.pdf");
+        let bytes = std::fs::read(&path).unwrap();
+        let text = lopdf_text(&bytes, &path).unwrap();
+        assert!(text.contains("14.53"), "{text}");
+        assert!(text.contains('\u{c}'), "pages are separated by form feeds");
+    }
+
+    #[test]
+    fn lopdf_fallback_refuses_junk_with_the_file_name() {
+        let err = lopdf_text(b"%PDF-1.4 junk", Path::new("坏.pdf")).unwrap_err();
+        assert!(err.to_string().starts_with("坏.pdf："));
+    }
 }

@@ -86,7 +86,7 @@ pub fn read(full: &str) -> Draft {
     let mut tokens: Vec<Cell> = Vec::new();
     for l in &lines[start..head_end] {
         for t in l.text.split_whitespace() {
-            tokens.push(Cell { text: t.to_string(), origin: Origin::line(l.no + 1) });
+            tokens.push(Cell { text: t.to_string(), origin: Origin::line(l.no + 1), x: None });
         }
     }
     let tokens = join_labels(tokens);
@@ -311,7 +311,7 @@ fn join_labels(tokens: Vec<Cell>) -> Vec<Cell> {
             }
             let joined: String = tokens[i..i + k].iter().map(|t| vocab::key(&t.text)).collect();
             if LABELS.contains(&joined.as_str()) {
-                out.push(Cell { text: joined, origin: tokens[i].origin.clone() });
+                out.push(Cell { text: joined, origin: tokens[i].origin.clone(), x: None });
                 i += k;
                 continue 'outer;
             }

@@ -60,8 +60,87 @@ pub fn layout_of(text: &str) -> Layout {
     }
 }
 
+/// Cells of a `pdftotext -layout` line with their character columns.
+fn positioned(line: &str) -> Vec<(usize, usize, String)> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        while end < chars.len() {
+            if chars[end].is_whitespace() {
+                let gap = chars[end..].iter().take_while(|c| c.is_whitespace()).count();
+                if gap >= 2 || end + gap == chars.len() {
+                    break;
+                }
+                end += gap;
+            } else {
+                end += 1;
+            }
+        }
+        // A full cell leaves one space before the next: split before a form label (`番禺区委组织 实施单位`).
+        let mut from = start;
+        let mut k = start;
+        while k < end {
+            if chars[k] == ' ' {
+                let word_end = (k + 1..end).find(|&j| chars[j] == ' ').unwrap_or(end);
+                let word: String = chars[k + 1..word_end].iter().collect();
+                if vocab::header_field(&word).is_some() {
+                    out.push((from, k, chars[from..k].iter().collect::<String>().trim().to_string()));
+                    from = k + 1;
+                }
+            }
+            k += 1;
+        }
+        out.push((from, end, chars[from..end].iter().collect::<String>().trim().to_string()));
+        i = end;
+    }
+    out
+}
+
+/// A line that continues the cells of the line above (a table cell wrapped in the PDF): no numbers, no form
+/// words, fewer cells, each under a cell of the line above.
+fn continues(prev: &[(usize, usize, String)], line: &[(usize, usize, String)]) -> bool {
+    let form_word = |t: &str| {
+        vocab::level1(t).is_some()
+            || vocab::level2(t).is_some()
+            || vocab::header_field(t).is_some()
+            || vocab::funds_row(t).is_some()
+            || vocab::key(t) == "总分"
+            || vocab::key(t).starts_with("存在问题")
+    };
+    !prev.is_empty()
+        && line.len() < prev.len()
+        && !prev.iter().any(|c| vocab::key(&c.2) == "年度总体目标" || vocab::key(&c.2).contains("预期目标"))
+        && line.iter().all(|(s, e, t)| {
+            vocab::number(t).is_none()
+                && !t.ends_with('%')
+                && !form_word(t)
+                && !t.contains('、')
+                && prev.iter().filter(|(ps, pe, _)| s < pe && ps < e).count() == 1
+        })
+}
+
+fn merge_continuation(row: &mut [(usize, usize, String)], line: &[(usize, usize, String)]) {
+    for (s, e, t) in line {
+        let best = row.iter_mut().max_by_key(|(ps, pe, _)| (*pe).min(*e).saturating_sub((*ps).max(*s)));
+        if let Some(cell) = best {
+            cell.2.push_str(t);
+            cell.1 = cell.1.max(*e);
+        }
+    }
+}
+
 /// Rows of cells with their line numbers (page and line for text with form feeds).
 pub fn rows(text: &str, layout: Layout) -> Vec<Row> {
+    if let Layout::Spaces { min_gap: 2 } = layout {
+        return layout_rows(text);
+    }
     let mut out = Vec::new();
     let mut page = 1u32;
     let paged = text.contains('\u{c}');
@@ -92,7 +171,7 @@ pub fn rows(text: &str, layout: Layout) -> Vec<Row> {
             .into_iter()
             .filter(|t| !(t.starts_with('[') && t.ends_with(']') && t.chars().count() <= 6))
             .map(|t| if matches!(t.as_str(), "(blank)" | "(empty)") { String::new() } else { t });
-        out.push(cells.map(|text| Cell { text, origin: origin.clone() }).collect());
+        out.push(cells.map(|text| Cell { text, origin: origin.clone(), x: None }).collect());
     }
     out
 }
@@ -106,7 +185,19 @@ fn split_gaps(line: &str, min_gap: usize) -> Vec<String> {
 
 /// Reads a published text: the forms it contains, and the narrative sections around them.
 pub fn read(text: &str, file: &Path) -> Result<Vec<(Draft, Origin)>, ImportError> {
-    let layout = layout_of(text);
+    read_as(text, file, layout_of(text))
+}
+
+/// `pdftotext -layout` output: columns are runs of two or more spaces.
+pub fn read_pdf_layout(text: &str, file: &Path) -> Result<Vec<(Draft, Origin)>, ImportError> {
+    let layout = match layout_of(text) {
+        Layout::Spaces { .. } => Layout::Spaces { min_gap: 2 },
+        other => other,
+    };
+    read_as(text, file, layout)
+}
+
+fn read_as(text: &str, file: &Path, layout: Layout) -> Result<Vec<(Draft, Origin)>, ImportError> {
     let mut drafts = match layout {
         Layout::Wrapped => vec![stream::read(text)],
         _ => {
@@ -128,6 +219,9 @@ pub fn read(text: &str, file: &Path) -> Result<Vec<(Draft, Origin)>, ImportError
     }
     keep_forms(drafts.into_iter().map(|d| (d, whole.clone())).collect(), file, "文本")
 }
+
+/// Where a table stood among the paragraphs of a Word document: it ends the section before it.
+pub const TABLE_MARK: &str = "\u{1}table";
 
 static HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))\s*(\S.*)$").unwrap());
@@ -187,6 +281,15 @@ pub fn sections(text: &str, skip: &[std::ops::Range<usize>], d: &mut Draft) {
     for (i, line) in text.lines().enumerate() {
         if skip.iter().any(|r| r.contains(&i)) {
             continue;
+        }
+        if line == TABLE_MARK {
+            flush(d, current, &mut buf);
+            current = None;
+            continue;
+        }
+        let k = vocab::key(line);
+        if k.chars().count() <= 24 && (k.ends_with("自评表") || k.starts_with('(') && vocab::year_in(&k).is_some()) {
+            continue; // the table's title lines
         }
         if let Some(c) = HEADING.captures(line) {
             let title = c[1].trim();
@@ -394,4 +497,83 @@ fn narrative_facts(text: &str, d: &mut Draft) {
             d.ambiguous("project.name", &o, format!("表中没有项目名称，取自标题“{}”", said.trim()));
         }
     }
+}
+
+/// `pdftotext -layout` text: cells by their columns; lines that continue wrapped cells are merged into them.
+fn layout_rows(text: &str) -> Vec<Row> {
+    let mut out: Vec<(Origin, Vec<(usize, usize, String)>)> = Vec::new();
+    let mut header_starts: Vec<(usize, usize)> = Vec::new();
+    let mut page = 1u32;
+    let paged = text.contains('\u{c}');
+    for (i, raw) in text.lines().enumerate() {
+        let mut line = raw;
+        while let Some(rest) = line.strip_prefix('\u{c}') {
+            page += 1;
+            line = rest;
+        }
+        let mut cells = positioned(line);
+        if cells.is_empty() {
+            continue;
+        }
+        if !header_starts.is_empty() {
+            cells = split_at_columns(cells, &header_starts);
+        }
+        let origin = Origin { line: Some(i as u32 + 1), page: paged.then_some(page), ..Default::default() };
+        match out.last_mut() {
+            Some((_, prev)) if continues(prev, &cells) => merge_continuation(prev, &cells),
+            _ => out.push((origin, cells)),
+        }
+        let last = &out.last().expect("pushed").1;
+        let labels = last.iter().filter(|c| vocab::funds_role(&c.2).is_some() || vocab::indicator_role(&c.2).is_some()).count();
+        if labels >= 3 {
+            header_starts = last.iter().map(|c| (c.0, c.1)).collect();
+        }
+    }
+    out.into_iter()
+        .map(|(o, cells)| cells.into_iter().map(|(s, e, text)| Cell { text, origin: o.clone(), x: Some((s as u32, e as u32)) }).collect())
+        .collect()
+}
+
+/// A full cell is followed by a single space only: split a cell where a word sits under another column of
+/// the table header above (`年度资金总额 150`: `150` is under `年初预算数`), not elsewhere (`申报率 100%` stays
+/// one cell).
+fn split_at_columns(cells: Vec<(usize, usize, String)>, header: &[(usize, usize)]) -> Vec<(usize, usize, String)> {
+    let nearest = |a: usize, b: usize| {
+        header
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, (hs, he))| ((a + b) as i64 - (hs + he) as i64).abs())
+            .map(|(i, _)| i)
+    };
+    let mut out = Vec::new();
+    for (s, e, t) in cells {
+        let chars: Vec<char> = t.chars().collect();
+        let words: Vec<(usize, usize)> = {
+            let mut w = Vec::new();
+            let mut k = 0;
+            while k < chars.len() {
+                let start = k;
+                while k < chars.len() && chars[k] != ' ' {
+                    k += 1;
+                }
+                w.push((start, k));
+                k += 1;
+            }
+            w
+        };
+        let mut from = 0;
+        let mut col = nearest(s + words[0].0, s + words[0].1);
+        for &(ws, we) in &words[1..] {
+            let here = nearest(s + ws, s + we);
+            let head: String = chars[from..ws - 1].iter().collect();
+            let after_label = vocab::funds_row(&head).is_some() || vocab::header_field(&head).is_some() || matches!(vocab::key(&head).as_str(), "总分" | "合计");
+            if here != col || after_label {
+                out.push((s + from, s + ws - 1, chars[from..ws - 1].iter().collect::<String>().trim().to_string()));
+                from = ws;
+                col = here;
+            }
+        }
+        out.push((s + from, e, chars[from..].iter().collect::<String>().trim().to_string()));
+    }
+    out
 }

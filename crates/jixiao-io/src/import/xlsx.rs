@@ -87,6 +87,7 @@ fn grid_of(sheet: &str, range: &calamine::Range<Data>, merges: &[calamine::Dimen
                 .enumerate()
                 .map(|(c, text)| Cell {
                     text,
+                    x: None,
                     origin: Origin { sheet: Some(sheet.to_string()), row: Some(r as u32 + r0 + 1), col: Some(c as u32 + c0 + 1), ..Default::default() },
                 })
                 .collect()
