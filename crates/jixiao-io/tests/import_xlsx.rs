@@ -219,3 +219,21 @@ fn a_workbook_without_a_form_is_an_error_naming_the_file() {
     let msg = err.to_string();
     assert!(msg.starts_with("人员名单.xlsx：") && msg.contains("没有可识别的绩效自评表"), "{msg}");
 }
+
+/// The xlsx fixtures the CLI tests use (tests/fixtures/import/): made here, and remade with
+/// JIXIAO_WRITE_FIXTURES=tests/fixtures/import.
+#[test]
+fn cli_fixtures_import_as_expected() {
+    let national = national::workbook(&[&seed()], Unit::Wan);
+    let mut wb = Workbook::new();
+    put(wb.add_worksheet(), 0, &["姓名", "电话"]);
+    let no_table = wb.save_to_buffer().unwrap();
+    if let Ok(dir) = std::env::var("JIXIAO_WRITE_FIXTURES") {
+        std::fs::write(Path::new(&dir).join("panyu-national.xlsx"), &national).unwrap();
+        std::fs::write(Path::new(&dir).join("no-table.xlsx"), &no_table).unwrap();
+    }
+    let committed = root().join("tests/fixtures/import/panyu-national.xlsx");
+    let imported = jixiao_io::load_any(&committed).unwrap();
+    assert_eq!(imported, form_part(&seed()));
+    assert!(jixiao_io::load_any(&root().join("tests/fixtures/import/no-table.xlsx")).is_err());
+}

@@ -358,7 +358,8 @@ pub fn fill_from_text(text: &str, d: &mut Draft) {
     if d.year.is_none() {
         // A title line naming the year (…2022年度…自评报告), else the year the narrative speaks of most.
         for (i, line) in text.lines().enumerate().take(40) {
-            if let Some(y) = vocab::year_in(line) {
+            let title = ["自评", "报告", "表", "评价"].iter().any(|w| line.contains(w)) && line.trim().chars().count() <= 60;
+            if let Some(y) = vocab::year_in(line).filter(|_| title) {
                 d.year = Some(y);
                 d.at("project.year", &Origin::line(i + 1));
                 return;
