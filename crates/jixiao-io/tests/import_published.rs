@@ -288,3 +288,56 @@ fn narrative_only_excerpts_say_there_is_no_table() {
         assert!(msg.contains(name) && msg.contains("没有可识别的绩效自评表"), "{msg}");
     }
 }
+
+#[test]
+fn f06_zhongjiang_cells_run_together() {
+    let all = import("06_sichuan_zhongjiang_shuiliju_shuibiaochi_2022.txt");
+    assert_eq!(all.len(), 1);
+    let imp = &all[0];
+    let p = &imp.project;
+    assert_eq!(p.project.name, "中江县农业水价综合改革精准补贴和节水奖励项目小型水库水标尺制作安装");
+    assert_eq!(p.project.year, 2022);
+    assert_eq!((p.project.department.as_str(), p.project.implementer.as_str()), ("中江县水利局", "中江县水利局"));
+    // 年度资金总额:202010100.00%10 = 20 | 20 | 10 | 100.00% | 10, the only reading where 执行率 = B/A and 得分 = 分值 × 执行率.
+    assert_eq!((p.funds.annual, p.funds.executed, p.funds.execution_weight, p.funds.self_score), (d("20"), d("20"), d("10"), Some(d("10"))));
+    assert!(has(imp, "import-ambiguous", "funds"), "the split is said, not silent");
+    assert_eq!(p.funds.sources.len(), 1);
+    assert_eq!((p.funds.sources[0].name.as_str(), p.funds.sources[0].annual), ("本年财政拨款", d("20")));
+    assert_rows(
+        imp,
+        &[
+            ("产出指标", "数量指标", "安装坡面水标尺", "≥266米", "≥266米", "10", "10"),
+            ("产出指标", "数量指标", "水标尺宽度", "≥50厘米", "≥50厘米", "10", "10"),
+            ("产出指标", "质量指标", "项目(工程)验收合格率", "100%", "100%", "20", "20"),
+            ("产出指标", "时效指标", "及时(按期)开工率", "≥90%", "≥90%", "10", "10"),
+            ("产出指标", "时效指标", "及时(按期)完工率", "≥90%", "≥90%", "10", "10"),
+            ("产出指标", "成本指标", "项目计划总投资", "20万元", "20万元", "10", "10"),
+            ("效益指标", "社会效益指标", "受益脱贫(含监测对象)户人口数", "≥1000人", "≥1000人", "10", "10"),
+            ("效益指标", "社会效益指标", "群众生产生活条件改善状况", "显著提升", "显著提升", "10", "10"),
+            ("满意度指标", "服务对象满意度指标", "受益脱贫(含监测对象)户满意度", "≥95%", "≥95%", "10", "10"),
+        ],
+    );
+    assert_eq!(p.statement.level_weights.get("产出指标"), Some(&d("70")));
+    assert_eq!(p.statement.level_weights.get("效益指标"), Some(&d("20")));
+    // The form's weights (70/20/10) differ from its own footnote (50/30/10): the checker says so.
+    let e = jixiao_core::evaluate(p, &jixiao_core::Policy::builtin("mof-2020").unwrap());
+    assert!(e.has_finding("weights-nonstandard"));
+}
+
+#[test]
+fn f10_hengshan_no_score_layout_run_together() {
+    let all = import("10_hunan_hengshan_liangshi_chubeiliang_2020.txt");
+    assert_eq!(all.len(), 1);
+    let imp = &all[0];
+    let p = &imp.project;
+    assert_eq!(p.project.name, "县级储备粮");
+    assert_eq!(p.project.year, 2020);
+    assert_eq!(p.project.department, "衡山县商务和粮食局");
+    assert_eq!(p.project.implementer, "粮食调控储备与产业发展股");
+    assert_eq!((p.funds.annual, p.funds.executed), (d("194.9"), d("194.9")));
+    assert_eq!(p.funds.sources.len(), 1);
+    assert_eq!(p.funds.sources[0].name, "中央、省、市补助县级资金");
+    // Without 分值 and 得分 there is nothing to split the run-together indicator cells by: said, not guessed.
+    assert!(p.indicators.is_empty());
+    assert!(has(imp, "import-incomplete", "indicators"));
+}

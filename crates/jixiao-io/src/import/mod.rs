@@ -10,6 +10,7 @@ mod docx;
 mod draft;
 mod grid;
 mod pdf;
+mod runon;
 mod stream;
 mod text;
 mod vocab;

@@ -209,6 +209,9 @@ fn read_as(text: &str, file: &Path, layout: Layout) -> Result<Vec<(Draft, Origin
             grid::split_forms(&rows).into_iter().map(|part| grid::read(part, mode)).collect()
         }
     };
+    if drafts.iter().all(Draft::is_empty) && super::runon::looks_run_on(text) {
+        drafts = vec![super::runon::read(text)];
+    }
     let whole = Origin::default();
     if drafts.len() == 1 {
         let d = &mut drafts[0];
