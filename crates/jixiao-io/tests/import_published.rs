@@ -341,3 +341,33 @@ fn f10_hengshan_no_score_layout_run_together() {
     assert!(p.indicators.is_empty());
     assert!(has(imp, "import-incomplete", "indicators"));
 }
+
+#[test]
+fn f14_hbeu_template_with_numbers_stripped() {
+    // The sharing site stripped every number: the header is there, the amounts and the year are not.
+    let all = import("14_hubei_hbeu_xueshengzizhu_template.txt");
+    assert_eq!(all.len(), 1);
+    let imp = &all[0];
+    let p = &imp.project;
+    assert_eq!(p.project.name, "湖北工程学院年学生资助项目");
+    assert_eq!(p.project.department, "湖北省教育厅");
+    assert_eq!(p.project.implementer, "湖北工程学院");
+    assert!(p.indicators.is_empty());
+    for path in ["project.year", "funds.annual", "funds.executed", "indicators"] {
+        assert!(has(imp, "import-incomplete", path), "{path}");
+    }
+}
+
+#[test]
+fn scrambled_excerpts_are_refused_with_the_file_name() {
+    // 05 and 19 are PDF extractions with the cells out of order; 07 is the old Sichuan scoring table
+    // (决策/管理/绩效), not a 自评表. None has a form the importer can read reliably.
+    for name in [
+        "05_hubei_guangshui_jiaotong_xiangcundaolu_2021.txt",
+        "07_sichuan_yilong_czj_daolu_yanghu_2018.txt",
+        "19_jiangxi_zhengxie_template_notes_2017.txt",
+    ] {
+        let msg = jixiao_io::import_file(&fixture(name)).unwrap_err().to_string();
+        assert!(msg.contains(name) && msg.contains("没有可识别的绩效自评表"), "{msg}");
+    }
+}
