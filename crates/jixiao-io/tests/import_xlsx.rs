@@ -128,7 +128,8 @@ fn sichuan_layout_with_nature_value_unit_columns() {
     assert_eq!(p.project.year, 2023);
     assert_eq!((p.funds.initial, p.funds.annual, p.funds.executed, p.funds.self_score), (Some(d("0")), d("3.36"), d("3.36"), Some(d("10"))));
     assert_eq!(p.funds.sources.len(), 2, "其他资金 has no amounts");
-    let rows: Vec<(&str, &str, &str, &str, Decimal, Option<Decimal>)> =
+    type Row<'a> = (&'a str, &'a str, &'a str, &'a str, Decimal, Option<Decimal>);
+    let rows: Vec<Row<'_>> =
         p.indicators.iter().map(|i| (i.level2.as_str(), i.name.as_str(), i.target.as_str(), i.actual.as_str(), i.weight, i.self_score)).collect();
     assert_eq!(
         rows,

@@ -20,8 +20,11 @@ pub struct Cell {
     pub x: Option<(u32, u32)>,
 }
 
+/// A header column: its index in the header row, its role, and its character columns when positioned.
+type HeaderColumn = (usize, Role, Option<(u32, u32)>);
+
 /// The header column a positioned cell sits under: most overlap, else the nearest.
-fn column_under(x: (u32, u32), header: &[(usize, Role, Option<(u32, u32)>)]) -> Option<Role> {
+fn column_under(x: (u32, u32), header: &[HeaderColumn]) -> Option<Role> {
     header
         .iter()
         .filter_map(|(_, r, hx)| hx.map(|h| (r, h)))
@@ -57,10 +60,10 @@ struct Reader {
     money: MoneyUnit,
     money_stated: bool,
     funds_cols: Vec<(usize, Role)>,
-    funds_x: Vec<(usize, Role, Option<(u32, u32)>)>,
+    funds_x: Vec<HeaderColumn>,
     goal_cols: Option<(usize, usize)>,
     ind_cols: Vec<(usize, Role)>,
-    ind_x: Vec<(usize, Role, Option<(u32, u32)>)>,
+    ind_x: Vec<HeaderColumn>,
     level1: String,
     level2: String,
     pending_level_weight: Option<(Decimal, Origin)>,
@@ -149,20 +152,17 @@ impl Reader {
         let fk = vocab::key(&first.text);
         // A form title carries the year.
         for c in row {
-            if self.draft.year.is_none() {
-                if let Some(y) = vocab::year_in(&c.text) {
-                    if vocab::key(&c.text).contains("自评") || vocab::key(&c.text).starts_with('(') || vocab::key(&c.text).contains("绩效") {
+            if self.draft.year.is_none()
+                && let Some(y) = vocab::year_in(&c.text)
+                    && (vocab::key(&c.text).contains("自评") || vocab::key(&c.text).starts_with('(') || vocab::key(&c.text).contains("绩效")) {
                         self.draft.year = Some(y);
                         self.draft.at("project.year", &c.origin);
                     }
-                }
-            }
-            if let Some(u) = MoneyUnit::stated_in(&c.text) {
-                if !self.money_stated && (vocab::key(&c.text).contains("资金") || vocab::key(&c.text).contains("预算")) {
+            if let Some(u) = MoneyUnit::stated_in(&c.text)
+                && !self.money_stated && (vocab::key(&c.text).contains("资金") || vocab::key(&c.text).contains("预算")) {
                     self.money = u;
                     self.money_stated = true;
                 }
-            }
         }
         if self.statement_row(row, &fk, &first) {
             return;
@@ -213,12 +213,11 @@ impl Reader {
                     if Draft::set_text(slot, text) {
                         let o = v.origin.clone();
                         self.draft.at(path, &o);
-                        if let Some(code) = code {
-                            if self.draft.code.is_none() {
+                        if let Some(code) = code
+                            && self.draft.code.is_none() {
                                 self.draft.code = Some(code);
                                 self.draft.at("project.code", &o);
                             }
-                        }
                     }
                     i += 2;
                     continue;
@@ -274,11 +273,10 @@ impl Reader {
             }
             Mode::Sequential if self.funds_x.iter().all(|h| h.2.is_some()) && row[label_index + 1..].iter().all(|c| c.x.is_some()) => {
                 for c in &row[label_index + 1..] {
-                    if let Some(role) = column_under(c.x.expect("checked"), &self.funds_x) {
-                        if !vocab::is_blank(&c.text) && !out.iter().any(|(r, _)| *r == role) {
+                    if let Some(role) = column_under(c.x.expect("checked"), &self.funds_x)
+                        && !vocab::is_blank(&c.text) && !out.iter().any(|(r, _)| *r == role) {
                             out.push((role, c.clone()));
                         }
-                    }
                 }
             }
             Mode::Sequential => {
@@ -437,12 +435,11 @@ impl Reader {
     fn goals_or_text(&mut self, row: &Row) {
         // 2.项目实施内容及过程概述 | text  (Sichuan)
         let cells: Vec<&Cell> = row.iter().filter(|c| !vocab::is_blank(&c.text)).collect();
-        if let [label, value, ..] = cells.as_slice() {
-            if vocab::key(&label.text).contains("实施内容") {
+        if let [label, value, ..] = cells.as_slice()
+            && vocab::key(&label.text).contains("实施内容") {
                 self.draft.report.implementation = vocab::clean_cell(&value.text);
                 self.draft.at("report.implementation", &value.origin);
             }
-        }
     }
 
     fn indicator_header(&mut self, row: &Row) -> bool {
@@ -598,11 +595,10 @@ impl Reader {
         match self.mode {
             Mode::Positional => {
                 for (col, role) in &self.ind_cols {
-                    if let Some(c) = row.get(*col) {
-                        if !vocab::key(&c.text).is_empty() {
+                    if let Some(c) = row.get(*col)
+                        && !vocab::key(&c.text).is_empty() {
                             assigned.push((*role, c.clone()));
                         }
-                    }
                 }
             }
             Mode::Sequential if self.ind_x.iter().all(|h| h.2.is_some()) && cells.iter().all(|c| c.x.is_some()) => {
@@ -678,11 +674,10 @@ impl Reader {
                 }
                 Role::Target => d.target = text,
                 Role::Actual => d.actual = text,
-                Role::Unit => {
-                    if !vocab::is_blank(&text) && assigned.iter().all(|(r, _)| *r != Role::Nature) {
+                Role::Unit
+                    if !vocab::is_blank(&text) && assigned.iter().all(|(r, _)| *r != Role::Nature) => {
                         d.target.push_str(&text);
                     }
-                }
                 Role::Nature => {
                     let sym = vocab::key(&text);
                     d.target = format!("{}{}", nature_symbol(&sym), d.target);
@@ -714,11 +709,10 @@ impl Reader {
                         _ => d.review_score = x,
                     }
                 }
-                Role::Deviation => {
-                    if !vocab::is_blank(&text) {
+                Role::Deviation
+                    if !vocab::is_blank(&text) => {
                         d.deviation = Some(text)
                     }
-                }
                 _ => {}
             }
         }
@@ -754,8 +748,8 @@ impl Reader {
                 value.clear();
             }
         }
-        if self.level1.is_empty() {
-            if let Some(l1) = vocab::level1_of_level2(&self.level2) {
+        if self.level1.is_empty()
+            && let Some(l1) = vocab::level1_of_level2(&self.level2) {
                 self.level1 = l1.to_string();
                 let o = d.origin.clone();
                 let i = self.draft.indicators.len();
@@ -765,12 +759,10 @@ impl Reader {
                     format!("一级指标单元格为空，按二级指标“{}”推定为“{l1}”", self.level2),
                 );
             }
-        }
-        if let Some((w, _)) = self.pending_level_weight.take() {
-            if !self.level1.is_empty() {
+        if let Some((w, _)) = self.pending_level_weight.take()
+            && !self.level1.is_empty() {
                 self.draft.statement.level_weights.insert(self.level1.clone(), w);
             }
-        }
         d.level1 = self.level1.clone();
         d.level2 = self.level2.clone();
         let i = self.draft.indicators.len();
@@ -862,14 +854,13 @@ fn align(cells: &[Cell], roles: &[Role]) -> (Vec<(Role, Cell)>, bool) {
     let (mut i, mut j) = (0, 0);
     let mut skipped_required = false;
     while i < n && j < m {
-        if let Some(f) = fit(&cells[i], roles[j], i) {
-            if best[i][j] == best[i + 1][j + 1] + f {
+        if let Some(f) = fit(&cells[i], roles[j], i)
+            && best[i][j] == best[i + 1][j + 1] + f {
                 out.push((roles[j], cells[i].clone()));
                 i += 1;
                 j += 1;
                 continue;
             }
-        }
         if !matches!(roles[j], Role::Deviation | Role::Review) {
             skipped_required = true;
         }
@@ -929,11 +920,10 @@ fn is_heading(k: &str) -> bool {
 
 /// `51092324T000010263357-2023年全县安可替代补助资金项目` → name and 项目编码.
 fn split_code(s: &str) -> (String, Option<String>) {
-    if let Some((code, name)) = s.split_once('-') {
-        if code.len() >= 10 && code.chars().all(|c| c.is_ascii_alphanumeric()) && !name.is_empty() {
+    if let Some((code, name)) = s.split_once('-')
+        && code.len() >= 10 && code.chars().all(|c| c.is_ascii_alphanumeric()) && !name.is_empty() {
             return (name.to_string(), Some(code.to_string()));
         }
-    }
     (s.to_string(), None)
 }
 

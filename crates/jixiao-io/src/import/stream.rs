@@ -256,12 +256,11 @@ fn indicator(d: &mut Draft, record: &[Line<'_>], level1: &mut String, level2: &m
     if name.is_empty() || target.is_empty() || actual.is_empty() {
         d.ambiguous(format!("indicators[{i}]"), &origin, format!("无法把该行拆分为三级指标、指标值和实际完成值：“{}”", lines.iter().map(|l| l.1.as_str()).collect::<String>()));
     }
-    if level1.is_empty() {
-        if let Some(l1) = vocab::level1_of_level2(level2) {
+    if level1.is_empty()
+        && let Some(l1) = vocab::level1_of_level2(level2) {
             *level1 = l1.to_string();
             d.ambiguous(format!("indicators[{i}].level1"), &origin, format!("一级指标缺失，按二级指标“{level2}”推定为“{l1}”"));
         }
-    }
     d.indicators.push(DraftIndicator {
         level1: level1.clone(),
         level2: level2.clone(),

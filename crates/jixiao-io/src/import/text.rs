@@ -60,6 +60,9 @@ pub fn layout_of(text: &str) -> Layout {
     }
 }
 
+/// A cell of a `pdftotext -layout` line: first and end character column, text.
+type Positioned = (usize, usize, String);
+
 /// Cells of a `pdftotext -layout` line with their character columns.
 fn positioned(line: &str) -> Vec<(usize, usize, String)> {
     let chars: Vec<char> = line.chars().collect();
@@ -349,13 +352,12 @@ pub fn fill_from_text(text: &str, d: &mut Draft) {
     if d.initial.is_none() {
         let usage = if d.report.funds_usage.is_empty() { None } else { Some(d.report.funds_usage.clone()) };
         let source = usage.as_deref().unwrap_or(text);
-        if let Some(c) = INITIAL.captures(source) {
-            if let Ok(x) = c[1].parse() {
+        if let Some(c) = INITIAL.captures(source)
+            && let Ok(x) = c[1].parse() {
                 d.initial = Some(x);
                 let line = line_of(text, &c[1]);
                 d.at("funds.initial", &Origin::line(line));
             }
-        }
     }
     narrative_facts(text, d);
     if d.year.is_none() {
@@ -377,7 +379,7 @@ pub fn fill_from_text(text: &str, d: &mut Draft) {
             }
         }
         let mut ranked: Vec<(i32, usize, usize)> = counts.into_iter().map(|(y, (n, l))| (y, n, l)).collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1));
+        ranked.sort_by_key(|r| std::cmp::Reverse(r.1));
         if let Some(&(y, n, l)) = ranked.first() {
             d.year = Some(y);
             let o = Origin::line(l + 1);
@@ -463,49 +465,42 @@ fn narrative_facts(text: &str, d: &mut Draft) {
     let found = |re: &Regex| {
         text.lines().enumerate().find_map(|(i, l)| re.captures(l).map(|c| (i + 1, c[1].to_string(), c[0].to_string())))
     };
-    if d.annual.is_none() {
-        if let Some((line, n, said)) = found(&ANNUAL) {
-            if let Ok(x) = n.parse() {
+    if d.annual.is_none()
+        && let Some((line, n, said)) = found(&ANNUAL)
+            && let Ok(x) = n.parse() {
                 d.annual = Some(x);
                 let o = Origin::line(line);
                 d.at("funds.annual", &o);
                 d.ambiguous("funds.annual", &o, format!("表中没有全年预算数，取自正文“{said}”"));
             }
-        }
-    }
-    if d.executed.is_none() {
-        if let Some((line, n, said)) = found(&EXECUTED) {
-            if let Ok(x) = n.parse() {
+    if d.executed.is_none()
+        && let Some((line, n, said)) = found(&EXECUTED)
+            && let Ok(x) = n.parse() {
                 d.executed = Some(x);
                 let o = Origin::line(line);
                 d.at("funds.executed", &o);
                 d.ambiguous("funds.executed", &o, format!("表中没有全年执行数，取自正文“{said}”"));
             }
-        }
-    }
-    if d.statement.total.is_none() {
-        if let Some((line, n, said)) = found(&TOTAL) {
-            if let Ok(x) = n.parse() {
+    if d.statement.total.is_none()
+        && let Some((line, n, said)) = found(&TOTAL)
+            && let Ok(x) = n.parse() {
                 d.statement.total = Some(x);
                 let o = Origin::line(line);
                 d.at("statement.total", &o);
                 d.ambiguous("statement.total", &o, format!("表中没有总分，取自正文“{said}”"));
             }
-        }
-    }
-    if d.name.is_none() {
-        if let Some((line, n, said)) = found(&TITLE) {
+    if d.name.is_none()
+        && let Some((line, n, said)) = found(&TITLE) {
             d.name = Some(n.clone());
             let o = Origin::line(line);
             d.at("project.name", &o);
             d.ambiguous("project.name", &o, format!("表中没有项目名称，取自标题“{}”", said.trim()));
         }
-    }
 }
 
 /// `pdftotext -layout` text: cells by their columns; lines that continue wrapped cells are merged into them.
 fn layout_rows(text: &str) -> Vec<Row> {
-    let mut out: Vec<(Origin, Vec<(usize, usize, String)>)> = Vec::new();
+    let mut out: Vec<(Origin, Vec<Positioned>)> = Vec::new();
     let mut header_starts: Vec<(usize, usize)> = Vec::new();
     let mut page = 1u32;
     let paged = text.contains('\u{c}');
