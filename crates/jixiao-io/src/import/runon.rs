@@ -80,6 +80,10 @@ fn cuts(digits: &str, n: usize) -> Vec<Vec<Decimal>> {
 
 /// The readings of a run of numbers under `cols` that keep 执行率 = 执行数 / 预算数 (when there is a rate).
 fn readings(run: &str, cols: &[Col]) -> Vec<Vec<(Col, Decimal)>> {
+    // Longer runs have too many readings to try (and no form has one): nothing is read from them.
+    if run.len() > 40 {
+        return Vec::new();
+    }
     // Without a percent sign there is no rate in the run.
     let without_rate: Vec<Col>;
     let cols = if run.contains('%') {
@@ -373,6 +377,8 @@ mod tests {
         assert_eq!(r[0][0].1, "194.9".parse::<Decimal>().unwrap());
         // Two numbers and nothing to tell them apart: several readings, so nothing is imported.
         assert!(readings("2020", &[Col::Annual, Col::Executed]).len() > 1);
+        // A pathological run is refused at once, not tried.
+        assert!(readings(&"1".repeat(400), &[Col::Annual, Col::Executed, Col::Weight, Col::Rate, Col::Score]).is_empty());
     }
 
     #[test]

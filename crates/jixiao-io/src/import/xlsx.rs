@@ -3,6 +3,7 @@
 //! exact decimal (never f64 arithmetic).
 
 use std::io::Cursor;
+use std::str::FromStr;
 use std::path::Path;
 
 use calamine::{Data, Reader};
@@ -17,18 +18,23 @@ pub fn cell_text(d: &Data) -> String {
         Data::Empty | Data::Error(_) => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => {
-            if f.is_finite() {
-                let s = f.to_string();
-                // 1e21 and beyond print in exponent form; such cells are not amounts.
-                s
-            } else {
-                String::new()
-            }
-        }
+        Data::Float(f) => float_text(*f),
         Data::Bool(b) => if *b { "是" } else { "否" }.into(),
         Data::DateTime(dt) => dt.as_f64().to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+    }
+}
+
+/// A float cell as exact decimal text: its shortest round-trip representation, rounded to 9 decimal places
+/// so that binary artefacts of formulas (`0.30000000000000004`) read as what the sheet shows.
+fn float_text(f: f64) -> String {
+    if !f.is_finite() {
+        return String::new();
+    }
+    let shortest = f.to_string();
+    match rust_decimal::Decimal::from_str(&shortest).or_else(|_| rust_decimal::Decimal::from_scientific(&format!("{f:e}"))) {
+        Ok(d) => d.round_dp(9).normalize().to_string(),
+        Err(_) => shortest,
     }
 }
 
@@ -93,4 +99,19 @@ fn grid_of(sheet: &str, range: &calamine::Range<Data>, merges: &[calamine::Dimen
                 .collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_become_the_decimals_the_sheet_shows() {
+        assert_eq!(float_text(14.53), "14.53");
+        assert_eq!(float_text(0.1 + 0.2), "0.3");
+        assert_eq!(float_text(145300.0), "145300");
+        assert_eq!(float_text(89.974), "89.974");
+        assert_eq!(float_text(1e22), "10000000000000000000000");
+        assert_eq!(float_text(f64::NAN), "");
+    }
 }
