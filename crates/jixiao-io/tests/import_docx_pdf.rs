@@ -72,6 +72,19 @@ fn pdf_imports_header_funds_and_indicator_table() {
     assert_eq!(got.funds, want.funds);
     assert_eq!(got.indicators, want.indicators);
     assert_eq!(got.statement.total, want.statement.total);
+    // The narrative sections around the table, without the table in them.
+    let (g, w) = (&got.report, &want.report);
+    for (name, a, b) in [
+        ("background", &g.background, &w.background),
+        ("funds_usage", &g.funds_usage, &w.funds_usage),
+        ("overview", &g.overview, &w.overview),
+        ("conclusion", &g.conclusion, &w.conclusion),
+        ("experience", &g.experience, &w.experience),
+        ("problems", &g.problems, &w.problems),
+        ("measures", &g.measures, &w.measures),
+    ] {
+        assert_eq!(squeeze(a), squeeze(b), "{name}");
+    }
 }
 
 #[test]

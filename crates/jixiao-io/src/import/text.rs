@@ -201,6 +201,7 @@ pub fn read_pdf_layout(text: &str, file: &Path) -> Result<Vec<(Draft, Origin)>, 
 }
 
 fn read_as(text: &str, file: &Path, layout: Layout) -> Result<Vec<(Draft, Origin)>, ImportError> {
+    let mut table_lines: Option<std::ops::Range<usize>> = None;
     let mut drafts = match layout {
         Layout::Wrapped => vec![stream::read(text)],
         _ => {
@@ -208,6 +209,7 @@ fn read_as(text: &str, file: &Path, layout: Layout) -> Result<Vec<(Draft, Origin
             if rows.len() <= 3 && rows.iter().map(Vec::len).sum::<usize>() >= 30 {
                 rows = reflow(rows);
             }
+            table_lines = table_span(&rows);
             let mode = Mode::Sequential;
             grid::split_forms(&rows).into_iter().map(|part| grid::read(part, mode)).collect()
         }
@@ -219,7 +221,8 @@ fn read_as(text: &str, file: &Path, layout: Layout) -> Result<Vec<(Draft, Origin
     if drafts.len() == 1 {
         let d = &mut drafts[0];
         if layout != Layout::Wrapped {
-            sections(text, &[], d);
+            let skip: Vec<std::ops::Range<usize>> = table_lines.into_iter().collect();
+            sections(text, &skip, d);
         }
         fill_from_text(text, d);
     }
@@ -575,4 +578,28 @@ fn split_at_columns(cells: Vec<(usize, usize, String)>, header: &[(usize, usize)
         out.push((s + from, e, chars[from..].iter().collect::<String>().trim().to_string()));
     }
     out
+}
+
+/// The lines (0-based, end exclusive) the form occupies in a text, so that the narrative sections around it
+/// do not swallow it: from its title or 项目名称 row (or the indicator header when there is no header block)
+/// to the row before the next narrative heading.
+fn table_span(rows: &[Row]) -> Option<std::ops::Range<usize>> {
+    let line = |r: &Row| r.first().and_then(|c| c.origin.line).map(|l| l as usize - 1);
+    let is_start = |r: &Row| {
+        r.iter().any(|c| {
+            vocab::header_field(&c.text).is_some()
+                || vocab::key(&c.text).ends_with("自评表") && vocab::key(&c.text).chars().count() <= 30
+        }) || r.iter().filter(|c| vocab::indicator_role(&c.text).is_some()).count() >= 3
+    };
+    let first = rows.iter().position(is_start)?;
+    let end = rows[first + 1..]
+        .iter()
+        .position(|r| r.len() == 1 && HEADING.is_match(&r[0].text) && vocab::key(&r[0].text).chars().count() <= 40)
+        .map(|i| first + 1 + i);
+    let start_line = line(&rows[first])?;
+    let end_line = match end {
+        Some(e) => line(&rows[e])?,
+        None => usize::MAX,
+    };
+    Some(start_line..end_line)
 }
