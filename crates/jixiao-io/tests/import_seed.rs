@@ -85,3 +85,18 @@ fn seed_provenance_points_at_the_lines() {
     assert!(line("statement.total").contains("100"));
     assert!(line("funds.initial").contains("150.00"));
 }
+
+#[test]
+fn seed_text_cut_mid_table_imports_what_is_there() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/seed/000_fdc4d79588a6b52b.txt")).unwrap();
+    let cut = text.find("媒体报道 5篇").expect("the row is in the seed");
+    let all = jixiao_io::import::import_bytes(text[..cut].as_bytes(), Path::new("cut.txt")).unwrap();
+    let imp = &all[0];
+    let names: Vec<&str> = imp.project.indicators.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["政策调研、咨询", "人才活动", "人才政策", "人才政策申报"]);
+    assert!(imp.findings.iter().any(|f| f.code == "import-incomplete" && f.path == "indicators"));
+    assert_eq!(imp.project.funds.annual.to_string(), "14.53");
+    // The table's 总分 row is cut off; the narrative's "总得分为 100 分" stands in for it, and says so.
+    assert_eq!(imp.project.statement.total.map(|t| t.to_string()).as_deref(), Some("100"));
+    assert!(imp.findings.iter().any(|f| f.code == "import-ambiguous" && f.path == "statement.total"));
+}
