@@ -1,5 +1,6 @@
 //! `jixiao`: thin wiring of the jixiao crates (DESIGN §6).
 
+mod import_cmd;
 mod output;
 mod serve_cmd;
 
@@ -48,6 +49,16 @@ enum Command {
     Schema,
     /// 启动网页应用（单位填报、审核、历史、导入导出）
     Serve(serve_cmd::ServeArgs),
+    /// 导入：xlsx / xls / txt / pdf / docx / json / toml → 项目文件（TOML；-o 为 .json 或加 --json 时为 JSON）
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 输出文件（单个项目）或目录；省略时打印到标准输出
+        #[arg(short = 'o', long = "out")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -138,6 +149,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve(args) => serve_cmd::run(args),
+        Command::Import { files, out, json } => import_cmd::run(&files, out.as_deref(), json),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&jixiao_io::schema())?);
             Ok(ExitCode::SUCCESS)
@@ -146,7 +158,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn load_project(file: &Path) -> Result<Project> {
-    Ok(jixiao_io::load(file)?)
+    import_cmd::load(file)
 }
 
 /// A built-in name, or a path to a policy file.

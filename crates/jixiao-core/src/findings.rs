@@ -69,6 +69,8 @@ pub const CATALOGUE: &[(&str, Severity, &str)] = &[
     ("problems-none", Severity::Warning, "“存在问题”填“无”，但存在偏差、问题或报告中写明了问题"),
     ("benefit-is-output", Severity::Info, "效益指标统计的是活动、篇数等产出，而非效果"),
     ("vague-target", Severity::Info, "定性指标值缺少可衡量的标准"),
+    ("import-incomplete", Severity::Warning, "导入的文件不完整（如表格中途截断），只导入了可见部分"),
+    ("import-ambiguous", Severity::Warning, "导入时无法确定某个单元格的含义，已按说明的理由取值，请核对"),
 ];
 
 fn severity_of(code: &str) -> Severity {

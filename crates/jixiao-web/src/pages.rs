@@ -725,7 +725,7 @@ fn parse_upload(name: &str, bytes: &[u8]) -> Result<Project, String> {
     let ext = std::path::Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("");
     let path = dir.join(format!("upload.{}", ext.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>()));
     std::fs::write(&path, bytes).map_err(|e| format!("无法处理上传：{e}"))?;
-    let result = jixiao_io::load(&path).map_err(|e| e.to_string().replace(&path.display().to_string(), name));
+    let result = jixiao_io::load_any(&path).map_err(|e| e.to_string().replace(&path.display().to_string(), name));
     let _ = std::fs::remove_dir_all(&dir);
     result
 }

@@ -1,0 +1,178 @@
+//! A project being assembled from a document: every value set with its origin, every doubt recorded.
+
+use std::collections::BTreeMap;
+
+use jixiao_core::{Finding, FundSource, Funds, Goals, Header, Indicator, Narrative, Project, Severity, Statement};
+use rust_decimal::Decimal;
+
+use super::{Origin, Provenance};
+
+/// The indicator row as read, before defaults.
+#[derive(Debug, Clone, Default)]
+pub struct DraftIndicator {
+    pub level1: String,
+    pub level2: String,
+    pub name: String,
+    pub target: String,
+    pub actual: String,
+    pub weight: Option<Decimal>,
+    pub self_score: Option<Decimal>,
+    pub review_score: Option<Decimal>,
+    pub deviation: Option<String>,
+    pub direction: Option<jixiao_core::Direction>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Default)]
+pub struct Draft {
+    pub name: Option<String>,
+    pub year: Option<i32>,
+    pub level: Option<String>,
+    pub department: Option<String>,
+    pub implementer: Option<String>,
+    pub code: Option<String>,
+    pub initial: Option<Decimal>,
+    pub annual: Option<Decimal>,
+    pub executed: Option<Decimal>,
+    pub execution_weight: Option<Decimal>,
+    pub execution_score: Option<Decimal>,
+    pub sources: Vec<FundSource>,
+    pub goals: Goals,
+    pub indicators: Vec<DraftIndicator>,
+    pub statement: Statement,
+    pub report: Narrative,
+    pub provenance: Provenance,
+    pub findings: Vec<Finding>,
+    /// The document stops before the table ends.
+    pub truncated: Option<(Origin, String)>,
+}
+
+fn finding(code: &'static str, path: impl Into<String>, message: String, advice: &str) -> Finding {
+    let severity = jixiao_core::CATALOGUE.iter().find(|(c, _, _)| *c == code).map(|(_, s, _)| *s).unwrap_or(Severity::Warning);
+    Finding { code, severity, path: path.into(), message, advice: advice.into() }
+}
+
+impl Draft {
+    /// Records where a field's value came from.
+    pub fn at(&mut self, path: impl Into<String>, origin: &Origin) {
+        self.provenance.0.insert(path.into(), origin.clone());
+    }
+
+    /// An import-ambiguous finding: what was chosen and why.
+    pub fn ambiguous(&mut self, path: impl Into<String>, origin: &Origin, what: String) {
+        self.findings.push(finding(
+            "import-ambiguous",
+            path,
+            format!("{}：{what}", origin.describe()),
+            "对照原件核对该值，必要时在导入的项目文件中改正。",
+        ));
+    }
+
+    pub fn incomplete(&mut self, path: impl Into<String>, origin: &Origin, what: String) {
+        self.findings.push(finding(
+            "import-incomplete",
+            path,
+            format!("{}：{what}", origin.describe()),
+            "取得完整的自评表后重新导入，或在项目文件中补齐缺少的内容。",
+        ));
+    }
+
+    pub fn set_text(slot: &mut Option<String>, value: String) -> bool {
+        if slot.is_none() && !value.trim().is_empty() {
+            *slot = Some(value);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// True when anything of a self-evaluation form was found.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.annual.is_none() && self.executed.is_none() && self.indicators.is_empty()
+    }
+
+    /// The project, with defaults and a finding for every required value that was not there.
+    pub fn finish(mut self, whole: &Origin) -> (Project, Provenance, Vec<Finding>) {
+        if let Some((origin, what)) = self.truncated.take() {
+            self.incomplete("indicators", &origin, what);
+        }
+        let name = self.name.take().unwrap_or_else(|| {
+            self.incomplete("project.name", whole, "未找到项目名称".into());
+            String::new()
+        });
+        let year = self.year.unwrap_or_else(|| {
+            self.incomplete("project.year", whole, "未找到评价年度".into());
+            0
+        });
+        let annual = self.annual.unwrap_or_else(|| {
+            self.incomplete("funds.annual", whole, "未找到全年预算数".into());
+            Decimal::ZERO
+        });
+        let executed = self.executed.unwrap_or_else(|| {
+            self.incomplete("funds.executed", whole, "未找到全年执行数".into());
+            Decimal::ZERO
+        });
+        let mut indicators = Vec::new();
+        let rows = std::mem::take(&mut self.indicators);
+        for d in rows {
+            let i = indicators.len();
+            let path = format!("indicators[{i}]");
+            let weight = match d.weight {
+                Some(w) => w,
+                None => {
+                    self.incomplete(format!("{path}.weight"), &d.origin, format!("指标“{}”没有分值，按 0 分导入", d.name));
+                    Decimal::ZERO
+                }
+            };
+            self.provenance.0.insert(path.clone(), d.origin.clone());
+            indicators.push(Indicator {
+                level1: d.level1,
+                level2: d.level2,
+                name: d.name,
+                target: d.target,
+                actual: d.actual,
+                weight,
+                self_score: d.self_score,
+                review_score: d.review_score,
+                deviation: d.deviation,
+                direction: d.direction,
+            });
+        }
+        let project = Project {
+            project: Header {
+                name,
+                year,
+                level: self.level,
+                department: self.department.unwrap_or_default(),
+                implementer: self.implementer.unwrap_or_default(),
+                code: self.code,
+            },
+            funds: Funds {
+                initial: self.initial,
+                annual,
+                executed,
+                execution_weight: self.execution_weight.unwrap_or(Decimal::TEN),
+                self_score: self.execution_score,
+                review_score: None,
+                sources: self.sources,
+            },
+            goals: self.goals,
+            indicators,
+            statement: self.statement,
+            report: self.report,
+        };
+        (project, self.provenance, self.findings)
+    }
+}
+
+impl Provenance {
+    pub fn get(&self, path: &str) -> Option<&Origin> {
+        self.0.get(path)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Origin)> {
+        self.0.iter()
+    }
+}
+
+#[allow(dead_code)]
+pub type Map = BTreeMap<String, Origin>;

@@ -1,0 +1,293 @@
+//! The words of the official forms: header labels, column headers, level names, amounts.
+//! Columns and fields are recognised by these words, never by their position.
+
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use rust_decimal::Decimal;
+
+/// A label as compared: whitespace removed, full-width brackets and colons folded, `★` and `*` marks dropped.
+pub fn key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '★' | '☆' | '*' | '＊'))
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '：' => ':',
+            '，' => ',',
+            '％' => '%',
+            c => c,
+        })
+        .collect()
+}
+
+fn is_cjk_or_fullwidth(c: char) -> bool {
+    let u = c as u32;
+    !c.is_ascii() && !c.is_whitespace() && (u >= 0x2E80 || (0x2000..=0x206F).contains(&u) || (0x3000..=0x303F).contains(&u))
+}
+
+/// Cell text as the form shows it: the spaces a PDF or web extraction inserts next to Chinese characters and
+/// digits are removed, lines are joined; a space between two Latin words or two numbers is kept.
+pub fn clean_cell(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let prev = out.chars().last();
+            let next = chars.get(j).copied();
+            let keep = match (prev, next) {
+                (Some(a), Some(b)) => a.is_ascii_alphabetic() && b.is_ascii_alphanumeric() || a.is_ascii_alphanumeric() && b.is_ascii_alphabetic(),
+                _ => false,
+            };
+            let keep = keep && !is_cjk_or_fullwidth(prev.unwrap_or(' '));
+            if keep {
+                out.push(' ');
+            }
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Empty, or a placeholder for "nothing here".
+pub fn is_blank(s: &str) -> bool {
+    let k = key(s);
+    k.is_empty() || matches!(k.as_str(), "-" | "—" | "/" | "／" | "(blank)" | "(empty)" | "……" | "…" | "——")
+}
+
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$").unwrap());
+
+/// An exact decimal from a cell: `14.53`, `1,234.50`, `０.５`; none for blanks and words.
+pub fn number(s: &str) -> Option<Decimal> {
+    let k: String = key(s)
+        .chars()
+        .map(|c| if ('０'..='９').contains(&c) { char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap() } else if c == '．' { '.' } else { c })
+        .collect();
+    let k = k.trim_end_matches("分").trim_end_matches("万元");
+    if !NUMBER.is_match(k) {
+        return None;
+    }
+    Decimal::from_str(&k.replace(',', "")).ok()
+}
+
+/// A weight or score written with its unit or share: `50`, `50分`, `(50分)`, `（50%）`.
+pub fn points_in(s: &str) -> Option<Decimal> {
+    static P: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\((\d+(?:\.\d+)?)(?:分|%)?\)").unwrap());
+    let k = key(s);
+    P.captures(&k).and_then(|c| Decimal::from_str(&c[1]).ok())
+}
+
+/// The money unit stated in a header: 元 or 万元 (default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyUnit {
+    Wan,
+    Yuan,
+}
+
+impl MoneyUnit {
+    /// Reads `(万元)` / `（元）` / `单位：元` from a header text; none when the text names no unit.
+    pub fn stated_in(s: &str) -> Option<MoneyUnit> {
+        let k = key(s);
+        if k.contains("万元") {
+            Some(MoneyUnit::Wan)
+        } else if k.contains("(元)") || k.contains("单位:元") || k.ends_with("(元") || k.contains("金额(元") {
+            Some(MoneyUnit::Yuan)
+        } else {
+            None
+        }
+    }
+    /// Converts an amount in this unit to 万元, exactly.
+    pub fn to_wan(self, x: Decimal) -> Decimal {
+        match self {
+            MoneyUnit::Wan => x,
+            MoneyUnit::Yuan => (x / Decimal::from(10_000)).normalize(),
+        }
+    }
+}
+
+/// The columns of the indicator table and of the funds table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Level1,
+    Level2,
+    Name,
+    Nature,
+    Target,
+    Unit,
+    Actual,
+    Weight,
+    Score,
+    Review,
+    Deviation,
+    // funds
+    Initial,
+    Annual,
+    Executed,
+    Rate,
+}
+
+/// The indicator-table role of a column header.
+pub fn indicator_role(header: &str) -> Option<Role> {
+    let k = key(header);
+    let k = k.as_str();
+    if k.is_empty() || k.len() > 60 {
+        return None;
+    }
+    let has = |w: &str| k.contains(w);
+    Some(if has("一级指标") {
+        Role::Level1
+    } else if has("二级指标") {
+        Role::Level2
+    } else if has("三级指标") || k == "指标名称" || has("绩效指标名称") || k == "指标内容" {
+        Role::Name
+    } else if has("偏差原因") || has("未完成原因") || has("原因分析") || has("改进措施") && has("原因") {
+        Role::Deviation
+    } else if has("复核") {
+        Role::Review
+    } else if has("指标性质") || k == "指标方向" {
+        Role::Nature
+    } else if has("度量单位") || has("计量单位") {
+        Role::Unit
+    } else if has("实际完成") || has("实际值") || has("完成值") || has("实际完成指标值") || has("年终完成") {
+        Role::Actual
+    } else if has("指标值") || has("目标值") || k == "年初指标值" || has("预期指标") {
+        Role::Target
+    } else if has("得分") || k == "自评分" {
+        Role::Score
+    } else if has("分值") || k == "权重" || k == "权重(%)" || k == "分数" {
+        Role::Weight
+    } else {
+        return None;
+    })
+}
+
+/// The funds-table role of a column header, with the priority of that wording for 全年预算数.
+pub fn funds_role(header: &str) -> Option<(Role, u8)> {
+    let k = key(header);
+    let k = k.as_str();
+    if k.is_empty() || k.len() > 60 {
+        return None;
+    }
+    let has = |w: &str| k.contains(w);
+    Some(if has("执行率") {
+        (Role::Rate, 0)
+    } else if has("执行数") {
+        (Role::Executed, 0)
+    } else if has("年初预算") {
+        (Role::Initial, 0)
+    } else if has("调整后预算") {
+        (Role::Annual, 4)
+    } else if has("全年预算") {
+        (Role::Annual, 3)
+    } else if has("年度预算数") {
+        (Role::Annual, 2)
+    } else if has("预算数") {
+        (Role::Annual, 1)
+    } else if has("得分") {
+        (Role::Score, 0)
+    } else if has("分值") || k == "权重" {
+        (Role::Weight, 0)
+    } else {
+        return None;
+    })
+}
+
+/// The standard 一级指标 a cell names, with a weight when written with it (`产出指标(50分)`).
+pub fn level1(cell: &str) -> Option<String> {
+    let k = key(cell);
+    let base = k.split('(').next().unwrap_or("");
+    let name = match base {
+        "产出指标" | "产出" => "产出指标",
+        "效益指标" | "效益" => "效益指标",
+        "满意度指标" | "满意度" => "满意度指标",
+        _ => return None,
+    };
+    Some(name.to_string())
+}
+
+/// A 二级指标 cell: 数量指标, 社会效益(指标), 服务对象满意度(指标), 产出数量 …
+pub fn level2(cell: &str) -> Option<String> {
+    let k = key(cell);
+    const WORDS: &[&str] = &[
+        "数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标",
+        "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标", "满意度指标",
+        "经济效益", "社会效益", "生态效益", "可持续影响", "服务对象满意度", "产出数量", "产出质量", "产出时效", "产出成本",
+        "数量", "质量", "时效", "成本",
+    ];
+    WORDS.iter().find(|w| k == **w).map(|w| w.to_string())
+}
+
+/// The 一级指标 a 二级指标 belongs to on the standard form.
+pub fn level1_of_level2(l2: &str) -> Option<&'static str> {
+    let k = key(l2);
+    if k.contains("满意") {
+        Some("满意度指标")
+    } else if k.contains("效益") || k.contains("可持续") {
+        Some("效益指标")
+    } else if ["数量", "质量", "时效", "成本"].iter().any(|w| k.contains(w)) {
+        Some("产出指标")
+    } else {
+        None
+    }
+}
+
+/// Header labels of the project block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderField {
+    Name,
+    Department,
+    Implementer,
+    Level,
+    Code,
+}
+
+pub fn header_field(cell: &str) -> Option<HeaderField> {
+    let k = key(cell);
+    let k = k.trim_end_matches(':');
+    Some(match k {
+        "项目名称" | "专项资金名称" | "项目(资金)名称" | "资金名称" => HeaderField::Name,
+        "主管部门" | "县级主管部门" | "项目主管单位" | "主管单位" | "项目主管部门" => HeaderField::Department,
+        "实施单位" | "项目实施单位" | "实施单位(盖章)" => HeaderField::Implementer,
+        "项目级次" => HeaderField::Level,
+        "项目编码" | "项目编号" => HeaderField::Code,
+        _ => return None,
+    })
+}
+
+/// A funds row label: the total (`年度资金总额`, `总额`, `合计`) or a source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FundsRow {
+    Total,
+    Source(String),
+}
+
+pub fn funds_row(cell: &str) -> Option<FundsRow> {
+    let k = key(cell);
+    let k = k.trim_end_matches(':');
+    if matches!(k, "年度资金总额" | "总额" | "合计" | "资金总额" | "年度财政资金总额") {
+        return Some(FundsRow::Total);
+    }
+    let name = k.strip_prefix("其中:").or_else(|| k.strip_prefix("其中")).unwrap_or(k);
+    const SOURCES: &[&str] =
+        &["财政拨款", "财政资金", "上年结转", "财政专户", "单位资金", "其他资金", "预算内拨款", "补助", "自有资金", "债券"];
+    if name.chars().count() <= 20 && SOURCES.iter().any(|w| name.contains(w)) && !name.contains("指标") {
+        return Some(FundsRow::Source(name.to_string()));
+    }
+    None
+}
+
+/// The 年度 of a form title: `(2022年度)`, `2023年度…自评表`.
+pub fn year_in(s: &str) -> Option<i32> {
+    static Y: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(19[9]\d|20\d\d)\s*年度").unwrap());
+    Y.captures(s).and_then(|c| c[1].parse().ok())
+}

@@ -1,0 +1,2 @@
+pub mod docx;
+pub mod national;
