@@ -45,7 +45,7 @@ pub fn run(files: &[PathBuf], out: Option<&Path>, json: bool) -> Result<ExitCode
                 bail!("导入了 {} 个项目，请用 -o 指定输出目录", all.len());
             }
             if let Some(imp) = all.first() {
-                print!("{}", render(&imp.project, json));
+                crate::out!("{}", render(&imp.project, json));
             }
         }
         Some(out) => {

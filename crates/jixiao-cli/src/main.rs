@@ -69,10 +69,24 @@ enum PolicyAction {
     Show { name: String },
 }
 
+/// Writes to standard output; a closed pipe (`jixiao eval … | head`) ends the command quietly.
+#[macro_export]
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($t)*)?
+    }};
+}
+
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("错误：{e:#}");
             ExitCode::from(2)
@@ -87,9 +101,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let project = load_project(&file)?;
             let evaluation = evaluate(&project, &policy);
             if json {
-                println!("{}", serde_json::to_string_pretty(&output::eval_json(&project, &evaluation))?);
+                out!("{}\n", serde_json::to_string_pretty(&output::eval_json(&project, &evaluation))?);
             } else {
-                print!("{}", output::eval_text(&project, &evaluation, &policy));
+                out!("{}", output::eval_text(&project, &evaluation, &policy));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -106,7 +120,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         if json {
                             reports.push(output::check_json(file, &evaluation));
                         } else {
-                            print!("{}", output::check_text(file, &project, &evaluation));
+                            out!("{}", output::check_text(file, &project, &evaluation));
                         }
                     }
                     // One unreadable file does not hide the others' findings.
@@ -120,7 +134,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&reports)?);
+                out!("{}\n", serde_json::to_string_pretty(&reports)?);
             }
             Ok(if unreadable {
                 ExitCode::from(2)
@@ -134,16 +148,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for (name, _) in jixiao_core::policy::BUILTIN {
                 let p = Policy::builtin(name)?;
                 let default = if *name == "mof-2020" { "（默认）" } else { "" };
-                println!("{name}\t{}{default}\n\t来源：{}", p.title, p.source);
+                out!("{name}\t{}{default}\n\t来源：{}\n", p.title, p.source);
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Policy { action: PolicyAction::Show { name } } => {
             match jixiao_core::policy::BUILTIN.iter().find(|(n, _)| *n == name) {
-                Some((_, text)) => print!("{text}"),
+                Some((_, text)) => out!("{text}"),
                 None => {
                     load_policy(&name)?; // refuse to show a file that is not a valid policy
-                    print!("{}", std::fs::read_to_string(&name)?);
+                    out!("{}", std::fs::read_to_string(&name)?);
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -151,7 +165,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Import { files, out, json } => import_cmd::run(&files, out.as_deref(), json),
         Command::Schema => {
-            println!("{}", serde_json::to_string_pretty(&jixiao_io::schema())?);
+            out!("{}\n", serde_json::to_string_pretty(&jixiao_io::schema())?);
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -188,10 +188,15 @@ pub fn eval_text(project: &Project, e: &Evaluation, policy: &Policy) -> String {
     } else {
         String::new()
     };
+    // The stated total and the sum of the stated scores can disagree (total-mismatch): show both.
+    let stated_sum = f.self_score.and_then(|x| project.indicators.iter().try_fold(x, |acc, i| Some(acc + i.self_score?)));
+    let self_total = match (project.statement.total, stated_sum) {
+        (Some(t), Some(s)) if t != s => format!("{}（各项自评合计 {}）", d(t), d(s)),
+        _ => opt(e.self_total),
+    };
     let _ = writeln!(
         out,
-        "总分　自评 {}　计算 {}{rescaled}　评价等级 {}{stated_grade}",
-        opt(e.self_total),
+        "总分　自评 {self_total}　计算 {}{rescaled}　评价等级 {}{stated_grade}",
         score2(e.total),
         e.grade
     );

@@ -175,3 +175,16 @@ fn schema_describes_the_project_file() {
     }
     assert_eq!(v["additionalProperties"], false);
 }
+
+/// Regression: `jixiao eval … | head` panicked with "Broken pipe" when head closed the pipe.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let bin = assert_cmd::cargo::cargo_bin("jixiao");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{}' schema | head -c 10 > /dev/null; '{}' eval '{}' | head -n 1 > /dev/null", bin.display(), bin.display(), seed().display()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+}

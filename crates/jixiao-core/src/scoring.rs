@@ -242,7 +242,8 @@ impl Scorer<'_> {
     }
 
     /// Qualitative scoring: a self-score inside its band stands; without one, 达成 gets the full weight
-    /// and the other levels the bottom of their band; outside the band it is brought to the nearest bound.
+    /// and the other levels the bottom of their band; outside the band it is brought to the nearest
+    /// score the band allows (for [60%, 80%) of 10 points at 2 places: 6.00 to 7.99).
     fn graded(&self, level: Achievement, rule: &str) -> IndicatorScore {
         let w = self.ind.weight;
         let [lo, hi] = self.policy.band(level);
@@ -251,7 +252,9 @@ impl Scorer<'_> {
         let (score, formula) = match self.ind.self_score {
             Some(s) if s >= lo_pts && s <= hi_pts => (s, format!("{band}；自评 {} 在档内，采用自评得分", num(s))),
             Some(s) => {
-                let c = s.clamp(lo_pts, hi_pts);
+                // The lower bands are half-open ([60%, 80%)): their best score is just under the bound.
+                let top = if level == Achievement::Achieved { hi_pts } else { hi_pts - Decimal::new(1, self.policy.rounding.places) };
+                let c = s.clamp(lo_pts, top.max(lo_pts));
                 (c, format!("{band}；自评 {} 超出档位，取档位边界 {}", num(s), num(self.policy.round(c))))
             }
             None if level == Achievement::Achieved => (hi_pts, format!("{band}；无自评得分，取满档 {}", num(hi_pts))),

@@ -79,8 +79,10 @@ fn qualitative_bands() {
     let p = Policy::default_policy();
     assert_eq!(score_with(&p, "显著提升", "部分达成", 10, Some(7)), d("7"));
     // Outside its band: the score is brought into the band (and the checker reports it).
-    assert_eq!(score_with(&p, "显著提升", "部分达成", 10, Some(9)), d("8"));
-    assert_eq!(score_with(&p, "显著提升", "未达成", 10, Some(9)), d("6"));
+    // The band [60%, 80%) stops just under 8 at the policy's two places.
+    assert_eq!(score_with(&p, "显著提升", "部分达成", 10, Some(9)), d("7.99"));
+    assert_eq!(score_with(&p, "显著提升", "未达成", 10, Some(9)), d("5.99"));
+    assert_eq!(score_with(&p, "显著提升", "未达成", 10, Some(3)), d("3"));
     // Without a self-score: 达成 gets the full weight, the lower levels the bottom of their band.
     assert_eq!(score_with(&p, "显著提升", "达成预期指标", 10, None), d("10"));
     assert_eq!(score_with(&p, "显著提升", "部分达成", 10, None), d("6"));
