@@ -140,6 +140,24 @@ async fn story(store: &Store) {
     assert_eq!(comments[1].indicator, Some(5));
     assert_eq!(comments[1].author, "李审核");
 
+    // Two concurrent saves of the same revision: exactly one wins, the other is a conflict.
+    let base = store.project(rec2.id).await.unwrap().unwrap().revision;
+    let mut a = other.clone();
+    a.project.name = "甲的修改".into();
+    let mut b = other.clone();
+    b.project.name = "乙的修改".into();
+    let (ra, rb) = tokio::join!(
+        store.save_project(rec2.id, base, &a, clerk.id, Action::Save, "甲"),
+        store.save_project(rec2.id, base, &b, reviewer.id, Action::Save, "乙")
+    );
+    let wins = [ra.is_ok(), rb.is_ok()];
+    assert_eq!(wins.iter().filter(|w| **w).count(), 1, "exactly one of two concurrent saves wins: {ra:?} {rb:?}");
+    assert!(matches!(ra, Err(StoreError::Conflict { .. })) || matches!(rb, Err(StoreError::Conflict { .. })));
+    let after = store.project(rec2.id).await.unwrap().unwrap();
+    assert_eq!(after.revision, base + 1);
+    assert_eq!(after.project.project.name, if wins[0] { "甲的修改" } else { "乙的修改" });
+    assert_eq!(store.revisions(rec2.id).await.unwrap().len() as i64, base + 1, "no revision lost or doubled");
+
     assert!(store.project(999_999).await.unwrap().is_none());
     assert!(matches!(store.save_project(999_999, 1, &p, clerk.id, Action::Save, "").await, Err(StoreError::NotFound(_))));
 }

@@ -44,36 +44,43 @@
     h += '<datalist id="level2">' + LEVEL2.map(x => '<option value="' + x + '">').join('') + '</datalist>';
     h += '<fieldset><legend>项目信息</legend><div class="fields">' +
       field('项目名称', 'project.name') + field('评价年度', 'project.year', { kind: 'int', size: 5 }) + field('项目级次', 'project.level', { size: 6 }) +
-      field('主管部门', 'project.department') + field('实施单位', 'project.implementer') + '</div></fieldset>';
+      field('主管部门', 'project.department') + field('实施单位', 'project.implementer') + field('项目编码', 'project.code', { size: 14 }) + '</div></fieldset>';
     h += '<fieldset><legend>项目资金（万元）</legend><div class="fields">' +
       field('年初预算数', 'funds.initial', { size: 10 }) + field('全年预算数', 'funds.annual', { size: 10 }) + field('全年执行数', 'funds.executed', { size: 10 }) +
       field('执行率分值', 'funds.execution_weight', { size: 4 }) + field('执行率自评得分', 'funds.self_score', { size: 4 }) +
       '<span class="hint" id="hint-execution"></span></div>';
-    h += '<table class="grid small"><thead><tr><th>资金来源</th><th>全年预算数</th><th>全年执行数</th><th></th></tr></thead><tbody>';
+    h += '<table class="grid small"><thead><tr><th>资金来源</th><th>年初预算数</th><th>全年预算数</th><th>全年执行数</th><th></th></tr></thead><tbody>';
     p.funds.sources.forEach((s, i) => {
-      h += '<tr><td>' + input('funds.sources.' + i + '.name') + '</td><td>' + input('funds.sources.' + i + '.annual', { size: 10 }) + '</td><td>' +
+      h += '<tr><td>' + input('funds.sources.' + i + '.name') + '</td><td>' + input('funds.sources.' + i + '.initial', { size: 10 }) + '</td><td>' + input('funds.sources.' + i + '.annual', { size: 10 }) + '</td><td>' +
         input('funds.sources.' + i + '.executed', { size: 10 }) + '</td><td><button type="button" data-op="del-source" data-i="' + i + '" title="删除">✕</button></td></tr>';
     });
     h += '</tbody></table><button type="button" data-op="add-source">＋ 资金来源</button></fieldset>';
     h += '<fieldset><legend>年度总体目标</legend><div class="two">' + field('年度预期绩效目标', 'goals.expected', { area: true }) + field('目标实际完成情况', 'goals.actual', { area: true }) + '</div></fieldset>';
-    h += '<fieldset><legend>绩效指标</legend><table class="grid indicators edit"><thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>自评得分</th><th>计算</th><th>偏差原因分析及改进措施</th><th></th></tr></thead><tbody>';
+    h += '<fieldset><legend>绩效指标</legend><table class="grid indicators edit"><thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>自评得分</th><th>计算</th><th>偏差原因分析及改进措施</th><th>方向</th><th></th></tr></thead><tbody>';
     p.indicators.forEach((ind, i) => {
       const b = 'indicators.' + i + '.';
       h += '<tr id="row-' + i + '"><td>' + input(b + 'level1', { list: 'level1', size: 8 }) + '</td><td>' + input(b + 'level2', { list: 'level2', size: 9 }) + '</td><td>' +
         input(b + 'name', { size: 12 }) + '</td><td>' + input(b + 'target', { size: 10 }) + '<small class="hint" id="hint-t-' + i + '"></small></td><td>' +
         input(b + 'actual', { area: true, rows: 2 }) + '<small class="hint" id="hint-a-' + i + '"></small></td><td>' + input(b + 'weight', { size: 3 }) + '</td><td>' +
-        input(b + 'self_score', { size: 4 }) + '</td><td class="num" id="score-' + i + '"></td><td>' + input(b + 'deviation', { area: true, rows: 2 }) + '</td><td class="rowops">' +
+        input(b + 'self_score', { size: 4 }) + '</td><td class="num" id="score-' + i + '"></td><td>' + input(b + 'deviation', { area: true, rows: 2 }) + '</td><td>' + direction(b + 'direction', ind.direction) + '</td><td class="rowops">' +
         '<button type="button" data-op="up" data-i="' + i + '" title="上移">↑</button><button type="button" data-op="down" data-i="' + i + '" title="下移">↓</button>' +
         '<button type="button" data-op="del" data-i="' + i + '" title="删除">✕</button></td></tr>';
     });
     h += '</tbody></table><button type="button" data-op="add">＋ 添加指标</button></fieldset>';
     h += '<fieldset><legend>自评结论</legend><div class="fields">' + field('总分', 'statement.total', { size: 6 }) +
+      LEVEL1.map(l => field(l + '权重', 'statement.level_weights.' + l, { size: 3 })).join('') +
       '<label>评价等级 <select data-path="statement.grade">' + ['', '优', '良', '中', '差'].map(g => '<option' + (p.statement.grade === g ? ' selected' : '') + '>' + g + '</option>').join('') + '</select></label>' +
       '</div><div class="two">' + field('存在问题', 'statement.problems', { area: true, rows: 2 }) + field('改进措施', 'statement.measures', { area: true, rows: 2 }) + '</div></fieldset>';
     const sections = [['background', '项目背景及立项依据'], ['goals', '项目绩效目标'], ['funds_usage', '项目资金来源及使用情况'], ['implementation', '项目实施情况'],
       ['overview', '绩效评价概述'], ['conclusion', '评价结论与绩效分析'], ['experience', '主要绩效或成功经验'], ['problems', '存在问题或不足'], ['measures', '下一步改进措施']];
     h += '<fieldset><legend>自评报告正文</legend>' + sections.map(([k, l]) => field(l, 'report.' + k, { area: true, rows: 3 })).join('') + '</fieldset>';
     root.innerHTML = h;
+  }
+
+  // 指标方向: read from the target unless the form states it.
+  function direction(path, v) {
+    const opts = [['', '自动'], ['positive', '正向'], ['reverse', '反向'], ['qualitative', '定性']];
+    return '<select data-path="' + path + '">' + opts.map(([k, l]) => '<option value="' + k + '"' + ((v || '') === k ? ' selected' : '') + '>' + l + '</option>').join('') + '</select>';
   }
 
   function value(el) {
@@ -114,6 +121,11 @@
     }
     render();
     changed();
+    // A new row is where the clerk types next.
+    if (op === 'add') {
+      const el = root.querySelector('[data-path="indicators.' + (rows.length - 1) + '.name"]');
+      if (el) { el.scrollIntoView({ block: 'center' }); el.focus(); }
+    }
   });
 
   let timer = null;

@@ -44,16 +44,17 @@ async fn wait_for_text(c: &fantoccini::Client, css: &str, want: &str) -> String 
     panic!("{css} never showed “{want}”; last: “{last}”");
 }
 
-#[tokio::test]
-async fn a_clerk_edits_with_live_scoring_in_a_real_browser() {
+/// A server with demo data, chromedriver, and a headless Chromium at 1366×768; `None` where the
+/// browser is not installed outside CI.
+async fn session() -> Option<(common::Server, Driver, fantoccini::Client)> {
     let Some(driver_bin) = chromedriver() else {
         assert!(std::env::var_os("CI").is_none(), "CI must run the browser test: chromedriver is missing (scripts/test installs chromium-driver)");
         eprintln!("chromedriver not installed: browser test skipped (scripts/test installs it)");
-        return;
+        return None;
     };
     let server = common::start().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let _driver = Driver(Command::new(driver_bin).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
+    let driver = Driver(Command::new(driver_bin).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
     let caps = json!({
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
@@ -61,25 +62,58 @@ async fn a_clerk_edits_with_live_scoring_in_a_real_browser() {
                      "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1366,768", "--lang=zh-CN"]
         }
     });
-    let mut client = None;
     for _ in 0..50 {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector).capabilities(caps.as_object().unwrap().clone()).connect(&format!("http://127.0.0.1:{port}")).await {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        if let Ok(c) = ClientBuilder::new(connector).capabilities(caps.as_object().unwrap().clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+            return Some((server, driver, c));
         }
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let c = client.expect("chromedriver started");
+    panic!("chromedriver did not start");
+}
+
+async fn login(c: &fantoccini::Client, server: &common::Server, user: &str) {
+    c.goto(&format!("{}/login", server.base)).await.unwrap();
+    c.find(Locator::Css("input[name=username]")).await.unwrap().send_keys(user).await.unwrap();
+    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(jixiao_web::demo::PASSWORD).await.unwrap();
+    c.find(Locator::Css("button.primary")).await.unwrap().click().await.unwrap();
+    wait_for_text(c, "header", user_label(user)).await;
+}
+
+fn user_label(user: &str) -> &'static str {
+    match user {
+        "caizheng" => "财政局审核员",
+        _ => "填报人",
+    }
+}
+
+async fn logout(c: &fantoccini::Client) {
+    c.find(Locator::Css("header form button")).await.unwrap().click().await.unwrap();
+    wait_for_text(c, "main", "登录").await;
+}
+
+async fn type_into(c: &fantoccini::Client, path: &str, text: &str) {
+    let el = c.find(Locator::Css(&format!("[data-path='{path}']"))).await.unwrap();
+    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&el).unwrap()]).await.unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+async fn click_button(c: &fantoccini::Client, label: &str) {
+    let xpath = format!("//button[normalize-space()='{label}']");
+    let el = c.find(Locator::XPath(&xpath)).await.unwrap();
+    // As a user would: scroll it clear of the sticky save bar first.
+    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&el).unwrap()]).await.unwrap();
+    el.click().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_clerk_edits_with_live_scoring_in_a_real_browser() {
+    let Some((server, _driver, c)) = session().await else { return };
     let shots = screenshots();
 
     // Log in as the 体育中心 clerk, whose project is still a draft.
-    c.goto(&format!("{}/login", server.base)).await.unwrap();
-    c.find(Locator::Css("input[name=username]")).await.unwrap().send_keys("danwei5").await.unwrap();
-    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(jixiao_web::demo::PASSWORD).await.unwrap();
-    c.find(Locator::Css("button.primary")).await.unwrap().click().await.unwrap();
+    login(&c, &server, "danwei5").await;
     wait_for_text(&c, "main", "全民健身赛事活动").await;
     std::fs::write(shots.join("list.png"), c.screenshot().await.unwrap()).unwrap();
 
@@ -120,5 +154,89 @@ async fn a_clerk_edits_with_live_scoring_in_a_real_browser() {
     wait_for_text(&c, "main", "第 2 版").await;
     let page = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
     assert!(page.contains("1场"));
+    c.close().await.unwrap();
+}
+
+/// The whole round of issue 5: a clerk creates a project, adds indicators and watches the live total,
+/// saves and submits; the finance reviewer returns it with a comment; the clerk fixes and resubmits;
+/// the reviewer approves; the approved project downloads.
+#[tokio::test]
+async fn create_submit_return_resubmit_approve() {
+    let Some((server, _driver, c)) = session().await else { return };
+    let shots = screenshots();
+    login(&c, &server, "danwei5").await;
+    c.find(Locator::LinkText("新建项目")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("input[name=name]")).await.unwrap().send_keys("全民健身路径维护").await.unwrap();
+    c.find(Locator::Css("form button.primary")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "#panel-body", "计算总分").await;
+
+    type_into(&c, "funds.annual", "100").await;
+    type_into(&c, "funds.executed", "100").await;
+    let rows = [
+        ("产出指标", "数量指标", "维护健身路径", "≥50处", "52处", "50"),
+        ("效益指标", "社会效益指标", "群众健身参与率", "≥60%", "65%", "30"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "95%", "10"),
+    ];
+    for (i, (l1, l2, name, target, actual, weight)) in rows.iter().enumerate() {
+        click_button(&c, "＋ 添加指标").await;
+        let b = format!("indicators.{i}.");
+        type_into(&c, &format!("{b}level1"), l1).await;
+        type_into(&c, &format!("{b}level2"), l2).await;
+        type_into(&c, &format!("{b}name"), name).await;
+        type_into(&c, &format!("{b}target"), target).await;
+        type_into(&c, &format!("{b}actual"), actual).await;
+        type_into(&c, &format!("{b}weight"), weight).await;
+        type_into(&c, &format!("{b}self_score"), weight).await;
+    }
+    // Every target met, execution 100%: the live total reaches 100.00.
+    wait_for_text(&c, "#panel-body", "100.00").await;
+    wait_for_text(&c, "#hint-t-1", "≥ 60 %").await;
+    std::fs::write(shots.join("editor-new.png"), c.screenshot().await.unwrap()).unwrap();
+    c.find(Locator::Css("#save")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "main", "第 2 版").await;
+    let project_url = c.current_url().await.unwrap().as_str().split('?').next().unwrap().to_string();
+    click_button(&c, "提交审核").await;
+    wait_for_text(&c, "main", "已提交").await;
+    logout(&c).await;
+
+    // The finance reviewer returns it with a comment.
+    login(&c, &server, "caizheng").await;
+    c.goto(&project_url).await.unwrap();
+    wait_for_text(&c, "main", "复核评分").await;
+    std::fs::write(shots.join("review.png"), c.screenshot().await.unwrap()).unwrap();
+    c.find(Locator::Css("input[name=note]")).await.unwrap().send_keys("请补充健身路径维护台账").await.unwrap();
+    click_button(&c, "退回修改").await;
+    wait_for_text(&c, "main", "已退回").await;
+    wait_for_text(&c, "#comments + ul", "请补充健身路径维护台账").await;
+    logout(&c).await;
+
+    // The clerk sees the comment, fixes and resubmits.
+    login(&c, &server, "danwei5").await;
+    c.goto(&project_url).await.unwrap();
+    wait_for_text(&c, "main", "请补充健身路径维护台账").await;
+    c.goto(&format!("{project_url}/edit")).await.unwrap();
+    wait_for_text(&c, "#panel-body", "100.00").await;
+    type_into(&c, "indicators.0.deviation", "已补充维护台账 52 处").await;
+    c.find(Locator::Css("#save")).await.unwrap().click().await.unwrap();
+    wait_for_text(&c, "main", "已补充维护台账").await;
+    click_button(&c, "提交审核").await;
+    wait_for_text(&c, "main", "已提交").await;
+    logout(&c).await;
+
+    // The reviewer approves.
+    login(&c, &server, "caizheng").await;
+    c.goto(&project_url).await.unwrap();
+    click_button(&c, "审核通过").await;
+    wait_for_text(&c, "main", "已审核").await;
+    let history_url = format!("{project_url}/history");
+    c.goto(&history_url).await.unwrap();
+    let history = wait_for_text(&c, "main", "审核通过").await;
+    for step in ["新建", "保存", "提交", "退回", "审核通过"] {
+        assert!(history.contains(step), "history shows {step}: {history}");
+    }
+    // The approved project downloads (the link a reviewer clicks).
+    c.goto(&project_url).await.unwrap();
+    let href = c.find(Locator::LinkText("下载项目文件")).await.unwrap().attr("href").await.unwrap().unwrap();
+    assert!(href.ends_with("/download/toml"));
     c.close().await.unwrap();
 }
