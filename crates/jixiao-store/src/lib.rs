@@ -217,6 +217,19 @@ impl Store {
         row.transpose()
     }
 
+    /// A live session with its user, in one query (every page request needs both).
+    pub async fn session_user(&self, token_hash: &str) -> Result<Option<(Session, User)>> {
+        let now = now_millis();
+        let row = on!(self, pool => sqlx::query(
+            "SELECT s.user_id, s.csrf, s.expires_at, u.id, u.username, u.display_name, u.role, u.org_id, u.active
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1")
+            .bind(token_hash).bind(now).fetch_optional(pool).await?
+            .map(|r| -> Result<(Session, User)> {
+                Ok((Session { user_id: r.try_get("user_id")?, csrf: r.try_get("csrf")?, expires_at: r.try_get("expires_at")? }, user_from(&r)?))
+            }));
+        row.transpose()
+    }
+
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         on!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await.map(|_| ())?);
         Ok(())

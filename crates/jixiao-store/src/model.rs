@@ -224,7 +224,7 @@ fn centi(x: Decimal) -> i64 {
 
 impl Summary {
     pub fn of(project: &Project) -> Summary {
-        let e = evaluate(project, &Policy::default_policy());
+        let e = evaluate(project, Policy::standard());
         let count = |s: Severity| e.findings.iter().filter(|f| f.severity == s).count() as i64;
         Summary {
             name: project.project.name.clone(),

@@ -23,7 +23,7 @@ pub async fn scope(state: &Shared, user: &User) -> Result<Option<Vec<i64>>, AppE
     Ok(match user.role {
         Role::Admin => None,
         Role::Editor => Some(vec![user.org_id]),
-        Role::Department | Role::Finance => Some(subtree(&state.store.orgs().await?, user.org_id)),
+        Role::Department | Role::Finance => Some(subtree(&state.orgs().await?, user.org_id)),
     })
 }
 

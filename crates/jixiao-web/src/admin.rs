@@ -43,7 +43,7 @@ fn is_admin(user: &CurrentUser) -> Result<(), AppError> {
 
 pub async fn page(State(state): State<Shared>, user: CurrentUser) -> Result<Html<String>, AppError> {
     is_admin(&user)?;
-    let orgs = state.store.orgs().await?;
+    let orgs = state.orgs().await?;
     // Tree order: each organisation under its parent.
     let mut rows = Vec::new();
     fn walk(orgs: &[jixiao_store::Org], parent: Option<i64>, depth: usize, out: &mut Vec<OrgRow>) {
@@ -87,7 +87,7 @@ pub async fn create_user(State(state): State<Shared>, user: CurrentUser, Form(f)
         return Err(AppError::BadRequest("用户名不能为空，也不能含空格".into()));
     }
     check_password_rules(&f.password)?;
-    state.store.org(f.org_id).await?.ok_or_else(|| AppError::BadRequest("所选机构不存在".into()))?;
+    state.org(f.org_id).await?.ok_or_else(|| AppError::BadRequest("所选机构不存在".into()))?;
     let hash = hash_password(&f.password)?;
     state
         .store
@@ -124,11 +124,12 @@ pub async fn create_org(State(state): State<Shared>, user: CurrentUser, Form(f):
     let kind = OrgKind::parse(&f.kind).ok_or_else(|| AppError::BadRequest(format!("未知机构类型“{}”", f.kind)))?;
     let parent = f.parent_id.trim().parse::<i64>().ok();
     if let Some(p) = parent {
-        state.store.org(p).await?.ok_or_else(|| AppError::BadRequest("上级机构不存在".into()))?;
+        state.org(p).await?.ok_or_else(|| AppError::BadRequest("上级机构不存在".into()))?;
     }
     if f.name.trim().is_empty() {
         return Err(AppError::BadRequest("机构名称不能为空".into()));
     }
     state.store.create_org(f.name.trim(), kind, parent).await?;
+    state.orgs_changed().await;
     Ok(Redirect::to("/admin").into_response())
 }

@@ -129,7 +129,7 @@ async fn evaluation(State(state): State<Shared>, ApiUser(user): ApiUser, Path(id
 
 /// The evaluation as the editor shows it: totals, groups, per-indicator score and hints, findings.
 pub fn evaluation_json(p: &Project) -> Value {
-    let e = evaluate(p, &Policy::default_policy());
+    let e = evaluate(p, Policy::standard());
     json!({
         "total": number(e.total),
         "grade": e.grade,

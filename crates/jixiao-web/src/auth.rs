@@ -103,16 +103,16 @@ impl FromRequestParts<Shared> for CurrentUser {
             return Ok(u.clone());
         }
         let store = &state.store;
-        let (user_id, csrf) = if let Some(token) = bearer(&parts.headers) {
-            (store.api_token_user(&token_hash(&token)).await?.ok_or(AppError::Unauthorized)?, String::new())
+        let current = if let Some(token) = bearer(&parts.headers) {
+            let user_id = store.api_token_user(&token_hash(&token)).await?.ok_or(AppError::Unauthorized)?;
+            let user = store.user(user_id).await?.filter(|u| u.active).ok_or(AppError::Unauthorized)?;
+            CurrentUser { user, csrf: String::new() }
         } else if let Some(token) = cookie_token(&parts.headers) {
-            let s = store.session(&token_hash(&token)).await?.ok_or(AppError::Unauthorized)?;
-            (s.user_id, s.csrf)
+            let (session, user) = store.session_user(&token_hash(&token)).await?.ok_or(AppError::Unauthorized)?;
+            CurrentUser { user, csrf: session.csrf }
         } else {
             return Err(AppError::Unauthorized);
         };
-        let user = store.user(user_id).await?.filter(|u| u.active).ok_or(AppError::Unauthorized)?;
-        let current = CurrentUser { user, csrf };
         parts.extensions.insert(current.clone());
         Ok(current)
     }

@@ -22,23 +22,48 @@ use axum::routing::{get, post};
 use axum::Router;
 use jixiao_store::Store;
 
-pub use auth::hash_password;
+pub use auth::{first_admin, hash_password};
 pub use error::AppError;
 
 /// Uploads and JSON bodies larger than this are refused with 413.
 pub const MAX_BODY: usize = 20 * 1024 * 1024;
 
-#[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub session_hours: i64,
+    /// The organisation tree, read on every scoped request; changes are rare, so it is cached briefly
+    /// (and dropped at once when this process changes it).
+    orgs: tokio::sync::RwLock<Option<(std::time::Instant, Arc<Vec<jixiao_store::Org>>)>>,
+}
+
+impl AppState {
+    const ORGS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+    pub async fn orgs(&self) -> Result<Arc<Vec<jixiao_store::Org>>, AppError> {
+        if let Some((at, orgs)) = self.orgs.read().await.as_ref() {
+            if at.elapsed() < Self::ORGS_TTL {
+                return Ok(orgs.clone());
+            }
+        }
+        let orgs = Arc::new(self.store.orgs().await?);
+        *self.orgs.write().await = Some((std::time::Instant::now(), orgs.clone()));
+        Ok(orgs)
+    }
+
+    pub async fn org(&self, id: i64) -> Result<Option<jixiao_store::Org>, AppError> {
+        Ok(self.orgs().await?.iter().find(|o| o.id == id).cloned())
+    }
+
+    pub async fn orgs_changed(&self) {
+        *self.orgs.write().await = None;
+    }
 }
 
 pub type Shared = Arc<AppState>;
 
 /// The whole application as a router (tests serve it on port 0).
 pub fn app(store: Store) -> Router {
-    let state = Arc::new(AppState { store, session_hours: 8 });
+    let state = Arc::new(AppState { store, session_hours: 8, orgs: tokio::sync::RwLock::new(None) });
     Router::new()
         .route("/", get(pages::home))
         .route("/login", get(auth::login_page).post(auth::login))

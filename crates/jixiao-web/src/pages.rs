@@ -143,9 +143,9 @@ pub struct NewForm {
 
 pub async fn create(State(state): State<Shared>, user: CurrentUser, Form(form): Form<NewForm>) -> Result<Response, AppError> {
     require(user.user.role == jixiao_store::Role::Editor)?;
-    let org = state.store.org(user.user.org_id).await?.ok_or(AppError::NotFound)?;
+    let org = state.org(user.user.org_id).await?.ok_or(AppError::NotFound)?;
     let department = match org.parent_id {
-        Some(p) => state.store.org(p).await?.map(|o| o.name).unwrap_or_default(),
+        Some(p) => state.org(p).await?.map(|o| o.name).unwrap_or_default(),
         None => String::new(),
     };
     let text = format!(
@@ -327,8 +327,8 @@ pub async fn show(State(state): State<Shared>, user: CurrentUser, Path(id): Path
 }
 
 async fn render_show(state: &Shared, user: &CurrentUser, rec: &ProjectRecord, old_revision: Option<i64>) -> Result<Html<String>, AppError> {
-    let e = evaluate(&rec.project, &Policy::default_policy());
-    let org = state.store.org(rec.org_id).await?.map(|o| o.name).unwrap_or_default();
+    let e = evaluate(&rec.project, Policy::standard());
+    let org = state.org(rec.org_id).await?.map(|o| o.name).unwrap_or_default();
     let names: Vec<String> = rec.project.indicators.iter().map(|i| i.name.clone()).collect();
     let comments = state
         .store
@@ -708,7 +708,7 @@ pub async fn import_upload(State(_state): State<Shared>, user: CurrentUser, mut 
     };
     match parse_upload(&name, &bytes) {
         Ok(project) => {
-            let e = evaluate(&project, &Policy::default_policy());
+            let e = evaluate(&project, Policy::standard());
             let page = PreviewPage { nav: user.nav(), file: name, s: scored(&project, &e), data: jixiao_io::to_json(&project), p: project };
             Ok(Html(page.render()?).into_response())
         }

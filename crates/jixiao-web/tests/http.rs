@@ -480,3 +480,19 @@ async fn pages_are_chinese_escaped_and_offline() {
     let edit = unit.text(&format!("/projects/{id}/edit")).await;
     assert!(edit.contains("\\u003cscript\\u003e"), "JSON in the page cannot close its script tag");
 }
+
+#[tokio::test]
+async fn first_start_creates_one_admin_with_a_one_time_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = jixiao_store::Store::connect(dir.path().join("new.db").to_str().unwrap()).await.unwrap();
+    let password = jixiao_web::first_admin(&store).await.unwrap().expect("an empty database gets an admin");
+    assert!(password.len() >= 12);
+    assert_eq!(jixiao_web::first_admin(&store).await.unwrap(), None, "only on the first start");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, jixiao_web::app(store)).await.unwrap() });
+    let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
+    let res = client.post(format!("http://{addr}/login")).form(&[("username", "admin"), ("password", password.as_str())]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(client.get(format!("http://{addr}/admin")).send().await.unwrap().status(), StatusCode::OK);
+}
