@@ -1,6 +1,7 @@
 //! `jixiao`: thin wiring of the jixiao crates (DESIGN §6).
 
 mod output;
+mod report_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,6 +46,8 @@ enum Command {
     },
     /// 打印项目文件的 JSON Schema
     Schema,
+    /// 出具文档：自评表（xlsx）、自评报告（docx / pdf / html / md）、开放数据（json）
+    Report(report_cmd::ReportArgs),
 }
 
 #[derive(Subcommand)]
@@ -134,6 +137,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Report(args) => report_cmd::run(args),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&jixiao_io::schema())?);
             Ok(ExitCode::SUCCESS)
