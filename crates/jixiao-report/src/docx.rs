@@ -136,11 +136,8 @@ fn sheet_table(report: &Report) -> Table {
             cells.push(cell);
             c = p.col + p.cell.colspan;
         }
-        let mut row = TableRow::new(cells);
-        if r == s.indicator_header_row {
-            row = row.cant_split();
-        }
-        rows.push(row);
+        // A row never splits over two pages (a merged cell would lose its text on one of them).
+        rows.push(TableRow::new(cells).cant_split());
     }
     Table::new(rows).set_grid(grid_w).width(mm(TEXT_WIDTH_MM) as usize, WidthType::Dxa)
 }

@@ -36,7 +36,9 @@ fn pdftotext(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.pdf");
     std::fs::write(&file, pdf).unwrap();
-    run(Command::new("pdftotext").arg(&file).arg("-"))
+    // -raw: text in content-stream order, which is the order typst lays the document out (row by row in
+    // tables); the default mode guesses columns and scatters merged table cells.
+    run(Command::new("pdftotext").arg("-raw").arg(&file).arg("-"))
 }
 
 /// Text without whitespace: pdftotext breaks lines and cells wherever the layout does.
@@ -83,6 +85,15 @@ fn seed_pdf_reads_in_order() {
     order.extend(INDICATORS);
     order.extend(["总分100100", "优90分≤得分≤100分", "四、项目主要绩效或成功经验", "五、存在问题或不足", "六、下一步改进措施"]);
     assert_in_order(&text, &order);
+    // 总分 100 on one line of the table (pdftotext -layout keeps table rows on a line).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.pdf");
+    std::fs::write(&file, &r.bytes).unwrap();
+    let layout = run(Command::new("pdftotext").arg("-layout").arg(&file).arg("-"));
+    assert!(
+        layout.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["总分", "100", "100"]),
+        "{layout}"
+    );
     // Page numbers in the GB/T 9704 form.
     assert!(text.contains("—1—") && text.contains("—2—"), "{text}");
     // No computed column when the unit's scores agree with the rules.
