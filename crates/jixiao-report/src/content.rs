@@ -340,7 +340,7 @@ fn build_sheet(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Shee
     let show_review = p.indicators.iter().any(|i| i.review_score.is_some()) || p.funds.review_score.is_some();
     // Columns: 0 label | 1 一级 | 2 二级 | 3 三级 | 4 年度指标值 | 5 实际完成值 | 6 分值 | 7 自评得分
     //          | [计算得分] | [复核得分] | 偏差原因分析及改进措施
-    let mut widths: Vec<u16> = vec![5, 5, 5, 7, 6, 10, 4, 4];
+    let mut widths: Vec<u16> = vec![7, 5, 5, 7, 6, 10, 4, 4];
     if s.differs {
         widths.push(4);
     }
