@@ -3,6 +3,7 @@
 mod import_cmd;
 mod output;
 mod serve_cmd;
+mod report_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,6 +60,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 出具文档：自评表（xlsx）、自评报告（docx / pdf / html / md）、开放数据（json）
+    Report(report_cmd::ReportArgs),
 }
 
 #[derive(Subcommand)]
@@ -164,6 +167,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Serve(args) => serve_cmd::run(args),
         Command::Import { files, out, json } => import_cmd::run(&files, out.as_deref(), json),
+        Command::Report(args) => report_cmd::run(args),
         Command::Schema => {
             out!("{}\n", serde_json::to_string_pretty(&jixiao_io::schema())?);
             Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
-//! Round trip over generated projects: project → national-layout xlsx → import gives the same project
-//! (everything the form holds). The xlsx is written by the test-side writer in tests/common/national.rs;
-//! the round trip through the documents crate's own xlsx writer comes with that crate.
+//! Round trips over generated projects: project → 自评表 xlsx → import gives the same project (everything
+//! the form holds), through the documents crate's own writer (`jixiao report --format xlsx`) and through
+//! the test-side national-layout writer in tests/common/national.rs (amounts in 元 or 万元); and the seed
+//! and demo projects through the documents crate's PDF.
 
 mod common;
 
@@ -101,5 +102,67 @@ proptest! {
         prop_assert_eq!(&got.goals, &p.goals);
         prop_assert_eq!(&got.indicators, &p.indicators);
         prop_assert_eq!(got, &p);
+    }
+}
+
+/// What the 自评表 itself holds of a project: header, funds, goals, indicators.
+fn form_parts(p: &Project) -> (Header, Funds, Goals, Vec<Indicator>) {
+    (p.project.clone(), p.funds.clone(), p.goals.clone(), p.indicators.clone())
+}
+
+fn document(p: &Project, format: jixiao_report::Format) -> Vec<u8> {
+    let policy = jixiao_core::Policy::default_policy();
+    let e = jixiao_core::evaluate(p, &policy);
+    jixiao_report::render(p, &e, &policy, format, &jixiao_report::Options::default()).expect("renders").bytes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn project_to_report_xlsx_and_back(p in project()) {
+        let bytes = document(&p, jixiao_report::Format::Xlsx);
+        let all = jixiao_io::import::import_bytes(&bytes, Path::new("自评表.xlsx")).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(all.len(), 1);
+        prop_assert_eq!(form_parts(&all[0].project), form_parts(&p));
+        prop_assert_eq!(all[0].project.statement.total, p.statement.total);
+    }
+}
+
+fn examples() -> Vec<(&'static str, Project)> {
+    [
+        ("panyu-2022", include_str!("../../../examples/panyu-2022.toml")),
+        ("hedao", include_str!("../../../examples/demo/hedao-baojie-2023.toml")),
+        ("rencai", include_str!("../../../examples/demo/rencai-gongyu-2023.toml")),
+        ("jiedao", include_str!("../../../examples/demo/jiedao-weixiu-2022.toml")),
+        ("lanqiu", include_str!("../../../examples/demo/lanqiu-saishi-2023.toml")),
+    ]
+    .into_iter()
+    .map(|(n, t)| (n, jixiao_io::from_toml(t, Path::new(n)).unwrap()))
+    .collect()
+}
+
+#[test]
+fn examples_to_report_xlsx_and_back() {
+    for (name, p) in examples() {
+        let all = jixiao_io::import::import_bytes(&document(&p, jixiao_report::Format::Xlsx), Path::new("自评表.xlsx")).unwrap();
+        assert_eq!(all.len(), 1, "{name}");
+        assert_eq!(form_parts(&all[0].project), form_parts(&p), "{name}");
+    }
+}
+
+/// project → PDF (typst) → pdftotext → import: the same header, funds and indicator table.
+#[test]
+fn examples_to_report_pdf_and_back() {
+    for (name, p) in examples() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(format!("{name}.pdf"));
+        std::fs::write(&file, document(&p, jixiao_report::Format::Pdf)).unwrap();
+        let got = jixiao_io::load_any(&file).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(got.project, p.project, "{name}: header");
+        assert_eq!((got.funds.annual, got.funds.executed, got.funds.execution_weight), (p.funds.annual, p.funds.executed, p.funds.execution_weight), "{name}: funds");
+        assert_eq!(got.funds.sources.len(), p.funds.sources.len(), "{name}: fund sources");
+        let rows = |x: &Project| x.indicators.iter().map(|i| (i.level1.clone(), i.level2.clone(), i.name.clone(), i.target.clone(), i.actual.clone(), i.weight, i.self_score)).collect::<Vec<_>>();
+        assert_eq!(rows(&got), rows(&p), "{name}: indicator table");
     }
 }

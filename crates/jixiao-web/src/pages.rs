@@ -650,13 +650,41 @@ pub async fn comment(State(state): State<Shared>, user: CurrentUser, Path(id): P
 
 pub async fn download(State(state): State<Shared>, user: CurrentUser, Path((id, format)): Path<(i64, String)>) -> Result<Response, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
-    let (body, mime, ext) = match format.as_str() {
-        "toml" => (jixiao_io::to_toml(&rec.project).into_bytes(), "application/toml; charset=utf-8", "toml"),
-        "json" => (jixiao_io::to_json(&rec.project).into_bytes(), "application/json; charset=utf-8", "json"),
-        _ => return Err(AppError::NotFound),
+    let base = format!("{}-{}", rec.project.project.year, rec.project.project.name);
+    let (body, mime, name) = if format == "toml" {
+        (jixiao_io::to_toml(&rec.project).into_bytes(), "application/toml; charset=utf-8".to_string(), format!("{base}.toml"))
+    } else {
+        // The documents of `jixiao report`: 自评表 (xlsx), 自评报告 (docx, pdf, html, md), open data (json).
+        let fmt: jixiao_report::Format = format.parse().map_err(|_| AppError::NotFound)?;
+        let project = rec.project.clone();
+        // Typesetting a PDF takes tens of milliseconds of CPU: keep it off the async workers.
+        let rendered = tokio::task::spawn_blocking(move || {
+            let e = evaluate(&project, Policy::standard());
+            jixiao_report::render(&project, &e, Policy::standard(), fmt, &jixiao_report::Options::default())
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("无法生成文档：{e}")))?;
+        let label = match fmt {
+            jixiao_report::Format::Xlsx => "自评表",
+            jixiao_report::Format::Json => "开放数据",
+            _ => "自评报告",
+        };
+        (rendered.bytes, mime_of(fmt).to_string(), format!("{base}-{label}.{}", fmt.extension()))
     };
-    let name = format!("{}-{}.{ext}", rec.project.project.year, rec.project.project.name);
-    Ok(([(CONTENT_TYPE, mime.to_string()), (CONTENT_DISPOSITION, attachment(&name))], body).into_response())
+    Ok(([(CONTENT_TYPE, mime), (CONTENT_DISPOSITION, attachment(&name))], body).into_response())
+}
+
+fn mime_of(f: jixiao_report::Format) -> &'static str {
+    use jixiao_report::Format::*;
+    match f {
+        Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Pdf => "application/pdf",
+        Html => "text/html; charset=utf-8",
+        Markdown => "text/markdown; charset=utf-8",
+        Json => "application/json; charset=utf-8",
+    }
 }
 
 /// `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266).

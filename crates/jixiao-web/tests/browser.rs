@@ -234,9 +234,19 @@ async fn create_submit_return_resubmit_approve() {
     for step in ["新建", "保存", "提交", "退回", "审核通过"] {
         assert!(history.contains(step), "history shows {step}: {history}");
     }
-    // The approved project downloads (the link a reviewer clicks).
+    // The approved project's 自评报告 downloads as PDF (the link the reviewer sees, with the browser's session).
     c.goto(&project_url).await.unwrap();
-    let href = c.find(Locator::LinkText("下载项目文件")).await.unwrap().attr("href").await.unwrap().unwrap();
-    assert!(href.ends_with("/download/toml"));
+    let href = c.find(Locator::LinkText("自评报告（PDF）")).await.unwrap().attr("href").await.unwrap().unwrap();
+    let cookie = c.get_named_cookie("jixiao_session").await.unwrap();
+    let res = reqwest::Client::new()
+        .get(format!("{}{href}", server.base))
+        .header("Cookie", format!("jixiao_session={}", cookie.value()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    std::fs::write(shots.join("approved.pdf"), &pdf).unwrap();
     c.close().await.unwrap();
 }

@@ -358,6 +358,15 @@ async fn new_project_upload_preview_and_download() {
     let text = res.text().await.unwrap();
     assert!(jixiao_io::from_toml(&text, std::path::Path::new("download.toml")).is_ok());
     assert_eq!(unit.status(&format!("/projects/{id}/download/exe")).await, StatusCode::NOT_FOUND);
+    // Every document format of `jixiao report`.
+    for (format, magic) in [("xlsx", &b"PK"[..]), ("docx", b"PK"), ("pdf", b"%PDF"), ("html", b"<!"), ("md", b"#"), ("json", b"{")] {
+        let res = unit.get(&format!("/projects/{id}/download/{format}")).await;
+        assert_eq!(res.status(), StatusCode::OK, "{format}");
+        let cd = res.headers()["content-disposition"].to_str().unwrap().to_string();
+        assert!(cd.contains(&format!(".{format}")), "{cd}");
+        let bytes = res.bytes().await.unwrap();
+        assert!(bytes.starts_with(magic), "{format} starts with {:?}", &bytes[..bytes.len().min(8)]);
+    }
 }
 
 #[tokio::test]
