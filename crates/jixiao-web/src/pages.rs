@@ -676,14 +676,14 @@ pub async fn download(State(state): State<Shared>, user: CurrentUser, Path((id, 
 }
 
 fn mime_of(f: jixiao_report::Format) -> &'static str {
-    use jixiao_report::Format::*;
+    use jixiao_report::Format as F;
     match f {
-        Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        Pdf => "application/pdf",
-        Html => "text/html; charset=utf-8",
-        Markdown => "text/markdown; charset=utf-8",
-        Json => "application/json; charset=utf-8",
+        F::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        F::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        F::Pdf => "application/pdf",
+        F::Html => "text/html; charset=utf-8",
+        F::Markdown => "text/markdown; charset=utf-8",
+        F::Json => "application/json; charset=utf-8",
     }
 }
 
