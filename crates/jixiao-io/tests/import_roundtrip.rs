@@ -1,7 +1,6 @@
 //! Round trips over generated projects: project → 自评表 xlsx → import gives the same project (everything
 //! the form holds), through the documents crate's own writer (`jixiao report --format xlsx`) and through
-//! the test-side national-layout writer in tests/common/national.rs (amounts in 元 or 万元); and the seed
-//! and demo projects through the documents crate's PDF.
+//! the test-side national-layout writer in tests/common/national.rs (amounts in 元 or 万元).
 
 mod common;
 
@@ -133,7 +132,6 @@ proptest! {
         let all = jixiao_io::import::import_bytes(&bytes, Path::new("自评表.xlsx")).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(all.len(), 1);
         prop_assert_eq!(form_parts(&all[0].project), form_parts(&p));
-        prop_assert_eq!(all[0].project.statement.total, p.statement.total);
     }
 }
 
@@ -156,21 +154,5 @@ fn examples_to_report_xlsx_and_back() {
         let all = jixiao_io::import::import_bytes(&document(&p, jixiao_report::Format::Xlsx), Path::new("自评表.xlsx")).unwrap();
         assert_eq!(all.len(), 1, "{name}");
         assert_eq!(form_parts(&all[0].project), form_parts(&p), "{name}");
-    }
-}
-
-/// project → PDF (typst) → pdftotext → import: the same header, funds and indicator table.
-#[test]
-fn examples_to_report_pdf_and_back() {
-    for (name, p) in examples() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join(format!("{name}.pdf"));
-        std::fs::write(&file, document(&p, jixiao_report::Format::Pdf)).unwrap();
-        let got = jixiao_io::load_any(&file).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(got.project, p.project, "{name}: header");
-        assert_eq!((got.funds.annual, got.funds.executed, got.funds.execution_weight), (p.funds.annual, p.funds.executed, p.funds.execution_weight), "{name}: funds");
-        assert_eq!(got.funds.sources.len(), p.funds.sources.len(), "{name}: fund sources");
-        let rows = |x: &Project| x.indicators.iter().map(|i| (i.level1.clone(), i.level2.clone(), i.name.clone(), i.target.clone(), i.actual.clone(), i.weight, i.self_score)).collect::<Vec<_>>();
-        assert_eq!(rows(&got), rows(&p), "{name}: indicator table");
     }
 }
