@@ -183,19 +183,7 @@ fn split_gaps(line: &str, min_gap: usize) -> Vec<String> {
     static GAP1: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\s\u{3000}]+").unwrap());
     static GAP2: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t\u{3000}]{2,}|\t").unwrap());
     let re = if min_gap >= 2 { &*GAP2 } else { &*GAP1 };
-    let cells = re.split(line.trim()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    if min_gap < 2 {
-        return cells.collect();
-    }
-    // A header label set one space from its value ("项目名称 产业人才发展专项资金", as typeset PDFs put
-    // a narrow label column) is two cells, not one.
-    const LABELS: &[&str] = &["项目名称", "主管部门", "实施单位", "项目级次"];
-    cells
-        .flat_map(|cell| match LABELS.iter().find_map(|l| cell.strip_prefix(l).and_then(|r| r.strip_prefix(' ')).map(|r| (*l, r))) {
-            Some((label, rest)) if !rest.trim().is_empty() => vec![label.to_string(), rest.trim().to_string()],
-            _ => vec![cell],
-        })
-        .collect()
+    re.split(line.trim()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
 }
 
 /// Reads a published text: the forms it contains, and the narrative sections around them.
