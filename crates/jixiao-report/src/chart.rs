@@ -14,9 +14,7 @@ const AREA: f64 = 330.0;
 const ROW: f64 = 34.0;
 const TOP: f64 = 12.0;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use crate::html::esc;
 
 /// The chart as SVG text. `font` is the CSS font-family list for the labels.
 pub fn svg(bars: &[Bar], font: &str) -> String {

@@ -7,20 +7,7 @@ use rust_decimal::Decimal;
 use crate::auth::CurrentUser;
 
 /// HTML-escapes text (for the few strings built outside templates).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use jixiao_report::html::esc;
 
 /// JSON for a `<script type="application/json">` block: `<` escaped so no text can close the tag.
 pub fn script_json(v: &impl serde::Serialize) -> String {
