@@ -24,6 +24,16 @@ pub enum LoadError {
     Invalid { file: PathBuf, problems: Vec<FieldProblem> },
     #[error("{file}：无法识别的文件格式（支持 .toml、.json 项目文件）")]
     UnknownFormat { file: PathBuf },
+    #[error("{file}：文件过大（{size} 字节），项目文件不能超过 {} MB", MAX_PROJECT_FILE_BYTES / (1024 * 1024))]
+    TooLarge { file: PathBuf, size: u64 },
+}
+
+/// A project file is a few KB to a few hundred KB; anything this large is not one, and is refused before
+/// it is read or parsed.
+pub const MAX_PROJECT_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+fn check_size(size: u64, file: &Path) -> Result<(), LoadError> {
+    if size > MAX_PROJECT_FILE_BYTES { Err(LoadError::TooLarge { file: file.into(), size }) } else { Ok(()) }
 }
 
 fn describe_syntax(line: &Option<usize>, message: &str) -> String {
@@ -58,14 +68,17 @@ impl LoadError {
             | LoadError::NotUtf8 { file }
             | LoadError::Syntax { file, .. }
             | LoadError::Invalid { file, .. }
-            | LoadError::UnknownFormat { file } => file,
+            | LoadError::UnknownFormat { file }
+            | LoadError::TooLarge { file, .. } => file,
         }
     }
 }
 
 /// Loads a project file, by extension (`.toml`, `.json`) or, failing that, by its first character.
 pub fn load(file: &Path) -> Result<Project, LoadError> {
-    let bytes = std::fs::read(file).map_err(|source| LoadError::Io { file: file.into(), source })?;
+    let io = |source| LoadError::Io { file: file.into(), source };
+    check_size(std::fs::metadata(file).map_err(io)?.len(), file)?;
+    let bytes = std::fs::read(file).map_err(io)?;
     let text = String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8 { file: file.into() })?;
     let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let format = match ext.as_deref() {
@@ -83,11 +96,12 @@ pub fn load(file: &Path) -> Result<Project, LoadError> {
 
 /// Parses TOML text; `file` names the source in errors.
 pub fn from_toml(text: &str, file: &Path) -> Result<Project, LoadError> {
+    check_size(text.len() as u64, file)?;
     // Syntax first (with the line), then the shape (with the field path).
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| LoadError::Syntax {
         file: file.into(),
         line: e.span().map(|s| line_of(text, s.start)),
-        message: e.message().trim().to_string(),
+        message: syntax_message(e.message()),
     })?;
     let project: Project = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| shape_error(file, e))?;
     validated(project, file)
@@ -95,12 +109,13 @@ pub fn from_toml(text: &str, file: &Path) -> Result<Project, LoadError> {
 
 /// Parses JSON text; `file` names the source in errors.
 pub fn from_json(text: &str, file: &Path) -> Result<Project, LoadError> {
+    check_size(text.len() as u64, file)?;
     let mut de = serde_json::Deserializer::from_str(text);
     let project: Project = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            LoadError::Syntax { file: file.into(), line: Some(inner.line()), message: inner.to_string() }
+            LoadError::Syntax { file: file.into(), line: Some(inner.line()), message: syntax_message(&inner.to_string()) }
         } else {
             LoadError::Invalid { file: file.into(), problems: vec![FieldProblem { path: clean_path(&path), message: translate(&inner.to_string()) }] }
         }
@@ -117,6 +132,12 @@ fn shape_error(file: &Path, e: serde_path_to_error::Error<toml::de::Error>) -> L
 /// serde_path_to_error writes `.` for the root.
 fn clean_path(path: &str) -> String {
     if path == "." { String::new() } else { path.to_string() }
+}
+
+/// Parser messages kept as they are, except the nesting limit, which hostile files hit on purpose.
+fn syntax_message(message: &str) -> String {
+    let m = message.trim();
+    if m.contains("recurs") { format!("嵌套层数过深，不是有效的项目文件（{m}）") } else { m.to_string() }
 }
 
 /// The common serde messages, in the user's language; anything else is kept as is.

@@ -124,6 +124,8 @@ pub enum ImportError {
     NotOffice { file: PathBuf, missing: &'static str },
     #[error("{file}：xlsx/xls 文件已损坏或不完整：{reason}", file = .file.display())]
     BadWorkbook { file: PathBuf, reason: String },
+    #[error("{file}：压缩包解压后{what}，超出导入上限（{limit}），可能是恶意构造的“压缩炸弹”，已拒绝导入", file = .file.display())]
+    TooLarge { file: PathBuf, what: String, limit: String },
     #[error("{file}：docx 文件已损坏或不完整：{reason}", file = .file.display())]
     BadDocx { file: PathBuf, reason: String },
     #[error("{file}：PDF 文件无法读取：{reason}", file = .file.display())]
@@ -147,6 +149,7 @@ impl ImportError {
             | ImportError::NotOffice { file, .. }
             | ImportError::BadWorkbook { file, .. }
             | ImportError::BadDocx { file, .. }
+            | ImportError::TooLarge { file, .. }
             | ImportError::BadPdf { file, .. }
             | ImportError::NeedsOcr { file }
             | ImportError::NoTable { file, .. }
@@ -189,7 +192,8 @@ fn zip_kind(bytes: &[u8], file: &Path, ext: Option<&str>) -> Result<SourceFormat
         Some("docx") => ImportError::BadDocx { file: file.into(), reason },
         _ => ImportError::BadWorkbook { file: file.into(), reason },
     };
-    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(format!("zip 结构损坏（{e}）")))?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(format!("zip 结构损坏（{e}）")))?;
+    check_zip_bounds(&mut archive, file, &bad)?;
     let names: Vec<String> = archive.file_names().flatten().map(|n| n.into_owned()).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     if names.contains(&"xl/workbook.xml") || names.contains(&"xl/workbook.bin") {
@@ -200,6 +204,33 @@ fn zip_kind(bytes: &[u8], file: &Path, ext: Option<&str>) -> Result<SourceFormat
         let missing = if ext == Some("docx") { "word/document.xml" } else { "xl/workbook.xml" };
         Err(ImportError::NotOffice { file: file.into(), missing })
     }
+}
+
+/// At most this many entries in an xlsx/docx zip: real workbooks and reports have a few dozen.
+pub const MAX_ZIP_ENTRIES: usize = 10_000;
+/// At most this many bytes once unzipped, all entries together: a large batch workbook is tens of MB.
+pub const MAX_UNZIPPED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Refuses a zip bomb before anything is decompressed, from the central directory alone. The zip reader
+/// stops at each entry's declared size, so an entry that lies about its size fails as corrupt instead.
+fn check_zip_bounds(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    file: &Path,
+    bad: &dyn Fn(String) -> ImportError,
+) -> Result<(), ImportError> {
+    let too_large = |what: String, limit: String| ImportError::TooLarge { file: file.into(), what, limit };
+    if archive.len() > MAX_ZIP_ENTRIES {
+        return Err(too_large(format!("有 {} 个文件", archive.len()), format!("{MAX_ZIP_ENTRIES} 个")));
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|e| bad(format!("zip 结构损坏（{e}）")))?;
+        total = total.saturating_add(entry.size());
+        if total > MAX_UNZIPPED_BYTES {
+            return Err(too_large(format!("超过 {} MB", total / (1024 * 1024)), format!("{} MB", MAX_UNZIPPED_BYTES / (1024 * 1024))));
+        }
+    }
+    Ok(())
 }
 
 /// Reads a document into one or more projects (an Excel file may hold one project per sheet, or several
