@@ -120,6 +120,8 @@ pub enum ImportError {
     Empty { file: PathBuf },
     #[error("{file}：不是文本文件（含有二进制内容，既不是 UTF-8 也不是 GBK/GB18030 文本），也不是可识别的 xlsx、pdf、docx 文件", file = .file.display())]
     Binary { file: PathBuf },
+    #[error("{file}：第 {line} 行含有无效的 UTF-8 字节（文件可能已损坏，或混入了 GBK 等其他编码的文字），请另存为 UTF-8 文本后再导入", file = .file.display())]
+    BadUtf8 { file: PathBuf, line: usize },
     #[error("{file}：是 zip 压缩包，但不是 xlsx 工作簿或 docx 文档（缺少 {missing}）", file = .file.display())]
     NotOffice { file: PathBuf, missing: &'static str },
     #[error("{file}：xlsx/xls 文件已损坏或不完整：{reason}", file = .file.display())]
@@ -146,6 +148,7 @@ impl ImportError {
             ImportError::Io { file, .. }
             | ImportError::Empty { file }
             | ImportError::Binary { file }
+            | ImportError::BadUtf8 { file, .. }
             | ImportError::NotOffice { file, .. }
             | ImportError::BadWorkbook { file, .. }
             | ImportError::BadDocx { file, .. }
@@ -249,6 +252,9 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
         SourceFormat::Docx => docx::read(bytes, file)?,
         SourceFormat::Pdf => pdf::read(bytes, file)?,
         SourceFormat::Text => {
+            if let Some(line) = text::damaged_utf8(bytes) {
+                return Err(ImportError::BadUtf8 { file: file.into(), line });
+            }
             let text = text::decode(bytes).ok_or_else(|| ImportError::Binary { file: file.into() })?;
             let trimmed = text.trim_start();
             let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);

@@ -32,6 +32,21 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
     Some(text)
 }
 
+/// The 1-based line of the first invalid byte of text that is UTF-8 with damage (a cut or a stray byte, or a
+/// GBK passage pasted into it), as opposed to GBK text: it has a UTF-8 BOM, or Chinese characters in valid
+/// UTF-8 before the damage (GBK bytes rarely form even one three-byte UTF-8 sequence). Such text must not
+/// be read as GBK: that would turn it into other characters without a word.
+pub fn damaged_utf8(bytes: &[u8]) -> Option<usize> {
+    let (bom, body) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        Some(rest) => (true, rest),
+        None => (false, bytes),
+    };
+    let error = std::str::from_utf8(body).err()?;
+    let valid = std::str::from_utf8(&body[..error.valid_up_to()]).ok()?;
+    let wide = valid.chars().filter(|c| c.len_utf8() >= 3).take(2).count();
+    (bom || wide >= 2).then(|| valid.matches('\n').count() + 1)
+}
+
 /// How the table was flattened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
