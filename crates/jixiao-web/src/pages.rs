@@ -718,16 +718,17 @@ struct PreviewPage {
 
 pub async fn import_upload(State(_state): State<Shared>, user: CurrentUser, mut multipart: Multipart) -> Result<Response, AppError> {
     require(user.user.role == jixiao_store::Role::Editor)?;
-    let mut upload: Option<(String, Vec<u8>)> = None;
+    let mut upload: Option<(String, axum::body::Bytes)> = None;
     let failed = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::BadRequest(format!("上传失败：{e}")) }
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE || over_body_limit(&e) { AppError::TooLarge } else { AppError::BadRequest(format!("上传失败：{e}")) }
     };
     while let Some(field) = multipart.next_field().await.map_err(failed)? {
         if field.name() == Some("file") {
             // Only the last path component of the client's name is kept, and only for messages.
             let name = field.file_name().unwrap_or("upload").rsplit(['/', '\\']).next().unwrap_or("upload").to_string();
+            // At most MAX_BODY, held once (the body limit stops a longer stream as it arrives).
             let bytes = field.bytes().await.map_err(failed)?;
-            upload = Some((name, bytes.to_vec()));
+            upload = Some((name, bytes));
         }
     }
     let Some((name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
@@ -745,6 +746,19 @@ pub async fn import_upload(State(_state): State<Shared>, user: CurrentUser, mut 
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
         }
     }
+}
+
+/// An upload streamed without a length and stopped at the body limit: the limit's error sits deep in the
+/// multipart error's sources, where `status()` does not look.
+fn over_body_limit(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(err) = cause {
+        if err.to_string().contains("length limit exceeded") {
+            return true;
+        }
+        cause = err.source();
+    }
+    false
 }
 
 /// Reads an uploaded file with the same readers as `jixiao import`.

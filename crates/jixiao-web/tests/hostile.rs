@@ -121,3 +121,89 @@ async fn every_text_field_is_shown_escaped() {
     let missing: Vec<usize> = (0..FIELDS).filter(|&n| !shown.contains(&tail(n))).collect();
     assert!(missing.is_empty(), "fields not shown as written on the project, edit and history pages: {missing:?}");
 }
+
+/// A logged-in session for raw HTTP: its cookie and CSRF token.
+async fn session(server: &Server, user: &str) -> (String, String) {
+    let client = Client::builder().redirect(Policy::none()).build().unwrap();
+    let res = client.post(format!("{}/login", server.base)).form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)]).send().await.unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let me: Value = client.get(format!("{}/api/v1/me", server.base)).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    (cookie, me["csrf"].as_str().unwrap().to_string())
+}
+
+/// Sends `head`, then `prefix` and `total` bytes in 1 MiB chunks with chunked transfer encoding (no length
+/// for the server to refuse up front), while reading the response; returns its status line and how many
+/// body bytes the server took before it answered and closed.
+async fn stream_upload(server: &Server, head: String, prefix: Vec<u8>, total: usize) -> (String, usize) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let (mut rd, mut wr) = tcp.into_split();
+    let writer = tokio::spawn(async move {
+        let mut sent = 0usize;
+        let chunk = vec![b'x'; 1 << 20];
+        let frame = |data: &[u8]| [format!("{:x}\r\n", data.len()).into_bytes(), data.to_vec(), b"\r\n".to_vec()].concat();
+        if wr.write_all(head.as_bytes()).await.is_err() || wr.write_all(&frame(&prefix)).await.is_err() {
+            return sent;
+        }
+        while sent < total {
+            if wr.write_all(&frame(&chunk)).await.is_err() {
+                return sent;
+            }
+            sent += chunk.len();
+        }
+        let _ = wr.write_all(b"0\r\n\r\n").await;
+        sent
+    });
+    let mut response = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = rd.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            response.extend_from_slice(&buf[..n]);
+            if response.windows(4).any(|w| w == b"\r\n\r\n") {
+                break;
+            }
+        }
+    });
+    read.await.expect("the server answers");
+    drop(rd);
+    let sent = writer.await.unwrap();
+    let text = String::from_utf8_lossy(&response).to_string();
+    (text.lines().next().unwrap_or("").to_string(), sent)
+}
+
+const HUNDRED_MB: usize = 100 << 20;
+
+#[tokio::test]
+async fn a_100_mb_upload_without_a_length_is_refused_without_being_held() {
+    let server = start().await;
+    let (cookie, csrf) = session(&server, "danwei3").await;
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+
+    // The web import form.
+    let head = format!(
+        "POST /import?csrf={csrf} HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n",
+        server.addr
+    );
+    let part = b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n".to_vec();
+    let (status, sent) = stream_upload(&server, head, part, HUNDRED_MB).await;
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+    // The API takes JSON bodies under the same limit.
+    let head = format!(
+        "POST /api/v1/projects HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+        server.addr
+    );
+    let (api_status, api_sent) = stream_upload(&server, head, b"{\"project\":{\"name\":\"".to_vec(), HUNDRED_MB).await;
+    assert!(api_status.starts_with("HTTP/1.1 413"), "{api_status}");
+
+    let peak = (PEAK.load(Ordering::Relaxed) - before).max(0) as usize;
+    eprintln!("upload: server stopped after {sent} / {api_sent} bytes sent; peak heap {} MiB", peak >> 20);
+    // The server holds at most its limit (20 MiB), never the 100 MB it was sent.
+    assert!(peak < jixiao_web::MAX_BODY + (24 << 20), "the process held {} MiB at once", peak >> 20);
+    // And it is still serving.
+    let res = Client::new().get(format!("{}/login", server.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
