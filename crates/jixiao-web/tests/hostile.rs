@@ -4,6 +4,7 @@
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::Path;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use common::{start, Server};
@@ -206,4 +207,39 @@ async fn a_100_mb_upload_without_a_length_is_refused_without_being_held() {
     // And it is still serving.
     let res = Client::new().get(format!("{}/login", server.base)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn upload_file_names_cannot_leave_the_upload_directory() {
+    let server = start().await;
+    let unit = login(&server, "danwei3").await;
+    let project = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/panyu-2022.toml")).unwrap();
+    let unique = format!("jixiao-upload-escape-{}", std::process::id());
+    let cwd_parent = std::env::current_dir().unwrap().join("..");
+    let names = [
+        format!("../../../../../../../../tmp/{unique}.toml"),
+        format!("/tmp/{unique}-abs.toml"),
+        format!("..\\..\\{unique}-win.toml"),
+        format!("../{unique}-rel.toml"),
+        format!("<img src=x onerror=alert(1)>{unique}\".toml"),
+    ];
+    for name in &names {
+        let part = reqwest::multipart::Part::bytes(project.clone()).file_name(name.clone());
+        let res = unit
+            .client
+            .post(format!("{}/import?csrf={}", unit.base, unit.csrf))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{name}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains("产业人才发展专项资金"), "{name}: the upload was read");
+        assert!(!page.contains("../") && !page.contains("..\\") && !page.contains("/tmp/"), "{name}: only the last part of the name is shown");
+        assert!(!page.contains("<img src=x"), "{name}: the name is escaped");
+    }
+    for place in [Path::new("/tmp").to_path_buf(), cwd_parent, std::env::temp_dir()] {
+        let leaked: Vec<_> = std::fs::read_dir(&place).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains(&unique)).collect();
+        assert!(leaked.is_empty(), "an upload was written as {leaked:?}");
+    }
 }
