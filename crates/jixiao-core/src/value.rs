@@ -590,8 +590,8 @@ fn date_in_text(s: &str) -> Option<DateBound> {
 
 /// The whole text is one quantity: `≥95%`, `不少于12种`, `达到90%以上`, `1,600本`, `三场`.
 fn parse_quantity(s: &str) -> Result<Option<Quantity>, String> {
-    let (prefix, rest) = strip_prefix_cmp(s);
-    let (suffix, rest) = strip_suffix_cmp(rest);
+    let (prefix, after_prefix) = strip_prefix_cmp(s);
+    let (suffix, rest) = strip_suffix_cmp(after_prefix);
     // A sign only counts in a whole-text value: in sentences "-" is a dash or a range.
     let (negative, rest) = match rest.strip_prefix('-').or_else(|| rest.strip_prefix('−')) {
         Some(r) if r.starts_with(|c: char| c.is_ascii_digit()) => (true, r),
@@ -599,7 +599,8 @@ fn parse_quantity(s: &str) -> Result<Option<Quantity>, String> {
     };
     let Some((number, unit)) = leading_number(rest) else {
         if prefix.is_some() && !rest.chars().any(|c| c.is_ascii_digit()) && word_level(rest).is_none() {
-            return Err(format!("比较符“{}”后没有数值", &s[..s.len() - rest.len()]));
+            // The comparator is what the prefix strip took off (`rest` may have lost a 以上 at the end too).
+            return Err(format!("比较符“{}”后没有数值", &s[..s.len() - after_prefix.len()]));
         }
         return Ok(None);
     };

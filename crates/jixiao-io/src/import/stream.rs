@@ -95,7 +95,8 @@ pub fn read(full: &str) -> Draft {
 
     // Goals: two wrapped cells after their labels.
     if let Some(g) = goals_at {
-        let end = ind_at.unwrap_or(lines.len());
+        // The indicator header may come first in a scrambled text: then the goals run to the end.
+        let end = ind_at.filter(|&i| i > g).unwrap_or(lines.len());
         let label = "绩效目标情况(概述)";
         let mut body: Vec<Line<'_>> = lines[g + 1..end]
             .iter()
