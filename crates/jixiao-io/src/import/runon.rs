@@ -170,8 +170,10 @@ fn funds(k: &str, d: &mut Draft) {
     static TOTAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"年度资金总额:?([0-9.%]+)").unwrap());
     let whole = Origin::line(1);
     let Some(c) = TOTAL.captures(k) else { return };
-    let head_start = k.find("资金情况").or_else(|| k.find("项目资金")).unwrap_or(0);
-    let head = &k[head_start..c.get(0).expect("match").start()];
+    // The column labels before the total (a label only after it, as in a scrambled text, is not the head).
+    let before = &k[..c.get(0).expect("match").start()];
+    let head_start = before.find("资金情况").or_else(|| before.find("项目资金")).unwrap_or(0);
+    let head = &before[head_start..];
     let cols: Vec<Col> = MONEY_COLS
         .find_iter(head)
         .map(|m| match m.as_str() {
