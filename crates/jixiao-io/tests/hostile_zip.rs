@@ -85,7 +85,7 @@ const DOCX_PARTS: &[(&str, &str)] = &[(
     r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#,
 )];
 
-/// The refusal, the most the import allocated, and the bomb's packed size.
+/// The refusal and the most the import allocated at once.
 fn import_bomb(bytes: &[u8], name: &str) -> (ImportError, usize) {
     let (result, peak) = peak_during(|| import_bytes(bytes, Path::new(name)));
     (result.expect_err("a zip bomb must be refused"), peak)
