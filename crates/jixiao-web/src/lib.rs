@@ -5,6 +5,7 @@
 //! intranets have no internet.
 
 mod access;
+mod accounts;
 mod admin;
 mod api;
 mod assets;
@@ -87,6 +88,10 @@ pub fn app(store: Store) -> Router {
         .route("/admin/users", post(admin::create_user))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/admin/orgs", post(admin::create_org))
+        .route("/admin/users/role", post(admin::set_role))
+        .route("/admin/users/password", post(admin::reset_password))
+        .route("/admin/users/unlock", post(admin::unlock))
+        .route("/admin/audit", get(admin::audit_page))
         .route("/assets/{*file}", get(assets::serve))
         .nest("/api", api::router())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
@@ -117,7 +122,8 @@ pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
     let listener = tokio::net::TcpListener::bind(opts.addr).await.map_err(|e| AppError::Internal(format!("无法监听 {}：{e}", opts.addr)))?;
     let addr = listener.local_addr().map_err(|e| AppError::Internal(e.to_string()))?;
     println!("jixiao 已启动：http://{addr}/（数据库：{}，{}）", opts.database, store.backend_name());
-    axum::serve(listener, app(store.clone()))
+    // Connection info gives the login lockout the client's address.
+    axum::serve(listener, app(store.clone()).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

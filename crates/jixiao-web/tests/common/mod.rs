@@ -14,6 +14,6 @@ pub async fn start() -> Server {
     jixiao_web::demo::load(&store).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, jixiao_web::app(store)).await.unwrap() });
+    tokio::spawn(async move { axum::serve(listener, jixiao_web::app(store).into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap() });
     Server { base: format!("http://{addr}"), addr, _dir: dir }
 }
