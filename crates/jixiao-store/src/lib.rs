@@ -22,7 +22,11 @@ use sqlx::Row;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("数据库错误：{0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
+    /// The database stayed locked by other writers past the busy timeout (SQLite), or PostgreSQL
+    /// gave up a transaction to break a deadlock: nothing was written, and trying again is safe.
+    #[error("数据库繁忙，本次操作未写入，请稍后重试")]
+    Busy,
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("无法识别的数据库地址“{0}”（应为 sqlite://文件路径 或 postgres://…）")]
@@ -46,6 +50,14 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        // SQLite 5 BUSY, 6 LOCKED, 517 BUSY_SNAPSHOT; PostgreSQL 40001 serialization, 40P01 deadlock.
+        let busy = e.as_database_error().and_then(|d| d.code()).is_some_and(|c| matches!(c.as_ref(), "5" | "6" | "517" | "40001" | "40P01"));
+        if busy { StoreError::Busy } else { StoreError::Db(e) }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub enum Store {

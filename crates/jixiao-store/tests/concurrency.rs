@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use jixiao_core::Project;
 use jixiao_store::*;
+use sqlx::Connection;
 use tokio::sync::{Barrier, Mutex};
 
 fn seed() -> Project {
@@ -174,4 +175,28 @@ async fn fresh_postgres(url: &str, what: &str) -> Store {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
     let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
     Store::connect(&format!("{base}/{name}")).await.unwrap()
+}
+
+/// A writer that outlasts the busy timeout is reported as "busy, nothing written" (a 503 in the web
+/// layer), not as a generic database error.
+#[tokio::test]
+async fn a_lock_held_past_the_busy_timeout_is_busy_not_an_error() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.db");
+    let store = Store::connect(path.to_str().unwrap()).await.unwrap();
+    let org = store.create_org("单位", OrgKind::Unit, None).await.unwrap();
+    let u = store.create_user(&NewUser { username: "u", display_name: "u", password_hash: "h", role: Role::Editor, org_id: org.id }).await.unwrap();
+    let id = store.create_project(org.id, &seed(), u.id, Action::Create, "").await.unwrap().id;
+    // Another process holds the write lock.
+    let mut holder = sqlx::SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(&path)).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut holder).await.unwrap();
+    let opts = SqliteConnectOptions::new().filename(&path).busy_timeout(Duration::from_millis(200));
+    let impatient = Store::Sqlite(SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.unwrap());
+    match impatient.save_project(id, 1, &seed(), u.id, Action::Save, "").await {
+        Err(StoreError::Busy) => {}
+        other => panic!("expected Busy, got {other:?}"),
+    }
+    sqlx::query("ROLLBACK").execute(&mut holder).await.unwrap();
+    assert_eq!(impatient.save_project(id, 1, &seed(), u.id, Action::Save, "").await.unwrap(), 2, "once the lock is gone the save goes through");
 }
