@@ -295,11 +295,13 @@ impl Store {
     /// transaction, and the checksum and counts are checked before it commits: a damaged or truncated
     /// archive leaves the database as it was.
     pub async fn restore_backup<R: BufRead>(&self, input: R) -> Result<BackupSummary> {
-        let occupied = self.occupied_tables().await?;
-        if !occupied.is_empty() {
+        let refuse_occupied = |occupied: Vec<(&str, i64)>| -> Result<()> {
+            if occupied.is_empty() {
+                return Ok(());
+            }
             let list = occupied.iter().map(|(t, n)| format!("{} {n} 条", table_label(t))).collect::<Vec<_>>().join("，");
-            return Err(StoreError::NotEmpty(list));
-        }
+            Err(StoreError::NotEmpty(list))
+        };
         let ours = self.schema_version().await?;
         let mut lines = input.lines().enumerate().map(|(i, l)| (i + 1, l));
         let mut hash = Sha256::new();
@@ -328,6 +330,16 @@ impl Store {
         let mut trailer = None;
         on!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            // Inside the write transaction, so nothing can slip in between the check and the restore.
+            let mut occupied = Vec::new();
+            for name in TABLES.iter().map(|t| t.name).chain(["sessions"]) {
+                let sql = format!("SELECT COUNT(*) AS n FROM {name}");
+                let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *tx).await?.try_get("n")?;
+                if n > 0 {
+                    occupied.push((name, n));
+                }
+            }
+            refuse_occupied(occupied)?;
             let mut sql: BTreeMap<&str, String> = BTreeMap::new();
             for line in lines.by_ref() {
                 let (no, v) = take(line)?;
