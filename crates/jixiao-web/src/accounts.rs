@@ -2,10 +2,11 @@
 //! accounts and permissions. Both live in the store (the audit log), so they hold across restarts and
 //! across several server processes on one database.
 
-use std::net::SocketAddr;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::ConnectInfo;
-use axum::http::Extensions;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
 use jixiao_store::{now_millis, AuditAction, AuditEntry, Lock, LockPolicy, LockReason};
 
 use crate::error::AppError;
@@ -17,9 +18,39 @@ pub const LOCK_POLICY: LockPolicy = LockPolicy { account_failures: 5, client_fai
 /// Usernames typed at the login form are recorded as typed, but bounded so the log cannot be flooded.
 const MAX_SUBJECT: usize = 64;
 
+/// Reverse proxies whose `X-Forwarded-For` is believed (`jixiao serve --trusted-proxy`), as a request
+/// extension. Behind a proxy every connection comes from the proxy's address, so without this the
+/// per-address lockout would lock everyone out at once.
+#[derive(Clone, Debug, Default)]
+pub struct TrustedProxies(pub Vec<IpAddr>);
+
 /// The client's IP address ('' when the server was not started with connection info).
-pub fn client_of(ext: &Extensions) -> String {
-    ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default()
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        let Some(peer) = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()) else {
+            return Ok(ClientAddr(String::new()));
+        };
+        let trusted = parts.extensions.get::<TrustedProxies>().map(|t| t.0.as_slice()).unwrap_or_default();
+        if !trusted.contains(&peer) {
+            return Ok(ClientAddr(peer.to_string()));
+        }
+        // The rightmost address no trusted proxy added: what lies left of it the client could have written.
+        let entries: Vec<&str> = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+        let mut client = peer;
+        for entry in entries.iter().rev() {
+            match entry.trim().parse::<IpAddr>() {
+                Ok(ip) if trusted.contains(&ip) => continue,
+                Ok(ip) => client = ip,
+                Err(_) => {}
+            }
+            break;
+        }
+        Ok(ClientAddr(client.to_string()))
+    }
 }
 
 pub async fn record(state: &Shared, actor_id: Option<i64>, action: AuditAction, subject: &str, detail: &str, client: &str) -> Result<(), AppError> {

@@ -3,14 +3,13 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::Extensions;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use jixiao_store::{AuditAction, NewUser, OrgKind, Role};
 use serde::Deserialize;
 
 use crate::access::require;
-use crate::accounts;
+use crate::accounts::{self, ClientAddr};
 use crate::auth::{check_password_rules, hash_password, CurrentUser};
 use crate::error::AppError;
 use crate::view::Nav;
@@ -82,7 +81,7 @@ pub struct UserForm {
     org_id: i64,
 }
 
-pub async fn create_user(State(state): State<Shared>, ext: Extensions, user: CurrentUser, Form(f): Form<UserForm>) -> Result<Response, AppError> {
+pub async fn create_user(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(f): Form<UserForm>) -> Result<Response, AppError> {
     is_admin(&user)?;
     let role = Role::parse(&f.role).ok_or_else(|| AppError::BadRequest(format!("未知角色“{}”", f.role)))?;
     let username = f.username.trim();
@@ -97,7 +96,7 @@ pub async fn create_user(State(state): State<Shared>, ext: Extensions, user: Cur
         .create_user(&NewUser { username, display_name: f.display_name.trim(), password_hash: &hash, role, org_id: f.org_id })
         .await?;
     let detail = format!("{}，{}，{}", f.display_name.trim(), role.label(), org.name);
-    accounts::record(&state, Some(user.user.id), AuditAction::UserCreated, username, &detail, &accounts::client_of(&ext)).await?;
+    accounts::record(&state, Some(user.user.id), AuditAction::UserCreated, username, &detail, &client).await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -106,7 +105,7 @@ pub struct ActiveForm {
     active: String,
 }
 
-pub async fn set_active(State(state): State<Shared>, ext: Extensions, user: CurrentUser, Path(id): Path<i64>, Form(f): Form<ActiveForm>) -> Result<Response, AppError> {
+pub async fn set_active(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Path(id): Path<i64>, Form(f): Form<ActiveForm>) -> Result<Response, AppError> {
     is_admin(&user)?;
     if id == user.user.id {
         return Err(AppError::BadRequest("不能停用自己的账号".into()));
@@ -116,7 +115,7 @@ pub async fn set_active(State(state): State<Shared>, ext: Extensions, user: Curr
     // Deactivating also ends the user's sessions (in the store).
     state.store.set_user_active(id, active).await?;
     let action = if active { AuditAction::UserActivated } else { AuditAction::UserDeactivated };
-    accounts::record(&state, Some(user.user.id), action, &target.username, "", &accounts::client_of(&ext)).await?;
+    accounts::record(&state, Some(user.user.id), action, &target.username, "", &client).await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -128,7 +127,7 @@ pub struct OrgForm {
     parent_id: String,
 }
 
-pub async fn create_org(State(state): State<Shared>, ext: Extensions, user: CurrentUser, Form(f): Form<OrgForm>) -> Result<Response, AppError> {
+pub async fn create_org(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(f): Form<OrgForm>) -> Result<Response, AppError> {
     is_admin(&user)?;
     let kind = OrgKind::parse(&f.kind).ok_or_else(|| AppError::BadRequest(format!("未知机构类型“{}”", f.kind)))?;
     let parent = f.parent_id.trim().parse::<i64>().ok();
@@ -141,7 +140,7 @@ pub async fn create_org(State(state): State<Shared>, ext: Extensions, user: Curr
     let org = state.store.create_org(f.name.trim(), kind, parent).await?;
     state.orgs_changed().await;
     let detail = format!("{}，编号 {}", kind.label(), org.id);
-    accounts::record(&state, Some(user.user.id), AuditAction::OrgCreated, &org.name, &detail, &accounts::client_of(&ext)).await?;
+    accounts::record(&state, Some(user.user.id), AuditAction::OrgCreated, &org.name, &detail, &client).await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -154,7 +153,7 @@ pub struct RoleForm {
 
 /// Changes a user's role and organisation. Their sessions stay valid: every request reads the user
 /// afresh, so the new permissions apply from the next request.
-pub async fn set_role(State(state): State<Shared>, ext: Extensions, user: CurrentUser, Form(f): Form<RoleForm>) -> Result<Response, AppError> {
+pub async fn set_role(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(f): Form<RoleForm>) -> Result<Response, AppError> {
     is_admin(&user)?;
     if f.user_id == user.user.id {
         return Err(AppError::BadRequest("不能变更自己的角色或机构".into()));
@@ -165,7 +164,7 @@ pub async fn set_role(State(state): State<Shared>, ext: Extensions, user: Curren
     let old_org = state.org(target.org_id).await?.map(|o| o.name).unwrap_or_default();
     state.store.set_user_role(target.id, role, org.id).await?;
     let detail = format!("{}（{}）→ {}（{}）", target.role.label(), old_org, role.label(), org.name);
-    accounts::record(&state, Some(user.user.id), AuditAction::RoleChanged, &target.username, &detail, &accounts::client_of(&ext)).await?;
+    accounts::record(&state, Some(user.user.id), AuditAction::RoleChanged, &target.username, &detail, &client).await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -176,12 +175,12 @@ pub struct ResetForm {
 }
 
 /// Sets a new password for a user who forgot theirs; the store ends all of that user's sessions.
-pub async fn reset_password(State(state): State<Shared>, ext: Extensions, user: CurrentUser, Form(f): Form<ResetForm>) -> Result<Response, AppError> {
+pub async fn reset_password(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(f): Form<ResetForm>) -> Result<Response, AppError> {
     is_admin(&user)?;
     let target = state.store.user(f.user_id).await?.ok_or(AppError::NotFound)?;
     check_password_rules(&f.password)?;
     state.store.set_password(target.id, &hash_password(&f.password)?).await?;
-    accounts::record(&state, Some(user.user.id), AuditAction::PasswordReset, &target.username, "该用户的登录会话已全部结束", &accounts::client_of(&ext)).await?;
+    accounts::record(&state, Some(user.user.id), AuditAction::PasswordReset, &target.username, "该用户的登录会话已全部结束", &client).await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -191,10 +190,10 @@ pub struct UnlockForm {
 }
 
 /// Lifts a lockout after failed logins (the failures before it stop counting).
-pub async fn unlock(State(state): State<Shared>, ext: Extensions, user: CurrentUser, Form(f): Form<UnlockForm>) -> Result<Response, AppError> {
+pub async fn unlock(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(f): Form<UnlockForm>) -> Result<Response, AppError> {
     is_admin(&user)?;
     let target = state.store.user(f.user_id).await?.ok_or(AppError::NotFound)?;
-    accounts::record(&state, Some(user.user.id), AuditAction::Unlocked, &target.username, "", &accounts::client_of(&ext)).await?;
+    accounts::record(&state, Some(user.user.id), AuditAction::Unlocked, &target.username, "", &client).await?;
     Ok(Redirect::to("/admin").into_response())
 }
 

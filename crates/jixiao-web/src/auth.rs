@@ -13,7 +13,7 @@ use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{Extensions, HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
@@ -22,7 +22,7 @@ use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::accounts;
+use crate::accounts::{self, ClientAddr};
 use crate::error::AppError;
 use crate::view::Nav;
 use crate::{Shared, MAX_BODY};
@@ -238,10 +238,9 @@ pub async fn start_session(state: &Shared, user_id: i64) -> Result<String, AppEr
     Ok(session_cookie(&token, state.session_hours * 3600))
 }
 
-pub async fn login(State(state): State<Shared>, ext: Extensions, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
+pub async fn login(State(state): State<Shared>, ClientAddr(client): ClientAddr, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
     let username = form.username.trim();
-    let client = accounts::client_of(&ext);
-    let refuse = |status: StatusCode, error: String, retry: Option<i64>| -> Result<Response, AppError> {
+        let refuse = |status: StatusCode, error: String, retry: Option<i64>| -> Result<Response, AppError> {
         let page = LoginPage { error, username: form.username.clone() };
         let mut res = (status, Html(page.render()?)).into_response();
         if let Some(secs) = retry {
@@ -281,11 +280,11 @@ pub async fn login(State(state): State<Shared>, ext: Extensions, Form(form): For
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/projects")).into_response())
 }
 
-pub async fn logout(State(state): State<Shared>, ext: Extensions, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn logout(State(state): State<Shared>, ClientAddr(client): ClientAddr, headers: HeaderMap) -> Result<Response, AppError> {
     if let Some(token) = cookie_token(&headers) {
         let hash = token_hash(&token);
         if let Some((_, user)) = state.store.session_user(&hash).await? {
-            accounts::record(&state, Some(user.id), AuditAction::Logout, &user.username, "", &accounts::client_of(&ext)).await?;
+            accounts::record(&state, Some(user.id), AuditAction::Logout, &user.username, "", &client).await?;
         }
         state.store.delete_session(&hash).await?;
     }
@@ -310,7 +309,7 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(State(state): State<Shared>, ext: Extensions, user: CurrentUser, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
+pub async fn change_password(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
     let fail = |msg: String| -> Result<Response, AppError> {
         let page = PasswordPage { nav: user.nav(), error: msg };
         Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
@@ -327,7 +326,7 @@ pub async fn change_password(State(state): State<Shared>, ext: Extensions, user:
     }
     // Ends every session of the user (other browsers too), then signs this browser in again.
     state.store.set_password(user.user.id, &hash_password(&form.new)?).await?;
-    accounts::record(&state, Some(user.user.id), AuditAction::PasswordChanged, &user.user.username, "其他登录会话已结束", &accounts::client_of(&ext)).await?;
+    accounts::record(&state, Some(user.user.id), AuditAction::PasswordChanged, &user.user.username, "其他登录会话已结束", &client).await?;
     let cookie = start_session(&state, user.user.id).await?;
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/projects?notice=password")).into_response())
 }

@@ -23,6 +23,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use jixiao_store::Store;
 
+pub use accounts::TrustedProxies;
 pub use auth::{first_admin, hash_password};
 pub use error::AppError;
 
@@ -106,6 +107,8 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     pub database: String,
     pub demo: bool,
+    /// Reverse proxies whose X-Forwarded-For names the client (for the login lockout and the audit log).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Opens the database, prepares first-start accounts or demo data, and serves until Ctrl-C.
@@ -123,7 +126,8 @@ pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
     let addr = listener.local_addr().map_err(|e| AppError::Internal(e.to_string()))?;
     println!("jixiao 已启动：http://{addr}/（数据库：{}，{}）", opts.database, store.backend_name());
     // Connection info gives the login lockout the client's address.
-    axum::serve(listener, app(store.clone()).into_make_service_with_connect_info::<SocketAddr>())
+    let router = app(store.clone()).layer(axum::Extension(TrustedProxies(opts.trusted_proxies)));
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -12,7 +12,16 @@ use common::{start, Server};
 const PASSWORD: &str = jixiao_web::demo::PASSWORD;
 
 fn client() -> Client {
-    Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+    client_from(None)
+}
+
+/// A client whose requests carry `X-Forwarded-For: ip` (as a reverse proxy would add).
+fn client_from(forwarded_for: Option<&str>) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(ip) = forwarded_for {
+        headers.insert("x-forwarded-for", ip.parse().unwrap());
+    }
+    Client::builder().cookie_store(true).redirect(Policy::none()).default_headers(headers).build().unwrap()
 }
 
 async fn login_with(server: &Server, client: &Client, user: &str, password: &str) -> reqwest::Response {
@@ -70,7 +79,8 @@ fn rows_with<'a>(page: &'a str, needle: &str) -> Vec<&'a str> {
 #[tokio::test]
 async fn five_failures_lock_the_account_for_everyone_until_unlocked() {
     let server = start().await;
-    let attacker = client();
+    // Without a trusted proxy configured, a forwarded-for header is the client's own claim and ignored.
+    let attacker = client_from(Some("203.0.113.9"));
     for i in 1..=4 {
         let res = login_with(&server, &attacker, "danwei1", "wrong-password").await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "failure {i}");
@@ -95,7 +105,8 @@ async fn five_failures_lock_the_account_for_everyone_until_unlocked() {
     let page = admin.audit().await;
     let failed = rows_with(&page, "<td>登录失败</td>");
     assert_eq!(failed.iter().filter(|r| r.contains("<td>danwei1</td>")).count(), 5);
-    assert!(failed.iter().all(|r| r.contains("127.0.0.1") && r.contains("密码错误")));
+    assert!(failed.iter().all(|r| r.contains("<td>127.0.0.1</td>") && r.contains("密码错误")));
+    assert!(!page.contains("203.0.113.9"));
     assert_eq!(rows_with(&page, "<td>锁定期间尝试登录</td>").len(), 1);
     assert!(rows_with(&page, "<td>登录成功</td>").iter().any(|r| r.contains("<td>danwei2</td>")));
     let id = user_id(&admin, "danwei1").await;
@@ -234,4 +245,40 @@ async fn admin_changes_to_users_and_permissions_are_audited() {
     assert_eq!(clerk.get("/admin/audit").await.status(), StatusCode::FORBIDDEN);
     let anonymous = Client::builder().redirect(Policy::none()).build().unwrap();
     assert_eq!(anonymous.get(format!("{}/admin/audit", server.base)).send().await.unwrap().headers()["location"], "/login");
+}
+
+/// A server behind a reverse proxy on 127.0.0.1 (as `jixiao serve --trusted-proxy 127.0.0.1`).
+async fn start_behind_proxy() -> (Server, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = jixiao_store::Store::connect(dir.path().join("proxy.db").to_str().unwrap()).await.unwrap();
+    jixiao_web::demo::load(&store).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let trusted = jixiao_web::TrustedProxies(vec!["127.0.0.1".parse().unwrap()]);
+    let app = jixiao_web::app(store).layer(axum::Extension(trusted));
+    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap() });
+    (common::Server::at(addr), dir)
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_lockout_counts_the_forwarded_client() {
+    let (server, _dir) = start_behind_proxy().await;
+    let guesser = client_from(Some("203.0.113.5"));
+    for i in 1..=20 {
+        login_with(&server, &guesser, &format!("guess{i}"), "123456").await;
+    }
+    let res = login_with(&server, &guesser, "danwei1", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "the guessing client is locked");
+    // Writing another address in front does not help: the proxy appends the real one.
+    let spoofer = client_from(Some("198.51.100.7, 203.0.113.5"));
+    assert_eq!(login_with(&server, &spoofer, "danwei1", PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Everyone else behind the same proxy still signs in.
+    let res = login_with(&server, &client_from(Some("203.0.113.6")), "danwei1", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let admin_client = client_from(Some("198.51.100.1"));
+    assert_eq!(login_with(&server, &admin_client, "admin", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let page = admin_client.get(format!("{}/admin/audit", server.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(rows_with(&page, "<td>登录失败</td>").iter().filter(|r| r.contains("<td>203.0.113.5</td>")).count(), 20);
+    assert!(rows_with(&page, "<td>登录成功</td>").iter().any(|r| r.contains("<td>admin</td>") && r.contains("<td>198.51.100.1</td>")));
+    assert!(!page.contains("<td>127.0.0.1</td>"), "the proxy's own address is not the client");
 }

@@ -7,6 +7,13 @@ pub struct Server {
     _dir: tempfile::TempDir,
 }
 
+impl Server {
+    /// A server already listening at `addr` (its database directory kept by the caller).
+    pub fn at(addr: std::net::SocketAddr) -> Server {
+        Server { base: format!("http://{addr}"), addr, _dir: tempfile::tempdir().unwrap() }
+    }
+}
+
 pub async fn start() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("test.db");
