@@ -42,10 +42,10 @@ fn is_sqlite_file(url: &str) -> Option<&str> {
 
 pub fn backup(args: BackupArgs) -> Result<ExitCode> {
     // Connecting would create an empty database: a mistyped path must not back up nothing.
-    if let Some(path) = is_sqlite_file(&args.database) {
-        if !Path::new(path).exists() {
-            bail!("数据库文件 {path} 不存在");
-        }
+    if let Some(path) = is_sqlite_file(&args.database)
+        && !Path::new(path).exists()
+    {
+        bail!("数据库文件 {path} 不存在");
     }
     // Written beside the target and renamed at the end, so an interrupted backup never looks complete.
     let partial = args.out.with_extension("partial");
