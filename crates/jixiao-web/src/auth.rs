@@ -109,8 +109,17 @@ impl FromRequestParts<Shared> for CurrentUser {
             let user = store.user(user_id).await?.filter(|u| u.active).ok_or(AppError::Unauthorized)?;
             CurrentUser { user, csrf: String::new() }
         } else if let Some(token) = cookie_token(&parts.headers) {
-            let (session, user) = store.session_user(&token_hash(&token)).await?.ok_or(AppError::Unauthorized)?;
-            CurrentUser { user, csrf: session.csrf }
+            let hash = token_hash(&token);
+            match state.sessions.get(&hash) {
+                Some((current, expires_at)) if expires_at > jixiao_store::now_millis() => current,
+                _ => {
+                    let generation = state.sessions.generation();
+                    let (session, user) = store.session_user(&hash).await?.ok_or(AppError::Unauthorized)?;
+                    let current = CurrentUser { user, csrf: session.csrf };
+                    state.sessions.insert(hash, (current.clone(), session.expires_at), generation);
+                    current
+                }
+            }
         } else {
             return Err(AppError::Unauthorized);
         };

@@ -10,6 +10,7 @@ mod admin;
 mod api;
 mod assets;
 mod auth;
+mod cache;
 pub mod demo;
 mod error;
 mod pages;
@@ -36,10 +37,25 @@ pub struct AppState {
     /// The organisation tree, read on every scoped request; changes are rare, so it is cached briefly
     /// (and dropped at once when this process changes it).
     orgs: tokio::sync::RwLock<Option<(std::time::Instant, Arc<Vec<jixiao_store::Org>>)>>,
+    /// Session token hash → the signed-in user and the session's expiry (see cache.rs).
+    sessions: cache::Cache<String, (auth::CurrentUser, i64)>,
+    /// Project id → what its page shows.
+    projects: cache::Cache<i64, Arc<pages::ProjectView>>,
 }
 
 impl AppState {
     const ORGS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+    const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+    fn new(store: Store) -> AppState {
+        AppState {
+            store,
+            session_hours: 8,
+            orgs: tokio::sync::RwLock::new(None),
+            sessions: cache::Cache::new(Self::CACHE_TTL),
+            projects: cache::Cache::new(Self::CACHE_TTL),
+        }
+    }
 
     pub async fn orgs(&self) -> Result<Arc<Vec<jixiao_store::Org>>, AppError> {
         if let Some((at, orgs)) = self.orgs.read().await.as_ref() {
@@ -59,13 +75,20 @@ impl AppState {
     pub async fn orgs_changed(&self) {
         *self.orgs.write().await = None;
     }
+
+    /// Drops every read cache: called after each state-changing request.
+    pub async fn drop_caches(&self) {
+        self.sessions.clear();
+        self.projects.clear();
+        self.orgs_changed().await;
+    }
 }
 
 pub type Shared = Arc<AppState>;
 
 /// The whole application as a router (tests serve it on port 0).
 pub fn app(store: Store) -> Router {
-    let state = Arc::new(AppState { store, session_hours: 8, orgs: tokio::sync::RwLock::new(None) });
+    let state = Arc::new(AppState::new(store));
     Router::new()
         .route("/", get(pages::home))
         .route("/login", get(auth::login_page).post(auth::login))
@@ -95,6 +118,7 @@ pub fn app(store: Store) -> Router {
         .route("/admin/audit", get(admin::audit_page))
         .route("/assets/{*file}", get(assets::serve))
         .nest("/api", api::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::drop_caches_after_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         // Refuses a declared length over the limit before reading any of the body.

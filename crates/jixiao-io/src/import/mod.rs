@@ -216,7 +216,10 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
         SourceFormat::ProjectFile => return project_file_import(bytes, file),
         SourceFormat::Xlsx | SourceFormat::Xls => xlsx::read(bytes, file, format == SourceFormat::Xls)?,
         SourceFormat::Docx => docx::read(bytes, file)?,
-        SourceFormat::Pdf => pdf::read(bytes, file)?,
+        SourceFormat::Pdf => match pdf::attached_project(bytes, file)? {
+            Some(imported) => return Ok(vec![imported]),
+            None => pdf::read(bytes, file)?,
+        },
         SourceFormat::Text => {
             let text = text::decode(bytes).ok_or_else(|| ImportError::Binary { file: file.into() })?;
             let trimmed = text.trim_start();
