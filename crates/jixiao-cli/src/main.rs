@@ -1,5 +1,6 @@
 //! `jixiao`: thin wiring of the jixiao crates (DESIGN §6).
 
+mod backup_cmd;
 mod import_cmd;
 mod output;
 mod serve_cmd;
@@ -62,6 +63,10 @@ enum Command {
     },
     /// 出具文档：自评表（xlsx）、自评报告（docx / pdf / html / md）、开放数据（json）
     Report(report_cmd::ReportArgs),
+    /// 备份：把整个数据库（机构、用户、项目及全部版本、意见、审计记录）导出为一个可移植的备份文件；服务运行时也可执行
+    Backup(backup_cmd::BackupArgs),
+    /// 恢复：把备份文件写入一个空数据库（SQLite 或 PostgreSQL），保留编号和时间
+    Restore(backup_cmd::RestoreArgs),
 }
 
 #[derive(Subcommand)]
@@ -168,6 +173,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Import { files, out, json } => import_cmd::run(&files, out.as_deref(), json),
         Command::Report(args) => report_cmd::run(args),
+        Command::Backup(args) => backup_cmd::backup(args),
+        Command::Restore(args) => backup_cmd::restore(args),
         Command::Schema => {
             out!("{}\n", serde_json::to_string_pretty(&jixiao_io::schema())?);
             Ok(ExitCode::SUCCESS)

@@ -156,3 +156,55 @@ fn examples_to_report_xlsx_and_back() {
         assert_eq!(form_parts(&all[0].project), form_parts(&p), "{name}");
     }
 }
+
+/// A PDF written by jixiao carries its project file, so the import gives back the whole project exactly
+/// (the typeset table wraps cells too much for its text layer to be read back exactly).
+#[test]
+fn examples_to_report_pdf_and_back() {
+    for (name, p) in examples() {
+        let all = jixiao_io::import::import_bytes(&document(&p, jixiao_report::Format::Pdf), Path::new("自评报告.pdf")).unwrap();
+        assert_eq!(all.len(), 1, "{name}");
+        assert_eq!(all[0].project, p, "{name}");
+        assert!(all[0].findings.is_empty(), "{name}: {:?}", all[0].findings);
+    }
+}
+
+/// Replaces the attached project file of a jixiao PDF (as someone editing the file would).
+fn with_attachment(pdf: &[u8], content: Vec<u8>) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(pdf).unwrap();
+    let ids: Vec<_> = doc
+        .objects
+        .iter()
+        .filter(|(_, o)| o.as_stream().is_ok_and(|s| s.dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"EmbeddedFile".as_slice())))
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(ids.len(), 1, "one attachment");
+    let stream = doc.objects.get_mut(&ids[0]).unwrap().as_stream_mut().unwrap();
+    stream.dict.remove(b"Filter");
+    stream.dict.remove(b"DecodeParms");
+    stream.set_content(content);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn a_pdf_whose_attachment_disagrees_with_its_text_is_flagged() {
+    let (_, p) = examples().remove(0);
+    let mut other = p.clone();
+    other.project.name = "另一个项目".into();
+    let pdf = with_attachment(&document(&p, jixiao_report::Format::Pdf), serde_json::to_vec(&other).unwrap());
+    let all = jixiao_io::import::import_bytes(&pdf, Path::new("改过的.pdf")).unwrap();
+    assert_eq!(all[0].project.project.name, "另一个项目");
+    assert_eq!(all[0].findings.len(), 1);
+    assert_eq!(all[0].findings[0].code, "import-ambiguous");
+    assert!(all[0].findings[0].message.contains("另一个项目"), "{}", all[0].findings[0].message);
+}
+
+#[test]
+fn a_broken_attachment_is_an_error_naming_it() {
+    let (_, p) = examples().remove(0);
+    let pdf = with_attachment(&document(&p, jixiao_report::Format::Pdf), b"{\"project\": 5".to_vec());
+    let err = jixiao_io::import::import_bytes(&pdf, Path::new("坏附件.pdf")).unwrap_err().to_string();
+    assert!(err.starts_with("坏附件.pdf（附件 jixiao-project.json）："), "{err}");
+}

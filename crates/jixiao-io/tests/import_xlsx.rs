@@ -44,6 +44,17 @@ fn national_layout_with_merged_cells_imports_the_form() {
     assert!(all[0].findings.is_empty(), "{:?}", all[0].findings);
 }
 
+/// Excel 97–2003 (.xls, BIFF8): the 自评表 jixiao writes, saved as .xls by LibreOffice Calc (fixture).
+#[test]
+fn the_old_excel_format_imports_the_same_form() {
+    let file = root().join("tests/fixtures/import/panyu-2022.xls");
+    let all = jixiao_io::import::import_file(&file).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(all.len(), 1);
+    let p = seed();
+    let got = &all[0].project;
+    assert_eq!((&got.project, &got.funds, &got.goals, &got.indicators), (&p.project, &p.funds, &p.goals, &p.indicators));
+}
+
 #[test]
 fn amounts_in_yuan_are_converted_exactly() {
     let mut p = seed();

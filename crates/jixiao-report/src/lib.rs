@@ -142,7 +142,7 @@ pub fn render(project: &Project, evaluation: &Evaluation, policy: &Policy, forma
     match format {
         Format::Xlsx => Ok(Rendered { bytes: xlsx::render(&report)?, warnings: Vec::new() }),
         Format::Docx => Ok(Rendered { bytes: docx::render(&report)?, warnings: Vec::new() }),
-        Format::Pdf => pdf::render(&report, options.fonts_dir.as_deref()),
+        Format::Pdf => pdf::render(&report, Some(project), options.fonts_dir.as_deref()),
         Format::Html => Ok(Rendered { bytes: html::render(&report).into_bytes(), warnings: Vec::new() }),
         Format::Markdown => Ok(Rendered { bytes: markdown::render(&report).into_bytes(), warnings: Vec::new() }),
         Format::Json => unreachable!("handled above"),

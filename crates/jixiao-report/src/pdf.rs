@@ -32,6 +32,8 @@ struct ReportWorld {
     data: Bytes,
     chart_id: FileId,
     chart: Bytes,
+    project_id: FileId,
+    project: Bytes,
 }
 
 impl World for ReportWorld {
@@ -56,6 +58,8 @@ impl World for ReportWorld {
             Ok(self.data.clone())
         } else if id == self.chart_id {
             Ok(self.chart.clone())
+        } else if id == self.project_id {
+            Ok(self.project.clone())
         } else {
             Err(FileError::NotFound(id.vpath().get_with_slash().into()))
         }
@@ -80,7 +84,7 @@ fn style(s: CellStyle) -> &'static str {
 }
 
 /// The data the template reads.
-pub fn data(report: &Report) -> Json {
+pub fn data(report: &Report, attach: bool) -> Json {
     let blocks: Vec<Json> = report
         .blocks
         .iter()
@@ -121,11 +125,16 @@ pub fn data(report: &Report) -> Json {
         "sheet": { "title": report.sheet.title, "subtitle": report.sheet.subtitle, "widths": report.sheet.widths, "cells": cells, "notes": report.sheet.notes },
         "chart_caption": report.chart_caption,
         "appendix": appendix,
+        "attachment": if attach { Json::String(format!("/{ATTACHMENT}")) } else { Json::Null },
     })
 }
 
-/// Renders the 自评报告 (with the 自评表 and the chart) to PDF.
-pub fn render(report: &Report, fonts_dir: Option<&Path>) -> Result<Rendered, ReportError> {
+/// The name of the project file attached to every PDF, so that `jixiao import` reads a published
+/// report back exactly; the typeset table alone wraps cells too much for text extraction to be exact.
+pub const ATTACHMENT: &str = "jixiao-project.json";
+
+/// Renders the 自评报告 (with the 自评表 and the chart) to PDF, with the project file attached when given.
+pub fn render(report: &Report, project: Option<&jixiao_core::Project>, fonts_dir: Option<&Path>) -> Result<Rendered, ReportError> {
     let mut all_fonts = match fonts_dir {
         Some(dir) => fonts::from_dir(dir)?,
         None => Vec::new(),
@@ -144,9 +153,15 @@ pub fn render(report: &Report, fonts_dir: Option<&Path>) -> Result<Rendered, Rep
         fonts: all_fonts,
         main: Source::new(file_id("/main.typ"), TEMPLATE.to_string()),
         data_id: file_id("/data.json"),
-        data: Bytes::new(serde_json::to_vec(&data(report))?),
+        data: Bytes::new(serde_json::to_vec(&data(report, project.is_some()))?),
         chart_id: file_id("/chart.svg"),
         chart: Bytes::new(svg.into_bytes()),
+        project_id: file_id(&format!("/{ATTACHMENT}")),
+        // The same JSON as a project file written by jixiao-io.
+        project: Bytes::new(match project {
+            Some(p) => serde_json::to_vec_pretty(p)?,
+            None => Vec::new(),
+        }),
     };
     let compiled = typst::compile::<PagedDocument>(&world);
     for w in &compiled.warnings {

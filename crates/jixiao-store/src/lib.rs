@@ -22,7 +22,11 @@ use sqlx::Row;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("数据库错误：{0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
+    /// The database stayed locked by other writers past the busy timeout (SQLite), or PostgreSQL
+    /// gave up a transaction to break a deadlock: nothing was written, and trying again is safe.
+    #[error("数据库繁忙，本次操作未写入，请稍后重试")]
+    Busy,
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("无法识别的数据库地址“{0}”（应为 sqlite://文件路径 或 postgres://…）")]
@@ -37,9 +41,23 @@ pub enum StoreError {
     DuplicateUser(String),
     #[error("数据损坏：{0}")]
     Corrupt(String),
+    #[error("读写文件失败：{0}")]
+    Io(#[from] std::io::Error),
+    #[error("备份文件无效：{0}")]
+    BadBackup(String),
+    #[error("目标数据库不是空的（已有{0}），恢复只能写入新建的空数据库")]
+    NotEmpty(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        // SQLite 5 BUSY, 6 LOCKED, 517 BUSY_SNAPSHOT; PostgreSQL 40001 serialization, 40P01 deadlock.
+        let busy = e.as_database_error().and_then(|d| d.code()).is_some_and(|c| matches!(c.as_ref(), "5" | "6" | "517" | "40001" | "40P01"));
+        if busy { StoreError::Busy } else { StoreError::Db(e) }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub enum Store {
@@ -55,6 +73,58 @@ macro_rules! on {
             Store::Postgres($pool) => $body,
         }
     };
+}
+
+mod audit;
+mod backup;
+
+pub use audit::*;
+pub use backup::BackupSummary;
+
+/// How a write transaction and a read snapshot begin on each backend.
+trait Begin {
+    type Db: sqlx::Database;
+    const POSTGRES: bool;
+    fn is_postgres(&self) -> bool {
+        Self::POSTGRES
+    }
+    /// SQLite: `BEGIN IMMEDIATE` takes the write lock up front, so a busy database waits on the busy
+    /// timeout instead of failing with "database is locked" when a read would turn into a write.
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Self::Db>>;
+    /// One consistent view of the whole database for a backup.
+    async fn begin_snapshot(&self) -> sqlx::Result<sqlx::Transaction<'static, Self::Db>>;
+}
+
+impl Begin for SqlitePool {
+    type Db = sqlx::Sqlite;
+    const POSTGRES: bool = false;
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+    async fn begin_snapshot(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        // A deferred transaction's first read fixes its snapshot (WAL), and writers go on meanwhile.
+        self.begin().await
+    }
+}
+
+impl Begin for PgPool {
+    type Db = sqlx::Postgres;
+    const POSTGRES: bool = true;
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        self.begin().await
+    }
+    async fn begin_snapshot(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        self.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await
+    }
+}
+
+/// The SQLite settings a connection of the pool runs with (what durability rests on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqliteSettings {
+    pub journal_mode: String,
+    /// 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
+    pub synchronous: i64,
+    pub busy_timeout_ms: i64,
 }
 
 pub fn now_millis() -> i64 {
@@ -99,6 +169,46 @@ impl Store {
             Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
+    }
+
+    /// Problems found by the database's own check (SQLite `PRAGMA integrity_check` and foreign keys)
+    /// and by the store's invariants (each project's revisions are 1..=latest); empty when sound.
+    pub async fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        if let Store::Sqlite(pool) = self {
+            for r in sqlx::query("PRAGMA integrity_check").fetch_all(pool).await? {
+                let line: String = r.try_get(0)?;
+                if line != "ok" {
+                    problems.push(line);
+                }
+            }
+            for r in sqlx::query("PRAGMA foreign_key_check").fetch_all(pool).await? {
+                let table: String = r.try_get(0)?;
+                problems.push(format!("外键不符：表 {table}"));
+            }
+        }
+        let broken = on!(self, pool => sqlx::query(
+            "SELECT p.id, p.revision, COUNT(r.number) AS n, MIN(r.number) AS lo, MAX(r.number) AS hi FROM projects p
+             LEFT JOIN revisions r ON r.project_id = p.id GROUP BY p.id, p.revision
+             HAVING COUNT(r.number) <> p.revision OR MIN(r.number) <> 1 OR MAX(r.number) <> p.revision ORDER BY p.id")
+            .fetch_all(pool).await?.iter()
+            .map(|r| -> Result<String> {
+                Ok(format!("项目 {} 的最新版本为第 {} 版，但有 {} 个版本记录", r.try_get::<i64, _>("id")?, r.try_get::<i64, _>("revision")?, r.try_get::<i64, _>("n")?))
+            }).collect::<Vec<_>>());
+        for b in broken {
+            problems.push(b?);
+        }
+        Ok(problems)
+    }
+
+    /// SQLite only: the journal mode, synchronous level and busy timeout in force.
+    pub async fn sqlite_settings(&self) -> Result<Option<SqliteSettings>> {
+        let Store::Sqlite(pool) = self else { return Ok(None) };
+        let mut conn = pool.acquire().await?;
+        let journal_mode: String = sqlx::query("PRAGMA journal_mode").fetch_one(&mut *conn).await?.try_get(0)?;
+        let synchronous: i64 = sqlx::query("PRAGMA synchronous").fetch_one(&mut *conn).await?.try_get(0)?;
+        let busy_timeout_ms: i64 = sqlx::query("PRAGMA busy_timeout").fetch_one(&mut *conn).await?.try_get(0)?;
+        Ok(Some(SqliteSettings { journal_mode, synchronous, busy_timeout_ms }))
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -181,7 +291,7 @@ impl Store {
     /// Sets a new password hash and ends every session of the user.
     pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()> {
         on!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user_id).execute(&mut *tx).await?.rows_affected();
             if n == 0 { return Err(StoreError::NotFound("用户")); }
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
@@ -262,7 +372,7 @@ impl Store {
         let now = now_millis();
         let status = Status::Draft;
         let id: i64 = on!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query(
                 "INSERT INTO projects (org_id, name, year, status, revision, total_centi, self_total_centi, grade, errors, warnings, annual_fen, updated_at, updated_by)
                  VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id")
@@ -387,7 +497,7 @@ impl Store {
         let now = now_millis();
         let next = base + 1;
         let written = on!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // The conditional update takes the write lock first and is the conflict check.
             let n = sqlx::query(
                 "UPDATE projects SET revision = $1, status = $2, name = $3, year = $4, total_centi = $5, self_total_centi = $6, grade = $7,

@@ -29,9 +29,15 @@ pub async fn scope(state: &Shared, user: &User) -> Result<Option<Vec<i64>>, AppE
 
 pub async fn visible_project(state: &Shared, user: &User, id: i64) -> Result<ProjectRecord, AppError> {
     let rec = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+    check_visible(state, user, &rec).await?;
+    Ok(rec)
+}
+
+/// A project outside the user's scope does not exist for them (404, not 403: its existence is not told).
+pub async fn check_visible(state: &Shared, user: &User, rec: &ProjectRecord) -> Result<(), AppError> {
     match scope(state, user).await? {
         Some(orgs) if !orgs.contains(&rec.org_id) => Err(AppError::NotFound),
-        _ => Ok(rec),
+        _ => Ok(()),
     }
 }
 

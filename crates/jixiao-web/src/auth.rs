@@ -11,17 +11,18 @@ use argon2::Argon2;
 use askama::Template;
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
-use jixiao_store::{now_millis, NewUser, OrgKind, Role, Store, User};
+use jixiao_store::{now_millis, AuditAction, NewUser, OrgKind, Role, Store, User};
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::accounts::{self, ClientAddr};
 use crate::error::AppError;
 use crate::view::Nav;
 use crate::{Shared, MAX_BODY};
@@ -108,8 +109,17 @@ impl FromRequestParts<Shared> for CurrentUser {
             let user = store.user(user_id).await?.filter(|u| u.active).ok_or(AppError::Unauthorized)?;
             CurrentUser { user, csrf: String::new() }
         } else if let Some(token) = cookie_token(&parts.headers) {
-            let (session, user) = store.session_user(&token_hash(&token)).await?.ok_or(AppError::Unauthorized)?;
-            CurrentUser { user, csrf: session.csrf }
+            let hash = token_hash(&token);
+            match state.sessions.get(&hash) {
+                Some((current, expires_at)) if expires_at > jixiao_store::now_millis() => current,
+                _ => {
+                    let generation = state.sessions.generation();
+                    let (session, user) = store.session_user(&hash).await?.ok_or(AppError::Unauthorized)?;
+                    let current = CurrentUser { user, csrf: session.csrf };
+                    state.sessions.insert(hash, (current.clone(), session.expires_at), generation);
+                    current
+                }
+            }
         } else {
             return Err(AppError::Unauthorized);
         };
@@ -237,28 +247,55 @@ pub async fn start_session(state: &Shared, user_id: i64) -> Result<String, AppEr
     Ok(session_cookie(&token, state.session_hours * 3600))
 }
 
-pub async fn login(State(state): State<Shared>, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
-    let found = state.store.user_by_name(form.username.trim()).await?;
-    let ok = match &found {
-        Some((user, hash)) => user.active && verify_password(&form.password, hash),
+pub async fn login(State(state): State<Shared>, ClientAddr(client): ClientAddr, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
+    let username = form.username.trim();
+        let refuse = |status: StatusCode, error: String, retry: Option<i64>| -> Result<Response, AppError> {
+        let page = LoginPage { error, username: form.username.clone() };
+        let mut res = (status, Html(page.render()?)).into_response();
+        if let Some(secs) = retry {
+            res.headers_mut().insert(RETRY_AFTER, secs.into());
+        }
+        Ok(res)
+    };
+    // A locked account or address is refused before any password is checked.
+    if let Some(lock) = accounts::lock_of(&state, username, &client).await? {
+        accounts::record(&state, None, AuditAction::LoginLocked, username, "", &client).await?;
+        return refuse(StatusCode::TOO_MANY_REQUESTS, accounts::lock_message(&lock), Some(accounts::minutes_left(&lock) * 60));
+    }
+    let found = state.store.user_by_name(username).await?;
+    // Why a login failed is for the audit log only: the page says the same in every case.
+    let failure = match &found {
+        Some((user, hash)) => match verify_password(&form.password, hash) {
+            true if user.active => None,
+            true => Some("账号已停用"),
+            false => Some("密码错误"),
+        },
         None => {
             // Same work for unknown users, so timing does not tell which names exist.
             let _ = verify_password(&form.password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$2a0lqGVl8Jr2w3WqQm5Rj9qQ0mSg1a0o7j0y9Qy6b7E");
-            false
+            Some("用户不存在")
         }
     };
-    let Some((user, _)) = found.filter(|_| ok) else {
-        let page = LoginPage { error: "用户名或密码错误".into(), username: form.username };
-        return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
+    let Some((user, _)) = found.filter(|_| failure.is_none()) else {
+        accounts::record(&state, None, AuditAction::LoginFailed, username, failure.unwrap_or_default(), &client).await?;
+        if let Some(lock) = accounts::lock_of(&state, username, &client).await? {
+            return refuse(StatusCode::TOO_MANY_REQUESTS, accounts::lock_message(&lock), Some(accounts::minutes_left(&lock) * 60));
+        }
+        return refuse(StatusCode::UNAUTHORIZED, "用户名或密码错误（连续 5 次错误将锁定 15 分钟）".into(), None);
     };
     let cookie = start_session(&state, user.id).await?;
+    accounts::record(&state, Some(user.id), AuditAction::LoginOk, &user.username, "", &client).await?;
     state.store.purge_expired_sessions().await?;
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/projects")).into_response())
 }
 
-pub async fn logout(State(state): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn logout(State(state): State<Shared>, ClientAddr(client): ClientAddr, headers: HeaderMap) -> Result<Response, AppError> {
     if let Some(token) = cookie_token(&headers) {
-        state.store.delete_session(&token_hash(&token)).await?;
+        let hash = token_hash(&token);
+        if let Some((_, user)) = state.store.session_user(&hash).await? {
+            accounts::record(&state, Some(user.id), AuditAction::Logout, &user.username, "", &client).await?;
+        }
+        state.store.delete_session(&hash).await?;
     }
     Ok(([(SET_COOKIE, session_cookie("", 0))], Redirect::to("/login")).into_response())
 }
@@ -281,7 +318,7 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(State(state): State<Shared>, user: CurrentUser, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
+pub async fn change_password(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
     let fail = |msg: String| -> Result<Response, AppError> {
         let page = PasswordPage { nav: user.nav(), error: msg };
         Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
@@ -298,6 +335,7 @@ pub async fn change_password(State(state): State<Shared>, user: CurrentUser, For
     }
     // Ends every session of the user (other browsers too), then signs this browser in again.
     state.store.set_password(user.user.id, &hash_password(&form.new)?).await?;
+    accounts::record(&state, Some(user.user.id), AuditAction::PasswordChanged, &user.user.username, "其他登录会话已结束", &client).await?;
     let cookie = start_session(&state, user.user.id).await?;
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/projects?notice=password")).into_response())
 }

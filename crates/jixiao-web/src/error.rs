@@ -37,6 +37,7 @@ impl AppError {
             }
             AppError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Store(StoreError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -68,6 +69,7 @@ impl IntoResponse for AppError {
                 409 => "版本冲突",
                 400 => "请求有误",
                 413 => "文件过大",
+                503 => "请稍后重试",
                 _ => "出错了",
             },
             msg = esc(&self.to_string()),

@@ -5,10 +5,12 @@
 //! intranets have no internet.
 
 mod access;
+mod accounts;
 mod admin;
 mod api;
 mod assets;
 mod auth;
+mod cache;
 pub mod demo;
 mod error;
 mod pages;
@@ -22,6 +24,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use jixiao_store::Store;
 
+pub use accounts::TrustedProxies;
 pub use auth::{first_admin, hash_password};
 pub use error::AppError;
 
@@ -34,10 +37,25 @@ pub struct AppState {
     /// The organisation tree, read on every scoped request; changes are rare, so it is cached briefly
     /// (and dropped at once when this process changes it).
     orgs: tokio::sync::RwLock<Option<(std::time::Instant, Arc<Vec<jixiao_store::Org>>)>>,
+    /// Session token hash → the signed-in user and the session's expiry (see cache.rs).
+    sessions: cache::Cache<String, (auth::CurrentUser, i64)>,
+    /// Project id → what its page shows.
+    projects: cache::Cache<i64, Arc<pages::ProjectView>>,
 }
 
 impl AppState {
     const ORGS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+    const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+    fn new(store: Store) -> AppState {
+        AppState {
+            store,
+            session_hours: 8,
+            orgs: tokio::sync::RwLock::new(None),
+            sessions: cache::Cache::new(Self::CACHE_TTL),
+            projects: cache::Cache::new(Self::CACHE_TTL),
+        }
+    }
 
     pub async fn orgs(&self) -> Result<Arc<Vec<jixiao_store::Org>>, AppError> {
         if let Some((at, orgs)) = self.orgs.read().await.as_ref() {
@@ -57,13 +75,20 @@ impl AppState {
     pub async fn orgs_changed(&self) {
         *self.orgs.write().await = None;
     }
+
+    /// Drops every read cache: called after each state-changing request.
+    pub async fn drop_caches(&self) {
+        self.sessions.clear();
+        self.projects.clear();
+        self.orgs_changed().await;
+    }
 }
 
 pub type Shared = Arc<AppState>;
 
 /// The whole application as a router (tests serve it on port 0).
 pub fn app(store: Store) -> Router {
-    let state = Arc::new(AppState { store, session_hours: 8, orgs: tokio::sync::RwLock::new(None) });
+    let state = Arc::new(AppState::new(store));
     Router::new()
         .route("/", get(pages::home))
         .route("/login", get(auth::login_page).post(auth::login))
@@ -87,8 +112,13 @@ pub fn app(store: Store) -> Router {
         .route("/admin/users", post(admin::create_user))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/admin/orgs", post(admin::create_org))
+        .route("/admin/users/role", post(admin::set_role))
+        .route("/admin/users/password", post(admin::reset_password))
+        .route("/admin/users/unlock", post(admin::unlock))
+        .route("/admin/audit", get(admin::audit_page))
         .route("/assets/{*file}", get(assets::serve))
         .nest("/api", api::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::drop_caches_after_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         // Refuses a declared length over the limit before reading any of the body.
@@ -101,6 +131,8 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     pub database: String,
     pub demo: bool,
+    /// Reverse proxies whose X-Forwarded-For names the client (for the login lockout and the audit log).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Opens the database, prepares first-start accounts or demo data, and serves until Ctrl-C.
@@ -117,7 +149,9 @@ pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
     let listener = tokio::net::TcpListener::bind(opts.addr).await.map_err(|e| AppError::Internal(format!("无法监听 {}：{e}", opts.addr)))?;
     let addr = listener.local_addr().map_err(|e| AppError::Internal(e.to_string()))?;
     println!("jixiao 已启动：http://{addr}/（数据库：{}，{}）", opts.database, store.backend_name());
-    axum::serve(listener, app(store.clone()))
+    // Connection info gives the login lockout the client's address.
+    let router = app(store.clone()).layer(axum::Extension(TrustedProxies(opts.trusted_proxies)));
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -1,5 +1,7 @@
 //! The pages of the application: project list, view, editor, history, workflow, import, download.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -321,25 +323,50 @@ struct ShowPage {
     old_revision: Option<i64>,
 }
 
-pub async fn show(State(state): State<Shared>, user: CurrentUser, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
-    let rec = access::visible_project(&state, &user.user, id).await?;
-    render_show(&state, &user, &rec, None).await
+/// What a project page shows that does not depend on the viewer: the record, its evaluation and its
+/// comments (cached briefly, see cache.rs: this page carries most of the reviewers' load).
+#[derive(Clone)]
+pub struct ProjectView {
+    pub rec: ProjectRecord,
+    pub evaluation: Evaluation,
+    pub comments: Vec<jixiao_store::Comment>,
 }
 
-async fn render_show(state: &Shared, user: &CurrentUser, rec: &ProjectRecord, old_revision: Option<i64>) -> Result<Html<String>, AppError> {
-    let e = evaluate(&rec.project, Policy::standard());
+impl ProjectView {
+    async fn load(state: &Shared, rec: ProjectRecord) -> Result<ProjectView, AppError> {
+        let comments = state.store.comments(rec.id).await?;
+        let evaluation = evaluate(&rec.project, Policy::standard());
+        Ok(ProjectView { rec, evaluation, comments })
+    }
+}
+
+pub async fn show(State(state): State<Shared>, user: CurrentUser, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+    let view = match state.projects.get(&id) {
+        Some(view) => view,
+        None => {
+            let generation = state.projects.generation();
+            let rec = state.store.project(id).await?.ok_or(AppError::NotFound)?;
+            let view = Arc::new(ProjectView::load(&state, rec).await?);
+            state.projects.insert(id, view.clone(), generation);
+            view
+        }
+    };
+    access::check_visible(&state, &user.user, &view.rec).await?;
+    render_show(&state, &user, &view, None).await
+}
+
+async fn render_show(state: &Shared, user: &CurrentUser, view: &ProjectView, old_revision: Option<i64>) -> Result<Html<String>, AppError> {
+    let (rec, e) = (&view.rec, &view.evaluation);
     let org = state.org(rec.org_id).await?.map(|o| o.name).unwrap_or_default();
     let names: Vec<String> = rec.project.indicators.iter().map(|i| i.name.clone()).collect();
-    let comments = state
-        .store
-        .comments(rec.id)
-        .await?
-        .into_iter()
+    let comments = view
+        .comments
+        .iter()
         .map(|c| CommentRow {
-            author: c.author,
+            author: c.author.clone(),
             time: view::time(c.created_at),
             indicator: c.indicator.and_then(|i| names.get(i as usize).cloned()).unwrap_or_default(),
-            body: c.body,
+            body: c.body.clone(),
         })
         .collect();
     let f = &rec.project.funds;
@@ -351,7 +378,7 @@ async fn render_show(state: &Shared, user: &CurrentUser, rec: &ProjectRecord, ol
         status: rec.status.label(),
         revision: rec.revision,
         updated: view::time(rec.updated_at),
-        s: scored(&rec.project, &e),
+        s: scored(&rec.project, e),
         initial: f.initial.map(view::wan).unwrap_or_default(),
         annual: view::wan(f.annual),
         executed: view::wan(f.executed),
@@ -484,7 +511,7 @@ pub async fn revision(State(state): State<Shared>, user: CurrentUser, Path((id, 
     let rec = access::visible_project(&state, &user.user, id).await?;
     let old = state.store.revision(id, n).await?.ok_or(AppError::NotFound)?;
     let shown = ProjectRecord { project: old.project, revision: n, status: old.meta.status, updated_at: old.meta.created_at, updated_by: old.meta.author_id, ..rec };
-    render_show(&state, &user, &shown, Some(n)).await
+    render_show(&state, &user, &ProjectView::load(&state, shown).await?, Some(n)).await
 }
 
 pub struct DiffRow {

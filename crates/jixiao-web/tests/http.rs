@@ -505,3 +505,25 @@ async fn first_start_creates_one_admin_with_a_one_time_password() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(client.get(format!("http://{addr}/admin")).send().await.unwrap().status(), StatusCode::OK);
 }
+
+/// The project page is cached for speed; a save, a review or a comment by anyone shows at once to everyone.
+#[tokio::test]
+async fn the_project_page_cache_never_hides_a_change() {
+    let server = start().await;
+    let ids = ids(&server).await;
+    let id = ids[LANQIU];
+    let unit = Browser::login(&server, "danwei5").await;
+    let reviewer = Browser::login(&server, "caizheng").await;
+    let page = format!("/projects/{id}");
+    assert!(!reviewer.text(&page).await.contains("赛事活动（改）"));
+    let mut p = unit.project(id).await["project"].clone();
+    p["project"]["name"] = json!("全民健身赛事活动（改）");
+    assert_eq!(unit.post(&format!("/projects/{id}/edit"), &[("data", &p.to_string()), ("base", "1")]).await.status(), StatusCode::SEE_OTHER);
+    assert!(reviewer.text(&page).await.contains("全民健身赛事活动（改）"), "the reviewer sees the save");
+    assert!(unit.text(&page).await.contains("全民健身赛事活动（改）"), "the editor sees the save");
+    // A change through the API (no form) is seen as well.
+    p["project"]["name"] = json!("全民健身赛事活动（再改）");
+    let (s, _) = unit.api(reqwest::Method::PUT, &format!("/api/v1/projects/{id}"), Some(json!({ "base_revision": 2, "project": p }))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(reviewer.text(&page).await.contains("全民健身赛事活动（再改）"));
+}

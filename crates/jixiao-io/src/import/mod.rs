@@ -250,7 +250,10 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
         SourceFormat::ProjectFile => return project_file_import(bytes, file),
         SourceFormat::Xlsx | SourceFormat::Xls => xlsx::read(bytes, file, format == SourceFormat::Xls)?,
         SourceFormat::Docx => docx::read(bytes, file)?,
-        SourceFormat::Pdf => pdf::read(bytes, file)?,
+        SourceFormat::Pdf => match pdf::attached_project(bytes, file)? {
+            Some(imported) => return Ok(vec![imported]),
+            None => pdf::read(bytes, file)?,
+        },
         SourceFormat::Text => {
             if let Some(line) = text::damaged_utf8(bytes) {
                 return Err(ImportError::BadUtf8 { file: file.into(), line });

@@ -1,0 +1,396 @@
+//! Backup and restore: a portable archive of everything the store keeps, independent of the backend.
+//!
+//! The archive is JSON lines (UTF-8): a header, one line per row, and a trailer with the row counts
+//! and the SHA-256 of every line before it:
+//!
+//! ```text
+//! {"format":"jixiao-backup","version":1,"schema":2,"created_at":1764000000000,"source":"SQLite"}
+//! {"t":"orgs","r":{"id":1,"parent_id":null,"name":"番禺区财政局","kind":"bureau","created_at":…}}
+//! …
+//! {"end":{"counts":{"orgs":9,…},"sha256":"…"}}
+//! ```
+//!
+//! The backup is one read transaction (a snapshot), so it can run while the server writes. Login
+//! sessions are left out on purpose (everyone signs in again after a restore); API tokens are kept
+//! (only their hashes are stored) so scripts keep working.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::{now_millis, Begin, Result, Store, StoreError};
+
+pub const FORMAT: &str = "jixiao-backup";
+pub const VERSION: i64 = 1;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Int,
+    OptInt,
+    Text,
+}
+
+struct Table {
+    name: &'static str,
+    order: &'static str,
+    cols: &'static [(&'static str, Col)],
+    /// The PostgreSQL sequence behind the id column, set past the restored ids.
+    sequence: Option<&'static str>,
+}
+
+use Col::*;
+
+/// In dependency order (parents before children), so a restore satisfies every foreign key as it goes.
+const TABLES: &[Table] = &[
+    Table {
+        name: "orgs",
+        order: "id",
+        cols: &[("id", Int), ("parent_id", OptInt), ("name", Text), ("kind", Text), ("created_at", Int)],
+        sequence: Some("orgs_id_seq"),
+    },
+    Table {
+        name: "users",
+        order: "id",
+        cols: &[
+            ("id", Int),
+            ("username", Text),
+            ("display_name", Text),
+            ("password_hash", Text),
+            ("role", Text),
+            ("org_id", Int),
+            ("active", Int),
+            ("created_at", Int),
+        ],
+        sequence: Some("users_id_seq"),
+    },
+    Table {
+        name: "projects",
+        order: "id",
+        cols: &[
+            ("id", Int),
+            ("org_id", Int),
+            ("name", Text),
+            ("year", Int),
+            ("status", Text),
+            ("revision", Int),
+            ("total_centi", Int),
+            ("self_total_centi", OptInt),
+            ("grade", Text),
+            ("errors", Int),
+            ("warnings", Int),
+            ("annual_fen", Int),
+            ("updated_at", Int),
+            ("updated_by", Int),
+        ],
+        sequence: Some("projects_id_seq"),
+    },
+    Table {
+        name: "revisions",
+        order: "project_id, number",
+        cols: &[
+            ("project_id", Int),
+            ("number", Int),
+            ("author_id", Int),
+            ("created_at", Int),
+            ("action", Text),
+            ("status", Text),
+            ("note", Text),
+            ("data", Text),
+        ],
+        sequence: None,
+    },
+    Table {
+        name: "comments",
+        order: "id",
+        cols: &[
+            ("id", Int),
+            ("project_id", Int),
+            ("revision", Int),
+            ("author_id", Int),
+            ("indicator", OptInt),
+            ("body", Text),
+            ("created_at", Int),
+        ],
+        sequence: Some("comments_id_seq"),
+    },
+    Table {
+        name: "api_tokens",
+        order: "token_hash",
+        cols: &[("token_hash", Text), ("user_id", Int), ("name", Text), ("created_at", Int)],
+        sequence: None,
+    },
+    Table {
+        name: "audit_log",
+        order: "id",
+        cols: &[
+            ("id", Int),
+            ("at", Int),
+            ("actor_id", OptInt),
+            ("action", Text),
+            ("subject", Text),
+            ("detail", Text),
+            ("client", Text),
+        ],
+        sequence: Some("audit_log_id_seq"),
+    },
+];
+
+/// What a backup or restore covered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSummary {
+    /// Rows per table, in archive order.
+    pub counts: BTreeMap<String, u64>,
+    /// Hex SHA-256 of the lines before the trailer.
+    pub sha256: String,
+    pub schema: i64,
+}
+
+impl BackupSummary {
+    /// `机构 9，用户 8，…` for messages.
+    pub fn describe(&self) -> String {
+        TABLES
+            .iter()
+            .map(|t| format!("{} {}", table_label(t.name), self.counts.get(t.name).copied().unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join("，")
+    }
+}
+
+fn table_label(name: &str) -> &'static str {
+    match name {
+        "orgs" => "机构",
+        "users" => "用户",
+        "projects" => "项目",
+        "revisions" => "版本",
+        "comments" => "意见",
+        "api_tokens" => "接口令牌",
+        "audit_log" => "审计记录",
+        "sessions" => "登录会话",
+        _ => "其他",
+    }
+}
+
+/// Writes lines and hashes them as it goes.
+struct Sink<W: Write> {
+    out: W,
+    hash: Sha256,
+}
+
+impl<W: Write> Sink<W> {
+    fn line(&mut self, v: &Value) -> Result<()> {
+        let mut s = v.to_string();
+        s.push('\n');
+        self.hash.update(s.as_bytes());
+        self.out.write_all(s.as_bytes())?;
+        Ok(())
+    }
+}
+
+fn row_json<R: Row>(r: &R, table: &Table) -> Result<Value>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    i64: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    String: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let mut m = Map::new();
+    for (name, col) in table.cols {
+        let v = match col {
+            Int => Value::from(r.try_get::<i64, _>(*name)?),
+            OptInt => r.try_get::<Option<i64>, _>(*name)?.map_or(Value::Null, Value::from),
+            Text => Value::from(r.try_get::<String, _>(*name)?),
+        };
+        m.insert((*name).to_string(), v);
+    }
+    Ok(Value::Object(m))
+}
+
+/// A bound value of a restored row.
+enum Val {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
+}
+
+fn bad(line: usize, msg: impl std::fmt::Display) -> StoreError {
+    StoreError::BadBackup(format!("第 {line} 行：{msg}"))
+}
+
+fn row_values(table: &Table, row: &Value, line: usize) -> Result<Vec<Val>> {
+    let obj = row.as_object().ok_or_else(|| bad(line, "行数据不是对象"))?;
+    if let Some(extra) = obj.keys().find(|k| !table.cols.iter().any(|(c, _)| c == k)) {
+        return Err(bad(line, format!("表 {} 没有字段“{extra}”", table.name)));
+    }
+    table
+        .cols
+        .iter()
+        .map(|(name, col)| {
+            let v = obj.get(*name).ok_or_else(|| bad(line, format!("表 {} 缺少字段“{name}”", table.name)))?;
+            let wrong = || bad(line, format!("表 {} 的字段“{name}”类型不对：{v}", table.name));
+            Ok(match col {
+                Int => Val::Int(v.as_i64().ok_or_else(wrong)?),
+                OptInt => Val::OptInt(if v.is_null() { None } else { Some(v.as_i64().ok_or_else(wrong)?) }),
+                Text => Val::Text(v.as_str().ok_or_else(wrong)?.to_string()),
+            })
+        })
+        .collect()
+}
+
+impl Store {
+    /// The latest applied migration: archives carry it so an older program refuses a newer archive.
+    pub async fn schema_version(&self) -> Result<i64> {
+        Ok(on!(self, pool => sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations WHERE success")
+            .fetch_one(pool).await?.try_get::<Option<i64>, _>("v")?.unwrap_or(0)))
+    }
+
+    /// Writes a consistent snapshot of the whole database to `out` (one read transaction).
+    pub async fn backup<W: Write>(&self, out: W) -> Result<BackupSummary> {
+        let schema = self.schema_version().await?;
+        let mut sink = Sink { out, hash: Sha256::new() };
+        sink.line(&json!({
+            "format": FORMAT, "version": VERSION, "schema": schema, "created_at": now_millis(), "source": self.backend_name(),
+        }))?;
+        let mut counts = BTreeMap::new();
+        on!(self, pool => {
+            use futures_util::TryStreamExt;
+            let mut tx = pool.begin_snapshot().await?;
+            for table in TABLES {
+                let cols = table.cols.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ");
+                let sql = format!("SELECT {cols} FROM {} ORDER BY {}", table.name, table.order);
+                let mut n = 0u64;
+                let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *tx);
+                while let Some(r) = rows.try_next().await? {
+                    sink.line(&json!({ "t": table.name, "r": row_json(&r, table)? }))?;
+                    n += 1;
+                }
+                drop(rows);
+                counts.insert(table.name.to_string(), n);
+            }
+            tx.rollback().await?;
+        });
+        let sha256 = format!("{:x}", sink.hash.clone().finalize());
+        let trailer = json!({ "end": { "counts": counts, "sha256": sha256 } });
+        sink.out.write_all(format!("{trailer}\n").as_bytes())?;
+        sink.out.flush()?;
+        Ok(BackupSummary { counts, sha256, schema })
+    }
+
+    /// Rows already in the tables a restore writes to (empty: the database is new).
+    pub async fn occupied_tables(&self) -> Result<Vec<(&'static str, i64)>> {
+        let mut found = Vec::new();
+        for name in TABLES.iter().map(|t| t.name).chain(["sessions"]) {
+            let sql = format!("SELECT COUNT(*) AS n FROM {name}");
+            let n: i64 = on!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await?.try_get("n")?);
+            if n > 0 {
+                found.push((name, n));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Restores an archive into this database, which must be empty. Everything is written in one
+    /// transaction, and the checksum and counts are checked before it commits: a damaged or truncated
+    /// archive leaves the database as it was.
+    pub async fn restore_backup<R: BufRead>(&self, input: R) -> Result<BackupSummary> {
+        let refuse_occupied = |occupied: Vec<(&str, i64)>| -> Result<()> {
+            if occupied.is_empty() {
+                return Ok(());
+            }
+            let list = occupied.iter().map(|(t, n)| format!("{} {n} 条", table_label(t))).collect::<Vec<_>>().join("，");
+            Err(StoreError::NotEmpty(list))
+        };
+        let ours = self.schema_version().await?;
+        let mut lines = input.lines().enumerate().map(|(i, l)| (i + 1, l));
+        let mut hash = Sha256::new();
+        let mut take = |line: (usize, std::io::Result<String>)| -> Result<(usize, Value)> {
+            let (no, text) = line;
+            let text = text?;
+            let v: Value = serde_json::from_str(&text).map_err(|e| bad(no, format!("不是 JSON：{e}")))?;
+            if v.get("end").is_none() {
+                hash.update(text.as_bytes());
+                hash.update(b"\n");
+            }
+            Ok((no, v))
+        };
+        let (_, header) = take(lines.next().ok_or_else(|| StoreError::BadBackup("文件是空的".into()))?)?;
+        if header["format"] != FORMAT {
+            return Err(StoreError::BadBackup("不是 jixiao 备份文件（缺少文件头）".into()));
+        }
+        if header["version"].as_i64() != Some(VERSION) {
+            return Err(StoreError::BadBackup(format!("备份格式第 {} 版，本程序只读第 {VERSION} 版", header["version"])));
+        }
+        let schema = header["schema"].as_i64().unwrap_or(0);
+        if schema > ours {
+            return Err(StoreError::BadBackup(format!("备份来自更新的版本（数据结构第 {schema} 版，本程序为第 {ours} 版），请先升级 jixiao")));
+        }
+        let mut counts: BTreeMap<String, u64> = TABLES.iter().map(|t| (t.name.to_string(), 0)).collect();
+        let mut trailer = None;
+        on!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            // Inside the write transaction, so nothing can slip in between the check and the restore.
+            let mut occupied = Vec::new();
+            for name in TABLES.iter().map(|t| t.name).chain(["sessions"]) {
+                let sql = format!("SELECT COUNT(*) AS n FROM {name}");
+                let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *tx).await?.try_get("n")?;
+                if n > 0 {
+                    occupied.push((name, n));
+                }
+            }
+            refuse_occupied(occupied)?;
+            let mut sql: BTreeMap<&str, String> = BTreeMap::new();
+            for line in lines.by_ref() {
+                let (no, v) = take(line)?;
+                if let Some(end) = v.get("end") {
+                    trailer = Some(end.clone());
+                    break;
+                }
+                let name = v["t"].as_str().ok_or_else(|| bad(no, "缺少表名"))?;
+                let table = TABLES.iter().find(|t| t.name == name).ok_or_else(|| bad(no, format!("未知的表“{name}”")))?;
+                let values = row_values(table, &v["r"], no)?;
+                let stmt = sql.entry(table.name).or_insert_with(|| {
+                    let cols = table.cols.iter().map(|(c, _)| *c).collect::<Vec<_>>();
+                    let marks = (1..=cols.len()).map(|i| format!("${i}")).collect::<Vec<_>>();
+                    format!("INSERT INTO {} ({}) VALUES ({})", table.name, cols.join(", "), marks.join(", "))
+                });
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(stmt.clone()));
+                for v in values {
+                    q = match v {
+                        Val::Int(i) => q.bind(i),
+                        Val::OptInt(i) => q.bind(i),
+                        Val::Text(s) => q.bind(s),
+                    };
+                }
+                q.execute(&mut *tx).await.map_err(|e| bad(no, format!("写入表 {} 失败：{e}", table.name)))?;
+                *counts.get_mut(table.name).expect("every table is counted") += 1;
+            }
+            let end = trailer.take().ok_or_else(|| StoreError::BadBackup("文件不完整（缺少结尾的校验行），可能在备份或复制时被截断".into()))?;
+            let sha256 = format!("{:x}", hash.clone().finalize());
+            if end["sha256"].as_str() != Some(sha256.as_str()) {
+                return Err(StoreError::BadBackup("校验和不符：文件已损坏或被修改".into()));
+            }
+            let stated: BTreeMap<String, u64> = serde_json::from_value(end["counts"].clone()).map_err(|e| StoreError::BadBackup(format!("结尾的行数记录无效：{e}")))?;
+            for (name, n) in &counts {
+                if stated.get(name).copied().unwrap_or(0) != *n {
+                    return Err(StoreError::BadBackup(format!("表 {name} 应有 {} 行，实际读到 {n} 行", stated.get(name).copied().unwrap_or(0))));
+                }
+            }
+            if let Some((no, _)) = lines.next() {
+                return Err(bad(no, "结尾的校验行之后还有内容"));
+            }
+            if pool.is_postgres() {
+                // Ids were written explicitly, so the sequences still start at 1.
+                for table in TABLES {
+                    if let Some(seq) = table.sequence {
+                        let sql = format!("SELECT setval('{seq}', COALESCE((SELECT MAX(id) FROM {}), 0) + 1, false)", table.name);
+                        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+                    }
+                }
+            }
+            tx.commit().await?;
+            Ok(BackupSummary { counts, sha256, schema })
+        })
+    }
+}

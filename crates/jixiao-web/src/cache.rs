@@ -1,0 +1,95 @@
+//! Short-lived read caches for the requests that dominate the load: the session behind every request
+//! and the project page. Every state-changing request of this process drops them all
+//! ([`drop_caches_after_writes`]); the time to live bounds how long a write made by *another* server process
+//! (several servers on one PostgreSQL) can stay unseen. Saves never rely on them: a save is checked against
+//! the stored revision, so a stale page leads at worst to the conflict screen, never to a lost update.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::Shared;
+
+pub struct Cache<K, V> {
+    ttl: Duration,
+    /// Entries and the number of times the cache was dropped. A reader remembers the generation before it
+    /// reads the database and inserts only if no write dropped the cache meanwhile, so a read that raced a
+    /// write cannot put the old value back.
+    inner: RwLock<(u64, HashMap<K, (Instant, V)>)>,
+}
+
+/// More entries than this and the cache starts over (bounded memory whatever the traffic).
+const MAX_ENTRIES: usize = 20_000;
+
+impl<K: Eq + Hash, V: Clone> Cache<K, V> {
+    pub fn new(ttl: Duration) -> Self {
+        Cache { ttl, inner: RwLock::new((0, HashMap::new())) }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.inner.read().unwrap_or_else(|e| e.into_inner()).0
+    }
+
+    pub fn get(&self, key: &K) -> Option<V> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        inner.1.get(key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
+    }
+
+    /// Keeps `value` unless the cache was dropped since `generation` was read.
+    pub fn insert(&self, key: K, value: V, generation: u64) {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        if inner.0 != generation {
+            return;
+        }
+        if inner.1.len() >= MAX_ENTRIES {
+            inner.1.clear();
+        }
+        inner.1.insert(key, (Instant::now(), value));
+    }
+
+    pub fn clear(&self) {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        inner.0 += 1;
+        inner.1.clear();
+    }
+}
+
+/// Middleware: after any request that may change state (not GET/HEAD/OPTIONS), drop every cache. Logins,
+/// logouts, password changes, account changes, saves, reviews and comments all arrive this way.
+pub async fn drop_caches_after_writes(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let response = next.run(req).await;
+    if writes {
+        state.drop_caches().await;
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_that_raced_a_write_is_not_kept() {
+        let c: Cache<i64, &str> = Cache::new(Duration::from_secs(60));
+        let before = c.generation();
+        c.clear(); // a write lands while the reader is at the database
+        c.insert(1, "old", before);
+        assert_eq!(c.get(&1), None);
+        c.insert(1, "new", c.generation());
+        assert_eq!(c.get(&1), Some("new"));
+    }
+
+    #[test]
+    fn entries_expire() {
+        let c: Cache<i64, i64> = Cache::new(Duration::ZERO);
+        c.insert(1, 1, c.generation());
+        assert_eq!(c.get(&1), None);
+    }
+}
