@@ -1,5 +1,7 @@
 //! `jixiao`: thin wiring of the jixiao crates (DESIGN §6).
 
+mod batch_cmd;
+mod gen_cmd;
 mod import_cmd;
 mod output;
 mod serve_cmd;
@@ -62,6 +64,10 @@ enum Command {
     },
     /// 出具文档：自评表（xlsx）、自评报告（docx / pdf / html / md）、开放数据（json）
     Report(report_cmd::ReportArgs),
+    /// 批量审核：读取目录中的全部自评表，评分、审核，输出审核工作簿、看板和抽查清单
+    Batch(batch_cmd::BatchArgs),
+    /// 生成模拟项目（可重复，埋设典型错误，附清单），用于测试和性能测试
+    Gen(gen_cmd::GenArgs),
 }
 
 #[derive(Subcommand)]
@@ -168,6 +174,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Import { files, out, json } => import_cmd::run(&files, out.as_deref(), json),
         Command::Report(args) => report_cmd::run(args),
+        Command::Batch(args) => batch_cmd::run(args),
+        Command::Gen(args) => gen_cmd::run(args),
         Command::Schema => {
             out!("{}\n", serde_json::to_string_pretty(&jixiao_io::schema())?);
             Ok(ExitCode::SUCCESS)
