@@ -96,8 +96,8 @@ pub fn summarize(source: String, project: &Project, eval: &Evaluation, findings:
         initial: f.initial,
         annual: f.annual,
         executed: f.executed,
-        adjustment: f.initial.filter(|i| *i > Decimal::ZERO).map(|i| (f.annual - i) / i),
-        execution_rate: eval.execution.rate,
+        adjustment: f.initial.filter(|i| *i > Decimal::ZERO).map(|i| ((f.annual - i) / i).round_dp(4)),
+        execution_rate: eval.execution.rate.map(|r| r.round_dp(4)),
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
@@ -142,8 +142,12 @@ fn risk(row: &mut ProjectRow, findings: &[Finding], policy: &Policy) {
     }
     if row.errors > 0 {
         points += Decimal::from(i64::from(row.errors) * RISK_PER_ERROR);
-        let mut codes: Vec<&str> = findings.iter().filter(|x| x.severity == Severity::Error).map(|x| x.code).collect();
-        codes.dedup();
+        let mut codes: Vec<&str> = Vec::new();
+        for x in findings.iter().filter(|x| x.severity == Severity::Error) {
+            if !codes.contains(&x.code) {
+                codes.push(x.code);
+            }
+        }
         row.reasons.push(format!("{} 项错误级发现（{}）", row.errors, codes.join("、")));
     }
     row.risk = points;
