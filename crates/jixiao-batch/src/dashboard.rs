@@ -80,12 +80,13 @@ fn grouped(categories: &[String], values: &[(u32, u32)], label: &str) -> String 
 }
 
 /// Horizontal bars with a label and a value text; negative values extend left of the axis.
-fn horizontal(items: &[(String, f64, String, &str)], label: &str) -> String {
+/// `labelw` is the width of the label column in px; labels longer than `chars` are cut.
+fn horizontal(items: &[(String, f64, String, &str)], label: &str, labelw: f64, chars: usize) -> String {
     if items.is_empty() {
         return r#"<p class="empty">无数据</p>"#.into();
     }
-    let (w, row, labelw, top) = (620.0, 22.0, 200.0, 6.0);
-    let area = w - labelw - 90.0;
+    let (w, row, top) = (640.0, 22.0, 6.0);
+    let area = w - labelw - 130.0;
     let max_pos = items.iter().map(|i| i.1).fold(0.0_f64, f64::max);
     let max_neg = items.iter().map(|i| -i.1).fold(0.0_f64, f64::max);
     let span = (max_pos + max_neg).max(1e-9);
@@ -96,7 +97,7 @@ fn horizontal(items: &[(String, f64, String, &str)], label: &str) -> String {
         let y = top + row * i as f64;
         let len = area * v.abs() / span;
         let x = if *v < 0.0 { zero - len } else { zero };
-        let short: String = name.chars().take(16).collect();
+        let short: String = name.chars().take(chars).collect();
         let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#, labelw - 6.0, y + 15.0, esc(&short));
         let _ = write!(s, r#"<rect x="{x:.1}" y="{:.1}" width="{len:.1}" height="16" fill="{color}"><title>{}：{}</title></rect>"#, y + 3.0, esc(name), esc(text));
         let _ = write!(s, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, zero.max(x + len) + 4.0, y + 15.0, esc(text));
@@ -150,20 +151,20 @@ pub fn body(review: &Review) -> String {
 
     let codes: Vec<(String, f64, String, &str)> =
         review.codes.iter().map(|c| (format!("{}（{}）", c.code, c.severity.label()), c.projects as f64, format!("{} 个项目", c.projects), severity_color(c.severity))).collect();
-    let _ = write!(s, "<figure><figcaption>各类审核发现涉及的项目数</figcaption>{}</figure>", horizontal(&codes, "各类审核发现涉及的项目数"));
+    let _ = write!(s, "<figure><figcaption>各类审核发现涉及的项目数</figcaption>{}</figure>", horizontal(&codes, "各类审核发现涉及的项目数", 250.0, 40));
 
     let mut ranked: Vec<_> = review.orgs.iter().collect();
     ranked.sort_by(|a, b| b.mean_computed.cmp(&a.mean_computed).then_with(|| a.organisation.cmp(&b.organisation)));
     let orgs: Vec<(String, f64, String, &str)> =
         ranked.iter().take(TOP).map(|o| (o.organisation.clone(), fnum(o.mean_computed), format!("{}（{} 个项目）", two(o.mean_computed), o.projects), COMPUTED)).collect();
-    let _ = write!(s, "<figure><figcaption>单位平均计算总分排名（前 {TOP} 名）</figcaption>{}</figure>", horizontal(&orgs, "单位平均计算总分排名"));
+    let _ = write!(s, "<figure><figcaption>单位平均计算总分排名（前 {TOP} 名）</figcaption>{}</figure>", horizontal(&orgs, "单位平均计算总分排名", 180.0, 14));
     let gaps: Vec<(String, f64, String, &str)> = review
         .orgs
         .iter()
         .filter_map(|o| o.mean_gap.map(|g| (o.organisation.clone(), fnum(g), two(g), if g > Decimal::ZERO { COMPUTED } else { STATED })))
         .take(TOP)
         .collect();
-    let _ = write!(s, "<figure><figcaption>各单位自评与计算的平均差额（自评 − 计算，前 {TOP} 名）</figcaption>{}</figure>", horizontal(&gaps, "各单位平均差额"));
+    let _ = write!(s, "<figure><figcaption>各单位自评与计算的平均差额（自评 − 计算，前 {TOP} 名）</figcaption>{}</figure>", horizontal(&gaps, "各单位平均差额", 180.0, 14));
     s.push_str("</div>");
 
     let _ = write!(s, "<h2>抽查清单（按风险排序，前 {} 个）</h2>", review.shortlist.len().min(TOP));
