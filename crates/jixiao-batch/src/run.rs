@@ -31,9 +31,13 @@ pub enum Done<'a> {
     Failed(&'a Failure),
 }
 
+/// JSON Lines records travel in chunks: one channel hand-off per record cost more than parsing it.
+const LINES_PER_CHUNK: usize = 64;
+
 enum Work {
     File(PathBuf),
-    Line { file: Arc<str>, line: usize, text: String },
+    /// (1-based line number, text) of consecutive records.
+    Lines { file: Arc<str>, lines: Vec<(usize, String)> },
     Unreadable(Failure),
 }
 
@@ -117,12 +121,20 @@ fn worker(rx: &Mutex<Receiver<Work>>, tx: &SyncSender<Outcome>, policy: &Policy)
                     Outcome::Projects(list)
                 }
             },
-            Work::Line { file, line, text } => {
-                let source = format!("{file}:{line}");
-                match jixiao_io::from_json(&text, Path::new(&source)) {
-                    Ok(project) => Outcome::Projects(vec![score(source, &project, Vec::new(), policy)]),
-                    Err(e) => Outcome::Failed(Failure { source, error: e.to_string() }),
+            Work::Lines { file, lines } => {
+                let mut projects = Vec::with_capacity(lines.len());
+                for (line, text) in lines {
+                    let source = format!("{file}:{line}");
+                    match jixiao_io::from_json(&text, Path::new(&source)) {
+                        Ok(project) => projects.push(score(source, &project, Vec::new(), policy)),
+                        Err(e) => {
+                            if tx.send(Outcome::Failed(Failure { source, error: e.to_string() })).is_err() {
+                                return;
+                            }
+                        }
+                    }
                 }
+                Outcome::Projects(projects)
             }
         };
         if tx.send(outcome).is_err() {
@@ -178,19 +190,26 @@ fn feed_lines(path: &Path, tx: &SyncSender<Work>) -> bool {
         Ok(f) => BufReader::with_capacity(1 << 20, f),
         Err(e) => return tx.send(Work::Unreadable(Failure { source: file.to_string(), error: format!("{file}：无法读取文件：{e}") })).is_ok(),
     };
+    let mut chunk = Vec::with_capacity(LINES_PER_CHUNK);
     for (i, line) in reader.split(b'\n').enumerate() {
         let line_no = i + 1;
-        let work = match line {
-            Err(e) => Work::Unreadable(Failure { source: format!("{file}:{line_no}"), error: format!("{file}：第 {line_no} 行无法读取：{e}") }),
+        let failure = match line {
+            Err(e) => Failure { source: format!("{file}:{line_no}"), error: format!("{file}：第 {line_no} 行无法读取：{e}") },
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) if text.trim().is_empty() => continue,
-                Ok(text) => Work::Line { file: file.clone(), line: line_no, text },
-                Err(_) => Work::Unreadable(Failure { source: format!("{file}:{line_no}"), error: format!("{file}：第 {line_no} 行不是 UTF-8 文本") }),
+                Ok(text) => {
+                    chunk.push((line_no, text));
+                    if chunk.len() == LINES_PER_CHUNK && tx.send(Work::Lines { file: file.clone(), lines: std::mem::take(&mut chunk) }).is_err() {
+                        return false;
+                    }
+                    continue;
+                }
+                Err(_) => Failure { source: format!("{file}:{line_no}"), error: format!("{file}：第 {line_no} 行不是 UTF-8 文本") },
             },
         };
-        if tx.send(work).is_err() {
+        if tx.send(Work::Unreadable(failure)).is_err() {
             return false;
         }
     }
-    true
+    chunk.is_empty() || tx.send(Work::Lines { file, lines: chunk }).is_ok()
 }
