@@ -1,6 +1,8 @@
 //! `jixiao`: thin wiring of the jixiao crates (DESIGN §6).
 
 mod backup_cmd;
+mod batch_cmd;
+mod gen_cmd;
 mod import_cmd;
 mod output;
 mod serve_cmd;
@@ -67,6 +69,10 @@ enum Command {
     Backup(backup_cmd::BackupArgs),
     /// 恢复：把备份文件写入一个空数据库（SQLite 或 PostgreSQL），保留编号和时间
     Restore(backup_cmd::RestoreArgs),
+    /// 批量审核：读取目录中的全部自评表，评分、审核，输出审核工作簿、看板和抽查清单
+    Batch(batch_cmd::BatchArgs),
+    /// 生成模拟项目（可重复，埋设典型错误，附清单），用于测试和性能测试
+    Gen(gen_cmd::GenArgs),
 }
 
 #[derive(Subcommand)]
@@ -175,6 +181,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report_cmd::run(args),
         Command::Backup(args) => backup_cmd::backup(args),
         Command::Restore(args) => backup_cmd::restore(args),
+        Command::Batch(args) => batch_cmd::run(args),
+        Command::Gen(args) => gen_cmd::run(args),
         Command::Schema => {
             out!("{}\n", serde_json::to_string_pretty(&jixiao_io::schema())?);
             Ok(ExitCode::SUCCESS)

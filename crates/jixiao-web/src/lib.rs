@@ -11,6 +11,7 @@ mod api;
 mod assets;
 mod auth;
 mod cache;
+mod dashboard;
 pub mod demo;
 mod error;
 mod pages;
@@ -108,6 +109,7 @@ pub fn app(store: Store) -> Router {
         .route("/projects/{id}/download/{format}", get(pages::download))
         .route("/import", get(pages::import_page).post(pages::import_upload))
         .route("/import/confirm", post(pages::import_confirm))
+        .route("/dashboard", get(dashboard::page))
         .route("/admin", get(admin::page))
         .route("/admin/users", post(admin::create_user))
         .route("/admin/users/{id}/active", post(admin::set_active))
