@@ -681,7 +681,7 @@ impl Reader {
                 Role::Nature => {
                     let sym = vocab::key(&text);
                     d.target = format!("{}{}", nature_symbol(&sym), d.target);
-                    d.direction = match sym.as_str() {
+                    d.direction = match &*sym {
                         "≤" | "<" | "反向" => Some(jixiao_core::Direction::Reverse),
                         "定性" => Some(jixiao_core::Direction::Qualitative),
                         _ => None,
@@ -820,7 +820,7 @@ fn align(cells: &[Cell], roles: &[Role]) -> (Vec<(Role, Cell)>, bool) {
         let is_num = vocab::number(&c.text).is_some() || vocab::is_blank(&c.text);
         match r {
             _ if numeric(r) => is_num.then_some(3),
-            Role::Nature => matches!(vocab::key(&c.text).as_str(), "≥" | "≤" | "=" | ">" | "<" | "＝" | "≧" | "≦" | "═" | "正向" | "反向" | "定性").then_some(3),
+            Role::Nature => matches!(&*vocab::key(&c.text), "≥" | "≤" | "=" | ">" | "<" | "＝" | "≧" | "≦" | "═" | "正向" | "反向" | "定性").then_some(3),
             Role::Unit => (vocab::key(&c.text).chars().count() <= 4 && vocab::number(&c.text).is_none()).then_some(1),
             Role::Name => Some(2),
             _ => Some(1),
@@ -929,13 +929,13 @@ fn split_code(s: &str) -> (String, Option<String>) {
 
 fn is_expected_goal(s: &str) -> bool {
     let k = vocab::key(s);
-    matches!(k.as_str(), "预期目标" | "年初设定目标" | "年度预期绩效目标" | "项目年度目标" | "年度目标" | "年度绩效目标")
+    matches!(&*k, "预期目标" | "年初设定目标" | "年度预期绩效目标" | "项目年度目标" | "年度目标" | "年度绩效目标")
 }
 
 fn is_actual_goal(s: &str) -> bool {
     let k = vocab::key(s);
     matches!(
-        k.as_str(),
+        &*k,
         "实际完成情况" | "年度总体目标完成情况综述" | "目标实际完成情况" | "年度目标完成情况" | "全年实际完成情况" | "实际完成情况综述"
     )
 }

@@ -24,7 +24,7 @@ const LABELS: &[&str] = &[
 
 /// True when form labels are broken over lines: the joined text has `项目名称` but no line does.
 pub fn looks_wrapped(lines: &[&str]) -> bool {
-    let keys: Vec<String> = lines.iter().map(|l| vocab::key(l)).collect();
+    let keys: Vec<String> = lines.iter().map(|l| vocab::key(l).into_owned()).collect();
     let has_label_line = keys.iter().any(|k| k.contains("项目名称"));
     let broken = keys.windows(2).any(|w| w[0].ends_with("项目名") && w[1].starts_with('称'));
     !has_label_line && broken
@@ -66,7 +66,7 @@ static LEVEL1: LazyLock<Regex> =
 pub fn read(full: &str) -> Draft {
     let all: Vec<Line<'_>> = full.lines().enumerate().map(|(no, text)| Line { no, text }).collect();
     let lines: Vec<&Line<'_>> = all.iter().filter(|l| !l.text.trim().is_empty()).collect();
-    let keys: Vec<String> = lines.iter().map(|l| vocab::key(l.text)).collect();
+    let keys: Vec<String> = lines.iter().map(|l| vocab::key(l.text).into_owned()).collect();
     let find = |from: usize, pred: &dyn Fn(usize) -> bool| (from..lines.len()).find(|&i| pred(i));
     // The table starts where `项目名称` starts, possibly broken over lines.
     let start = find(0, &|i| {
@@ -102,7 +102,7 @@ pub fn read(full: &str) -> Draft {
             .iter()
             .filter(|l| {
                 let k = vocab::key(l.text);
-                !(k.chars().count() <= 4 && label.contains(&k))
+                !(k.chars().count() <= 4 && label.contains(&*k))
             })
             .map(|l| Line { no: l.no, text: l.text })
             .collect();
@@ -328,7 +328,7 @@ fn token_rows(tokens: Vec<Cell>) -> Vec<Row> {
     let mut in_funds_header = false;
     for t in tokens {
         let is_field = vocab::header_field(&t.text).is_some() || vocab::funds_row(&t.text).is_some() || vocab::key(&t.text).starts_with("项目资金");
-        let is_col = vocab::funds_role(&t.text).is_some() && LABELS.contains(&vocab::key(&t.text).as_str());
+        let is_col = vocab::funds_role(&t.text).is_some() && LABELS.contains(&&*vocab::key(&t.text));
         if is_col {
             if !in_funds_header {
                 rows.push(Vec::new());

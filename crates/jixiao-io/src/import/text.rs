@@ -583,7 +583,7 @@ fn split_at_columns(cells: Vec<(usize, usize, String)>, header: &[(usize, usize)
         for &(ws, we) in &words[1..] {
             let here = nearest(s + ws, s + we);
             let head: String = chars[from..ws - 1].iter().collect();
-            let after_label = vocab::funds_row(&head).is_some() || vocab::header_field(&head).is_some() || matches!(vocab::key(&head).as_str(), "总分" | "合计");
+            let after_label = vocab::funds_row(&head).is_some() || vocab::header_field(&head).is_some() || matches!(&*vocab::key(&head), "总分" | "合计");
             if here != col || after_label {
                 out.push((s + from, s + ws - 1, chars[from..ws - 1].iter().collect::<String>().trim().to_string()));
                 from = ws;

@@ -1,6 +1,7 @@
 //! The words of the official forms: header labels, column headers, level names, amounts.
 //! Columns and fields are recognised by these words, never by their position.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 use std::sync::LazyLock;
 
@@ -8,18 +9,25 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 /// A label as compared: whitespace removed, full-width brackets and colons folded, `★` and `*` marks dropped.
-pub fn key(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '★' | '☆' | '*' | '＊'))
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            '：' => ':',
-            '，' => ',',
-            '％' => '%',
-            c => c,
-        })
-        .collect()
+/// Borrowed when there is nothing to fold (most cells): the importer compares every cell many times.
+pub fn key(s: &str) -> Cow<'_, str> {
+    let folds = |c: char| c.is_whitespace() || matches!(c, '★' | '☆' | '*' | '＊' | '（' | '）' | '：' | '，' | '％');
+    if !s.chars().any(folds) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '★' | '☆' | '*' | '＊'))
+            .map(|c| match c {
+                '（' => '(',
+                '）' => ')',
+                '：' => ':',
+                '，' => ',',
+                '％' => '%',
+                c => c,
+            })
+            .collect(),
+    )
 }
 
 fn is_cjk_or_fullwidth(c: char) -> bool {
@@ -62,7 +70,7 @@ pub fn clean_cell(s: &str) -> String {
 /// Empty, or a placeholder for "nothing here".
 pub fn is_blank(s: &str) -> bool {
     let k = key(s);
-    k.is_empty() || matches!(k.as_str(), "-" | "—" | "/" | "／" | "(blank)" | "(empty)" | "……" | "…" | "——")
+    k.is_empty() || matches!(&*k, "-" | "—" | "/" | "／" | "(blank)" | "(empty)" | "……" | "…" | "——")
 }
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$").unwrap());
@@ -138,8 +146,12 @@ pub enum Role {
 
 /// The indicator-table role of a column header.
 pub fn indicator_role(header: &str) -> Option<Role> {
+    // Every header word below holds one of these characters; most cells hold none (a cheap first test).
+    if !header.chars().any(|c| matches!(c, '指' | '原' | '复' | '位' | '实' | '完' | '目' | '得' | '分' | '权')) {
+        return None;
+    }
     let k = key(header);
-    let k = k.as_str();
+    let k = &*k;
     if k.is_empty() || k.len() > 60 {
         return None;
     }
@@ -174,7 +186,7 @@ pub fn indicator_role(header: &str) -> Option<Role> {
 /// The funds-table role of a column header, with the priority of that wording for 全年预算数.
 pub fn funds_role(header: &str) -> Option<(Role, u8)> {
     let k = key(header);
-    let k = k.as_str();
+    let k = &*k;
     if k.is_empty() || k.len() > 60 {
         return None;
     }
