@@ -301,5 +301,8 @@ pub fn funds_row(cell: &str) -> Option<FundsRow> {
 /// The 年度 of a form title: `(2022年度)`, `2023年度…自评表`.
 pub fn year_in(s: &str) -> Option<i32> {
     static Y: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(19[9]\d|20\d\d)\s*年度").unwrap());
+    if !s.contains("年度") {
+        return None; // most cells: no regex search
+    }
     Y.captures(s).and_then(|c| c[1].parse().ok())
 }
