@@ -138,7 +138,6 @@ pub async fn create_org(State(state): State<Shared>, ClientAddr(client): ClientA
         return Err(AppError::BadRequest("机构名称不能为空".into()));
     }
     let org = state.store.create_org(f.name.trim(), kind, parent).await?;
-    state.orgs_changed().await;
     let detail = format!("{}，编号 {}", kind.label(), org.id);
     accounts::record(&state, Some(user.user.id), AuditAction::OrgCreated, &org.name, &detail, &client).await?;
     Ok(Redirect::to("/admin").into_response())

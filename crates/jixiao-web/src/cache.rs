@@ -1,6 +1,6 @@
-//! Short-lived read caches for the requests that dominate the load: the session behind every request
-//! and the project page. Every state-changing request of this process drops them all
-//! ([`drop_caches_after_writes`]); the time to live bounds how long a write made by *another* server process
+//! Short-lived read caches for the requests that dominate the load: the session behind every request,
+//! the organisation tree behind every scoped one, and the project page. Every state-changing request of
+//! this process drops them all ([`drop_caches_after_writes`]); the time to live bounds how long a write made by *another* server process
 //! (several servers on one PostgreSQL) can stay unseen. Saves never rely on them: a save is checked against
 //! the stored revision, so a stale page leads at worst to the conflict screen, never to a lost update.
 
@@ -66,7 +66,7 @@ pub async fn drop_caches_after_writes(State(state): State<Shared>, req: Request,
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let response = next.run(req).await;
     if writes {
-        state.drop_caches().await;
+        state.drop_caches();
     }
     response
 }

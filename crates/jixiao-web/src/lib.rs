@@ -35,9 +35,8 @@ pub const MAX_BODY: usize = 20 * 1024 * 1024;
 pub struct AppState {
     pub store: Store,
     pub session_hours: i64,
-    /// The organisation tree, read on every scoped request; changes are rare, so it is cached briefly
-    /// (and dropped at once when this process changes it).
-    orgs: tokio::sync::RwLock<Option<(std::time::Instant, Arc<Vec<jixiao_store::Org>>)>>,
+    /// The organisation tree, read on every scoped request (see cache.rs).
+    orgs: cache::Cache<(), Arc<Vec<jixiao_store::Org>>>,
     /// Session token hash → the signed-in user and the session's expiry (see cache.rs).
     sessions: cache::Cache<String, (auth::CurrentUser, i64)>,
     /// Project id → what its page shows.
@@ -45,27 +44,25 @@ pub struct AppState {
 }
 
 impl AppState {
-    const ORGS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
     const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
     fn new(store: Store) -> AppState {
         AppState {
             store,
             session_hours: 8,
-            orgs: tokio::sync::RwLock::new(None),
+            orgs: cache::Cache::new(Self::CACHE_TTL),
             sessions: cache::Cache::new(Self::CACHE_TTL),
             projects: cache::Cache::new(Self::CACHE_TTL),
         }
     }
 
     pub async fn orgs(&self) -> Result<Arc<Vec<jixiao_store::Org>>, AppError> {
-        if let Some((at, orgs)) = self.orgs.read().await.as_ref() {
-            if at.elapsed() < Self::ORGS_TTL {
-                return Ok(orgs.clone());
-            }
+        if let Some(orgs) = self.orgs.get(&()) {
+            return Ok(orgs);
         }
+        let generation = self.orgs.generation();
         let orgs = Arc::new(self.store.orgs().await?);
-        *self.orgs.write().await = Some((std::time::Instant::now(), orgs.clone()));
+        self.orgs.insert((), orgs.clone(), generation);
         Ok(orgs)
     }
 
@@ -73,15 +70,11 @@ impl AppState {
         Ok(self.orgs().await?.iter().find(|o| o.id == id).cloned())
     }
 
-    pub async fn orgs_changed(&self) {
-        *self.orgs.write().await = None;
-    }
-
     /// Drops every read cache: called after each state-changing request.
-    pub async fn drop_caches(&self) {
+    pub fn drop_caches(&self) {
         self.sessions.clear();
         self.projects.clear();
-        self.orgs_changed().await;
+        self.orgs.clear();
     }
 }
 
