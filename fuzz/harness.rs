@@ -5,9 +5,9 @@
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 
-use jixiao_core::{evaluate, value, Policy, Project};
-use jixiao_io::import::import_bytes;
+use jixiao_core::{Policy, Project, evaluate, value};
 use jixiao_io::LoadError;
+use jixiao_io::import::import_bytes;
 
 /// Bytes as the input a fuzzer gives, without ever failing on non-UTF-8.
 fn lossy(data: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -38,8 +38,13 @@ fn follow_up(project: &Project) {
         (&json, jixiao_io::from_json(&json, Path::new("back.json"))),
     ] {
         match back {
-            Ok(back) => assert_eq!(&back, project, "the project file round trip changed the project:\n{text}"),
-            Err(e @ LoadError::Syntax { .. }) => panic!("a project's own file is malformed: {e}\n{text}"),
+            Ok(back) => assert_eq!(
+                &back, project,
+                "the project file round trip changed the project:\n{text}"
+            ),
+            Err(e @ LoadError::Syntax { .. }) => {
+                panic!("a project's own file is malformed: {e}\n{text}")
+            }
             Err(_) => {}
         }
     }
@@ -49,7 +54,10 @@ fn follow_up(project: &Project) {
 fn import_as(data: &[u8], name: &str) {
     match import_bytes(data, Path::new(name)) {
         Ok(all) => all.iter().for_each(|i| follow_up(&i.project)),
-        Err(e) => assert!(e.to_string().contains(name), "error does not name the file: {e}"),
+        Err(e) => assert!(
+            e.to_string().contains(name),
+            "error does not name the file: {e}"
+        ),
     }
 }
 
@@ -68,16 +76,23 @@ pub fn xlsx_import(data: &[u8]) {
 /// The workbook `tests/fixtures/import/panyu-national.xlsx` with `xl/worksheets/sheet1.xml` replaced.
 pub fn with_sheet(sheet_xml: &[u8]) -> Vec<u8> {
     static TEMPLATE: &[u8] = include_bytes!("../tests/fixtures/import/panyu-national.xlsx");
-    let mut src = zip::ZipArchive::new(Cursor::new(TEMPLATE)).expect("the template workbook is a zip");
+    let mut src =
+        zip::ZipArchive::new(Cursor::new(TEMPLATE)).expect("the template workbook is a zip");
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for i in 0..src.len() {
         let mut entry = src.by_index(i).expect("template entry");
         let name = entry.name().expect("template entry name").into_owned();
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).expect("template entry reads");
         out.start_file(name.as_str(), stored).expect("zip entry");
-        out.write_all(if name == "xl/worksheets/sheet1.xml" { sheet_xml } else { &bytes }).expect("zip write");
+        out.write_all(if name == "xl/worksheets/sheet1.xml" {
+            sheet_xml
+        } else {
+            &bytes
+        })
+        .expect("zip write");
     }
     out.finish().expect("zip finish").into_inner()
 }
@@ -86,12 +101,18 @@ pub fn with_sheet(sheet_xml: &[u8]) -> Vec<u8> {
 pub fn project_file(data: &[u8]) {
     let text = lossy(data);
     for (name, load) in [
-        ("fuzz.toml", jixiao_io::from_toml as fn(&str, &Path) -> Result<Project, LoadError>),
+        (
+            "fuzz.toml",
+            jixiao_io::from_toml as fn(&str, &Path) -> Result<Project, LoadError>,
+        ),
         ("fuzz.json", jixiao_io::from_json),
     ] {
         match load(&text, Path::new(name)) {
             Ok(p) => follow_up(&p),
-            Err(e) => assert!(e.to_string().contains(name), "error does not name the file: {e}"),
+            Err(e) => assert!(
+                e.to_string().contains(name),
+                "error does not name the file: {e}"
+            ),
         }
     }
     import_as(data, "fuzz-project");

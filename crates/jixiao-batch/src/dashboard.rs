@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use jixiao_core::Severity;
 use jixiao_report::html::esc;
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use crate::summary::Review;
 
@@ -50,30 +50,60 @@ fn pct(x: Decimal) -> String {
 }
 
 fn legend() -> String {
-    format!(r#"<div class="legend"><span style="background:{STATED}"></span>自评<span style="background:{COMPUTED}"></span>按规则计算</div>"#)
+    format!(
+        r#"<div class="legend"><span style="background:{STATED}"></span>自评<span style="background:{COMPUTED}"></span>按规则计算</div>"#
+    )
 }
 
 /// Vertical grouped bars: two series (stated, computed) per category.
 fn grouped(categories: &[String], values: &[(u32, u32)], label: &str) -> String {
     let (w, h, left, bottom, top) = (520.0, 240.0, 40.0, 28.0, 16.0);
-    let max = values.iter().map(|(a, b)| (*a).max(*b)).max().unwrap_or(0).max(1) as f64;
+    let max = values
+        .iter()
+        .map(|(a, b)| (*a).max(*b))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
     let band = (w - left - 10.0) / categories.len().max(1) as f64;
     let bar = (band - 8.0) / 2.0;
     let plot = h - bottom - top;
-    let mut s = format!(r#"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT}" font-size="12" role="img" aria-label="{}">"#, esc(label));
-    let _ = write!(s, r##"<line x1="{left}" y1="{y}" x2="{x2}" y2="{y}" stroke="#444"/>"##, y = h - bottom, x2 = w - 10.0);
+    let mut s = format!(
+        r#"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT}" font-size="12" role="img" aria-label="{}">"#,
+        esc(label)
+    );
+    let _ = write!(
+        s,
+        r##"<line x1="{left}" y1="{y}" x2="{x2}" y2="{y}" stroke="#444"/>"##,
+        y = h - bottom,
+        x2 = w - 10.0
+    );
     for (i, (cat, (a, b))) in categories.iter().zip(values).enumerate() {
         let x = left + band * i as f64 + 4.0;
         for (j, (v, color)) in [(*a, STATED), (*b, COMPUTED)].into_iter().enumerate() {
             let bh = plot * v as f64 / max;
             let bx = x + bar * j as f64;
             let by = h - bottom - bh;
-            let _ = write!(s, r#"<rect x="{bx:.1}" y="{by:.1}" width="{bar:.1}" height="{bh:.1}" fill="{color}"><title>{}：{v}</title></rect>"#, esc(cat));
+            let _ = write!(
+                s,
+                r#"<rect x="{bx:.1}" y="{by:.1}" width="{bar:.1}" height="{bh:.1}" fill="{color}"><title>{}：{v}</title></rect>"#,
+                esc(cat)
+            );
             if v > 0 {
-                let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10">{v}</text>"#, bx + bar / 2.0, by - 2.0);
+                let _ = write!(
+                    s,
+                    r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10">{v}</text>"#,
+                    bx + bar / 2.0,
+                    by - 2.0
+                );
             }
         }
-        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, x + bar, h - bottom + 16.0, esc(cat));
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            x + bar,
+            h - bottom + 16.0,
+            esc(cat)
+        );
     }
     s.push_str("</svg>");
     s
@@ -81,7 +111,12 @@ fn grouped(categories: &[String], values: &[(u32, u32)], label: &str) -> String 
 
 /// Horizontal bars with a label and a value text; negative values extend left of the axis.
 /// `labelw` is the width of the label column in px; labels longer than `chars` are cut.
-fn horizontal(items: &[(String, f64, String, &str)], label: &str, labelw: f64, chars: usize) -> String {
+fn horizontal(
+    items: &[(String, f64, String, &str)],
+    label: &str,
+    labelw: f64,
+    chars: usize,
+) -> String {
     if items.is_empty() {
         return r#"<p class="empty">无数据</p>"#.into();
     }
@@ -92,17 +127,41 @@ fn horizontal(items: &[(String, f64, String, &str)], label: &str, labelw: f64, c
     let span = (max_pos + max_neg).max(1e-9);
     let zero = labelw + area * max_neg / span;
     let h = top * 2.0 + row * items.len() as f64;
-    let mut s = format!(r#"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT}" font-size="12" role="img" aria-label="{}">"#, esc(label));
+    let mut s = format!(
+        r#"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT}" font-size="12" role="img" aria-label="{}">"#,
+        esc(label)
+    );
     for (i, (name, v, text, color)) in items.iter().enumerate() {
         let y = top + row * i as f64;
         let len = area * v.abs() / span;
         let x = if *v < 0.0 { zero - len } else { zero };
         let short: String = name.chars().take(chars).collect();
-        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#, labelw - 6.0, y + 15.0, esc(&short));
-        let _ = write!(s, r#"<rect x="{x:.1}" y="{:.1}" width="{len:.1}" height="16" fill="{color}"><title>{}：{}</title></rect>"#, y + 3.0, esc(name), esc(text));
-        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, zero.max(x + len) + 4.0, y + 15.0, esc(text));
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            labelw - 6.0,
+            y + 15.0,
+            esc(&short)
+        );
+        let _ = write!(
+            s,
+            r#"<rect x="{x:.1}" y="{:.1}" width="{len:.1}" height="16" fill="{color}"><title>{}：{}</title></rect>"#,
+            y + 3.0,
+            esc(name),
+            esc(text)
+        );
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
+            zero.max(x + len) + 4.0,
+            y + 15.0,
+            esc(text)
+        );
     }
-    let _ = write!(s, r##"<line x1="{zero:.1}" y1="0" x2="{zero:.1}" y2="{h}" stroke="#444"/>"##);
+    let _ = write!(
+        s,
+        r##"<line x1="{zero:.1}" y1="0" x2="{zero:.1}" y2="{h}" stroke="#444"/>"##
+    );
     s.push_str("</svg>");
     s
 }
@@ -124,9 +183,14 @@ pub fn body(review: &Review) -> String {
     let n = review.rows.len();
     let stated: Vec<_> = review.rows.iter().filter_map(|r| r.gap()).collect();
     let lenient = stated.iter().filter(|g| **g > Decimal::ZERO).count();
-    let mean = |xs: &mut dyn Iterator<Item = Decimal>, count: usize| (count > 0).then(|| xs.sum::<Decimal>() / Decimal::from(count));
+    let mean = |xs: &mut dyn Iterator<Item = Decimal>, count: usize| {
+        (count > 0).then(|| xs.sum::<Decimal>() / Decimal::from(count))
+    };
     let mean_computed = mean(&mut review.rows.iter().map(|r| r.computed_total), n);
-    let mean_stated = mean(&mut review.rows.iter().filter_map(|r| r.stated_total), stated.len());
+    let mean_stated = mean(
+        &mut review.rows.iter().filter_map(|r| r.stated_total),
+        stated.len(),
+    );
     let errors = review.rows.iter().filter(|r| r.errors > 0).count();
     s.push_str("<div class=\"kpis\">");
     for (label, value) in [
@@ -137,37 +201,109 @@ pub fn body(review: &Review) -> String {
         ("有错误级发现", format!("{errors} 个")),
         ("无法读取", format!("{} 个", review.failures.len())),
     ] {
-        let _ = write!(s, "<div class=\"kpi\">{}<b>{}</b></div>", esc(label), esc(&value));
+        let _ = write!(
+            s,
+            "<div class=\"kpi\">{}<b>{}</b></div>",
+            esc(label),
+            esc(&value)
+        );
     }
     s.push_str("</div><div class=\"charts\">");
 
     let grades = review.grades();
     let cats: Vec<String> = grades.iter().map(|g| g.0.as_str().to_string()).collect();
     let vals: Vec<(u32, u32)> = grades.iter().map(|g| (g.1, g.2)).collect();
-    let _ = write!(s, "<figure><figcaption>评价等级分布</figcaption>{}{}</figure>", legend(), grouped(&cats, &vals, "评价等级分布：自评与计算"));
+    let _ = write!(
+        s,
+        "<figure><figcaption>评价等级分布</figcaption>{}{}</figure>",
+        legend(),
+        grouped(&cats, &vals, "评价等级分布：自评与计算")
+    );
     let hist = review.histogram();
-    let cats: Vec<String> = (0..10).map(|i| if i == 9 { "90–100".to_string() } else { format!("{}–{}", i * 10, i * 10 + 9) }).collect();
-    let _ = write!(s, "<figure><figcaption>总分分布</figcaption>{}{}</figure>", legend(), grouped(&cats, &hist, "总分分布：自评与计算"));
+    let cats: Vec<String> = (0..10)
+        .map(|i| {
+            if i == 9 {
+                "90–100".to_string()
+            } else {
+                format!("{}–{}", i * 10, i * 10 + 9)
+            }
+        })
+        .collect();
+    let _ = write!(
+        s,
+        "<figure><figcaption>总分分布</figcaption>{}{}</figure>",
+        legend(),
+        grouped(&cats, &hist, "总分分布：自评与计算")
+    );
 
-    let codes: Vec<(String, f64, String, &str)> =
-        review.codes.iter().map(|c| (format!("{}（{}）", c.code, c.severity.label()), c.projects as f64, format!("{} 个项目", c.projects), severity_color(c.severity))).collect();
-    let _ = write!(s, "<figure><figcaption>各类审核发现涉及的项目数</figcaption>{}</figure>", horizontal(&codes, "各类审核发现涉及的项目数", 250.0, 40));
+    let codes: Vec<(String, f64, String, &str)> = review
+        .codes
+        .iter()
+        .map(|c| {
+            (
+                format!("{}（{}）", c.code, c.severity.label()),
+                c.projects as f64,
+                format!("{} 个项目", c.projects),
+                severity_color(c.severity),
+            )
+        })
+        .collect();
+    let _ = write!(
+        s,
+        "<figure><figcaption>各类审核发现涉及的项目数</figcaption>{}</figure>",
+        horizontal(&codes, "各类审核发现涉及的项目数", 250.0, 40)
+    );
 
     let mut ranked: Vec<_> = review.orgs.iter().collect();
-    ranked.sort_by(|a, b| b.mean_computed.cmp(&a.mean_computed).then_with(|| a.organisation.cmp(&b.organisation)));
-    let orgs: Vec<(String, f64, String, &str)> =
-        ranked.iter().take(TOP).map(|o| (o.organisation.clone(), fnum(o.mean_computed), format!("{}（{} 个项目）", two(o.mean_computed), o.projects), COMPUTED)).collect();
-    let _ = write!(s, "<figure><figcaption>单位平均计算总分排名（前 {TOP} 名）</figcaption>{}</figure>", horizontal(&orgs, "单位平均计算总分排名", 180.0, 14));
+    ranked.sort_by(|a, b| {
+        b.mean_computed
+            .cmp(&a.mean_computed)
+            .then_with(|| a.organisation.cmp(&b.organisation))
+    });
+    let orgs: Vec<(String, f64, String, &str)> = ranked
+        .iter()
+        .take(TOP)
+        .map(|o| {
+            (
+                o.organisation.clone(),
+                fnum(o.mean_computed),
+                format!("{}（{} 个项目）", two(o.mean_computed), o.projects),
+                COMPUTED,
+            )
+        })
+        .collect();
+    let _ = write!(
+        s,
+        "<figure><figcaption>单位平均计算总分排名（前 {TOP} 名）</figcaption>{}</figure>",
+        horizontal(&orgs, "单位平均计算总分排名", 180.0, 14)
+    );
     let gaps: Vec<(String, f64, String, &str)> = review
         .orgs
         .iter()
-        .filter_map(|o| o.mean_gap.map(|g| (o.organisation.clone(), fnum(g), two(g), if g > Decimal::ZERO { COMPUTED } else { STATED })))
+        .filter_map(|o| {
+            o.mean_gap.map(|g| {
+                (
+                    o.organisation.clone(),
+                    fnum(g),
+                    two(g),
+                    if g > Decimal::ZERO { COMPUTED } else { STATED },
+                )
+            })
+        })
         .take(TOP)
         .collect();
-    let _ = write!(s, "<figure><figcaption>各单位自评与计算的平均差额（自评 − 计算，前 {TOP} 名）</figcaption>{}</figure>", horizontal(&gaps, "各单位平均差额", 180.0, 14));
+    let _ = write!(
+        s,
+        "<figure><figcaption>各单位自评与计算的平均差额（自评 − 计算，前 {TOP} 名）</figcaption>{}</figure>",
+        horizontal(&gaps, "各单位平均差额", 180.0, 14)
+    );
     s.push_str("</div>");
 
-    let _ = write!(s, "<h2>抽查清单（按风险排序，前 {} 个）</h2>", review.shortlist.len().min(TOP));
+    let _ = write!(
+        s,
+        "<h2>抽查清单（按风险排序，前 {} 个）</h2>",
+        review.shortlist.len().min(TOP)
+    );
     if review.shortlist.is_empty() {
         s.push_str("<p class=\"empty\">没有需要优先抽查的项目。</p>");
     } else {
@@ -185,7 +321,11 @@ pub fn body(review: &Review) -> String {
                 r.year,
                 opt(r.stated_total),
                 two(r.computed_total),
-                r.reasons.iter().map(|x| esc(x)).collect::<Vec<_>>().join("<br>")
+                r.reasons
+                    .iter()
+                    .map(|x| esc(x))
+                    .collect::<Vec<_>>()
+                    .join("<br>")
             );
         }
         s.push_str("</table>");
@@ -193,7 +333,11 @@ pub fn body(review: &Review) -> String {
 
     s.push_str("<h2>单位汇总</h2><table><tr><th>主管部门</th><th>单位</th><th>项目数</th><th>平均自评</th><th>平均计算</th><th>平均差额</th><th>全部满分占比</th><th>最常见的发现</th></tr>");
     for o in &review.orgs {
-        let top: Vec<String> = o.top_codes.iter().map(|(c, k)| format!("{}（{k}）", esc(c))).collect();
+        let top: Vec<String> = o
+            .top_codes
+            .iter()
+            .map(|(c, k)| format!("{}（{k}）", esc(c)))
+            .collect();
         let _ = write!(
             s,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
@@ -210,9 +354,18 @@ pub fn body(review: &Review) -> String {
     s.push_str("</table>");
 
     if !review.failures.is_empty() {
-        let _ = write!(s, "<h2>无法读取的文件（{} 个，已跳过）</h2><table><tr><th>来源</th><th>错误</th></tr>", review.failures.len());
+        let _ = write!(
+            s,
+            "<h2>无法读取的文件（{} 个，已跳过）</h2><table><tr><th>来源</th><th>错误</th></tr>",
+            review.failures.len()
+        );
         for f in &review.failures {
-            let _ = write!(s, "<tr><td>{}</td><td>{}</td></tr>", esc(&f.source), esc(&f.error));
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                esc(&f.source),
+                esc(&f.error)
+            );
         }
         s.push_str("</table>");
     }

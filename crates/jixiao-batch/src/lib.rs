@@ -10,11 +10,11 @@
 //! The CLI (`jixiao batch`, `jixiao gen`) and the web dashboard share all of it.
 
 pub mod dashboard;
-pub mod synthetic;
 pub mod run;
 pub mod summary;
+pub mod synthetic;
 pub mod workbook;
 
-pub use run::{run, Done, Options};
-pub use summary::{summarize, Aggregate, CodeRow, Failure, OrgRow, ProjectRow, Review};
+pub use run::{Done, Options, run};
+pub use summary::{Aggregate, CodeRow, Failure, OrgRow, ProjectRow, Review, summarize};
 pub use workbook::ReviewWorkbook;

@@ -75,14 +75,27 @@ fn num(x: Decimal) -> String {
 
 /// The summary row of one evaluated project. `findings` are the evaluation's findings plus any import
 /// findings; `organisation` overrides the 实施单位 (the web app files projects under its own units).
-pub fn summarize(source: String, project: &Project, eval: &Evaluation, findings: &[Finding], policy: &Policy, organisation: Option<String>) -> ProjectRow {
+pub fn summarize(
+    source: String,
+    project: &Project,
+    eval: &Evaluation,
+    findings: &[Finding],
+    policy: &Policy,
+    organisation: Option<String>,
+) -> ProjectRow {
     let h = &project.project;
     let f = &project.funds;
     let count = |s: Severity| findings.iter().filter(|x| x.severity == s).count() as u32;
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by_key(|x| x.severity);
     let stated_total = eval.self_total;
-    let organisation = organisation.unwrap_or_else(|| if h.implementer.trim().is_empty() { h.department.clone() } else { h.implementer.clone() });
+    let organisation = organisation.unwrap_or_else(|| {
+        if h.implementer.trim().is_empty() {
+            h.department.clone()
+        } else {
+            h.implementer.clone()
+        }
+    });
     let mut row = ProjectRow {
         source,
         department: h.department.clone(),
@@ -91,17 +104,27 @@ pub fn summarize(source: String, project: &Project, eval: &Evaluation, findings:
         year: h.year,
         stated_total,
         computed_total: eval.total,
-        stated_grade: project.statement.grade.or_else(|| stated_total.map(|t| policy.grade(t))),
+        stated_grade: project
+            .statement
+            .grade
+            .or_else(|| stated_total.map(|t| policy.grade(t))),
         computed_grade: eval.grade,
         initial: f.initial,
         annual: f.annual,
         executed: f.executed,
-        adjustment: f.initial.filter(|i| *i > Decimal::ZERO).map(|i| ((f.annual - i) / i).round_dp(4)),
+        adjustment: f
+            .initial
+            .filter(|i| *i > Decimal::ZERO)
+            .map(|i| ((f.annual - i) / i).round_dp(4)),
         execution_rate: eval.execution.rate.map(|r| r.round_dp(4)),
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
-        top_findings: sorted.iter().take(3).map(|x| format!("{}：{}", x.code, x.message)).collect(),
+        top_findings: sorted
+            .iter()
+            .take(3)
+            .map(|x| format!("{}：{}", x.code, x.message))
+            .collect(),
         all_full_marks: findings.iter().any(|x| x.code == "all-full-marks"),
         risk: Decimal::ZERO,
         reasons: Vec::new(),
@@ -117,7 +140,12 @@ fn risk(row: &mut ProjectRow, findings: &[Finding], policy: &Policy) {
     let mut points = Decimal::ZERO;
     if let Some(gap) = row.gap().filter(|g| *g > Decimal::ZERO) {
         points += gap;
-        row.reasons.push(format!("自评总分 {} 高于按规则计算的 {}，相差 {} 分", num(row.stated_total.unwrap_or_default()), num(row.computed_total), num(gap)));
+        row.reasons.push(format!(
+            "自评总分 {} 高于按规则计算的 {}，相差 {} 分",
+            num(row.stated_total.unwrap_or_default()),
+            num(row.computed_total),
+            num(gap)
+        ));
     }
     if let (Some(adj), Some(initial)) = (row.adjustment, row.initial) {
         let cut = -adj;
@@ -135,10 +163,15 @@ fn risk(row: &mut ProjectRow, findings: &[Finding], policy: &Policy) {
             ));
         }
     }
-    let unexplained = findings.iter().filter(|x| x.code == "deviation-unexplained").count() as i64;
+    let unexplained = findings
+        .iter()
+        .filter(|x| x.code == "deviation-unexplained")
+        .count() as i64;
     if unexplained > 0 {
         points += Decimal::from(unexplained * RISK_PER_UNEXPLAINED);
-        row.reasons.push(format!("{unexplained} 项指标未完成或超额完成，未说明偏差原因"));
+        row.reasons.push(format!(
+            "{unexplained} 项指标未完成或超额完成，未说明偏差原因"
+        ));
     }
     if row.errors > 0 {
         points += Decimal::from(i64::from(row.errors) * RISK_PER_ERROR);
@@ -148,7 +181,11 @@ fn risk(row: &mut ProjectRow, findings: &[Finding], policy: &Policy) {
                 codes.push(x.code);
             }
         }
-        row.reasons.push(format!("{} 项错误级发现（{}）", row.errors, codes.join("、")));
+        row.reasons.push(format!(
+            "{} 项错误级发现（{}）",
+            row.errors,
+            codes.join("、")
+        ));
     }
     row.risk = points;
 }
@@ -249,9 +286,24 @@ impl Aggregate {
     /// Sorts and ranks; `shortlist` is the length of the 抽查 shortlist.
     pub fn finish(self, shortlist: usize) -> Review {
         let mut rows = self.rows;
-        rows.sort_by(|a, b| (&a.department, &a.organisation, &a.name, a.year, &a.source).cmp(&(&b.department, &b.organisation, &b.name, b.year, &b.source)));
-        let mut picks: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].risk > Decimal::ZERO).collect();
-        picks.sort_by(|&a, &b| rows[b].risk.cmp(&rows[a].risk).then_with(|| rows[a].source.cmp(&rows[b].source)));
+        rows.sort_by(|a, b| {
+            (&a.department, &a.organisation, &a.name, a.year, &a.source).cmp(&(
+                &b.department,
+                &b.organisation,
+                &b.name,
+                b.year,
+                &b.source,
+            ))
+        });
+        let mut picks: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].risk > Decimal::ZERO)
+            .collect();
+        picks.sort_by(|&a, &b| {
+            rows[b]
+                .risk
+                .cmp(&rows[a].risk)
+                .then_with(|| rows[a].source.cmp(&rows[b].source))
+        });
         picks.truncate(shortlist);
         let mean = |sum: Decimal, n: u32| (n > 0).then(|| (sum / Decimal::from(n)).round_dp(2));
         let mut orgs: Vec<OrgRow> = self
@@ -267,21 +319,50 @@ impl Aggregate {
                     mean_stated: mean(o.stated_sum, o.stated_n),
                     mean_computed: mean(o.computed_sum, o.projects).unwrap_or_default(),
                     mean_gap: mean(o.gap_sum, o.stated_n),
-                    full_marks_share: (Decimal::from(o.full_marks) / Decimal::from(o.projects.max(1))).round_dp(4),
+                    full_marks_share: (Decimal::from(o.full_marks)
+                        / Decimal::from(o.projects.max(1)))
+                    .round_dp(4),
                     errors: o.errors,
                     warnings: o.warnings,
-                    top_codes: top.into_iter().take(3).map(|(c, n)| (c.to_string(), n)).collect(),
+                    top_codes: top
+                        .into_iter()
+                        .take(3)
+                        .map(|(c, n)| (c.to_string(), n))
+                        .collect(),
                 }
             })
             .collect();
         // Most lenient first: the reviewer starts where self-scores run furthest above the rules.
-        orgs.sort_by(|a, b| b.mean_gap.unwrap_or_default().cmp(&a.mean_gap.unwrap_or_default()).then_with(|| a.organisation.cmp(&b.organisation)));
-        let mut codes: Vec<CodeRow> =
-            self.codes.into_iter().map(|(code, (severity, findings, projects))| CodeRow { code: code.into(), severity, findings, projects }).collect();
-        codes.sort_by(|a, b| b.projects.cmp(&a.projects).then_with(|| a.code.cmp(&b.code)));
+        orgs.sort_by(|a, b| {
+            b.mean_gap
+                .unwrap_or_default()
+                .cmp(&a.mean_gap.unwrap_or_default())
+                .then_with(|| a.organisation.cmp(&b.organisation))
+        });
+        let mut codes: Vec<CodeRow> = self
+            .codes
+            .into_iter()
+            .map(|(code, (severity, findings, projects))| CodeRow {
+                code: code.into(),
+                severity,
+                findings,
+                projects,
+            })
+            .collect();
+        codes.sort_by(|a, b| {
+            b.projects
+                .cmp(&a.projects)
+                .then_with(|| a.code.cmp(&b.code))
+        });
         let mut failures = self.failures;
         failures.sort_by(|a, b| a.source.cmp(&b.source));
-        Review { rows, shortlist: picks, orgs, codes, failures }
+        Review {
+            rows,
+            shortlist: picks,
+            orgs,
+            codes,
+            failures,
+        }
     }
 }
 
@@ -316,7 +397,9 @@ impl Review {
     pub fn histogram(&self) -> [(u32, u32); 10] {
         let bin = |x: Decimal| {
             let b = (x / Decimal::TEN).floor();
-            usize::try_from(b.mantissa() / 10i128.pow(b.scale())).unwrap_or(0).min(9)
+            usize::try_from(b.mantissa() / 10i128.pow(b.scale()))
+                .unwrap_or(0)
+                .min(9)
         };
         let mut out = [(0, 0); 10];
         for r in &self.rows {

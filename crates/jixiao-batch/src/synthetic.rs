@@ -8,7 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use jixiao_core::{evaluate, FundSource, Funds, Goals, Header, Indicator, Narrative, Policy, Project, Statement};
+use jixiao_core::{
+    FundSource, Funds, Goals, Header, Indicator, Narrative, Policy, Project, Statement, evaluate,
+};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -81,7 +83,10 @@ impl Manifest {
 #[derive(Debug, thiserror::Error)]
 pub enum GenError {
     #[error("{path}：写入失败：{source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("生成第 {index} 个项目的自评表失败：{message}")]
     Render { index: usize, message: String },
 }
@@ -116,16 +121,70 @@ impl Rng {
 }
 
 const DEPARTMENTS: &[(&str, &[&str])] = &[
-    ("区委组织部", &["区委组织部（本级）", "区人才服务中心", "区党员教育中心"]),
-    ("区水务局", &["区水务局（本级）", "区河道管理所", "区供排水服务中心", "区水利工程管理站"]),
-    ("区住房和城乡建设局", &["区住房和城乡建设局（本级）", "区市政设施维护中心", "区建设工程质量安全监督站"]),
-    ("区文化广电旅游体育局", &["区体育中心", "区图书馆", "区文化馆", "区博物馆"]),
-    ("区教育局", &["区教育局（本级）", "区第一中学", "区实验小学", "区教师发展中心", "区中等职业学校"]),
-    ("区卫生健康局", &["区卫生健康局（本级）", "区疾病预防控制中心", "区妇幼保健院", "区人民医院"]),
-    ("区农业农村局", &["区农业农村局（本级）", "区农业技术推广中心", "区动物疫病预防控制中心"]),
-    ("区民政局", &["区民政局（本级）", "区社会福利院", "区救助管理站"]),
-    ("区市场监督管理局", &["区市场监督管理局（本级）", "区质量技术监督检测所"]),
-    ("区生态环境分局", &["区生态环境分局（本级）", "区环境监测站"]),
+    (
+        "区委组织部",
+        &["区委组织部（本级）", "区人才服务中心", "区党员教育中心"],
+    ),
+    (
+        "区水务局",
+        &[
+            "区水务局（本级）",
+            "区河道管理所",
+            "区供排水服务中心",
+            "区水利工程管理站",
+        ],
+    ),
+    (
+        "区住房和城乡建设局",
+        &[
+            "区住房和城乡建设局（本级）",
+            "区市政设施维护中心",
+            "区建设工程质量安全监督站",
+        ],
+    ),
+    (
+        "区文化广电旅游体育局",
+        &["区体育中心", "区图书馆", "区文化馆", "区博物馆"],
+    ),
+    (
+        "区教育局",
+        &[
+            "区教育局（本级）",
+            "区第一中学",
+            "区实验小学",
+            "区教师发展中心",
+            "区中等职业学校",
+        ],
+    ),
+    (
+        "区卫生健康局",
+        &[
+            "区卫生健康局（本级）",
+            "区疾病预防控制中心",
+            "区妇幼保健院",
+            "区人民医院",
+        ],
+    ),
+    (
+        "区农业农村局",
+        &[
+            "区农业农村局（本级）",
+            "区农业技术推广中心",
+            "区动物疫病预防控制中心",
+        ],
+    ),
+    (
+        "区民政局",
+        &["区民政局（本级）", "区社会福利院", "区救助管理站"],
+    ),
+    (
+        "区市场监督管理局",
+        &["区市场监督管理局（本级）", "区质量技术监督检测所"],
+    ),
+    (
+        "区生态环境分局",
+        &["区生态环境分局（本级）", "区环境监测站"],
+    ),
 ];
 
 const PROJECT_NAMES: &[&str] = &[
@@ -157,7 +216,13 @@ const COUNTS: &[(&str, &str, &str)] = &[
     ("数量指标", "养护道路里程", "公里"),
     ("数量指标", "采购防疫物资", "件"),
 ];
-const QUALITY: &[&str] = &["验收合格率", "抽检合格率", "设备完好率", "任务完成率", "资料归档率"];
+const QUALITY: &[&str] = &[
+    "验收合格率",
+    "抽检合格率",
+    "设备完好率",
+    "任务完成率",
+    "资料归档率",
+];
 const BENEFITS: &[(&str, &str)] = &[
     ("社会效益指标", "群众知晓率"),
     ("社会效益指标", "政策覆盖率"),
@@ -171,7 +236,11 @@ const QUALITATIVE: &[(&str, &str, &str)] = &[
     ("社会效益指标", "群众获得感", "群众获得感明显增强"),
 ];
 const NUMERALS: &[&str] = &["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
-const DEVIATIONS: &[&str] = &["受年中资金调度影响，部分任务延后，下年度提前谋划、加快进度。", "服务对象需求下降，已调整实施方案。", "项目实施期间遇极端天气，工期顺延。"];
+const DEVIATIONS: &[&str] = &[
+    "受年中资金调度影响，部分任务延后，下年度提前谋划、加快进度。",
+    "服务对象需求下降，已调整实施方案。",
+    "项目实施期间遇极端天气，工期顺延。",
+];
 
 fn money(cents: i64) -> Decimal {
     Decimal::new(cents, 2)
@@ -214,13 +283,20 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
     let year = rng.range(2021, 2024) as i32;
     let name = rng.pick(PROJECT_NAMES).to_string();
     let mut planted = Vec::new();
-    let plant = |planted: &mut Vec<Planted>, code: &str, path: String| planted.push(Planted { code: code.into(), path });
+    let plant = |planted: &mut Vec<Planted>, code: &str, path: String| {
+        planted.push(Planted {
+            code: code.into(),
+            path,
+        })
+    };
 
     // Funds: executed 90–100% of the annual budget; the initial budget within ±20% unless a cut is planted.
     let annual_cents = rng.range(500, 2_000_000);
     let annual = money(annual_cents);
     let mut executed = money(annual_cents * rng.range(905, 1000) / 1000);
-    let mut initial = rng.chance(80).then(|| money(annual_cents * rng.range(800, 1200) / 1000));
+    let mut initial = rng
+        .chance(80)
+        .then(|| money(annual_cents * rng.range(800, 1200) / 1000));
     if rng.chance(8) {
         // A mid-year cut of 40–90%, reported with a 100% execution rate.
         let cut = rng.range(40, 90);
@@ -229,7 +305,16 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
         plant(&mut planted, "budget-adjusted", "funds.annual".into());
     }
     let exec_score = round2(Decimal::TEN * (executed / annual).min(Decimal::ONE));
-    let sources = if rng.chance(50) { vec![FundSource { name: "当年财政拨款".into(), initial: None, annual, executed }] } else { Vec::new() };
+    let sources = if rng.chance(50) {
+        vec![FundSource {
+            name: "当年财政拨款".into(),
+            initial: None,
+            annual,
+            executed,
+        }]
+    } else {
+        Vec::new()
+    };
 
     // The indicator tree: 产出 50 in 2–4 rows, 效益 30 in 1–3, 满意度 10 in one.
     let mut rows: Vec<Row> = Vec::new();
@@ -253,18 +338,42 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
         rows.push(if rng.chance(30) {
             let (l2, name, target) = *rng.pick(QUALITATIVE);
             let w = Decimal::from(w);
-            let ind = indicator("效益指标", l2, name, target.into(), "达成预期指标".into(), w, Some(w));
-            Row { indicator: ind, score: w, count: None }
+            let ind = indicator(
+                "效益指标",
+                l2,
+                name,
+                target.into(),
+                "达成预期指标".into(),
+                w,
+                Some(w),
+            );
+            Row {
+                indicator: ind,
+                score: w,
+                count: None,
+            }
         } else {
             let (l2, name) = *rng.pick(BENEFITS);
             percent_row(&mut rng, "效益指标", l2, name, w)
         });
     }
-    rows.push(percent_row(&mut rng, "满意度指标", "服务对象满意度指标", "服务对象满意度", 10));
+    rows.push(percent_row(
+        &mut rng,
+        "满意度指标",
+        "服务对象满意度指标",
+        "服务对象满意度",
+        10,
+    ));
 
     // Planted indicator errors, each on its own row.
-    let counts: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].indicator.level2 == "数量指标").collect();
-    let percents: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].indicator.target.contains('%') || rows[i].indicator.target.contains('％')).collect();
+    let counts: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].indicator.level2 == "数量指标")
+        .collect();
+    let percents: Vec<usize> = (0..rows.len())
+        .filter(|&i| {
+            rows[i].indicator.target.contains('%') || rows[i].indicator.target.contains('％')
+        })
+        .collect();
     if rng.chance(15) {
         // Lenient: a missed count target (explained) that the unit scored at full marks.
         let i = counts[0];
@@ -276,7 +385,11 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
         r.indicator.deviation = Some(rng.pick(DEVIATIONS).to_string());
         r.indicator.self_score = Some(w);
         r.score = round2(w * actual / t);
-        plant(&mut planted, "self-score-above-computed", format!("indicators[{i}].self_score"));
+        plant(
+            &mut planted,
+            "self-score-above-computed",
+            format!("indicators[{i}].self_score"),
+        );
     } else if rng.chance(12) {
         // Overshoot: a count target exceeded 1.5–6 times, no 偏差原因.
         let i = counts[0];
@@ -287,8 +400,16 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
         r.indicator.deviation = None;
         r.indicator.self_score = Some(r.indicator.weight);
         r.score = r.indicator.weight;
-        plant(&mut planted, "target-overshoot", format!("indicators[{i}].target"));
-        plant(&mut planted, "deviation-unexplained", format!("indicators[{i}].deviation"));
+        plant(
+            &mut planted,
+            "target-overshoot",
+            format!("indicators[{i}].target"),
+        );
+        plant(
+            &mut planted,
+            "deviation-unexplained",
+            format!("indicators[{i}].deviation"),
+        );
     }
     if rng.chance(8) {
         // Unit mismatch: a rate answered with a count; the rules keep the self-score.
@@ -298,12 +419,21 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
         r.indicator.deviation = None;
         r.indicator.self_score = Some(r.indicator.weight);
         r.score = r.indicator.weight;
-        plant(&mut planted, "unit-mismatch", format!("indicators[{i}].actual"));
+        plant(
+            &mut planted,
+            "unit-mismatch",
+            format!("indicators[{i}].actual"),
+        );
     }
     if rng.chance(7) {
         // Weights that do not add up to 100: one row's weight off by a few points,
         // on a row at full marks, which stays at full marks with its new weight.
-        let full: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].score == rows[i].indicator.weight && rows[i].indicator.self_score == Some(rows[i].score)).collect();
+        let full: Vec<usize> = (0..rows.len())
+            .filter(|&i| {
+                rows[i].score == rows[i].indicator.weight
+                    && rows[i].indicator.self_score == Some(rows[i].score)
+            })
+            .collect();
         if !full.is_empty() {
             let i = full[(rng.next() % full.len() as u64) as usize];
             let new = rows[i].indicator.weight + Decimal::from(*rng.pick(&[-3i64, -2, 2, 3, 5]));
@@ -317,21 +447,74 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
 
     let indicators: Vec<Indicator> = rows.iter().map(|r| r.indicator.clone()).collect();
     let computed_total = exec_score + rows.iter().map(|r| r.score).sum::<Decimal>();
-    let stated_total = exec_score + indicators.iter().map(|i| i.self_score.unwrap_or_default()).sum::<Decimal>();
+    let stated_total = exec_score
+        + indicators
+            .iter()
+            .map(|i| i.self_score.unwrap_or_default())
+            .sum::<Decimal>();
     let project = Project {
-        project: Header { name: name.clone(), year, level: Some("二级".into()), department: department.into(), implementer: implementer.into(), code: None },
-        funds: Funds { initial, annual, executed, execution_weight: Decimal::TEN, self_score: Some(exec_score), review_score: None, sources },
-        goals: Goals { expected: format!("按期完成{name}年度各项任务，提升公共服务水平。"), actual: "已按计划完成年度主要任务。".into() },
+        project: Header {
+            name: name.clone(),
+            year,
+            level: Some("二级".into()),
+            department: department.into(),
+            implementer: implementer.into(),
+            code: None,
+        },
+        funds: Funds {
+            initial,
+            annual,
+            executed,
+            execution_weight: Decimal::TEN,
+            self_score: Some(exec_score),
+            review_score: None,
+            sources,
+        },
+        goals: Goals {
+            expected: format!("按期完成{name}年度各项任务，提升公共服务水平。"),
+            actual: "已按计划完成年度主要任务。".into(),
+        },
         indicators,
-        statement: Statement { total: Some(stated_total), ..Default::default() },
+        statement: Statement {
+            total: Some(stated_total),
+            ..Default::default()
+        },
         report: Narrative::default(),
     };
-    let expected = Expected { file: String::new(), line: None, name, implementer: implementer.into(), year, computed_total, stated_total, planted };
+    let expected = Expected {
+        file: String::new(),
+        line: None,
+        name,
+        implementer: implementer.into(),
+        year,
+        computed_total,
+        stated_total,
+        planted,
+    };
     (project, expected)
 }
 
-fn indicator(level1: &str, level2: &str, name: &str, target: String, actual: String, weight: Decimal, self_score: Option<Decimal>) -> Indicator {
-    Indicator { level1: level1.into(), level2: level2.into(), name: name.into(), target, actual, weight, self_score, review_score: None, deviation: None, direction: None }
+fn indicator(
+    level1: &str,
+    level2: &str,
+    name: &str,
+    target: String,
+    actual: String,
+    weight: Decimal,
+    self_score: Option<Decimal>,
+) -> Indicator {
+    Indicator {
+        level1: level1.into(),
+        level2: level2.into(),
+        name: name.into(),
+        target,
+        actual,
+        weight,
+        self_score,
+        review_score: None,
+        deviation: None,
+        direction: None,
+    }
 }
 
 /// Met 85% of the time (up to 125% of the target), otherwise missed by 3–40% and explained; the
@@ -349,16 +532,30 @@ fn count_row(rng: &mut Rng, w: i64, year: i32) -> Row {
     let w = Decimal::from(w);
     let td = Decimal::from(t);
     let (actual, score, deviation) = if rng.chance(85) {
-        let a = (td * Decimal::from(rng.range(100, 125)) / Decimal::ONE_HUNDRED).floor().max(td);
+        let a = (td * Decimal::from(rng.range(100, 125)) / Decimal::ONE_HUNDRED)
+            .floor()
+            .max(td);
         (a, w, None)
     } else {
         let a = (td * Decimal::from(rng.range(60, 97)) / Decimal::ONE_HUNDRED).floor();
-        (a, round2(w * a / td), Some(rng.pick(DEVIATIONS).to_string()))
+        (
+            a,
+            round2(w * a / td),
+            Some(rng.pick(DEVIATIONS).to_string()),
+        )
     };
-    let actual_text = if rng.chance(30) { format!("{year}年度共完成{name}{}{unit}", n(actual)) } else { format!("{}{unit}", n(actual)) };
+    let actual_text = if rng.chance(30) {
+        format!("{year}年度共完成{name}{}{unit}", n(actual))
+    } else {
+        format!("{}{unit}", n(actual))
+    };
     let mut ind = indicator("产出指标", l2, name, target, actual_text, w, Some(score));
     ind.deviation = deviation;
-    Row { indicator: ind, score, count: Some((td, unit)) }
+    Row {
+        indicator: ind,
+        score,
+        count: Some((td, unit)),
+    }
 }
 
 fn percent_row(rng: &mut Rng, level1: &str, level2: &str, name: &str, w: i64) -> Row {
@@ -375,18 +572,50 @@ fn percent_row(rng: &mut Rng, level1: &str, level2: &str, name: &str, w: i64) ->
         (a, w, None)
     } else {
         let a = Decimal::new(rng.range(t * 6, t * 10 - 5), 1);
-        (a, round2(w * a / td), Some(rng.pick(DEVIATIONS).to_string()))
+        (
+            a,
+            round2(w * a / td),
+            Some(rng.pick(DEVIATIONS).to_string()),
+        )
     };
-    let mut ind = indicator(level1, level2, name, target, format!("{}%", n(actual)), w, Some(score));
+    let mut ind = indicator(
+        level1,
+        level2,
+        name,
+        target,
+        format!("{}%", n(actual)),
+        w,
+        Some(score),
+    );
     ind.deviation = deviation;
-    Row { indicator: ind, score, count: None }
+    Row {
+        indicator: ind,
+        score,
+        count: None,
+    }
 }
 
 fn deadline_row(rng: &mut Rng, w: i64, year: i32) -> Row {
-    let target = if rng.chance(50) { format!("{year}年12月前") } else { format!("{year}年12月31日前") };
+    let target = if rng.chance(50) {
+        format!("{year}年12月前")
+    } else {
+        format!("{year}年12月31日前")
+    };
     let actual = format!("{year}年{}月完成", rng.range(6, 11));
     let w = Decimal::from(w);
-    Row { indicator: indicator("产出指标", "时效指标", "按期完成率", target, actual, w, Some(w)), score: w, count: None }
+    Row {
+        indicator: indicator(
+            "产出指标",
+            "时效指标",
+            "按期完成率",
+            target,
+            actual,
+            w,
+            Some(w),
+        ),
+        score: w,
+        count: None,
+    }
 }
 
 /// A cost ceiling (反向): within budget 85% of the time, otherwise over by 2–25% and explained.
@@ -400,9 +629,21 @@ fn cost_row(rng: &mut Rng, w: i64) -> Row {
         let a = money(t_cents * rng.range(102, 125) / 100);
         (a, round2(w * t / a), Some(rng.pick(DEVIATIONS).to_string()))
     };
-    let mut ind = indicator("产出指标", "成本指标", "项目总成本", format!("≤{}万元", n(t)), format!("{}万元", n(a)), w, Some(score));
+    let mut ind = indicator(
+        "产出指标",
+        "成本指标",
+        "项目总成本",
+        format!("≤{}万元", n(t)),
+        format!("{}万元", n(a)),
+        w,
+        Some(score),
+    );
     ind.deviation = deviation;
-    Row { indicator: ind, score, count: None }
+    Row {
+        indicator: ind,
+        score,
+        count: None,
+    }
 }
 
 pub struct GenOptions {
@@ -414,12 +655,18 @@ pub struct GenOptions {
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> GenError + '_ {
-    move |source| GenError::Io { path: path.to_path_buf(), source }
+    move |source| GenError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Writes the data set and its manifest (`OUT.manifest.json`); returns the manifest. `progress` is
 /// called with the number of projects written so far (from the writing threads).
-pub fn generate(opts: &GenOptions, progress: &(dyn Fn(usize) + Sync)) -> Result<Manifest, GenError> {
+pub fn generate(
+    opts: &GenOptions,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Manifest, GenError> {
     let done = std::sync::atomic::AtomicUsize::new(0);
     let tick = || progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
     let mut expected: Vec<Expected> = Vec::with_capacity(opts.projects);
@@ -432,8 +679,13 @@ pub fn generate(opts: &GenOptions, progress: &(dyn Fn(usize) + Sync)) -> Result<
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
             for i in 0..opts.projects {
                 let (p, mut e) = project(opts.seed, i);
-                let line = serde_json::to_string(&p).map_err(|e| GenError::Render { index: i, message: e.to_string() })?;
-                w.write_all(line.as_bytes()).and_then(|()| w.write_all(b"\n")).map_err(io_err(&opts.out))?;
+                let line = serde_json::to_string(&p).map_err(|e| GenError::Render {
+                    index: i,
+                    message: e.to_string(),
+                })?;
+                w.write_all(line.as_bytes())
+                    .and_then(|()| w.write_all(b"\n"))
+                    .map_err(io_err(&opts.out))?;
                 e.line = Some(i + 1);
                 expected.push(e);
                 tick();
@@ -458,7 +710,17 @@ pub fn generate(opts: &GenOptions, progress: &(dyn Fn(usize) + Sync)) -> Result<
                         })
                     })
                     .collect();
-                handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(GenError::Render { index: 0, message: "生成线程异常退出".into() }))).collect()
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(GenError::Render {
+                                index: 0,
+                                message: "生成线程异常退出".into(),
+                            })
+                        })
+                    })
+                    .collect()
             });
             let mut all = Vec::with_capacity(opts.projects);
             for r in results {
@@ -468,17 +730,31 @@ pub fn generate(opts: &GenOptions, progress: &(dyn Fn(usize) + Sync)) -> Result<
             expected.extend(all.into_iter().map(|(_, e)| e));
         }
     }
-    let manifest = Manifest { seed: opts.seed, format: opts.format, projects: expected };
+    let manifest = Manifest {
+        seed: opts.seed,
+        format: opts.format,
+        projects: expected,
+    };
     let path = Manifest::path_for(&opts.out);
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| GenError::Render { index: 0, message: e.to_string() })?;
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| GenError::Render {
+        index: 0,
+        message: e.to_string(),
+    })?;
     std::fs::write(&path, text).map_err(io_err(&path))?;
     Ok(manifest)
 }
 
 fn write_one(opts: &GenOptions, i: usize) -> Result<Expected, GenError> {
     let (p, mut e) = project(opts.seed, i);
-    let dept = DEPARTMENTS.iter().position(|(d, _)| *d == p.project.department).unwrap_or(0);
-    let ext = if opts.format == GenFormat::Xlsx { "xlsx" } else { "toml" };
+    let dept = DEPARTMENTS
+        .iter()
+        .position(|(d, _)| *d == p.project.department)
+        .unwrap_or(0);
+    let ext = if opts.format == GenFormat::Xlsx {
+        "xlsx"
+    } else {
+        "toml"
+    };
     let rel = format!("{dept:02}/{i:06}.{ext}");
     let path = opts.out.join(&rel);
     if let Some(parent) = path.parent() {
@@ -489,9 +765,18 @@ fn write_one(opts: &GenOptions, i: usize) -> Result<Expected, GenError> {
         _ => {
             let policy = Policy::standard();
             let eval = evaluate(&p, policy);
-            jixiao_report::render(&p, &eval, policy, jixiao_report::Format::Xlsx, &jixiao_report::Options::default())
-                .map_err(|err| GenError::Render { index: i, message: err.to_string() })?
-                .bytes
+            jixiao_report::render(
+                &p,
+                &eval,
+                policy,
+                jixiao_report::Format::Xlsx,
+                &jixiao_report::Options::default(),
+            )
+            .map_err(|err| GenError::Render {
+                index: i,
+                message: err.to_string(),
+            })?
+            .bytes
         }
     };
     std::fs::write(&path, bytes).map_err(io_err(&path))?;
@@ -512,20 +797,50 @@ mod tests {
             let (b, _) = project(7, i);
             assert_eq!(a, b, "project {i} is deterministic");
             let e = evaluate(&a, &policy);
-            assert_eq!(e.total, ea.computed_total, "project {i}: {:#?}", a.indicators);
+            assert_eq!(
+                e.total, ea.computed_total,
+                "project {i}: {:#?}",
+                a.indicators
+            );
             assert_eq!(e.self_total, Some(ea.stated_total), "project {i}");
             for p in &ea.planted {
-                assert!(e.findings.iter().any(|f| f.code == p.code && f.path == p.path), "project {i}: planted {p:?} not found in {:#?}", e.findings);
+                assert!(
+                    e.findings
+                        .iter()
+                        .any(|f| f.code == p.code && f.path == p.path),
+                    "project {i}: planted {p:?} not found in {:#?}",
+                    e.findings
+                );
                 planted.insert(p.code.clone());
             }
             // The clean parts are clean: no planted kind of error where none was planted.
             for f in &e.findings {
-                if ["self-score-above-computed", "target-overshoot", "unit-mismatch", "budget-adjusted", "weights-sum"].contains(&f.code) {
-                    assert!(ea.planted.iter().any(|p| p.code == f.code), "project {i}: unplanted {f:?}\n{:#?}", a.indicators);
+                if [
+                    "self-score-above-computed",
+                    "target-overshoot",
+                    "unit-mismatch",
+                    "budget-adjusted",
+                    "weights-sum",
+                ]
+                .contains(&f.code)
+                {
+                    assert!(
+                        ea.planted.iter().any(|p| p.code == f.code),
+                        "project {i}: unplanted {f:?}\n{:#?}",
+                        a.indicators
+                    );
                 }
             }
         }
-        assert_eq!(planted.len(), 6, "every kind of planted error occurs in 400 projects: {planted:?}");
-        assert_ne!(project(7, 0).0, project(8, 0).0, "another seed, another data set");
+        assert_eq!(
+            planted.len(),
+            6,
+            "every kind of planted error occurs in 400 projects: {planted:?}"
+        );
+        assert_ne!(
+            project(7, 0).0,
+            project(8, 0).0,
+            "another seed, another data set"
+        );
     }
 }

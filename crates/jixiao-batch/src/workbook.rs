@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use jixiao_core::Finding;
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use crate::summary::{ProjectRow, Review};
@@ -94,7 +94,11 @@ struct Formats {
 impl Formats {
     fn new() -> Formats {
         Formats {
-            header: Format::new().set_bold().set_background_color("#DDE4EE").set_align(FormatAlign::Center).set_text_wrap(),
+            header: Format::new()
+                .set_bold()
+                .set_background_color("#DDE4EE")
+                .set_align(FormatAlign::Center)
+                .set_text_wrap(),
             score: Format::new().set_num_format("0.00"),
             money: Format::new().set_num_format("#,##0.00"),
             percent: Format::new().set_num_format("0.0%"),
@@ -112,7 +116,13 @@ fn header(ws: &mut Worksheet, columns: &[(&str, f64)], fmt: &Format) -> Result<(
     Ok(())
 }
 
-fn opt_num(ws: &mut Worksheet, row: u32, col: u16, x: Option<Decimal>, fmt: &Format) -> Result<(), XlsxError> {
+fn opt_num(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    x: Option<Decimal>,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
     if let Some(x) = x {
         ws.write_number_with_format(row, col, f(x), fmt)?;
     }
@@ -130,17 +140,29 @@ impl ReviewWorkbook {
     pub fn new() -> Result<ReviewWorkbook, XlsxError> {
         let formats = Formats::new();
         let mut workbook = Workbook::new();
-        workbook.add_worksheet_with_constant_memory()?.set_name(SUMMARY)?;
-        let ws = workbook.add_worksheet_with_constant_memory()?.set_name(FINDINGS)?;
+        workbook
+            .add_worksheet_with_constant_memory()?
+            .set_name(SUMMARY)?;
+        let ws = workbook
+            .add_worksheet_with_constant_memory()?
+            .set_name(FINDINGS)?;
         header(ws, FINDING_COLUMNS, &formats.header)?;
         workbook.add_worksheet().set_name(ORGS)?;
         workbook.add_worksheet().set_name(SHORTLIST)?;
         workbook.add_worksheet().set_name(FAILURES)?;
-        Ok(ReviewWorkbook { workbook, formats, next_finding_row: 1 })
+        Ok(ReviewWorkbook {
+            workbook,
+            formats,
+            next_finding_row: 1,
+        })
     }
 
     /// One row per finding of a project that has just been evaluated.
-    pub fn add_findings(&mut self, row: &ProjectRow, findings: &[Finding]) -> Result<(), XlsxError> {
+    pub fn add_findings(
+        &mut self,
+        row: &ProjectRow,
+        findings: &[Finding],
+    ) -> Result<(), XlsxError> {
         let ws = self.workbook.worksheet_from_name(FINDINGS)?;
         for x in findings {
             let r = self.next_finding_row;
@@ -162,7 +184,12 @@ impl ReviewWorkbook {
     pub fn finish(mut self, review: &Review, path: &Path) -> Result<(), XlsxError> {
         let fm = &self.formats;
         let last_finding = self.next_finding_row.saturating_sub(1).max(1);
-        self.workbook.worksheet_from_name(FINDINGS)?.autofilter(0, 0, last_finding, FINDING_COLUMNS.len() as u16 - 1)?;
+        self.workbook.worksheet_from_name(FINDINGS)?.autofilter(
+            0,
+            0,
+            last_finding,
+            FINDING_COLUMNS.len() as u16 - 1,
+        )?;
 
         let ws = self.workbook.worksheet_from_name(SUMMARY)?;
         header(ws, SUMMARY_COLUMNS, &fm.header)?;
@@ -189,7 +216,12 @@ impl ReviewWorkbook {
             ws.write_string(r, 18, p.top_findings.join("\n"))?;
             ws.write_number_with_format(r, 19, f(p.risk), &fm.score)?;
         }
-        ws.autofilter(0, 0, (review.rows.len() as u32).max(1), SUMMARY_COLUMNS.len() as u16 - 1)?;
+        ws.autofilter(
+            0,
+            0,
+            (review.rows.len() as u32).max(1),
+            SUMMARY_COLUMNS.len() as u16 - 1,
+        )?;
 
         let ws = self.workbook.worksheet_from_name(ORGS)?;
         header(ws, ORG_COLUMNS, &fm.header)?;
@@ -204,7 +236,11 @@ impl ReviewWorkbook {
             ws.write_number_with_format(r, 6, f(o.full_marks_share), &fm.percent)?;
             ws.write_number(r, 7, o.errors)?;
             ws.write_number(r, 8, o.warnings)?;
-            let top: Vec<String> = o.top_codes.iter().map(|(c, n)| format!("{c}（{n} 个项目）")).collect();
+            let top: Vec<String> = o
+                .top_codes
+                .iter()
+                .map(|(c, n)| format!("{c}（{n} 个项目）"))
+                .collect();
             ws.write_string(r, 9, top.join("、"))?;
         }
 

@@ -6,7 +6,7 @@ use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 use jixiao_store::Store;
 
@@ -30,14 +30,24 @@ pub struct RestoreArgs {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().context("无法启动运行时")
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("无法启动运行时")
 }
 
 fn is_sqlite_file(url: &str) -> Option<&str> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") || url.contains(":memory:") {
+    if url.starts_with("postgres://")
+        || url.starts_with("postgresql://")
+        || url.contains(":memory:")
+    {
         return None;
     }
-    Some(url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url))
+    Some(
+        url.strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url),
+    )
 }
 
 pub fn backup(args: BackupArgs) -> Result<ExitCode> {
@@ -50,12 +60,22 @@ pub fn backup(args: BackupArgs) -> Result<ExitCode> {
     // Written beside the target and renamed at the end, so an interrupted backup never looks complete.
     let partial = args.out.with_extension("partial");
     let summary = runtime()?.block_on(async {
-        let store = Store::connect(&args.database).await.with_context(|| format!("无法打开数据库 {}", args.database))?;
-        let file = File::create(&partial).with_context(|| format!("{}：无法创建备份文件", partial.display()))?;
+        let store = Store::connect(&args.database)
+            .await
+            .with_context(|| format!("无法打开数据库 {}", args.database))?;
+        let file = File::create(&partial)
+            .with_context(|| format!("{}：无法创建备份文件", partial.display()))?;
         let mut out = BufWriter::new(file);
-        let summary = store.backup(&mut out).await.with_context(|| format!("{}：备份失败", args.out.display()))?;
-        let file = out.into_inner().map_err(|e| e.into_error()).with_context(|| format!("{}：写入失败", partial.display()))?;
-        file.sync_all().with_context(|| format!("{}：写入失败", partial.display()))?;
+        let summary = store
+            .backup(&mut out)
+            .await
+            .with_context(|| format!("{}：备份失败", args.out.display()))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("{}：写入失败", partial.display()))?;
+        file.sync_all()
+            .with_context(|| format!("{}：写入失败", partial.display()))?;
         store.close().await;
         anyhow::Ok(summary)
     });
@@ -66,21 +86,36 @@ pub fn backup(args: BackupArgs) -> Result<ExitCode> {
             return Err(e);
         }
     };
-    std::fs::rename(&partial, &args.out).with_context(|| format!("{}：无法写入备份文件", args.out.display()))?;
+    std::fs::rename(&partial, &args.out)
+        .with_context(|| format!("{}：无法写入备份文件", args.out.display()))?;
     eprintln!("已备份到 {}：{}", args.out.display(), summary.describe());
     eprintln!("SHA-256：{}", summary.sha256);
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn restore(args: RestoreArgs) -> Result<ExitCode> {
-    let file = File::open(&args.file).with_context(|| format!("{}：无法打开备份文件", args.file.display()))?;
+    let file = File::open(&args.file)
+        .with_context(|| format!("{}：无法打开备份文件", args.file.display()))?;
     let summary = runtime()?.block_on(async {
-        let store = Store::connect(&args.database).await.with_context(|| format!("无法打开数据库 {}", args.database))?;
+        let store = Store::connect(&args.database)
+            .await
+            .with_context(|| format!("无法打开数据库 {}", args.database))?;
         let result = store.restore_backup(BufReader::new(file)).await;
         store.close().await;
-        result.with_context(|| format!("{} → {}：恢复失败，未写入任何数据", args.file.display(), args.database))
+        result.with_context(|| {
+            format!(
+                "{} → {}：恢复失败，未写入任何数据",
+                args.file.display(),
+                args.database
+            )
+        })
     })?;
-    eprintln!("已从 {} 恢复到 {}：{}", args.file.display(), args.database, summary.describe());
+    eprintln!(
+        "已从 {} 恢复到 {}：{}",
+        args.file.display(),
+        args.database,
+        summary.describe()
+    );
     eprintln!("登录会话不在备份中：用户需要重新登录。");
     Ok(ExitCode::SUCCESS)
 }

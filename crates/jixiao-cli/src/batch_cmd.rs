@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use jixiao_batch::{dashboard, Done, Options, ReviewWorkbook};
+use jixiao_batch::{Done, Options, ReviewWorkbook, dashboard};
 
 #[derive(Args)]
 pub struct BatchArgs {
@@ -53,7 +53,11 @@ struct Progress {
 impl Progress {
     fn new() -> Progress {
         let now = Instant::now();
-        Progress { on: std::io::stderr().is_terminal(), start: now, last: now }
+        Progress {
+            on: std::io::stderr().is_terminal(),
+            start: now,
+            last: now,
+        }
     }
     fn tick(&mut self, projects: usize, failed: usize) {
         if !self.on || self.last.elapsed() < Duration::from_millis(100) {
@@ -61,7 +65,10 @@ impl Progress {
         }
         self.last = Instant::now();
         let rate = projects as f64 / self.start.elapsed().as_secs_f64().max(1e-6);
-        let _ = write!(std::io::stderr(), "\r已处理 {projects} 个项目（每秒 {rate:.0} 个），无法读取 {failed} 个\x1b[K");
+        let _ = write!(
+            std::io::stderr(),
+            "\r已处理 {projects} 个项目（每秒 {rate:.0} 个），无法读取 {failed} 个\x1b[K"
+        );
     }
     fn clear(&self) {
         if self.on {
@@ -72,8 +79,15 @@ impl Progress {
 
 pub fn run(args: BatchArgs) -> Result<ExitCode> {
     let policy = crate::load_policy(&args.policy)?;
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let opts = Options { jobs, policy, shortlist: args.shortlist };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let opts = Options {
+        jobs,
+        policy,
+        shortlist: args.shortlist,
+    };
     let start = Instant::now();
     let mut workbook = ReviewWorkbook::new().context("无法创建审核工作簿")?;
     let mut progress = Progress::new();
@@ -92,21 +106,34 @@ pub fn run(args: BatchArgs) -> Result<ExitCode> {
     .context("写入审核工作簿失败")?;
     progress.clear();
     let read = start.elapsed();
-    workbook.finish(&review, &args.out).with_context(|| format!("{}：无法保存审核工作簿", args.out.display()))?;
+    workbook
+        .finish(&review, &args.out)
+        .with_context(|| format!("{}：无法保存审核工作簿", args.out.display()))?;
     if let Some(path) = &args.html {
-        std::fs::write(path, dashboard::document(&review, "项目支出绩效自评 批量审核看板")).with_context(|| format!("{}：无法写入", path.display()))?;
+        std::fs::write(
+            path,
+            dashboard::document(&review, "项目支出绩效自评 批量审核看板"),
+        )
+        .with_context(|| format!("{}：无法写入", path.display()))?;
     }
     if let Some(path) = &args.json {
-        let file = std::fs::File::create(path).with_context(|| format!("{}：无法写入", path.display()))?;
+        let file =
+            std::fs::File::create(path).with_context(|| format!("{}：无法写入", path.display()))?;
         let mut w = std::io::BufWriter::new(file);
-        serde_json::to_writer(&mut w, &review).and_then(|()| w.flush().map_err(serde_json::Error::io)).with_context(|| format!("{}：无法写入", path.display()))?;
+        serde_json::to_writer(&mut w, &review)
+            .and_then(|()| w.flush().map_err(serde_json::Error::io))
+            .with_context(|| format!("{}：无法写入", path.display()))?;
     }
     let total = start.elapsed();
 
     for f in &review.failures {
         crate::out!("无法读取（已跳过）：{}\n", f.error);
     }
-    let lenient = review.rows.iter().filter(|r| r.gap().is_some_and(|g| g > rust_decimal::Decimal::ZERO)).count();
+    let lenient = review
+        .rows
+        .iter()
+        .filter(|r| r.gap().is_some_and(|g| g > rust_decimal::Decimal::ZERO))
+        .count();
     let with_errors = review.rows.iter().filter(|r| r.errors > 0).count();
     crate::out!(
         "共审核 {} 个项目（{} 个文件或记录无法读取，已跳过）：自评高于计算 {} 个，有错误级发现 {} 个，抽查清单 {} 个。\n",
@@ -130,8 +157,15 @@ pub fn run(args: BatchArgs) -> Result<ExitCode> {
         read.as_secs_f64(),
         per_sec,
         jobs,
-        peak_memory_kb().map_or_else(|| "未知".to_string(), |kb| format!("{:.1} MB", kb as f64 / 1024.0))
+        peak_memory_kb().map_or_else(
+            || "未知".to_string(),
+            |kb| format!("{:.1} MB", kb as f64 / 1024.0)
+        )
     );
     // Unreadable input is exit code 2, as for every command; the outputs are complete for the rest.
-    Ok(if review.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if review.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }

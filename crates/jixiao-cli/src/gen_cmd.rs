@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Args;
-use jixiao_batch::synthetic::{generate, GenFormat, GenOptions, Manifest};
+use jixiao_batch::synthetic::{GenFormat, GenOptions, Manifest, generate};
 
 #[derive(Args)]
 pub struct GenArgs {
@@ -28,11 +28,24 @@ pub struct GenArgs {
 }
 
 pub fn run(args: GenArgs) -> Result<ExitCode> {
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let opts = GenOptions { projects: args.projects, seed: args.seed, format: args.format, out: args.out.clone(), jobs };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let opts = GenOptions {
+        projects: args.projects,
+        seed: args.seed,
+        format: args.format,
+        out: args.out.clone(),
+        jobs,
+    };
     let manifest = generate(&opts, &|_| {})?;
     let planted: usize = manifest.projects.iter().map(|p| p.planted.len()).sum();
-    let with_errors = manifest.projects.iter().filter(|p| !p.planted.is_empty()).count();
+    let with_errors = manifest
+        .projects
+        .iter()
+        .filter(|p| !p.planted.is_empty())
+        .count();
     crate::out!(
         "已生成 {} 个项目：{}\n其中 {} 个项目埋设了 {} 处错误；清单（埋设的错误、应得总分）：{}\n",
         manifest.projects.len(),

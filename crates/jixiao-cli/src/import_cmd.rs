@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use jixiao_core::Project;
 use jixiao_io::Imported;
 
@@ -12,7 +12,14 @@ use jixiao_io::Imported;
 pub fn load(file: &Path) -> Result<Project> {
     let imported = jixiao_io::load_any_with_findings(file)?;
     for f in &imported.findings {
-        eprintln!("{}：导入{}：[{}] {}（{}）", file.display(), f.severity.label(), f.code, f.message, f.path);
+        eprintln!(
+            "{}：导入{}：[{}] {}（{}）",
+            file.display(),
+            f.severity.label(),
+            f.code,
+            f.message,
+            f.path
+        );
     }
     Ok(imported.project)
 }
@@ -34,11 +41,24 @@ pub fn run(files: &[PathBuf], out: Option<&Path>, json: bool) -> Result<ExitCode
     }
     for imp in &all {
         for f in &imp.findings {
-            eprintln!("{}：{}：[{}] {}（{}）", imp.file.display(), f.severity.label(), f.code, f.message, f.path);
+            eprintln!(
+                "{}：{}：[{}] {}（{}）",
+                imp.file.display(),
+                f.severity.label(),
+                f.code,
+                f.message,
+                f.path
+            );
         }
     }
     let ext = if json { "json" } else { "toml" };
-    let render = |p: &Project, as_json: bool| if as_json { jixiao_io::to_json(p) } else { jixiao_io::to_toml(p) };
+    let render = |p: &Project, as_json: bool| {
+        if as_json {
+            jixiao_io::to_json(p)
+        } else {
+            jixiao_io::to_toml(p)
+        }
+    };
     match out {
         None => {
             if all.len() > 1 {
@@ -49,16 +69,26 @@ pub fn run(files: &[PathBuf], out: Option<&Path>, json: bool) -> Result<ExitCode
             }
         }
         Some(out) => {
-            let single_file = all.len() == 1 && files.len() == 1 && !out.is_dir() && out.extension().is_some();
+            let single_file =
+                all.len() == 1 && files.len() == 1 && !out.is_dir() && out.extension().is_some();
             if single_file {
-                let as_json = json || out.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+                let as_json = json
+                    || out
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
                 write(out, &render(&all[0].project, as_json))?;
                 eprintln!("已写入 {}", out.display());
             } else {
-                std::fs::create_dir_all(out).with_context(|| format!("{}：无法创建输出目录", out.display()))?;
+                std::fs::create_dir_all(out)
+                    .with_context(|| format!("{}：无法创建输出目录", out.display()))?;
                 let mut used = std::collections::BTreeSet::new();
                 for imp in &all {
-                    let stem = imp.file.file_stem().and_then(|s| s.to_str()).unwrap_or("project").to_string();
+                    let stem = imp
+                        .file
+                        .file_stem()
+                        .and_then(|s| s.to_str())
+                        .unwrap_or("project")
+                        .to_string();
                     let mut name = format!("{stem}.{ext}");
                     let mut n = 1;
                     while !used.insert(name.clone()) {
@@ -72,7 +102,11 @@ pub fn run(files: &[PathBuf], out: Option<&Path>, json: bool) -> Result<ExitCode
             }
         }
     }
-    Ok(if unreadable { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {

@@ -5,18 +5,22 @@ mod batch_cmd;
 mod gen_cmd;
 mod import_cmd;
 mod output;
-mod serve_cmd;
 mod report_cmd;
+mod serve_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use jixiao_core::{evaluate, Policy, Project};
+use jixiao_core::{Policy, Project, evaluate};
 
 #[derive(Parser)]
-#[command(name = "jixiao", version, about = "项目支出绩效自评：评分、审核、出具自评表与自评报告")]
+#[command(
+    name = "jixiao",
+    version,
+    about = "项目支出绩效自评：评分、审核、出具自评表与自评报告"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -93,7 +97,10 @@ macro_rules! out {
 }
 
 fn broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn main() -> ExitCode {
@@ -115,13 +122,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let project = load_project(&file)?;
             let evaluation = evaluate(&project, &policy);
             if json {
-                out!("{}\n", serde_json::to_string_pretty(&output::eval_json(&project, &evaluation))?);
+                out!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&output::eval_json(&project, &evaluation))?
+                );
             } else {
                 out!("{}", output::eval_text(&project, &evaluation, &policy));
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { files, policy, json } => {
+        Command::Check {
+            files,
+            policy,
+            json,
+        } => {
             let policy = load_policy(&policy)?;
             let mut any_error = false;
             let mut unreadable = false;
@@ -158,16 +172,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Policy { action: PolicyAction::List } => {
+        Command::Policy {
+            action: PolicyAction::List,
+        } => {
             for (name, _) in jixiao_core::policy::BUILTIN {
                 let p = Policy::builtin(name)?;
-                let default = if *name == "mof-2020" { "（默认）" } else { "" };
+                let default = if *name == "mof-2020" {
+                    "（默认）"
+                } else {
+                    ""
+                };
                 out!("{name}\t{}{default}\n\t来源：{}\n", p.title, p.source);
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Policy { action: PolicyAction::Show { name } } => {
-            match jixiao_core::policy::BUILTIN.iter().find(|(n, _)| *n == name) {
+        Command::Policy {
+            action: PolicyAction::Show { name },
+        } => {
+            match jixiao_core::policy::BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+            {
                 Some((_, text)) => out!("{text}"),
                 None => {
                     load_policy(&name)?; // refuse to show a file that is not a valid policy
@@ -196,13 +221,17 @@ fn load_project(file: &Path) -> Result<Project> {
 
 /// A built-in name, or a path to a policy file.
 fn load_policy(name_or_file: &str) -> Result<Policy> {
-    if jixiao_core::policy::BUILTIN.iter().any(|(n, _)| *n == name_or_file) {
+    if jixiao_core::policy::BUILTIN
+        .iter()
+        .any(|(n, _)| *n == name_or_file)
+    {
         return Ok(Policy::builtin(name_or_file)?);
     }
     let path = Path::new(name_or_file);
     if !path.exists() {
         return Err(jixiao_core::policy::PolicyError::Unknown(name_or_file.into()).into());
     }
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}：无法读取评分规则文件", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}：无法读取评分规则文件", path.display()))?;
     Policy::from_toml(&text).with_context(|| format!("{}", path.display()))
 }

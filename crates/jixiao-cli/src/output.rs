@@ -3,16 +3,19 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use serde_json::{json, Value as Json};
+use rust_decimal::prelude::ToPrimitive;
+use serde_json::{Value as Json, json};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use jixiao_core::{Evaluation, Finding, Policy, Project, Severity};
 
 /// A JSON number from an exact decimal (already rounded by the policy).
 fn number(x: Decimal) -> Json {
-    x.normalize().to_f64().and_then(serde_json::Number::from_f64).map_or(Json::Null, Json::Number)
+    x.normalize()
+        .to_f64()
+        .and_then(serde_json::Number::from_f64)
+        .map_or(Json::Null, Json::Number)
 }
 
 fn opt_number(x: Option<Decimal>) -> Json {
@@ -134,10 +137,20 @@ pub fn eval_text(project: &Project, e: &Evaluation, policy: &Policy) -> String {
     let f = &project.funds;
     let mut out = String::new();
     let _ = writeln!(out, "{}（{}年度）", p.name, p.year);
-    let _ = writeln!(out, "主管部门：{}　实施单位：{}　评分规则：{}", p.department, p.implementer, policy.name);
+    let _ = writeln!(
+        out,
+        "主管部门：{}　实施单位：{}　评分规则：{}",
+        p.department, p.implementer, policy.name
+    );
     let _ = writeln!(out);
-    let rate = e.execution.rate.map_or_else(|| "不适用".into(), |r| format!("{}%", d((r * Decimal::ONE_HUNDRED).round_dp(2))));
-    let initial = f.initial.map(|i| format!("年初预算 {:.2} 万元　", i)).unwrap_or_default();
+    let rate = e.execution.rate.map_or_else(
+        || "不适用".into(),
+        |r| format!("{}%", d((r * Decimal::ONE_HUNDRED).round_dp(2))),
+    );
+    let initial = f
+        .initial
+        .map(|i| format!("年初预算 {:.2} 万元　", i))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "预算执行率　{initial}全年预算 {:.2} 万元　执行 {:.2} 万元　执行率 {rate}　分值 {}　自评 {}　计算 {}",
@@ -149,7 +162,16 @@ pub fn eval_text(project: &Project, e: &Evaluation, policy: &Policy) -> String {
     );
     let _ = writeln!(out);
     let cols = [10, 12, 16, 14, 28, 6, 6, 7];
-    let header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "自评", "计算"];
+    let header = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "自评",
+        "计算",
+    ];
     let line = |cells: [String; 8]| -> String {
         cells
             .iter()
@@ -162,10 +184,18 @@ pub fn eval_text(project: &Project, e: &Evaluation, policy: &Policy) -> String {
             .to_string()
     };
     let _ = writeln!(out, "{}", line(header.map(String::from)));
-    let _ = writeln!(out, "{}", "─".repeat(cols.iter().sum::<usize>() + 2 * (cols.len() - 1)));
+    let _ = writeln!(
+        out,
+        "{}",
+        "─".repeat(cols.iter().sum::<usize>() + 2 * (cols.len() - 1))
+    );
     let mut last_l1 = "";
     for (ind, sc) in project.indicators.iter().zip(&e.indicators) {
-        let l1 = if ind.level1 == last_l1 { String::new() } else { ind.level1.clone() };
+        let l1 = if ind.level1 == last_l1 {
+            String::new()
+        } else {
+            ind.level1.clone()
+        };
         last_l1 = &ind.level1;
         let computed = match (sc.outcome, sc.score) {
             (jixiao_core::scoring::Outcome::NotApplicable, _) => "不适用".into(),
@@ -175,21 +205,50 @@ pub fn eval_text(project: &Project, e: &Evaluation, policy: &Policy) -> String {
         let _ = writeln!(
             out,
             "{}",
-            line([l1, ind.level2.clone(), ind.name.clone(), ind.target.clone(), ind.actual.clone(), d(ind.weight), opt(ind.self_score), computed])
+            line([
+                l1,
+                ind.level2.clone(),
+                ind.name.clone(),
+                ind.target.clone(),
+                ind.actual.clone(),
+                d(ind.weight),
+                opt(ind.self_score),
+                computed
+            ])
         );
     }
-    let _ = writeln!(out, "{}", "─".repeat(cols.iter().sum::<usize>() + 2 * (cols.len() - 1)));
+    let _ = writeln!(
+        out,
+        "{}",
+        "─".repeat(cols.iter().sum::<usize>() + 2 * (cols.len() - 1))
+    );
     for g in &e.groups {
-        let _ = writeln!(out, "{}　分值 {}　自评 {}　计算 {}", g.name, d(g.weight), opt(g.self_score), score2(g.score));
+        let _ = writeln!(
+            out,
+            "{}　分值 {}　自评 {}　计算 {}",
+            g.name,
+            d(g.weight),
+            opt(g.self_score),
+            score2(g.score)
+        );
     }
-    let stated_grade = project.statement.grade.map(|g| format!("（自评等级 {g}）")).unwrap_or_default();
+    let stated_grade = project
+        .statement
+        .grade
+        .map(|g| format!("（自评等级 {g}）"))
+        .unwrap_or_default();
     let rescaled = if e.applicable_weight != project.total_weight() {
         format!("（适用分值 {}，按 100 分折算）", d(e.applicable_weight))
     } else {
         String::new()
     };
     // The stated total and the sum of the stated scores can disagree (total-mismatch): show both.
-    let stated_sum = f.self_score.and_then(|x| project.indicators.iter().try_fold(x, |acc, i| Some(acc + i.self_score?)));
+    let stated_sum = f.self_score.and_then(|x| {
+        project
+            .indicators
+            .iter()
+            .try_fold(x, |acc, i| Some(acc + i.self_score?))
+    });
     let self_total = match (project.statement.total, stated_sum) {
         (Some(t), Some(s)) if t != s => format!("{}（各项自评合计 {}）", d(t), d(s)),
         _ => opt(e.self_total),
@@ -224,7 +283,15 @@ fn findings_text(findings: &[Finding]) -> String {
         count(Severity::Info)
     );
     for f in findings {
-        let _ = writeln!(out, "[{}] {}　{}\n　　{}\n　　建议：{}", f.severity.label(), f.code, f.path, f.message, f.advice);
+        let _ = writeln!(
+            out,
+            "[{}] {}　{}\n　　{}\n　　建议：{}",
+            f.severity.label(),
+            f.code,
+            f.path,
+            f.message,
+            f.advice
+        );
     }
     out
 }

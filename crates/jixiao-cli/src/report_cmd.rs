@@ -44,13 +44,22 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let policy = crate::load_policy(&args.policy)?;
     let project = crate::load_project(&args.file)?;
     let evaluation = evaluate(&project, &policy);
-    let options = Options { template: args.template, appendix: args.appendix, fonts_dir: args.fonts_dir };
+    let options = Options {
+        template: args.template,
+        appendix: args.appendix,
+        fonts_dir: args.fonts_dir,
+    };
     let rendered = jixiao_report::render(&project, &evaluation, &policy, args.format, &options)
         .with_context(|| format!("{}：无法生成{}文档", args.file.display(), args.format))?;
     for w in &rendered.warnings {
         eprintln!("警告：{w}");
     }
-    std::fs::write(&args.output, &rendered.bytes).with_context(|| format!("{}：无法写入", args.output.display()))?;
-    eprintln!("已生成 {}（{} 字节）", args.output.display(), rendered.bytes.len());
+    std::fs::write(&args.output, &rendered.bytes)
+        .with_context(|| format!("{}：无法写入", args.output.display()))?;
+    eprintln!(
+        "已生成 {}（{} 字节）",
+        args.output.display(),
+        rendered.bytes.len()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -18,12 +18,24 @@ pub struct ServeArgs {
     #[arg(long)]
     demo: bool,
     /// 反向代理的地址（可多个，逗号分隔）：来自这些地址的请求按 X-Forwarded-For 识别客户端地址（用于登录锁定和审计日志）
-    #[arg(long = "trusted-proxy", value_delimiter = ',', env = "JIXIAO_TRUSTED_PROXIES")]
+    #[arg(
+        long = "trusted-proxy",
+        value_delimiter = ',',
+        env = "JIXIAO_TRUSTED_PROXIES"
+    )]
     trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("无法启动运行时")?;
-    runtime.block_on(jixiao_web::serve(jixiao_web::ServeOptions { addr: args.addr, database: args.database, demo: args.demo, trusted_proxies: args.trusted_proxies }))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("无法启动运行时")?;
+    runtime.block_on(jixiao_web::serve(jixiao_web::ServeOptions {
+        addr: args.addr,
+        database: args.database,
+        demo: args.demo,
+        trusted_proxies: args.trusted_proxies,
+    }))?;
     Ok(ExitCode::SUCCESS)
 }

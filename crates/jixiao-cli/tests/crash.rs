@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use jixiao_core::Project;
 use jixiao_store::Store;
 use reqwest::{Client, StatusCode};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const ROUNDS: usize = 3;
 const PROJECTS: usize = 3;
@@ -28,11 +28,21 @@ struct Server {
 impl Server {
     fn start(db: &Path, demo: bool) -> Server {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"));
-        cmd.args(["serve", "--addr", "127.0.0.1:0", "--database", db.to_str().unwrap()]);
+        cmd.args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--database",
+            db.to_str().unwrap(),
+        ]);
         if demo {
             cmd.arg("--demo");
         }
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         // Reads the address from the start-up line, then keeps draining the pipe.
@@ -43,8 +53,13 @@ impl Server {
                 }
             }
         });
-        let addr = rx.recv_timeout(Duration::from_secs(60)).expect("server started");
-        Server { child, base: format!("http://{addr}") }
+        let addr = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("server started");
+        Server {
+            child,
+            base: format!("http://{addr}"),
+        }
     }
 
     /// SIGKILL: no shutdown, no flush, no destructor runs in the server.
@@ -63,10 +78,29 @@ impl Drop for Server {
 
 /// Signs in as a unit's clerk and makes an API token (it is stored, so it outlives the restarts).
 async fn api_token(base: &str) -> String {
-    let client = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let res = client.post(format!("{base}/login")).form(&[("username", "danwei5"), ("password", jixiao_web::demo::PASSWORD)]).send().await.unwrap();
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("username", "danwei5"),
+            ("password", jixiao_web::demo::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let me: Value = client.get(format!("{base}/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    let me: Value = client
+        .get(format!("{base}/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let res = client
         .post(format!("{base}/api/v1/tokens"))
         .header("X-CSRF-Token", me["csrf"].as_str().unwrap())
@@ -75,25 +109,54 @@ async fn api_token(base: &str) -> String {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
-    res.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+    res.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 type Acked = Arc<Mutex<Vec<(i64, i64, String)>>>;
 
 /// Saves one project over and over until the server goes away; records what was acknowledged.
 async fn saver(base: String, token: String, id: i64, round: usize, acked: Acked) {
-    let client = Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-    let Ok(res) = client.get(format!("{base}/api/v1/projects/{id}")).bearer_auth(&token).send().await else { return };
-    let Ok(current) = res.json::<Value>().await else { return };
+    let client = Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let Ok(res) = client
+        .get(format!("{base}/api/v1/projects/{id}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+    else {
+        return;
+    };
+    let Ok(current) = res.json::<Value>().await else {
+        return;
+    };
     let mut base_revision = current["revision"].as_i64().unwrap();
     let mut project = current["project"].clone();
     for k in 0.. {
         let tag = format!("第{round}轮-项目{id}-第{k}次");
         project["project"]["name"] = json!(tag);
         let body = json!({ "base_revision": base_revision, "project": project, "note": tag });
-        let Ok(res) = client.put(format!("{base}/api/v1/projects/{id}")).bearer_auth(&token).json(&body).send().await else { return };
-        assert_eq!(res.status(), StatusCode::OK, "one writer per project: every save succeeds until the kill");
-        let Ok(v) = res.json::<Value>().await else { return };
+        let Ok(res) = client
+            .put(format!("{base}/api/v1/projects/{id}"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+        else {
+            return;
+        };
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "one writer per project: every save succeeds until the kill"
+        );
+        let Ok(v) = res.json::<Value>().await else {
+            return;
+        };
         base_revision = v["revision"].as_i64().unwrap();
         acked.lock().unwrap().push((id, base_revision, tag));
     }
@@ -125,7 +188,18 @@ async fn acknowledged_saves_survive_sigkill() {
     for round in 0..ROUNDS {
         let live = server.take().unwrap_or_else(|| Server::start(&db, false));
         let before = acked.lock().unwrap().len();
-        let savers: Vec<_> = ids.iter().map(|&id| tokio::spawn(saver(live.base.clone(), token.clone(), id, round, acked.clone()))).collect();
+        let savers: Vec<_> = ids
+            .iter()
+            .map(|&id| {
+                tokio::spawn(saver(
+                    live.base.clone(),
+                    token.clone(),
+                    id,
+                    round,
+                    acked.clone(),
+                ))
+            })
+            .collect();
         let guard = Instant::now();
         while acked.lock().unwrap().len() < before + SAVES_BEFORE_KILL {
             assert!(guard.elapsed() < Duration::from_secs(120), "saves stalled");
@@ -133,40 +207,69 @@ async fn acknowledged_saves_survive_sigkill() {
         }
         live.kill();
         for s in savers {
-            tokio::time::timeout(Duration::from_secs(60), s).await.expect("clients notice the server is gone").unwrap();
+            tokio::time::timeout(Duration::from_secs(60), s)
+                .await
+                .expect("clients notice the server is gone")
+                .unwrap();
         }
 
         // The file as the killed server left it.
         let store = Store::connect(db.to_str().unwrap()).await.unwrap();
         let settings = store.sqlite_settings().await.unwrap().unwrap();
-        assert_eq!((settings.journal_mode.as_str(), settings.synchronous), ("wal", 2));
-        assert_eq!(store.integrity_check().await.unwrap(), Vec::<String>::new(), "round {round}: integrity");
+        assert_eq!(
+            (settings.journal_mode.as_str(), settings.synchronous),
+            ("wal", 2)
+        );
+        assert_eq!(
+            store.integrity_check().await.unwrap(),
+            Vec::<String>::new(),
+            "round {round}: integrity"
+        );
         let acked_now = acked.lock().unwrap().clone();
         for (id, n, tag) in &acked_now {
-            let rev = store.revision(*id, *n).await.unwrap().unwrap_or_else(|| panic!("round {round}: acknowledged revision {n} of project {id} lost"));
+            let rev = store.revision(*id, *n).await.unwrap().unwrap_or_else(|| {
+                panic!("round {round}: acknowledged revision {n} of project {id} lost")
+            });
             assert_eq!(&rev.meta.note, tag);
-            assert_eq!(&rev.project.project.name, tag, "round {round}: revision {n} of project {id} has what was sent");
+            assert_eq!(
+                &rev.project.project.name, tag,
+                "round {round}: revision {n} of project {id} has what was sent"
+            );
         }
         for &id in &ids {
             let stored = store.revisions(id).await.unwrap().len();
             let acknowledged = acked_now.iter().filter(|(p, _, _)| *p == id).count();
             // Revision 1 plus the acknowledged saves, plus at most one committed save per kill whose
             // answer the kill cut off.
-            assert!(stored > acknowledged && stored <= 1 + acknowledged + round + 1, "project {id}: {stored} revisions, {acknowledged} acknowledged");
+            assert!(
+                stored > acknowledged && stored <= 1 + acknowledged + round + 1,
+                "project {id}: {stored} revisions, {acknowledged} acknowledged"
+            );
         }
         store.close().await;
-        eprintln!("round {round}: killed after {} acknowledged saves in all; database intact", acked_now.len());
+        eprintln!(
+            "round {round}: killed after {} acknowledged saves in all; database intact",
+            acked_now.len()
+        );
     }
 
     // Restarted once more, the server serves every acknowledged revision.
     let live = Server::start(&db, false);
     let client = Client::new();
     for &id in &ids {
-        let res = client.get(format!("{}/api/v1/projects/{id}/revisions", live.base)).bearer_auth(&token).send().await.unwrap();
+        let res = client
+            .get(format!("{}/api/v1/projects/{id}/revisions", live.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let listed = res.json::<Value>().await.unwrap().to_string();
         for (_, _, tag) in acked.lock().unwrap().iter().filter(|(p, _, _)| *p == id) {
-            assert!(listed.contains(tag.as_str()), "revision “{tag}” listed after restart");
+            assert!(
+                listed.contains(tag.as_str()),
+                "revision “{tag}” listed after restart"
+            );
         }
     }
     live.kill();

@@ -45,23 +45,46 @@ fn hostile_project_names_write_nothing_outside_the_output_directory() {
     ];
     let mut args = vec!["import".to_string()];
     for (i, name) in names.iter().enumerate() {
-        let text = example.replacen("name = \"产业人才发展专项资金\"", &format!("name = {}", toml_str(name)), 1);
+        let text = example.replacen(
+            "name = \"产业人才发展专项资金\"",
+            &format!("name = {}", toml_str(name)),
+            1,
+        );
         assert_ne!(text, example);
         let file = inputs.join(format!("p{i}.toml"));
         std::fs::write(&file, text).unwrap();
         args.push(file.to_str().unwrap().into());
     }
     args.extend(["-o".into(), out.to_str().unwrap().into()]);
-    let res = Command::cargo_bin("jixiao").unwrap().current_dir(&inputs).args(&args).output().unwrap();
-    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    let res = Command::cargo_bin("jixiao")
+        .unwrap()
+        .current_dir(&inputs)
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
 
     let written = files_under(sandbox.path());
-    let expected_out: Vec<PathBuf> = (0..names.len()).map(|i| PathBuf::from(format!("a/b/out/p{i}.toml"))).collect();
-    let expected_in: Vec<PathBuf> = (0..names.len()).map(|i| PathBuf::from(format!("in/p{i}.toml"))).collect();
+    let expected_out: Vec<PathBuf> = (0..names.len())
+        .map(|i| PathBuf::from(format!("a/b/out/p{i}.toml")))
+        .collect();
+    let expected_in: Vec<PathBuf> = (0..names.len())
+        .map(|i| PathBuf::from(format!("in/p{i}.toml")))
+        .collect();
     let mut expected = [expected_in, expected_out].concat();
     expected.sort();
-    assert_eq!(written, expected, "only the inputs and one file per project inside the output directory");
-    assert!(!Path::new(&format!("/tmp/{unique}.toml")).exists() && !Path::new(&format!("/tmp/{unique}-abs.toml")).exists());
+    assert_eq!(
+        written, expected,
+        "only the inputs and one file per project inside the output directory"
+    );
+    assert!(
+        !Path::new(&format!("/tmp/{unique}.toml")).exists()
+            && !Path::new(&format!("/tmp/{unique}-abs.toml")).exists()
+    );
     // The names themselves are kept as data.
     for (i, name) in names.iter().enumerate() {
         let p = jixiao_io::load(&out.join(format!("p{i}.toml"))).unwrap();

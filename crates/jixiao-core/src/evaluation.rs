@@ -53,8 +53,11 @@ impl Evaluation {
 /// Scores a project and checks it. Pure: the same project and policy always give the same result.
 pub fn evaluate(project: &Project, policy: &Policy) -> Evaluation {
     let execution = scoring::score_execution(&project.funds, policy);
-    let indicators: Vec<IndicatorScore> =
-        project.indicators.iter().map(|ind| scoring::score_indicator(ind, policy, project.project.year)).collect();
+    let indicators: Vec<IndicatorScore> = project
+        .indicators
+        .iter()
+        .map(|ind| scoring::score_indicator(ind, policy, project.project.year))
+        .collect();
 
     let mut applicable_weight = Decimal::ZERO;
     let mut raw_total = Decimal::ZERO;
@@ -69,13 +72,18 @@ pub fn evaluate(project: &Project, policy: &Policy) -> Evaluation {
         }
     }
     let all_weight = project.total_weight();
-    let total = if policy.not_applicable.rescale && applicable_weight > Decimal::ZERO && applicable_weight != all_weight {
+    let total = if policy.not_applicable.rescale
+        && applicable_weight > Decimal::ZERO
+        && applicable_weight != all_weight
+    {
         policy.round(raw_total * all_weight / applicable_weight)
     } else {
         raw_total
     };
     let total = total.min(all_weight.max(Decimal::ZERO));
-    let complete = indicators.iter().all(|s| s.outcome == Outcome::NotApplicable || s.score.is_some());
+    let complete = indicators
+        .iter()
+        .all(|s| s.outcome == Outcome::NotApplicable || s.score.is_some());
 
     let mut groups = vec![GroupScore {
         name: "预算执行率".into(),
@@ -87,7 +95,12 @@ pub fn evaluate(project: &Project, policy: &Policy) -> Evaluation {
         let i = match groups.iter().position(|g| g.name == ind.level1) {
             Some(i) => i,
             None => {
-                groups.push(GroupScore { name: ind.level1.clone(), weight: Decimal::ZERO, score: Decimal::ZERO, self_score: Some(Decimal::ZERO) });
+                groups.push(GroupScore {
+                    name: ind.level1.clone(),
+                    weight: Decimal::ZERO,
+                    score: Decimal::ZERO,
+                    self_score: Some(Decimal::ZERO),
+                });
                 groups.len() - 1
             }
         };
@@ -102,7 +115,10 @@ pub fn evaluate(project: &Project, policy: &Policy) -> Evaluation {
 
     let self_total = project.statement.total.or_else(|| {
         let exec = project.funds.self_score?;
-        project.indicators.iter().try_fold(exec, |acc, i| Some(acc + i.self_score?))
+        project
+            .indicators
+            .iter()
+            .try_fold(exec, |acc, i| Some(acc + i.self_score?))
     });
 
     let mut evaluation = Evaluation {

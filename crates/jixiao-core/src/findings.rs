@@ -44,37 +44,129 @@ pub struct Finding {
 
 /// Every code the checker can emit, with its severity and a one-line description (for docs and `--help`).
 pub const CATALOGUE: &[(&str, Severity, &str)] = &[
-    ("weights-sum", Severity::Error, "分值合计不等于 100，或一级指标分值与表中标明的权重不一致"),
-    ("score-out-of-range", Severity::Error, "得分高于分值或低于 0"),
-    ("score-outside-band", Severity::Warning, "定性指标得分不在其达成程度对应的档位内"),
+    (
+        "weights-sum",
+        Severity::Error,
+        "分值合计不等于 100，或一级指标分值与表中标明的权重不一致",
+    ),
+    (
+        "score-out-of-range",
+        Severity::Error,
+        "得分高于分值或低于 0",
+    ),
+    (
+        "score-outside-band",
+        Severity::Warning,
+        "定性指标得分不在其达成程度对应的档位内",
+    ),
     ("missing-actual", Severity::Error, "未填写实际完成值"),
-    ("value-unparsed", Severity::Error, "年度指标值或实际完成值无法识别，无法计分"),
-    ("executed-exceeds-budget", Severity::Error, "执行数大于全年预算数"),
-    ("funds-sum-mismatch", Severity::Error, "资金来源分项之和与年度资金总额不一致"),
-    ("total-mismatch", Severity::Error, "填报的总分不等于各项自评得分之和"),
-    ("grade-mismatch", Severity::Error, "填报的评价等级与总分不符"),
-    ("self-score-above-computed", Severity::Warning, "自评得分高于按规则计算的得分"),
-    ("self-score-below-computed", Severity::Info, "自评得分低于按规则计算的得分"),
-    ("target-overshoot", Severity::Warning, "实际完成值远超正向指标值，指标值可能设置偏低"),
-    ("deviation-unexplained", Severity::Warning, "未完成或超额完成指标，但未填写偏差原因"),
+    (
+        "value-unparsed",
+        Severity::Error,
+        "年度指标值或实际完成值无法识别，无法计分",
+    ),
+    (
+        "executed-exceeds-budget",
+        Severity::Error,
+        "执行数大于全年预算数",
+    ),
+    (
+        "funds-sum-mismatch",
+        Severity::Error,
+        "资金来源分项之和与年度资金总额不一致",
+    ),
+    (
+        "total-mismatch",
+        Severity::Error,
+        "填报的总分不等于各项自评得分之和",
+    ),
+    (
+        "grade-mismatch",
+        Severity::Error,
+        "填报的评价等级与总分不符",
+    ),
+    (
+        "self-score-above-computed",
+        Severity::Warning,
+        "自评得分高于按规则计算的得分",
+    ),
+    (
+        "self-score-below-computed",
+        Severity::Info,
+        "自评得分低于按规则计算的得分",
+    ),
+    (
+        "target-overshoot",
+        Severity::Warning,
+        "实际完成值远超正向指标值，指标值可能设置偏低",
+    ),
+    (
+        "deviation-unexplained",
+        Severity::Warning,
+        "未完成或超额完成指标，但未填写偏差原因",
+    ),
     ("deadline-missed", Severity::Warning, "时效指标逾期完成"),
-    ("budget-adjusted", Severity::Warning, "全年预算数较年初预算数调整幅度过大"),
+    (
+        "budget-adjusted",
+        Severity::Warning,
+        "全年预算数较年初预算数调整幅度过大",
+    ),
     ("execution-low", Severity::Warning, "预算执行率偏低"),
-    ("weights-nonstandard", Severity::Info, "一级指标分值与标准权重（10/50/30/10）不同"),
-    ("single-indicator-dominates", Severity::Warning, "单个指标分值超过绩效指标总分值的一半"),
-    ("unit-mismatch", Severity::Warning, "实际完成值与年度指标值的计量单位不一致"),
-    ("qualitative-actual", Severity::Warning, "数量指标的实际完成值只有文字表述，没有数值"),
-    ("satisfaction-not-a-rate", Severity::Warning, "满意度指标不是满意度（率）"),
+    (
+        "weights-nonstandard",
+        Severity::Info,
+        "一级指标分值与标准权重（10/50/30/10）不同",
+    ),
+    (
+        "single-indicator-dominates",
+        Severity::Warning,
+        "单个指标分值超过绩效指标总分值的一半",
+    ),
+    (
+        "unit-mismatch",
+        Severity::Warning,
+        "实际完成值与年度指标值的计量单位不一致",
+    ),
+    (
+        "qualitative-actual",
+        Severity::Warning,
+        "数量指标的实际完成值只有文字表述，没有数值",
+    ),
+    (
+        "satisfaction-not-a-rate",
+        Severity::Warning,
+        "满意度指标不是满意度（率）",
+    ),
     ("all-full-marks", Severity::Info, "所有指标均为满分"),
-    ("problems-none", Severity::Warning, "“存在问题”填“无”，但存在偏差、问题或报告中写明了问题"),
-    ("benefit-is-output", Severity::Info, "效益指标统计的是活动、篇数等产出，而非效果"),
+    (
+        "problems-none",
+        Severity::Warning,
+        "“存在问题”填“无”，但存在偏差、问题或报告中写明了问题",
+    ),
+    (
+        "benefit-is-output",
+        Severity::Info,
+        "效益指标统计的是活动、篇数等产出，而非效果",
+    ),
     ("vague-target", Severity::Info, "定性指标值缺少可衡量的标准"),
-    ("import-incomplete", Severity::Warning, "导入的文件不完整（如表格中途截断），只导入了可见部分"),
-    ("import-ambiguous", Severity::Warning, "导入时无法确定某个单元格的含义，已按说明的理由取值，请核对"),
+    (
+        "import-incomplete",
+        Severity::Warning,
+        "导入的文件不完整（如表格中途截断），只导入了可见部分",
+    ),
+    (
+        "import-ambiguous",
+        Severity::Warning,
+        "导入时无法确定某个单元格的含义，已按说明的理由取值，请核对",
+    ),
 ];
 
 fn severity_of(code: &str) -> Severity {
-    CATALOGUE.iter().find(|(c, _, _)| *c == code).map(|(_, s, _)| *s).expect("every emitted code is in the catalogue")
+    CATALOGUE
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, s, _)| *s)
+        .expect("every emitted code is in the catalogue")
 }
 
 fn n(x: Decimal) -> String {
@@ -97,8 +189,14 @@ fn level_key(s: &str) -> &str {
 }
 
 fn says_none(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace() && !"。.；;".contains(*c)).collect();
-    matches!(t.as_str(), "无" | "暂无" | "没有" | "无问题" | "未发现问题" | "/")
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"。.；;".contains(*c))
+        .collect();
+    matches!(
+        t.as_str(),
+        "无" | "暂无" | "没有" | "无问题" | "未发现问题" | "/"
+    )
 }
 
 struct Checker<'a> {
@@ -110,7 +208,12 @@ struct Checker<'a> {
 
 /// Runs every check. Findings are sorted by severity, then by place.
 pub fn check(project: &Project, eval: &Evaluation, policy: &Policy) -> Vec<Finding> {
-    let mut c = Checker { project, eval, policy, out: Vec::new() };
+    let mut c = Checker {
+        project,
+        eval,
+        policy,
+        out: Vec::new(),
+    };
     c.weights();
     c.funds();
     c.indicators();
@@ -122,7 +225,13 @@ pub fn check(project: &Project, eval: &Evaluation, policy: &Policy) -> Vec<Findi
 
 impl Checker<'_> {
     fn push(&mut self, code: &'static str, path: impl Into<String>, message: String, advice: &str) {
-        self.out.push(Finding { code, severity: severity_of(code), path: path.into(), message, advice: advice.into() });
+        self.out.push(Finding {
+            code,
+            severity: severity_of(code),
+            path: path.into(),
+            message,
+            advice: advice.into(),
+        });
     }
 
     fn weights(&mut self) {
@@ -143,7 +252,9 @@ impl Checker<'_> {
         }
         let mut sums: BTreeMap<&str, (String, Decimal)> = BTreeMap::new();
         for ind in &p.indicators {
-            let e = sums.entry(level_key(&ind.level1)).or_insert((ind.level1.clone(), Decimal::ZERO));
+            let e = sums
+                .entry(level_key(&ind.level1))
+                .or_insert((ind.level1.clone(), Decimal::ZERO));
             e.1 += ind.weight;
         }
         for (name, stated) in &p.statement.level_weights {
@@ -152,7 +263,11 @@ impl Checker<'_> {
                 self.push(
                     "weights-sum",
                     format!("statement.level_weights.{name}"),
-                    format!("{name}标明权重为 {}，但其下三级指标分值合计为 {}", n(*stated), n(sum)),
+                    format!(
+                        "{name}标明权重为 {}，但其下三级指标分值合计为 {}",
+                        n(*stated),
+                        n(sum)
+                    ),
                     "使三级指标分值之和与一级指标标明的权重一致。",
                 );
             }
@@ -160,12 +275,23 @@ impl Checker<'_> {
         let mut odd = Vec::new();
         if let Some(std) = self.policy.standard_weights.get("预算执行率") {
             if *std != p.funds.execution_weight {
-                odd.push(format!("预算执行率 {}（标准 {}）", n(p.funds.execution_weight), n(*std)));
+                odd.push(format!(
+                    "预算执行率 {}（标准 {}）",
+                    n(p.funds.execution_weight),
+                    n(*std)
+                ));
             }
         }
         for (key, (name, sum)) in &sums {
-            match self.policy.standard_weights.iter().find(|(k, _)| level_key(k) == *key) {
-                Some((_, std)) if std != sum => odd.push(format!("{name} {}（标准 {}）", n(*sum), n(*std))),
+            match self
+                .policy
+                .standard_weights
+                .iter()
+                .find(|(k, _)| level_key(k) == *key)
+            {
+                Some((_, std)) if std != sum => {
+                    odd.push(format!("{name} {}（标准 {}）", n(*sum), n(*std)))
+                }
                 Some(_) => {}
                 None => odd.push(format!("{name} {}（非标准一级指标）", n(*sum))),
             }
@@ -186,7 +312,13 @@ impl Checker<'_> {
                     self.push(
                         "single-indicator-dominates",
                         format!("indicators[{i}].weight"),
-                        format!("指标“{}”分值 {}，占绩效指标总分值 {} 的 {}%", ind.name, n(ind.weight), n(indicator_points), n(share.round_dp(1))),
+                        format!(
+                            "指标“{}”分值 {}，占绩效指标总分值 {} 的 {}%",
+                            ind.name,
+                            n(ind.weight),
+                            n(indicator_points),
+                            n(share.round_dp(1))
+                        ),
                         "细化绩效目标，设置多个指标分担分值，避免单一指标决定评价结果。",
                     );
                 }
@@ -200,7 +332,11 @@ impl Checker<'_> {
             self.push(
                 "executed-exceeds-budget",
                 "funds.executed",
-                format!("全年执行数 {} 万元大于全年预算数 {} 万元", wan(f.executed), wan(f.annual)),
+                format!(
+                    "全年执行数 {} 万元大于全年预算数 {} 万元",
+                    wan(f.executed),
+                    wan(f.annual)
+                ),
                 "核对执行数与调整后预算数，执行数不应超过全年预算数。",
             );
         }
@@ -209,7 +345,12 @@ impl Checker<'_> {
                 self.push(
                     "executed-exceeds-budget",
                     format!("funds.sources[{i}].executed"),
-                    format!("资金来源“{}”执行数 {} 万元大于预算数 {} 万元", s.name, wan(s.executed), wan(s.annual)),
+                    format!(
+                        "资金来源“{}”执行数 {} 万元大于预算数 {} 万元",
+                        s.name,
+                        wan(s.executed),
+                        wan(s.annual)
+                    ),
                     "核对该资金来源的预算数与执行数。",
                 );
             }
@@ -217,12 +358,19 @@ impl Checker<'_> {
         if !f.sources.is_empty() {
             let annual: Decimal = f.sources.iter().map(|s| s.annual).sum();
             let executed: Decimal = f.sources.iter().map(|s| s.executed).sum();
-            for (field, label, sum, total) in [("annual", "全年预算数", annual, f.annual), ("executed", "全年执行数", executed, f.executed)] {
+            for (field, label, sum, total) in [
+                ("annual", "全年预算数", annual, f.annual),
+                ("executed", "全年执行数", executed, f.executed),
+            ] {
                 if sum != total {
                     self.push(
                         "funds-sum-mismatch",
                         format!("funds.{field}"),
-                        format!("资金来源分项{label}之和 {} 万元，与年度资金总额 {} 万元不一致", wan(sum), wan(total)),
+                        format!(
+                            "资金来源分项{label}之和 {} 万元，与年度资金总额 {} 万元不一致",
+                            wan(sum),
+                            wan(total)
+                        ),
                         "核对各资金来源金额，使分项之和等于总额。",
                     );
                 }
@@ -231,7 +379,11 @@ impl Checker<'_> {
         if let Some(initial) = f.initial.filter(|i| *i > Decimal::ZERO) {
             let change = (f.annual - initial) / initial * Decimal::ONE_HUNDRED;
             if change.abs() > self.policy.checks.budget_adjusted_percent {
-                let dir = if change < Decimal::ZERO { "调减" } else { "调增" };
+                let dir = if change < Decimal::ZERO {
+                    "调减"
+                } else {
+                    "调增"
+                };
                 self.push(
                     "budget-adjusted",
                     "funds.annual",
@@ -262,7 +414,10 @@ impl Checker<'_> {
             }
         }
         let w = f.execution_weight;
-        for (field, label, score) in [("self_score", "自评得分", f.self_score), ("review_score", "复核得分", f.review_score)] {
+        for (field, label, score) in [
+            ("self_score", "自评得分", f.self_score),
+            ("review_score", "复核得分", f.review_score),
+        ] {
             if let Some(s) = score.filter(|s| *s > w || *s < Decimal::ZERO) {
                 self.push(
                     "score-out-of-range",
@@ -282,14 +437,24 @@ impl Checker<'_> {
             self.push(
                 "self-score-above-computed",
                 path,
-                format!("“{name}”自评得分 {}，按规则计算为 {}，高出 {}", n(stated), n(computed), n(stated - computed)),
+                format!(
+                    "“{name}”自评得分 {}，按规则计算为 {}，高出 {}",
+                    n(stated),
+                    n(computed),
+                    n(stated - computed)
+                ),
                 "按评分规则重新计算得分，或在偏差原因中说明依据。",
             );
         } else if stated < computed {
             self.push(
                 "self-score-below-computed",
                 path,
-                format!("“{name}”自评得分 {}，按规则计算为 {}，低 {}", n(stated), n(computed), n(computed - stated)),
+                format!(
+                    "“{name}”自评得分 {}，按规则计算为 {}，低 {}",
+                    n(stated),
+                    n(computed),
+                    n(computed - stated)
+                ),
                 "核对自评得分；如有扣分依据，请在偏差原因中说明。",
             );
         }
@@ -297,7 +462,13 @@ impl Checker<'_> {
 
     fn indicators(&mut self) {
         let eval = self.eval;
-        for (i, (ind, sc)) in self.project.indicators.iter().zip(&eval.indicators).enumerate() {
+        for (i, (ind, sc)) in self
+            .project
+            .indicators
+            .iter()
+            .zip(&eval.indicators)
+            .enumerate()
+        {
             self.indicator(i, ind, sc);
         }
     }
@@ -306,14 +477,26 @@ impl Checker<'_> {
         let name = ind.name.as_str();
         let at = |field: &str| format!("indicators[{i}].{field}");
         let w = ind.weight;
-        for (field, label, score) in [("self_score", "自评得分", ind.self_score), ("review_score", "复核得分", ind.review_score)] {
+        for (field, label, score) in [
+            ("self_score", "自评得分", ind.self_score),
+            ("review_score", "复核得分", ind.review_score),
+        ] {
             if let Some(s) = score.filter(|s| *s > w || *s < Decimal::ZERO) {
-                self.push("score-out-of-range", at(field), format!("指标“{name}”{label} {} 超出分值范围 0–{}", n(s), n(w)), "得分应在 0 到分值之间。");
+                self.push(
+                    "score-out-of-range",
+                    at(field),
+                    format!("指标“{name}”{label} {} 超出分值范围 0–{}", n(s), n(w)),
+                    "得分应在 0 到分值之间。",
+                );
             }
         }
         for (field, v) in [("target", &sc.target), ("actual", &sc.actual)] {
             if let ValueKind::Unparsed { reason } = &v.kind {
-                let label = if field == "target" { "年度指标值" } else { "实际完成值" };
+                let label = if field == "target" {
+                    "年度指标值"
+                } else {
+                    "实际完成值"
+                };
                 self.push(
                     "value-unparsed",
                     at(field),
@@ -322,18 +505,44 @@ impl Checker<'_> {
                 );
             }
         }
-        if sc.outcome == Outcome::Unscorable && !sc.unit_mismatch && !matches!(sc.target.kind, ValueKind::Unparsed { .. }) && !matches!(sc.actual.kind, ValueKind::Unparsed { .. }) {
-            self.push("value-unparsed", at("actual"), format!("指标“{name}”无法计分：{}", sc.trace.rule), "使实际完成值与年度指标值采用相同的表述形式。");
+        if sc.outcome == Outcome::Unscorable
+            && !sc.unit_mismatch
+            && !matches!(sc.target.kind, ValueKind::Unparsed { .. })
+            && !matches!(sc.actual.kind, ValueKind::Unparsed { .. })
+        {
+            self.push(
+                "value-unparsed",
+                at("actual"),
+                format!("指标“{name}”无法计分：{}", sc.trace.rule),
+                "使实际完成值与年度指标值采用相同的表述形式。",
+            );
         }
         if sc.outcome == Outcome::Missing {
-            self.push("missing-actual", at("actual"), format!("指标“{name}”未填写实际完成值（年度指标值“{}”）", ind.target), "填写实际完成值；确实无法取得的，说明原因。");
+            self.push(
+                "missing-actual",
+                at("actual"),
+                format!("指标“{name}”未填写实际完成值（年度指标值“{}”）", ind.target),
+                "填写实际完成值；确实无法取得的，说明原因。",
+            );
         }
         if sc.unit_mismatch {
-            let (tu, au) = (sc.target.quantity().map(|q| q.unit.clone()).unwrap_or_default(), sc.actual.quantity().map(|q| q.unit.clone()).unwrap_or_default());
+            let (tu, au) = (
+                sc.target
+                    .quantity()
+                    .map(|q| q.unit.clone())
+                    .unwrap_or_default(),
+                sc.actual
+                    .quantity()
+                    .map(|q| q.unit.clone())
+                    .unwrap_or_default(),
+            );
             self.push(
                 "unit-mismatch",
                 at("actual"),
-                format!("指标“{name}”年度指标值“{}”单位为“{tu}”，实际完成值“{}”单位为“{au}”，无法比较", ind.target, ind.actual),
+                format!(
+                    "指标“{name}”年度指标值“{}”单位为“{tu}”，实际完成值“{}”单位为“{au}”，无法比较",
+                    ind.target, ind.actual
+                ),
                 "实际完成值应采用与指标值相同的计量单位（如指标为比率，应填写比率）。",
             );
         }
@@ -341,7 +550,10 @@ impl Checker<'_> {
             self.push(
                 "qualitative-actual",
                 at("actual"),
-                format!("指标“{name}”年度指标值为“{}”，实际完成值“{}”没有给出数值", ind.target, ind.actual),
+                format!(
+                    "指标“{name}”年度指标值为“{}”，实际完成值“{}”没有给出数值",
+                    ind.target, ind.actual
+                ),
                 "填写与指标值同单位的实际数值（如“3场”“62人次”）。",
             );
         }
@@ -350,9 +562,14 @@ impl Checker<'_> {
             let [lo, hi] = self.policy.band(level);
             let (lo_pts, hi_pts) = (w * lo / Decimal::ONE_HUNDRED, w * hi / Decimal::ONE_HUNDRED);
             // Bands are [lo, hi) except the top one, which includes the full weight.
-            let inside = s >= lo_pts && (s < hi_pts || (level == Achievement::Achieved && s <= hi_pts));
+            let inside =
+                s >= lo_pts && (s < hi_pts || (level == Achievement::Achieved && s <= hi_pts));
             if !inside {
-                let hi_bracket = if level == Achievement::Achieved { "]" } else { ")" };
+                let hi_bracket = if level == Achievement::Achieved {
+                    "]"
+                } else {
+                    ")"
+                };
                 self.push(
                     "score-outside-band",
                     at("self_score"),
@@ -367,7 +584,10 @@ impl Checker<'_> {
                 );
             }
         }
-        let outside_band = self.out.last().is_some_and(|f| f.code == "score-outside-band" && f.path == at("self_score"));
+        let outside_band = self
+            .out
+            .last()
+            .is_some_and(|f| f.code == "score-outside-band" && f.path == at("self_score"));
         if let (Some(stated), Some(computed)) = (ind.self_score, sc.score) {
             if !outside_band && !sc.unit_mismatch && sc.outcome != Outcome::NotApplicable {
                 self.compare_scores(&at("self_score"), name, stated, computed);
@@ -375,7 +595,9 @@ impl Checker<'_> {
         }
         // Overshoot and deviations.
         let overshoot = sc.direction == Direction::Positive
-            && sc.ratio.is_some_and(|r| r * Decimal::ONE_HUNDRED >= self.policy.overshoot.percent);
+            && sc
+                .ratio
+                .is_some_and(|r| r * Decimal::ONE_HUNDRED >= self.policy.overshoot.percent);
         if overshoot {
             let t = sc.target.quantity().expect("a ratio comes from quantities");
             let actual = sc.actual_number.unwrap_or_default();
@@ -394,25 +616,54 @@ impl Checker<'_> {
                 "说明超额完成的原因；下一年度按实际能力合理设定指标值。",
             );
         }
-        let deviates = overshoot || sc.outcome == Outcome::Missed || sc.achievement.is_some_and(|a| a != Achievement::Achieved);
-        if deviates && ind.deviation.as_deref().is_none_or(|d| d.trim().is_empty() || says_none(d)) {
-            let what = if overshoot { "超额完成" } else { "未完成" };
+        let deviates = overshoot
+            || sc.outcome == Outcome::Missed
+            || sc.achievement.is_some_and(|a| a != Achievement::Achieved);
+        if deviates
+            && ind
+                .deviation
+                .as_deref()
+                .is_none_or(|d| d.trim().is_empty() || says_none(d))
+        {
+            let what = if overshoot {
+                "超额完成"
+            } else {
+                "未完成"
+            };
             self.push(
                 "deviation-unexplained",
                 at("deviation"),
-                format!("指标“{name}”{what}（指标值“{}”，实际“{}”），但未填写偏差原因分析及改进措施", ind.target, ind.actual),
+                format!(
+                    "指标“{name}”{what}（指标值“{}”，实际“{}”），但未填写偏差原因分析及改进措施",
+                    ind.target, ind.actual
+                ),
                 "在“偏差原因分析及改进措施”栏说明原因和措施。",
             );
         }
         if let (ValueKind::Deadline(_), Outcome::Missed) = (&sc.target.kind, sc.outcome) {
-            self.push("deadline-missed", at("actual"), format!("指标“{name}”要求“{}”完成，实际为“{}”，逾期", ind.target, ind.actual), "说明逾期原因；复核时认定得分。");
+            self.push(
+                "deadline-missed",
+                at("actual"),
+                format!(
+                    "指标“{name}”要求“{}”完成，实际为“{}”，逾期",
+                    ind.target, ind.actual
+                ),
+                "说明逾期原因；复核时认定得分。",
+            );
         }
         // Indicator design.
         if ind.level1.contains("满意") {
-            let is_rate = sc.target.quantity().is_some_and(|q| q.unit == "%" || q.unit == "‰");
-            let names_satisfaction = ind.name.contains("满意") || ind.level2.contains("满意度") && ind.name.contains("满意");
+            let is_rate = sc
+                .target
+                .quantity()
+                .is_some_and(|q| q.unit == "%" || q.unit == "‰");
+            let names_satisfaction = ind.name.contains("满意")
+                || ind.level2.contains("满意度") && ind.name.contains("满意");
             let qualitative_satisfaction = names_satisfaction && sc.target.is_words();
-            if !(is_rate && names_satisfaction) && !qualitative_satisfaction && !matches!(sc.target.kind, ValueKind::NotApplicable) {
+            if !(is_rate && names_satisfaction)
+                && !qualitative_satisfaction
+                && !matches!(sc.target.kind, ValueKind::NotApplicable)
+            {
                 self.push(
                     "satisfaction-not-a-rate",
                     at("name"),
@@ -424,7 +675,11 @@ impl Checker<'_> {
         if ind.level1.contains("效益") {
             if let Some(q) = sc.target.quantity() {
                 let base = value::unit_base(&q.unit).0;
-                if ["篇", "场", "次", "期", "份", "条", "批", "轮", "届", "课时", "学时"].contains(&base.as_str()) {
+                if [
+                    "篇", "场", "次", "期", "份", "条", "批", "轮", "届", "课时", "学时",
+                ]
+                .contains(&base.as_str())
+                {
                     self.push(
                         "benefit-is-output",
                         at("target"),
@@ -435,7 +690,24 @@ impl Checker<'_> {
             }
         }
         if sc.target.is_words() {
-            const VAGUE: &[&str] = &["加强", "提升", "提高", "完善", "改善", "推进", "促进", "进一步", "有效", "显著", "逐步", "持续", "明显", "增强", "优化", "健全"];
+            const VAGUE: &[&str] = &[
+                "加强",
+                "提升",
+                "提高",
+                "完善",
+                "改善",
+                "推进",
+                "促进",
+                "进一步",
+                "有效",
+                "显著",
+                "逐步",
+                "持续",
+                "明显",
+                "增强",
+                "优化",
+                "健全",
+            ];
             let text = ind.target.as_str();
             if !text.chars().any(|c| c.is_ascii_digit()) && VAGUE.iter().any(|v| text.contains(v)) {
                 self.push(
@@ -451,13 +723,21 @@ impl Checker<'_> {
     fn statement(&mut self) {
         let p = self.project;
         let st = &p.statement;
-        let stated_sum = p.funds.self_score.and_then(|exec| p.indicators.iter().try_fold(exec, |acc, i| Some(acc + i.self_score?)));
+        let stated_sum = p.funds.self_score.and_then(|exec| {
+            p.indicators
+                .iter()
+                .try_fold(exec, |acc, i| Some(acc + i.self_score?))
+        });
         if let (Some(total), Some(sum)) = (st.total, stated_sum) {
             if total != sum {
                 self.push(
                     "total-mismatch",
                     "statement.total",
-                    format!("填报总分 {}，但预算执行率与各指标自评得分之和为 {}", n(total), n(sum)),
+                    format!(
+                        "填报总分 {}，但预算执行率与各指标自评得分之和为 {}",
+                        n(total),
+                        n(sum)
+                    ),
                     "核对总分与各项自评得分。",
                 );
             }
@@ -473,24 +753,57 @@ impl Checker<'_> {
                 );
             }
         }
-        let applicable: Vec<_> = p.indicators.iter().zip(&self.eval.indicators).filter(|(_, s)| s.outcome != Outcome::NotApplicable).collect();
-        let exec_full = p.funds.self_score.is_none_or(|s| s == p.funds.execution_weight);
-        if !applicable.is_empty() && exec_full && applicable.iter().all(|(i, _)| i.self_score == Some(i.weight)) {
+        let applicable: Vec<_> = p
+            .indicators
+            .iter()
+            .zip(&self.eval.indicators)
+            .filter(|(_, s)| s.outcome != Outcome::NotApplicable)
+            .collect();
+        let exec_full = p
+            .funds
+            .self_score
+            .is_none_or(|s| s == p.funds.execution_weight);
+        if !applicable.is_empty()
+            && exec_full
+            && applicable
+                .iter()
+                .all(|(i, _)| i.self_score == Some(i.weight))
+        {
             self.push(
                 "all-full-marks",
                 "indicators",
-                format!("全部 {} 个指标{}均为满分", applicable.len(), if p.funds.self_score.is_some() { "及预算执行率" } else { "" }),
+                format!(
+                    "全部 {} 个指标{}均为满分",
+                    applicable.len(),
+                    if p.funds.self_score.is_some() {
+                        "及预算执行率"
+                    } else {
+                        ""
+                    }
+                ),
                 "复核时抽查佐证材料，确认各指标确已全部完成。",
             );
         }
         if let Some(problems) = st.problems.as_deref().filter(|t| says_none(t)) {
             let _ = problems;
             let mut reasons = Vec::new();
-            let questioned = self.out.iter().filter(|f| f.severity != Severity::Info).count();
+            let questioned = self
+                .out
+                .iter()
+                .filter(|f| f.severity != Severity::Info)
+                .count();
             if questioned > 0 {
                 reasons.push(format!("检查发现 {questioned} 项错误或警告"));
             }
-            let deviations = p.indicators.iter().filter(|i| i.deviation.as_deref().is_some_and(|d| !d.trim().is_empty() && !says_none(d))).count();
+            let deviations = p
+                .indicators
+                .iter()
+                .filter(|i| {
+                    i.deviation
+                        .as_deref()
+                        .is_some_and(|d| !d.trim().is_empty() && !says_none(d))
+                })
+                .count();
             if deviations > 0 {
                 reasons.push(format!("{deviations} 个指标填写了偏差原因"));
             }
@@ -508,4 +821,3 @@ impl Checker<'_> {
         }
     }
 }
-

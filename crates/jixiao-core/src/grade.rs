@@ -6,7 +6,9 @@ use std::str::FromStr;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Grade {
     #[serde(rename = "差")]
     Poor,
@@ -43,7 +45,9 @@ impl FromStr for Grade {
             "良" | "良好" => Ok(Grade::Good),
             "中" | "中等" | "合格" => Ok(Grade::Fair),
             "差" | "较差" | "不合格" => Ok(Grade::Poor),
-            other => Err(format!("无法识别的评价等级“{other}”，应为 优 / 良 / 中 / 差")),
+            other => Err(format!(
+                "无法识别的评价等级“{other}”，应为 优 / 良 / 中 / 差"
+            )),
         }
     }
 }

@@ -13,8 +13,10 @@ pub mod policy;
 pub mod scoring;
 pub mod value;
 
-pub use evaluation::{evaluate, Evaluation, GroupScore};
-pub use findings::{Finding, Severity, CATALOGUE};
+pub use evaluation::{Evaluation, GroupScore, evaluate};
+pub use findings::{CATALOGUE, Finding, Severity};
 pub use grade::Grade;
-pub use model::{Direction, FundSource, Funds, Goals, Header, Indicator, Narrative, Project, Statement};
+pub use model::{
+    Direction, FundSource, Funds, Goals, Header, Indicator, Narrative, Project, Statement,
+};
 pub use policy::Policy;

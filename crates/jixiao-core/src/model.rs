@@ -227,36 +227,58 @@ impl Project {
             bad("project.name".into(), "项目名称不能为空".into());
         }
         if !(1990..=2100).contains(&self.project.year) {
-            bad("project.year".into(), format!("年度 {} 不在 1990–2100 之间", self.project.year));
+            bad(
+                "project.year".into(),
+                format!("年度 {} 不在 1990–2100 之间", self.project.year),
+            );
         }
         let f = &self.funds;
-        for (path, v) in [("funds.initial", f.initial), ("funds.annual", Some(f.annual)), ("funds.executed", Some(f.executed))] {
+        for (path, v) in [
+            ("funds.initial", f.initial),
+            ("funds.annual", Some(f.annual)),
+            ("funds.executed", Some(f.executed)),
+        ] {
             if let Some(v) = v.filter(|v| v.is_sign_negative() && !v.is_zero()) {
                 bad(path.into(), format!("金额不能为负数（{v}）"));
             }
         }
         if f.execution_weight.is_sign_negative() && !f.execution_weight.is_zero() {
-            bad("funds.execution_weight".into(), format!("分值不能为负数（{}）", f.execution_weight));
+            bad(
+                "funds.execution_weight".into(),
+                format!("分值不能为负数（{}）", f.execution_weight),
+            );
         }
         for (i, s) in f.sources.iter().enumerate() {
             if s.name.trim().is_empty() {
-                bad(format!("funds.sources[{i}].name"), "资金来源名称不能为空".into());
+                bad(
+                    format!("funds.sources[{i}].name"),
+                    "资金来源名称不能为空".into(),
+                );
             }
             for (field, v) in [("annual", s.annual), ("executed", s.executed)] {
                 if v.is_sign_negative() && !v.is_zero() {
-                    bad(format!("funds.sources[{i}].{field}"), format!("金额不能为负数（{v}）"));
+                    bad(
+                        format!("funds.sources[{i}].{field}"),
+                        format!("金额不能为负数（{v}）"),
+                    );
                 }
             }
         }
         for (i, ind) in self.indicators.iter().enumerate() {
             if ind.name.trim().is_empty() {
-                bad(format!("indicators[{i}].name"), "三级指标名称不能为空".into());
+                bad(
+                    format!("indicators[{i}].name"),
+                    "三级指标名称不能为空".into(),
+                );
             }
             if ind.level1.trim().is_empty() {
                 bad(format!("indicators[{i}].level1"), "一级指标不能为空".into());
             }
             if ind.weight.is_sign_negative() && !ind.weight.is_zero() {
-                bad(format!("indicators[{i}].weight"), format!("分值不能为负数（{}）", ind.weight));
+                bad(
+                    format!("indicators[{i}].weight"),
+                    format!("分值不能为负数（{}）", ind.weight),
+                );
             }
         }
         out

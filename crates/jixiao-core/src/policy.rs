@@ -125,19 +125,24 @@ impl Policy {
 
     /// The default policy, parsed once: servers score every page with it.
     pub fn standard() -> &'static Policy {
-        static STANDARD: std::sync::LazyLock<Policy> =
-            std::sync::LazyLock::new(|| Policy::builtin("mof-2020").expect("the built-in mof-2020 policy is valid"));
+        static STANDARD: std::sync::LazyLock<Policy> = std::sync::LazyLock::new(|| {
+            Policy::builtin("mof-2020").expect("the built-in mof-2020 policy is valid")
+        });
         &STANDARD
     }
 
     pub fn builtin(name: &str) -> Result<Policy, PolicyError> {
-        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| PolicyError::Unknown(name.into()))?;
+        let (_, text) = BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| PolicyError::Unknown(name.into()))?;
         Policy::from_toml(text)
     }
 
     /// Reads a policy from TOML text and checks that its numbers make sense.
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
-        let policy: Policy = toml::from_str(text).map_err(|e| PolicyError::Invalid(e.to_string()))?;
+        let policy: Policy =
+            toml::from_str(text).map_err(|e| PolicyError::Invalid(e.to_string()))?;
         policy.validate()?;
         Ok(policy)
     }
@@ -150,12 +155,16 @@ impl Policy {
             ("qualitative.failed", &self.qualitative.failed),
         ] {
             if lo > hi || *lo < Decimal::ZERO || *hi > hundred {
-                return Err(PolicyError::Invalid(format!("{name} 应为 0 到 100 之间的 [下限, 上限]")));
+                return Err(PolicyError::Invalid(format!(
+                    "{name} 应为 0 到 100 之间的 [下限, 上限]"
+                )));
             }
         }
         let g = &self.grades;
         if !(g.excellent >= g.good && g.good >= g.fair) {
-            return Err(PolicyError::Invalid("grades 应满足 excellent ≥ good ≥ fair".into()));
+            return Err(PolicyError::Invalid(
+                "grades 应满足 excellent ≥ good ≥ fair".into(),
+            ));
         }
         if self.rounding.places > 6 {
             return Err(PolicyError::Invalid("rounding.places 不能超过 6".into()));
@@ -209,18 +218,32 @@ mod tests {
         for (name, _) in BUILTIN {
             assert_eq!(Policy::builtin(name).unwrap().name, *name);
         }
-        assert_eq!(Policy::builtin("mof-2017").unwrap().qualitative.partial, [Decimal::from(50), Decimal::from(80)]);
-        assert!(matches!(Policy::builtin("nope"), Err(PolicyError::Unknown(_))));
+        assert_eq!(
+            Policy::builtin("mof-2017").unwrap().qualitative.partial,
+            [Decimal::from(50), Decimal::from(80)]
+        );
+        assert!(matches!(
+            Policy::builtin("nope"),
+            Err(PolicyError::Unknown(_))
+        ));
     }
 
     #[test]
     fn invalid_policies_are_refused() {
         let text = BUILTIN[0].1.replace("excellent = 90", "excellent = 50");
-        assert!(Policy::from_toml(&text).unwrap_err().to_string().contains("grades"));
+        assert!(
+            Policy::from_toml(&text)
+                .unwrap_err()
+                .to_string()
+                .contains("grades")
+        );
         let text = BUILTIN[0].1.replace("percent = 130", "percent = 90");
         assert!(Policy::from_toml(&text).is_err());
         let text = format!("surprise = 1\n{}", BUILTIN[0].1);
-        assert!(Policy::from_toml(&text).is_err(), "unknown keys are refused");
+        assert!(
+            Policy::from_toml(&text).is_err(),
+            "unknown keys are refused"
+        );
     }
 
     #[test]

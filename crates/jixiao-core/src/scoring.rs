@@ -103,7 +103,12 @@ pub fn score_execution(funds: &Funds, policy: &Policy) -> ExecutionScore {
         trace: Trace {
             inputs,
             rule: rule.into(),
-            formula: format!("{} × min({}, 100%) = {}", num(weight), pct(rate), num(score)),
+            formula: format!(
+                "{} × min({}, 100%) = {}",
+                num(weight),
+                pct(rate),
+                num(score)
+            ),
             source: policy.source.clone(),
         },
     }
@@ -113,8 +118,17 @@ pub fn score_execution(funds: &Funds, policy: &Policy) -> ExecutionScore {
 pub fn score_indicator(ind: &Indicator, policy: &Policy, year: i32) -> IndicatorScore {
     let target = value::parse(&ind.target);
     let actual = value::parse_actual(&ind.actual, &target);
-    let direction = ind.direction.unwrap_or_else(|| infer_direction(&target, &ind.level2));
-    let mut s = Scorer { ind, policy, target, actual, direction, year };
+    let direction = ind
+        .direction
+        .unwrap_or_else(|| infer_direction(&target, &ind.level2));
+    let mut s = Scorer {
+        ind,
+        policy,
+        target,
+        actual,
+        direction,
+        year,
+    };
     s.score()
 }
 
@@ -122,7 +136,9 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy, year: i32) -> Indicator
 fn infer_direction(target: &Value, level2: &str) -> Direction {
     match &target.kind {
         ValueKind::Quantity(q) if q.cmp.is_upper_bound() => Direction::Reverse,
-        ValueKind::Quantity(q) if q.cmp == Comparator::Eq && level2.contains("成本") => Direction::Reverse,
+        ValueKind::Quantity(q) if q.cmp == Comparator::Eq && level2.contains("成本") => {
+            Direction::Reverse
+        }
         ValueKind::Quantity(_) => Direction::Positive,
         ValueKind::Deadline(_) => Direction::Reverse,
         _ => Direction::Qualitative,
@@ -139,7 +155,13 @@ struct Scorer<'a> {
 }
 
 impl Scorer<'_> {
-    fn result(&self, outcome: Outcome, score: Option<Decimal>, rule: String, formula: String) -> IndicatorScore {
+    fn result(
+        &self,
+        outcome: Outcome,
+        score: Option<Decimal>,
+        rule: String,
+        formula: String,
+    ) -> IndicatorScore {
         IndicatorScore {
             target: self.target.clone(),
             actual: self.actual.clone(),
@@ -161,8 +183,14 @@ impl Scorer<'_> {
 
     fn inputs(&self) -> Vec<(String, String)> {
         let mut v = vec![
-            ("年度指标值".into(), format!("{}（{}）", self.target.text, self.target.describe())),
-            ("实际完成值".into(), format!("{}（{}）", self.actual.text, self.actual.describe())),
+            (
+                "年度指标值".into(),
+                format!("{}（{}）", self.target.text, self.target.describe()),
+            ),
+            (
+                "实际完成值".into(),
+                format!("{}（{}）", self.actual.text, self.actual.describe()),
+            ),
             ("分值".into(), num(self.ind.weight)),
         ];
         if let Some(s) = self.ind.self_score {
@@ -174,16 +202,33 @@ impl Scorer<'_> {
     fn score(&mut self) -> IndicatorScore {
         let w = self.ind.weight;
         // Not applicable: excluded from the total.
-        if matches!(self.target.kind, ValueKind::NotApplicable) || matches!(self.actual.kind, ValueKind::NotApplicable) {
-            return self.result(Outcome::NotApplicable, None, "不适用，不计分（总分按适用指标分值折算）".into(), "—".into());
+        if matches!(self.target.kind, ValueKind::NotApplicable)
+            || matches!(self.actual.kind, ValueKind::NotApplicable)
+        {
+            return self.result(
+                Outcome::NotApplicable,
+                None,
+                "不适用，不计分（总分按适用指标分值折算）".into(),
+                "—".into(),
+            );
         }
         if let ValueKind::Unparsed { reason } = &self.target.kind {
             let reason = reason.clone();
-            return self.result(Outcome::Unscorable, None, format!("年度指标值无法识别：{reason}"), "—".into());
+            return self.result(
+                Outcome::Unscorable,
+                None,
+                format!("年度指标值无法识别：{reason}"),
+                "—".into(),
+            );
         }
         if let ValueKind::Unparsed { reason } = &self.actual.kind {
             let reason = reason.clone();
-            return self.result(Outcome::Unscorable, None, format!("实际完成值无法识别：{reason}"), "—".into());
+            return self.result(
+                Outcome::Unscorable,
+                None,
+                format!("实际完成值无法识别：{reason}"),
+                "—".into(),
+            );
         }
         let zero_target = self.target.quantity().is_some_and(|q| q.number.is_zero());
         match &self.actual.kind {
@@ -192,14 +237,20 @@ impl Scorer<'_> {
             _ => {}
         }
         match (&self.target.kind, &self.actual.kind) {
-            (ValueKind::Quantity(t), ValueKind::Nil) if t.number.is_zero() => {
-                self.result(Outcome::Met, Some(w), "零目标：实际为“无”即为 0，得满分".into(), format!("0 ≤ 0 → {}", num(w)))
-            }
+            (ValueKind::Quantity(t), ValueKind::Nil) if t.number.is_zero() => self.result(
+                Outcome::Met,
+                Some(w),
+                "零目标：实际为“无”即为 0，得满分".into(),
+                format!("0 ≤ 0 → {}", num(w)),
+            ),
             (ValueKind::Quantity(t), ValueKind::Quantity(a)) => {
                 let (t, a) = (t.clone(), a.clone());
                 self.quantity(&t, &a)
             }
-            (ValueKind::Quantity(_), ValueKind::Qualitative { level } | ValueKind::Claim { level }) => {
+            (
+                ValueKind::Quantity(_),
+                ValueKind::Qualitative { level } | ValueKind::Claim { level },
+            ) => {
                 let level = *level;
                 self.graded(level, "数量指标的实际完成值为文字表述，按定性指标分档评分")
             }
@@ -209,36 +260,63 @@ impl Scorer<'_> {
                 let done = a.last_day(self.year);
                 let fmt = |(y, m, d): (i32, u32, u32)| format!("{y}-{m:02}-{d:02}");
                 if done <= due {
-                    self.result(Outcome::Met, Some(w), "时效指标：按期完成，得满分".into(), format!("{} ≤ {} → {}", fmt(done), fmt(due), num(w)))
+                    self.result(
+                        Outcome::Met,
+                        Some(w),
+                        "时效指标：按期完成，得满分".into(),
+                        format!("{} ≤ {} → {}", fmt(done), fmt(due), num(w)),
+                    )
                 } else {
-                    let mut r = self.graded(Achievement::Failed, "时效指标：逾期完成，按未达成计分（复核可另行认定）");
+                    let mut r = self.graded(
+                        Achievement::Failed,
+                        "时效指标：逾期完成，按未达成计分（复核可另行认定）",
+                    );
                     r.outcome = Outcome::Missed;
                     r.trace.formula = format!("{} > {}；{}", fmt(done), fmt(due), r.trace.formula);
                     r
                 }
             }
-            (ValueKind::Deadline(_), ValueKind::Qualitative { level } | ValueKind::Claim { level }) => {
+            (
+                ValueKind::Deadline(_),
+                ValueKind::Qualitative { level } | ValueKind::Claim { level },
+            ) => {
                 let level = *level;
                 self.graded(level, "时效指标的实际完成值为文字表述，按定性指标分档评分")
             }
-            (ValueKind::Qualitative { .. } | ValueKind::Claim { .. }, ValueKind::Qualitative { level } | ValueKind::Claim { level }) => {
+            (
+                ValueKind::Qualitative { .. } | ValueKind::Claim { .. },
+                ValueKind::Qualitative { level } | ValueKind::Claim { level },
+            ) => {
                 let level = *level;
                 self.graded(level, "定性指标：按达成程度分档评分")
             }
-            (ValueKind::Qualitative { .. } | ValueKind::Claim { .. }, ValueKind::Quantity(_) | ValueKind::Deadline(_)) => {
-                self.graded(Achievement::Achieved, "定性指标：实际完成值给出了具体数值，视为达成")
-            }
+            (
+                ValueKind::Qualitative { .. } | ValueKind::Claim { .. },
+                ValueKind::Quantity(_) | ValueKind::Deadline(_),
+            ) => self.graded(
+                Achievement::Achieved,
+                "定性指标：实际完成值给出了具体数值，视为达成",
+            ),
             (t, a) => self.result(
                 Outcome::Unscorable,
                 None,
-                format!("实际完成值（{}）与年度指标值（{}）无法比较", describe_kind(a), describe_kind(t)),
+                format!(
+                    "实际完成值（{}）与年度指标值（{}）无法比较",
+                    describe_kind(a),
+                    describe_kind(t)
+                ),
                 "—".into(),
             ),
         }
     }
 
     fn missing(&self) -> IndicatorScore {
-        self.result(Outcome::Missing, Some(Decimal::ZERO), "未填写实际完成值，按未完成计 0 分".into(), "0".into())
+        self.result(
+            Outcome::Missing,
+            Some(Decimal::ZERO),
+            "未填写实际完成值，按未完成计 0 分".into(),
+            "0".into(),
+        )
     }
 
     /// Qualitative scoring: a self-score inside its band stands; without one, 达成 gets the full weight
@@ -248,19 +326,51 @@ impl Scorer<'_> {
         let w = self.ind.weight;
         let [lo, hi] = self.policy.band(level);
         let (lo_pts, hi_pts) = (w * lo / Decimal::ONE_HUNDRED, w * hi / Decimal::ONE_HUNDRED);
-        let band = format!("{}（{}%–{}% × {} = {}–{}）", level.label(), num(lo), num(hi), num(w), num(lo_pts), num(hi_pts));
+        let band = format!(
+            "{}（{}%–{}% × {} = {}–{}）",
+            level.label(),
+            num(lo),
+            num(hi),
+            num(w),
+            num(lo_pts),
+            num(hi_pts)
+        );
         let (score, formula) = match self.ind.self_score {
-            Some(s) if s >= lo_pts && s <= hi_pts => (s, format!("{band}；自评 {} 在档内，采用自评得分", num(s))),
+            Some(s) if s >= lo_pts && s <= hi_pts => {
+                (s, format!("{band}；自评 {} 在档内，采用自评得分", num(s)))
+            }
             Some(s) => {
                 // The lower bands are half-open ([60%, 80%)): their best score is just under the bound.
-                let top = if level == Achievement::Achieved { hi_pts } else { hi_pts - Decimal::new(1, self.policy.rounding.places) };
+                let top = if level == Achievement::Achieved {
+                    hi_pts
+                } else {
+                    hi_pts - Decimal::new(1, self.policy.rounding.places)
+                };
                 let c = s.clamp(lo_pts, top.max(lo_pts));
-                (c, format!("{band}；自评 {} 超出档位，取档位边界 {}", num(s), num(self.policy.round(c))))
+                (
+                    c,
+                    format!(
+                        "{band}；自评 {} 超出档位，取档位边界 {}",
+                        num(s),
+                        num(self.policy.round(c))
+                    ),
+                )
             }
-            None if level == Achievement::Achieved => (hi_pts, format!("{band}；无自评得分，取满档 {}", num(hi_pts))),
-            None => (lo_pts, format!("{band}；无自评得分，取档位下限 {}", num(lo_pts))),
+            None if level == Achievement::Achieved => (
+                hi_pts,
+                format!("{band}；无自评得分，取满档 {}", num(hi_pts)),
+            ),
+            None => (
+                lo_pts,
+                format!("{band}；无自评得分，取档位下限 {}", num(lo_pts)),
+            ),
         };
-        let mut r = self.result(Outcome::Graded, Some(self.policy.round(score)), rule.to_string(), formula);
+        let mut r = self.result(
+            Outcome::Graded,
+            Some(self.policy.round(score)),
+            rule.to_string(),
+            formula,
+        );
         r.achievement = Some(level);
         r
     }
@@ -271,13 +381,19 @@ impl Scorer<'_> {
             // Units that measure different things cannot be compared by formula: keep the self-score,
             // and the finding unit-mismatch tells the reviewer.
             let (score, formula) = match self.ind.self_score {
-                Some(s) => (s.clamp(Decimal::ZERO, w), format!("沿用自评得分 {}", num(s))),
+                Some(s) => (
+                    s.clamp(Decimal::ZERO, w),
+                    format!("沿用自评得分 {}", num(s)),
+                ),
                 None => (Decimal::ZERO, "无自评得分，计 0 分".into()),
             };
             let mut r = self.result(
                 Outcome::Unscorable,
                 Some(self.policy.round(score)),
-                format!("单位不一致（指标值“{}”，实际值“{}”），无法按公式计分", t.unit, a.unit),
+                format!(
+                    "单位不一致（指标值“{}”，实际值“{}”），无法按公式计分",
+                    t.unit, a.unit
+                ),
                 formula,
             );
             r.unit_mismatch = true;
@@ -289,9 +405,19 @@ impl Scorer<'_> {
         let shown = |x: Decimal| format!("{}{unit}", num(x));
         let mut r = if target.is_zero() {
             if actual <= Decimal::ZERO {
-                self.result(Outcome::Met, Some(w), "零目标：实际为 0，得满分".into(), format!("{} ≤ 0 → {}", shown(actual), num(w)))
+                self.result(
+                    Outcome::Met,
+                    Some(w),
+                    "零目标：实际为 0，得满分".into(),
+                    format!("{} ≤ 0 → {}", shown(actual), num(w)),
+                )
             } else {
-                self.result(Outcome::Missed, Some(Decimal::ZERO), "零目标：实际大于 0，得 0 分".into(), format!("{} > 0 → 0", shown(actual)))
+                self.result(
+                    Outcome::Missed,
+                    Some(Decimal::ZERO),
+                    "零目标：实际大于 0，得 0 分".into(),
+                    format!("{} > 0 → 0", shown(actual)),
+                )
             }
         } else if self.direction == Direction::Reverse {
             let met = match t.cmp {
@@ -299,7 +425,12 @@ impl Scorer<'_> {
                 _ => actual <= target,
             };
             if met {
-                self.result(Outcome::Met, Some(w), "反向指标：达到目标，得满分".into(), format!("{} ≤ {} → {}", shown(actual), shown(target), num(w)))
+                self.result(
+                    Outcome::Met,
+                    Some(w),
+                    "反向指标：达到目标，得满分".into(),
+                    format!("{} ≤ {} → {}", shown(actual), shown(target), num(w)),
+                )
             } else {
                 match self.policy.reverse.formula {
                     ReverseFormula::Ratio => {
@@ -308,17 +439,32 @@ impl Scorer<'_> {
                             Outcome::Missed,
                             Some(s),
                             "反向指标未达标：分值 × 指标值 / 实际值".into(),
-                            format!("{} × {} / {} = {}", num(w), num(target), num(actual), num(s)),
+                            format!(
+                                "{} × {} / {} = {}",
+                                num(w),
+                                num(target),
+                                num(actual),
+                                num(s)
+                            ),
                         )
                     }
                     ReverseFormula::Linear => {
                         let dev = (actual - target) / target;
-                        let s = self.policy.round(w * (Decimal::ONE - dev).max(Decimal::ZERO));
+                        let s = self
+                            .policy
+                            .round(w * (Decimal::ONE - dev).max(Decimal::ZERO));
                         self.result(
                             Outcome::Missed,
                             Some(s),
                             "反向指标未达标：分值 × max(0, 1 − (实际值 − 指标值) / 指标值)".into(),
-                            format!("{} × max(0, 1 − ({} − {}) / {}) = {}", num(w), num(actual), num(target), num(target), num(s)),
+                            format!(
+                                "{} × max(0, 1 − ({} − {}) / {}) = {}",
+                                num(w),
+                                num(actual),
+                                num(target),
+                                num(target),
+                                num(s)
+                            ),
                         )
                     }
                 }
@@ -336,7 +482,13 @@ impl Scorer<'_> {
                     Outcome::Missed,
                     Some(s),
                     "正向指标未达标：分值 × 实际值 / 指标值".into(),
-                    format!("{} × {} / {} = {}", num(w), num(actual), num(target), num(s)),
+                    format!(
+                        "{} × {} / {} = {}",
+                        num(w),
+                        num(actual),
+                        num(target),
+                        num(s)
+                    ),
                 )
             }
         };
@@ -382,5 +534,9 @@ impl Scorer<'_> {
 }
 
 fn describe_kind(kind: &ValueKind) -> String {
-    Value { text: String::new(), kind: kind.clone() }.describe()
+    Value {
+        text: String::new(),
+        kind: kind.clone(),
+    }
+    .describe()
 }

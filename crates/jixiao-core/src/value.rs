@@ -110,16 +110,22 @@ pub enum ValueKind {
     /// 时效: done by this date.
     Deadline(DateBound),
     /// A short graded word: 显著提升, 有效, 是, 及时, 达成预期指标, 部分达成, 否 …
-    Qualitative { level: Achievement },
+    Qualitative {
+        level: Achievement,
+    },
     /// A sentence that names no number ("已赴黄埔区开展人才工作调研"): a claim in words.
-    Claim { level: Achievement },
+    Claim {
+        level: Achievement,
+    },
     /// `/`, `—`, `不适用`
     NotApplicable,
     /// `无`: nothing stated (a missing actual, or zero incidents against a zero target).
     Nil,
     /// Blank.
     Empty,
-    Unparsed { reason: String },
+    Unparsed {
+        reason: String,
+    },
 }
 
 /// A target or actual as written, with what the language understood of it.
@@ -140,12 +146,19 @@ impl Value {
     }
     /// Qualitative targets and answers in words.
     pub fn is_words(&self) -> bool {
-        matches!(self.kind, ValueKind::Qualitative { .. } | ValueKind::Claim { .. })
+        matches!(
+            self.kind,
+            ValueKind::Qualitative { .. } | ValueKind::Claim { .. }
+        )
     }
     /// A short description of how the text was understood (the editor's hint under a cell).
     pub fn describe(&self) -> String {
         match &self.kind {
-            ValueKind::Quantity(q) => format!("{} {} {}", q.cmp.symbol(), q.number.normalize(), q.unit).trim_end().to_string(),
+            ValueKind::Quantity(q) => {
+                format!("{} {} {}", q.cmp.symbol(), q.number.normalize(), q.unit)
+                    .trim_end()
+                    .to_string()
+            }
             ValueKind::Deadline(d) => match (d.year, d.day) {
                 (Some(y), Some(day)) => format!("截止 {y}-{:02}-{day:02}", d.month),
                 (Some(y), None) => format!("截止 {y}-{:02} 月底", d.month),
@@ -180,7 +193,11 @@ impl fmt::Display for Value {
 pub fn render(kind: &ValueKind) -> String {
     match kind {
         ValueKind::Quantity(q) => {
-            let cmp = if q.cmp == Comparator::Eq { "" } else { q.cmp.symbol() };
+            let cmp = if q.cmp == Comparator::Eq {
+                ""
+            } else {
+                q.cmp.symbol()
+            };
             format!("{cmp}{}{}", q.number.normalize(), q.unit)
         }
         ValueKind::Deadline(d) => {
@@ -195,7 +212,9 @@ pub fn render(kind: &ValueKind) -> String {
             }
             s
         }
-        ValueKind::Qualitative { level } | ValueKind::Claim { level } => short_level(*level).to_string(),
+        ValueKind::Qualitative { level } | ValueKind::Claim { level } => {
+            short_level(*level).to_string()
+        }
         ValueKind::NotApplicable => "/".into(),
         ValueKind::Nil => "无".into(),
         ValueKind::Empty => String::new(),
@@ -320,7 +339,10 @@ fn leading_number(s: &str) -> Option<(Decimal, &str)> {
         let n = Decimal::from_str(&digits).ok()?;
         return Some((n, &s[m.end()..]));
     }
-    let end = s.char_indices().find(|(_, c)| !CN_DIGITS.contains(*c)).map_or(s.len(), |(i, _)| i);
+    let end = s
+        .char_indices()
+        .find(|(_, c)| !CN_DIGITS.contains(*c))
+        .map_or(s.len(), |(i, _)| i);
     if end == 0 {
         return None;
     }
@@ -328,7 +350,11 @@ fn leading_number(s: &str) -> Option<(Decimal, &str)> {
     let mut rest = &s[end..];
     // "十万元" is ten and the unit 万元: give a trailing 万/亿 back to the unit when a unit follows it.
     while let Some(last) = cn.chars().last() {
-        if (last == '万' || last == '亿') && cn.chars().count() > 1 && !rest.is_empty() && is_unit_start(rest) {
+        if (last == '万' || last == '亿')
+            && cn.chars().count() > 1
+            && !rest.is_empty()
+            && is_unit_start(rest)
+        {
             let cut = cn.len() - last.len_utf8();
             rest = &s[cut..];
             cn = &cn[..cut];
@@ -401,17 +427,124 @@ fn chinese_number(s: &str) -> Option<Decimal> {
 
 /// Units seen on forms, longest first where one is a prefix of another.
 const UNITS: &[&str] = &[
-    "个百分点", "百分点", "个工作日", "工作日", "个月", "平方米", "平方公里", "立方米", "万人次", "万人", "万元",
-    "亿元", "千元", "元/人", "元/亩", "人次", "篇次", "户次", "场次", "车次", "件次", "批次", "课时", "学时",
-    "公里", "千米", "公顷", "千克", "公斤", "小时", "分钟", "%", "‰", "元", "人", "篇", "场", "次", "项", "件",
-    "户", "家", "所", "台", "套", "本", "册", "种", "类", "期", "批", "份", "条", "处", "座", "栋", "间", "辆",
-    "艘", "米", "亩", "吨", "斤", "天", "日", "周", "年度", "年", "月", "岁", "起", "宗", "例", "名", "位", "棵",
-    "株", "头", "只", "部", "张", "块", "盏", "口", "眼", "段", "个", "所", "分", "份", "轮", "届", "门", "节",
-    "册", "套", "床", "村", "镇", "街", "校", "班", "组", "队", "支", "台次", "kg", "km", "m", "t",
+    "个百分点",
+    "百分点",
+    "个工作日",
+    "工作日",
+    "个月",
+    "平方米",
+    "平方公里",
+    "立方米",
+    "万人次",
+    "万人",
+    "万元",
+    "亿元",
+    "千元",
+    "元/人",
+    "元/亩",
+    "人次",
+    "篇次",
+    "户次",
+    "场次",
+    "车次",
+    "件次",
+    "批次",
+    "课时",
+    "学时",
+    "公里",
+    "千米",
+    "公顷",
+    "千克",
+    "公斤",
+    "小时",
+    "分钟",
+    "%",
+    "‰",
+    "元",
+    "人",
+    "篇",
+    "场",
+    "次",
+    "项",
+    "件",
+    "户",
+    "家",
+    "所",
+    "台",
+    "套",
+    "本",
+    "册",
+    "种",
+    "类",
+    "期",
+    "批",
+    "份",
+    "条",
+    "处",
+    "座",
+    "栋",
+    "间",
+    "辆",
+    "艘",
+    "米",
+    "亩",
+    "吨",
+    "斤",
+    "天",
+    "日",
+    "周",
+    "年度",
+    "年",
+    "月",
+    "岁",
+    "起",
+    "宗",
+    "例",
+    "名",
+    "位",
+    "棵",
+    "株",
+    "头",
+    "只",
+    "部",
+    "张",
+    "块",
+    "盏",
+    "口",
+    "眼",
+    "段",
+    "个",
+    "所",
+    "分",
+    "份",
+    "轮",
+    "届",
+    "门",
+    "节",
+    "册",
+    "套",
+    "床",
+    "村",
+    "镇",
+    "街",
+    "校",
+    "班",
+    "组",
+    "队",
+    "支",
+    "台次",
+    "kg",
+    "km",
+    "m",
+    "t",
 ];
 
 fn known_unit_prefix(s: &str) -> Option<&'static str> {
-    UNITS.iter().copied().filter(|u| s.starts_with(u)).max_by_key(|u| u.len())
+    UNITS
+        .iter()
+        .copied()
+        .filter(|u| s.starts_with(u))
+        .max_by_key(|u| u.len())
 }
 
 /// A unit reduced to a base and a scale, so that `万元` compares with `元` and `人次` with `人`.
@@ -487,24 +620,116 @@ fn is_date_unit(unit: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Words
 
-const NOT_APPLICABLE: &[&str] = &["/", "／", "—", "——", "-", "--", "不适用", "无此项", "N/A", "n/a", "NA", "不涉及"];
+const NOT_APPLICABLE: &[&str] = &[
+    "/",
+    "／",
+    "—",
+    "——",
+    "-",
+    "--",
+    "不适用",
+    "无此项",
+    "N/A",
+    "n/a",
+    "NA",
+    "不涉及",
+];
 const NIL: &[&str] = &["无", "没有", "暂无"];
 
 /// Short qualitative words, by achievement. Checked as whole texts (after trimming punctuation).
 const FAILED_WORDS: &[&str] = &[
-    "未达成", "未完成", "未达到", "未达标", "不达标", "否", "无效", "不合格", "差", "较差", "未达成年度指标",
-    "未达成预期指标", "不满意", "未实现", "滞后", "不及时",
+    "未达成",
+    "未完成",
+    "未达到",
+    "未达标",
+    "不达标",
+    "否",
+    "无效",
+    "不合格",
+    "差",
+    "较差",
+    "未达成年度指标",
+    "未达成预期指标",
+    "不满意",
+    "未实现",
+    "滞后",
+    "不及时",
 ];
 const PARTIAL_WORDS: &[&str] = &[
-    "部分达成", "部分完成", "部分实现", "基本达成", "基本完成", "基本实现", "基本达标", "基本满意", "一般", "部分达成年度指标",
-    "部分达成预期指标", "基本达到", "基本及时", "有所提升", "有所提高", "有所改善",
+    "部分达成",
+    "部分完成",
+    "部分实现",
+    "基本达成",
+    "基本完成",
+    "基本实现",
+    "基本达标",
+    "基本满意",
+    "一般",
+    "部分达成年度指标",
+    "部分达成预期指标",
+    "基本达到",
+    "基本及时",
+    "有所提升",
+    "有所提高",
+    "有所改善",
 ];
 const ACHIEVED_WORDS: &[&str] = &[
-    "达成", "达成预期", "达成预期指标", "达成年度指标", "达到预期", "达到预期目标", "达到预期指标", "完成", "已完成",
-    "全部完成", "按时完成", "按期完成", "如期完成", "是", "有效", "显著", "显著提升", "显著提高", "显著改善", "明显提升",
-    "明显提高", "明显改善", "明显", "提升", "提高", "改善", "及时", "良好", "较好", "好", "优", "优秀", "合格", "达标",
-    "规范", "符合", "符合要求", "满意", "逐步提升", "持续提升", "稳步提升", "长期", "持续", "中长期", "保障", "有效保障",
-    "正常运转", "正常", "明显增强", "增强", "加强", "完善", "逐步完善", "得到提升", "得到提高", "有所提升的",
+    "达成",
+    "达成预期",
+    "达成预期指标",
+    "达成年度指标",
+    "达到预期",
+    "达到预期目标",
+    "达到预期指标",
+    "完成",
+    "已完成",
+    "全部完成",
+    "按时完成",
+    "按期完成",
+    "如期完成",
+    "是",
+    "有效",
+    "显著",
+    "显著提升",
+    "显著提高",
+    "显著改善",
+    "明显提升",
+    "明显提高",
+    "明显改善",
+    "明显",
+    "提升",
+    "提高",
+    "改善",
+    "及时",
+    "良好",
+    "较好",
+    "好",
+    "优",
+    "优秀",
+    "合格",
+    "达标",
+    "规范",
+    "符合",
+    "符合要求",
+    "满意",
+    "逐步提升",
+    "持续提升",
+    "稳步提升",
+    "长期",
+    "持续",
+    "中长期",
+    "保障",
+    "有效保障",
+    "正常运转",
+    "正常",
+    "明显增强",
+    "增强",
+    "加强",
+    "完善",
+    "逐步完善",
+    "得到提升",
+    "得到提高",
+    "有所提升的",
 ];
 
 fn word_level(s: &str) -> Option<Achievement> {
@@ -522,8 +747,28 @@ fn word_level(s: &str) -> Option<Achievement> {
 
 /// The achievement a sentence without numbers claims: negations and "部分" lower it.
 fn sentence_level(s: &str) -> Achievement {
-    const FAILED: &[&str] = &["未达成", "未完成", "未达到", "未实现", "未能", "没有完成", "尚未", "未开展", "未按期", "未按时", "滞后"];
-    const PARTIAL: &[&str] = &["部分达成", "部分完成", "基本完成", "基本达成", "基本实现", "部分实现", "基本达到"];
+    const FAILED: &[&str] = &[
+        "未达成",
+        "未完成",
+        "未达到",
+        "未实现",
+        "未能",
+        "没有完成",
+        "尚未",
+        "未开展",
+        "未按期",
+        "未按时",
+        "滞后",
+    ];
+    const PARTIAL: &[&str] = &[
+        "部分达成",
+        "部分完成",
+        "基本完成",
+        "基本达成",
+        "基本实现",
+        "部分实现",
+        "基本达到",
+    ];
     if FAILED.iter().any(|w| s.contains(w)) {
         Achievement::Failed
     } else if PARTIAL.iter().any(|w| s.contains(w)) {
@@ -542,8 +787,9 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
-static YEAR_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?P<y>\d{4})年(?:底|末|年底|年末|内)(?:前|以前|之前)?$").expect("valid regex"));
+static YEAR_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<y>\d{4})年(?:底|末|年底|年末|内)(?:前|以前|之前)?$").expect("valid regex")
+});
 /// A date inside a sentence: "已于2023年11月20日完成".
 static DATE_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?|(?P<y2>(?:19|20)\d{2})[-/](?P<m2>\d{1,2})(?:[-/](?P<d2>\d{1,2}))?")
@@ -552,7 +798,11 @@ static DATE_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
 
 fn parse_date(s: &str) -> Option<DateBound> {
     if let Some(c) = YEAR_END.captures(s) {
-        return Some(DateBound { year: c["y"].parse().ok(), month: 12, day: None });
+        return Some(DateBound {
+            year: c["y"].parse().ok(),
+            month: 12,
+            day: None,
+        });
     }
     let c = DATE.captures(s)?;
     // "2023" alone or "12" alone are numbers, not dates: a date needs 月 or a separator ("2023.12" is a number).
@@ -579,9 +829,15 @@ fn valid_date(year: Option<i32>, month: u32, day: Option<u32>) -> Option<DateBou
 
 fn date_in_text(s: &str) -> Option<DateBound> {
     let c = DATE_IN_TEXT.captures(s)?;
-    let year = c.name("y").or(c.name("y2")).and_then(|m| m.as_str().parse().ok());
+    let year = c
+        .name("y")
+        .or(c.name("y2"))
+        .and_then(|m| m.as_str().parse().ok());
     let month = c.name("m").or(c.name("m2"))?.as_str().parse().ok()?;
-    let day = c.name("d").or(c.name("d2")).and_then(|m| m.as_str().parse().ok());
+    let day = c
+        .name("d")
+        .or(c.name("d2"))
+        .and_then(|m| m.as_str().parse().ok());
     valid_date(year, month, day)
 }
 
@@ -598,18 +854,32 @@ fn parse_quantity(s: &str) -> Result<Option<Quantity>, String> {
         _ => (false, rest),
     };
     let Some((number, unit)) = leading_number(rest) else {
-        if prefix.is_some() && !rest.chars().any(|c| c.is_ascii_digit()) && word_level(rest).is_none() {
+        if prefix.is_some()
+            && !rest.chars().any(|c| c.is_ascii_digit())
+            && word_level(rest).is_none()
+        {
             // The comparator is what the prefix strip took off (`rest` may have lost a 以上 at the end too).
-            return Err(format!("比较符“{}”后没有数值", &s[..s.len() - after_prefix.len()]));
+            return Err(format!(
+                "比较符“{}”后没有数值",
+                &s[..s.len() - after_prefix.len()]
+            ));
         }
         return Ok(None);
     };
     // A unit is short and has no digits or sentence punctuation; otherwise this is a sentence.
-    if unit.chars().count() > 6 || unit.chars().any(|c| c.is_ascii_digit() || "，,。；;、：:（(".contains(c)) {
+    if unit.chars().count() > 6
+        || unit
+            .chars()
+            .any(|c| c.is_ascii_digit() || "，,。；;、：:（(".contains(c))
+    {
         return Ok(None);
     }
     let number = if negative { -number } else { number };
-    Ok(Some(Quantity { cmp: combine(prefix, suffix), number, unit: unit.to_string() }))
+    Ok(Some(Quantity {
+        cmp: combine(prefix, suffix),
+        number,
+        unit: unit.to_string(),
+    }))
 }
 
 /// A number mentioned inside a sentence, with its comparator word and known unit.
@@ -627,7 +897,12 @@ fn mentions(s: &str) -> Vec<Mention> {
         let starts_number = c.is_ascii_digit() || CN_DIGITS.contains(c);
         // Do not start inside a number ("30" is not also "0").
         let prev = s[..i].chars().last();
-        let inside = prev.is_some_and(|p| p.is_ascii_digit() || p == '.' || p == ',' || (CN_DIGITS.contains(p) && !c.is_ascii_digit()));
+        let inside = prev.is_some_and(|p| {
+            p.is_ascii_digit()
+                || p == '.'
+                || p == ','
+                || (CN_DIGITS.contains(p) && !c.is_ascii_digit())
+        });
         if starts_number && !inside {
             if let Some((number, after)) = leading_number(rest) {
                 let arabic = c.is_ascii_digit();
@@ -642,7 +917,13 @@ fn mentions(s: &str) -> Vec<Mention> {
                         .filter(|(w, _)| before.ends_with(w))
                         .max_by_key(|(w, _)| w.len())
                         .map(|&(_, c)| c);
-                    out.push(Mention { quantity: Quantity { cmp: combine(prefix, suffix), number, unit: unit.to_string() } });
+                    out.push(Mention {
+                        quantity: Quantity {
+                            cmp: combine(prefix, suffix),
+                            number,
+                            unit: unit.to_string(),
+                        },
+                    });
                 }
                 i = s.len() - after.len();
                 continue;
@@ -670,13 +951,19 @@ fn strip_suffix_cmp_prefix(s: &str) -> (Option<Comparator>, &str) {
 
 /// Reads one target or actual on its own.
 pub fn parse(text: &str) -> Value {
-    Value { text: text.to_string(), kind: parse_kind(text, None) }
+    Value {
+        text: text.to_string(),
+        kind: parse_kind(text, None),
+    }
 }
 
 /// Reads an actual in the light of its target: in a sentence, the number whose unit matches the
 /// target's is the actual.
 pub fn parse_actual(text: &str, target: &Value) -> Value {
-    Value { text: text.to_string(), kind: parse_kind(text, Some(&target.kind)) }
+    Value {
+        text: text.to_string(),
+        kind: parse_kind(text, Some(&target.kind)),
+    }
 }
 
 fn parse_kind(text: &str, target: Option<&ValueKind>) -> ValueKind {
@@ -711,7 +998,9 @@ fn sentence(s: &str, target: Option<&ValueKind>) -> ValueKind {
             return ValueKind::Deadline(d);
         }
         if !s.chars().any(|c| c.is_ascii_digit()) {
-            return ValueKind::Claim { level: sentence_level(s) };
+            return ValueKind::Claim {
+                level: sentence_level(s),
+            };
         }
     }
     let target_unit = match target {
@@ -721,7 +1010,9 @@ fn sentence(s: &str, target: Option<&ValueKind>) -> ValueKind {
     let all = mentions(s);
     let numbers: Vec<&Mention> = all
         .iter()
-        .filter(|m| !is_date_unit(&m.quantity.unit) || target_unit.is_some_and(|u| u == m.quantity.unit))
+        .filter(|m| {
+            !is_date_unit(&m.quantity.unit) || target_unit.is_some_and(|u| u == m.quantity.unit)
+        })
         .collect();
     if numbers.is_empty() {
         // A target with only a date in it is a deadline ("2023年12月31日前完成验收").
@@ -732,21 +1023,35 @@ fn sentence(s: &str, target: Option<&ValueKind>) -> ValueKind {
                 }
             }
         }
-        return ValueKind::Claim { level: sentence_level(s) };
+        return ValueKind::Claim {
+            level: sentence_level(s),
+        };
     }
     if let Some(unit) = target_unit.filter(|u| !u.is_empty()) {
-        if let Some(m) = numbers.iter().find(|m| !m.quantity.unit.is_empty() && units_compatible(unit, &m.quantity.unit)) {
+        if let Some(m) = numbers
+            .iter()
+            .find(|m| !m.quantity.unit.is_empty() && units_compatible(unit, &m.quantity.unit))
+        {
             return ValueKind::Quantity(m.quantity.clone());
         }
     }
     if numbers.len() == 1 {
         return ValueKind::Quantity(numbers[0].quantity.clone());
     }
-    let listed: Vec<String> = numbers.iter().map(|m| format!("{}{}", m.quantity.number, m.quantity.unit)).collect();
+    let listed: Vec<String> = numbers
+        .iter()
+        .map(|m| format!("{}{}", m.quantity.number, m.quantity.unit))
+        .collect();
     ValueKind::Unparsed {
         reason: match target_unit {
-            Some(u) if !u.is_empty() => format!("文字中有多个数值（{}），没有与指标值单位“{u}”一致的", listed.join("、")),
-            _ => format!("文字中有多个数值（{}），无法确定哪个是指标值", listed.join("、")),
+            Some(u) if !u.is_empty() => format!(
+                "文字中有多个数值（{}），没有与指标值单位“{u}”一致的",
+                listed.join("、")
+            ),
+            _ => format!(
+                "文字中有多个数值（{}），无法确定哪个是指标值",
+                listed.join("、")
+            ),
         },
     }
 }

@@ -2,7 +2,7 @@
 
 mod support;
 
-use jixiao_core::{FundSource, Grade, Severity, CATALOGUE};
+use jixiao_core::{CATALOGUE, FundSource, Grade, Severity};
 use rust_decimal::Decimal;
 use support::*;
 
@@ -16,7 +16,11 @@ fn a_clean_project_has_no_findings() {
 #[test]
 fn catalogue_codes_are_unique_kebab_case() {
     let mut codes: Vec<&str> = CATALOGUE.iter().map(|(c, _, _)| *c).collect();
-    assert!(codes.iter().all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-')));
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'))
+    );
     codes.sort();
     codes.dedup();
     assert_eq!(codes.len(), CATALOGUE.len());
@@ -28,16 +32,30 @@ fn weights_sum() {
     p.indicators[0].weight = Decimal::from(25);
     let e = eval(&p);
     let f = findings(&e, "weights-sum");
-    assert!(f.iter().any(|f| f.message.contains("105") && f.severity == Severity::Error), "{f:#?}");
+    assert!(
+        f.iter()
+            .any(|f| f.message.contains("105") && f.severity == Severity::Error),
+        "{f:#?}"
+    );
     // Stated level weights that the rows do not add up to.
     let mut p = clean();
-    p.statement.level_weights.insert("产出指标".into(), Decimal::from(50));
-    p.statement.level_weights.insert("效益指标".into(), Decimal::from(20));
+    p.statement
+        .level_weights
+        .insert("产出指标".into(), Decimal::from(50));
+    p.statement
+        .level_weights
+        .insert("效益指标".into(), Decimal::from(20));
     let f = the(&eval(&p), "weights-sum");
-    assert!(f.message.contains("效益指标") && f.message.contains("20") && f.message.contains("30"), "{}", f.message);
+    assert!(
+        f.message.contains("效益指标") && f.message.contains("20") && f.message.contains("30"),
+        "{}",
+        f.message
+    );
     // Not: weights that add up, level weights that agree (产出 written without 指标).
     let mut p = clean();
-    p.statement.level_weights.insert("产出".into(), Decimal::from(50));
+    p.statement
+        .level_weights
+        .insert("产出".into(), Decimal::from(50));
     assert!(!fires(&p, "weights-sum"));
 }
 
@@ -46,7 +64,11 @@ fn score_out_of_range() {
     let mut p = clean();
     p.indicators[0].self_score = Some(Decimal::from(25));
     let f = the(&eval(&p), "score-out-of-range");
-    assert!(f.message.contains("培训场次") && f.message.contains("25") && f.path == "indicators[0].self_score");
+    assert!(
+        f.message.contains("培训场次")
+            && f.message.contains("25")
+            && f.path == "indicators[0].self_score"
+    );
     let mut p = clean();
     p.indicators[0].review_score = Some(Decimal::from(-1));
     assert!(fires(&p, "score-out-of-range"));
@@ -66,7 +88,13 @@ fn score_outside_band() {
     p.indicators[3].deviation = Some("部分镇街宣传覆盖不足".into());
     p.indicators[3].self_score = Some(Decimal::from(27));
     let f = the(&eval(&p), "score-outside-band");
-    assert!(f.message.contains("政策知晓率") && f.message.contains("[18, 24)") && f.message.contains("27"), "{}", f.message);
+    assert!(
+        f.message.contains("政策知晓率")
+            && f.message.contains("[18, 24)")
+            && f.message.contains("27"),
+        "{}",
+        f.message
+    );
     // Inside the band: 7 of 10 scaled, 21 of 30.
     p.indicators[3].self_score = Some(Decimal::from(21));
     assert!(!fires(&p, "score-outside-band"));
@@ -95,7 +123,11 @@ fn value_unparsed() {
     let mut p = clean();
     p.indicators[0].target = "≥".into();
     let f = the(&eval(&p), "value-unparsed");
-    assert!(f.message.contains("培训场次") && f.message.contains("年度指标值") && f.path == "indicators[0].target");
+    assert!(
+        f.message.contains("培训场次")
+            && f.message.contains("年度指标值")
+            && f.path == "indicators[0].target"
+    );
     assert!(!fires(&clean(), "value-unparsed"));
 }
 
@@ -104,7 +136,11 @@ fn executed_exceeds_budget() {
     let mut p = clean();
     p.funds.executed = d("100.01");
     let f = the(&eval(&p), "executed-exceeds-budget");
-    assert!(f.message.contains("100.01") && f.message.contains("100.00"), "{}", f.message);
+    assert!(
+        f.message.contains("100.01") && f.message.contains("100.00"),
+        "{}",
+        f.message
+    );
     p.funds.executed = d("100");
     assert!(!fires(&p, "executed-exceeds-budget"));
 }
@@ -113,11 +149,25 @@ fn executed_exceeds_budget() {
 fn funds_sum_mismatch() {
     let mut p = clean();
     p.funds.sources = vec![
-        FundSource { name: "当年财政拨款".into(), initial: None, annual: d("90"), executed: d("88") },
-        FundSource { name: "上年结转".into(), initial: None, annual: d("9"), executed: d("10") },
+        FundSource {
+            name: "当年财政拨款".into(),
+            initial: None,
+            annual: d("90"),
+            executed: d("88"),
+        },
+        FundSource {
+            name: "上年结转".into(),
+            initial: None,
+            annual: d("9"),
+            executed: d("10"),
+        },
     ];
     let f = the(&eval(&p), "funds-sum-mismatch");
-    assert!(f.message.contains("99.00") && f.message.contains("100.00") && f.path == "funds.annual", "{}", f.message);
+    assert!(
+        f.message.contains("99.00") && f.message.contains("100.00") && f.path == "funds.annual",
+        "{}",
+        f.message
+    );
     p.funds.sources[1].annual = d("10");
     assert!(!fires(&p, "funds-sum-mismatch"));
 }
@@ -135,7 +185,11 @@ fn total_mismatch() {
     stated(&mut p);
     p.statement.total = Some(d("100"));
     let f = the(&eval(&p), "total-mismatch");
-    assert!(f.message.contains("100") && f.message.contains("99.8"), "{}", f.message);
+    assert!(
+        f.message.contains("100") && f.message.contains("99.8"),
+        "{}",
+        f.message
+    );
     p.statement.total = Some(d("99.8"));
     assert!(!fires(&p, "total-mismatch"));
 }
@@ -146,7 +200,11 @@ fn grade_mismatch() {
     p.statement.total = Some(d("89.5"));
     p.statement.grade = Some(Grade::Excellent);
     let f = the(&eval(&p), "grade-mismatch");
-    assert!(f.message.contains("优") && f.message.contains("良") && f.message.contains("89.5"), "{}", f.message);
+    assert!(
+        f.message.contains("优") && f.message.contains("良") && f.message.contains("89.5"),
+        "{}",
+        f.message
+    );
     p.statement.grade = Some(Grade::Good);
     assert!(!fires(&p, "grade-mismatch"));
 }
@@ -159,18 +217,32 @@ fn self_score_above_and_below_computed() {
     p.indicators[0].self_score = Some(Decimal::from(20));
     let e = eval(&p);
     let f = the(&e, "self-score-above-computed");
-    assert!(f.message.contains("培训场次") && f.message.contains("20") && f.message.contains("16") && f.severity == Severity::Warning);
+    assert!(
+        f.message.contains("培训场次")
+            && f.message.contains("20")
+            && f.message.contains("16")
+            && f.severity == Severity::Warning
+    );
     p.indicators[0].self_score = Some(Decimal::from(14));
     let e = eval(&p);
-    assert_eq!(the(&e, "self-score-below-computed").severity, Severity::Info);
+    assert_eq!(
+        the(&e, "self-score-below-computed").severity,
+        Severity::Info
+    );
     assert!(!e.has_finding("self-score-above-computed"));
     p.indicators[0].self_score = Some(Decimal::from(16));
     let e = eval(&p);
-    assert!(!e.has_finding("self-score-above-computed") && !e.has_finding("self-score-below-computed"));
+    assert!(
+        !e.has_finding("self-score-above-computed") && !e.has_finding("self-score-below-computed")
+    );
     // The execution score is compared too: 9.8 computed.
     let mut p = clean();
     p.funds.self_score = Some(Decimal::from(10));
-    assert!(the(&eval(&p), "self-score-above-computed").message.contains("预算执行率"));
+    assert!(
+        the(&eval(&p), "self-score-above-computed")
+            .message
+            .contains("预算执行率")
+    );
 }
 
 #[test]
@@ -179,7 +251,11 @@ fn target_overshoot() {
     p.indicators[0].actual = "13场".into(); // 130%
     p.indicators[0].deviation = Some("需求增加".into());
     let f = the(&eval(&p), "target-overshoot");
-    assert!(f.message.contains("培训场次") && f.message.contains("130%"), "{}", f.message);
+    assert!(
+        f.message.contains("培训场次") && f.message.contains("130%"),
+        "{}",
+        f.message
+    );
     p.indicators[0].actual = "12.9场".into();
     assert!(!fires(&p, "target-overshoot"));
     // Reverse indicators cannot overshoot.
@@ -217,7 +293,13 @@ fn budget_adjusted() {
     let mut p = clean();
     p.funds.initial = Some(d("150"));
     let f = the(&eval(&p), "budget-adjusted");
-    assert!(f.message.contains("150.00") && f.message.contains("100.00") && f.message.contains("调减 33.33%"), "{}", f.message);
+    assert!(
+        f.message.contains("150.00")
+            && f.message.contains("100.00")
+            && f.message.contains("调减 33.33%"),
+        "{}",
+        f.message
+    );
     p.funds.initial = Some(d("130"));
     assert!(!fires(&p, "budget-adjusted"));
     p.funds.initial = None;
@@ -240,7 +322,12 @@ fn weights_nonstandard() {
     p.indicators[0].weight = Decimal::from(30);
     p.indicators[3].weight = Decimal::from(20);
     let f = the(&eval(&p), "weights-nonstandard");
-    assert!(f.message.contains("产出指标 60（标准 50）") && f.message.contains("效益指标 20（标准 30）"), "{}", f.message);
+    assert!(
+        f.message.contains("产出指标 60（标准 50）")
+            && f.message.contains("效益指标 20（标准 30）"),
+        "{}",
+        f.message
+    );
     assert_eq!(f.severity, Severity::Info);
     assert!(!fires(&clean(), "weights-nonstandard"));
 }
@@ -253,7 +340,11 @@ fn single_indicator_dominates() {
     p.indicators[2].weight = Decimal::from(0);
     p.indicators[3].weight = Decimal::from(30);
     let f = the(&eval(&p), "single-indicator-dominates");
-    assert!(f.message.contains("培训场次") && f.message.contains("55.6%"), "{}", f.message);
+    assert!(
+        f.message.contains("培训场次") && f.message.contains("55.6%"),
+        "{}",
+        f.message
+    );
     let mut p = clean();
     p.indicators[3].weight = Decimal::from(45); // exactly half of 90 does not dominate
     p.indicators[0].weight = Decimal::from(5);
@@ -267,7 +358,9 @@ fn unit_mismatch() {
     p.indicators[1].self_score = Some(Decimal::from(20));
     let e = eval(&p);
     let f = the(&e, "unit-mismatch");
-    assert!(f.message.contains("%") && f.message.contains("件") && f.message.contains("培训合格率"));
+    assert!(
+        f.message.contains("%") && f.message.contains("件") && f.message.contains("培训合格率")
+    );
     // The self-score stands (not silently replaced by a formula), and the total says so through the finding.
     assert_eq!(e.indicators[1].score, Some(Decimal::from(20)));
     let mut p = clean();
@@ -301,7 +394,10 @@ fn satisfaction_not_a_rate() {
     let mut p = clean();
     p.indicators[4].target = "满意".into();
     p.indicators[4].actual = "满意".into();
-    assert!(!fires(&p, "satisfaction-not-a-rate"), "a qualitative satisfaction indicator is a satisfaction");
+    assert!(
+        !fires(&p, "satisfaction-not-a-rate"),
+        "a qualitative satisfaction indicator is a satisfaction"
+    );
     assert!(!fires(&clean(), "satisfaction-not-a-rate"));
 }
 
@@ -372,9 +468,20 @@ fn vague_target() {
 fn every_catalogue_code_is_tested() {
     let source = include_str!("findings.rs");
     // The importer's own codes are fired by the importer's tests.
-    let import_tests = [include_str!("../../jixiao-io/tests/import_published.rs"), include_str!("../../jixiao-io/tests/import_xlsx.rs")].concat();
+    let import_tests = [
+        include_str!("../../jixiao-io/tests/import_published.rs"),
+        include_str!("../../jixiao-io/tests/import_xlsx.rs"),
+    ]
+    .concat();
     for (code, _, _) in CATALOGUE {
-        let tests = if code.starts_with("import-") { import_tests.as_str() } else { source };
-        assert!(tests.contains(&format!("\"{code}\"")), "no test fires {code}");
+        let tests = if code.starts_with("import-") {
+            import_tests.as_str()
+        } else {
+            source
+        };
+        assert!(
+            tests.contains(&format!("\"{code}\"")),
+            "no test fires {code}"
+        );
     }
 }

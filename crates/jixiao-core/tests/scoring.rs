@@ -4,11 +4,17 @@ mod support;
 
 use jixiao_core::model::Direction;
 use jixiao_core::policy::{ReverseFormula, RoundMode};
-use jixiao_core::scoring::{score_execution, score_indicator, Outcome};
+use jixiao_core::scoring::{Outcome, score_execution, score_indicator};
 use jixiao_core::{Grade, Policy};
 use support::*;
 
-fn score_with(policy: &Policy, target: &str, actual: &str, weight: i64, self_score: Option<i64>) -> rust_decimal::Decimal {
+fn score_with(
+    policy: &Policy,
+    target: &str,
+    actual: &str,
+    weight: i64,
+    self_score: Option<i64>,
+) -> rust_decimal::Decimal {
     let mut ind = indicator("产出指标", "数量指标", "测试指标", target, actual, weight);
     ind.self_score = self_score.map(rust_decimal::Decimal::from);
     score_indicator(&ind, policy, 2023).score.expect("scorable")
@@ -50,7 +56,10 @@ fn execution_rate_score() {
     assert_eq!(e.rate, Some(d("0.865")));
     // Over-execution is capped at the weight.
     p.funds.executed = d("120");
-    assert_eq!(score_execution(&p.funds, &Policy::default_policy()).score, Some(d("10")));
+    assert_eq!(
+        score_execution(&p.funds, &Policy::default_policy()).score,
+        Some(d("10"))
+    );
     // Integer variant: 97.8% → 9.
     let mut integer = Policy::default_policy();
     integer.execution.integer = true;
@@ -58,14 +67,21 @@ fn execution_rate_score() {
     assert_eq!(score_execution(&p.funds, &integer).score, Some(d("9")));
     // No annual budget: not applicable.
     p.funds.annual = d("0");
-    assert_eq!(score_execution(&p.funds, &Policy::default_policy()).score, None);
+    assert_eq!(
+        score_execution(&p.funds, &Policy::default_policy()).score,
+        None
+    );
 }
 
 #[test]
 fn zero_targets() {
     assert_eq!(score("0起", "1起", 10), d("0"));
     assert_eq!(score("0起", "0起", 10), d("10"));
-    assert_eq!(score("0起", "无", 10), d("10"), "无 against a zero target means none happened");
+    assert_eq!(
+        score("0起", "无", 10),
+        d("10"),
+        "无 against a zero target means none happened"
+    );
     assert_eq!(score("≤0起", "2起", 10), d("0"));
 }
 
@@ -80,27 +96,50 @@ fn qualitative_bands() {
     assert_eq!(score_with(&p, "显著提升", "部分达成", 10, Some(7)), d("7"));
     // Outside its band: the score is brought into the band (and the checker reports it).
     // The band [60%, 80%) stops just under 8 at the policy's two places.
-    assert_eq!(score_with(&p, "显著提升", "部分达成", 10, Some(9)), d("7.99"));
+    assert_eq!(
+        score_with(&p, "显著提升", "部分达成", 10, Some(9)),
+        d("7.99")
+    );
     assert_eq!(score_with(&p, "显著提升", "未达成", 10, Some(9)), d("5.99"));
     assert_eq!(score_with(&p, "显著提升", "未达成", 10, Some(3)), d("3"));
     // Without a self-score: 达成 gets the full weight, the lower levels the bottom of their band.
-    assert_eq!(score_with(&p, "显著提升", "达成预期指标", 10, None), d("10"));
+    assert_eq!(
+        score_with(&p, "显著提升", "达成预期指标", 10, None),
+        d("10")
+    );
     assert_eq!(score_with(&p, "显著提升", "部分达成", 10, None), d("6"));
     let old = Policy::builtin("mof-2017").unwrap();
     assert_eq!(score_with(&old, "显著提升", "部分达成", 10, None), d("5"));
-    assert_eq!(score_with(&old, "显著提升", "部分达成", 10, Some(5)), d("5"));
+    assert_eq!(
+        score_with(&old, "显著提升", "部分达成", 10, Some(5)),
+        d("5")
+    );
 }
 
 #[test]
 fn deadlines() {
     assert_eq!(score("2023年12月31日前", "2023年11月", 10), d("10"));
     assert_eq!(score("12月底前", "2023年12月20日", 10), d("10"));
-    let mut ind = indicator("产出指标", "时效指标", "完成时间", "2023年6月30日前", "2023年9月", 10);
+    let mut ind = indicator(
+        "产出指标",
+        "时效指标",
+        "完成时间",
+        "2023年6月30日前",
+        "2023年9月",
+        10,
+    );
     let late = score_indicator(&ind, &Policy::default_policy(), 2023);
     assert_eq!(late.outcome, Outcome::Missed);
-    assert_eq!(late.score, Some(d("0")), "late without a self-score: 未达成, bottom of its band");
+    assert_eq!(
+        late.score,
+        Some(d("0")),
+        "late without a self-score: 未达成, bottom of its band"
+    );
     ind.self_score = Some(d("5"));
-    assert_eq!(score_indicator(&ind, &Policy::default_policy(), 2023).score, Some(d("5")));
+    assert_eq!(
+        score_indicator(&ind, &Policy::default_policy(), 2023).score,
+        Some(d("5"))
+    );
 }
 
 #[test]
@@ -129,13 +168,30 @@ fn rounding_options() {
 
 #[test]
 fn cost_figures_under_cost_indicators_are_reverse() {
-    let ind = indicator("产出指标", "成本指标", "项目计划总投资", "20万元", "22万元", 10);
+    let ind = indicator(
+        "产出指标",
+        "成本指标",
+        "项目计划总投资",
+        "20万元",
+        "22万元",
+        10,
+    );
     let s = score_indicator(&ind, &Policy::default_policy(), 2023);
     assert_eq!(s.direction, Direction::Reverse);
     assert_eq!(s.score, Some(d("9.09")));
     // Units convert exactly: 180000元 is 18万元, within the ceiling.
-    let ind = indicator("产出指标", "成本指标", "项目计划总投资", "≤20万元", "180000元", 10);
-    assert_eq!(score_indicator(&ind, &Policy::default_policy(), 2023).score, Some(d("10")));
+    let ind = indicator(
+        "产出指标",
+        "成本指标",
+        "项目计划总投资",
+        "≤20万元",
+        "180000元",
+        10,
+    );
+    assert_eq!(
+        score_indicator(&ind, &Policy::default_policy(), 2023).score,
+        Some(d("10"))
+    );
 }
 
 #[test]
@@ -143,7 +199,14 @@ fn not_applicable_rescales_the_total() {
     let mut p = clean();
     p.funds.executed = p.funds.annual; // 10
     p.indicators[3].weight = rust_decimal::Decimal::from(20); // 效益 20 + NA 10 = 30
-    p.indicators.push(indicator("效益指标", "经济效益指标", "带动产值", "/", "/", 10));
+    p.indicators.push(indicator(
+        "效益指标",
+        "经济效益指标",
+        "带动产值",
+        "/",
+        "/",
+        10,
+    ));
     p.indicators[0].actual = "6场".into(); // 20 × 6/10 = 12 → 8 points lost
     let e = eval(&p);
     assert_eq!(e.applicable_weight, d("90"));
@@ -177,7 +240,11 @@ fn unreadable_values_are_not_guessed_and_do_not_stop_the_rest() {
     // The others are still scored: 9.8 + 20 + 10 + 30 + 10.
     assert_eq!(e.total, d("79.8"));
     let f = the(&e, "value-unparsed");
-    assert!(f.message.contains("培训合格率") && f.message.contains("检查12家，抽查5家"), "{}", f.message);
+    assert!(
+        f.message.contains("培训合格率") && f.message.contains("检查12家，抽查5家"),
+        "{}",
+        f.message
+    );
     assert!(e.has_errors());
 }
 
@@ -201,7 +268,16 @@ mod properties {
     }
 
     fn cmp() -> impl Strategy<Value = &'static str> {
-        prop_oneof![Just("≥"), Just(">"), Just("="), Just(""), Just("≤"), Just("<"), Just("不低于"), Just("不超过")]
+        prop_oneof![
+            Just("≥"),
+            Just(">"),
+            Just("="),
+            Just(""),
+            Just("≤"),
+            Just("<"),
+            Just("不低于"),
+            Just("不超过")
+        ]
     }
 
     proptest! {

@@ -6,7 +6,8 @@ use jixiao_core::{Grade, Project, Severity};
 use support::*;
 
 fn seed() -> Project {
-    toml::from_str(include_str!("../../../examples/panyu-2022.toml")).expect("the seed example is a valid project file")
+    toml::from_str(include_str!("../../../examples/panyu-2022.toml"))
+        .expect("the seed example is a valid project file")
 }
 
 #[test]
@@ -28,27 +29,56 @@ fn seed_scores_as_published() {
 fn seed_findings_are_what_a_reviewer_would_raise() {
     let e = eval(&seed());
     let adjusted = the(&e, "budget-adjusted");
-    assert!(adjusted.message.contains("150.00") && adjusted.message.contains("14.53"), "{}", adjusted.message);
+    assert!(
+        adjusted.message.contains("150.00") && adjusted.message.contains("14.53"),
+        "{}",
+        adjusted.message
+    );
 
     let overshoots = findings(&e, "target-overshoot");
     assert_eq!(overshoots.len(), 2, "{overshoots:#?}");
-    assert!(overshoots.iter().any(|f| f.message.contains("媒体报道") && f.message.contains("5篇") && f.message.contains("30")));
-    assert!(overshoots.iter().any(|f| f.message.contains("走访高层次人才") && f.message.contains("20人次") && f.message.contains("62")));
+    assert!(overshoots.iter().any(|f| f.message.contains("媒体报道")
+        && f.message.contains("5篇")
+        && f.message.contains("30")));
+    assert!(
+        overshoots
+            .iter()
+            .any(|f| f.message.contains("走访高层次人才")
+                && f.message.contains("20人次")
+                && f.message.contains("62"))
+    );
 
-    assert!(the(&e, "satisfaction-not-a-rate").message.contains("走访高层次人才"));
+    assert!(
+        the(&e, "satisfaction-not-a-rate")
+            .message
+            .contains("走访高层次人才")
+    );
     the(&e, "all-full-marks");
     the(&e, "problems-none");
     let qualitative = findings(&e, "qualitative-actual");
-    assert!(qualitative.iter().any(|f| f.message.contains("政策调研、咨询")), "{qualitative:#?}");
+    assert!(
+        qualitative
+            .iter()
+            .any(|f| f.message.contains("政策调研、咨询")),
+        "{qualitative:#?}"
+    );
     // The numeric answers are numbers: no qualitative-actual on them.
-    assert!(!qualitative.iter().any(|f| f.message.contains("媒体报道") || f.message.contains("走访")));
+    assert!(
+        !qualitative
+            .iter()
+            .any(|f| f.message.contains("媒体报道") || f.message.contains("走访"))
+    );
 }
 
 #[test]
 fn seed_sentence_actual_is_the_number_with_the_targets_unit() {
     let e = eval(&seed());
     let media = &e.indicators[4];
-    assert_eq!(media.actual_number, Some(d("30")), "超30篇次, not the 22 of 22年度");
+    assert_eq!(
+        media.actual_number,
+        Some(d("30")),
+        "超30篇次, not the 22 of 22年度"
+    );
     assert_eq!(e.indicators[5].actual_number, Some(d("62")));
 }
 

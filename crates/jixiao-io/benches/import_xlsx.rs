@@ -7,7 +7,7 @@ mod national;
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -17,7 +17,9 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("national_xlsx", |b| {
         b.iter(|| {
-            let imported = jixiao_io::import::import_bytes(black_box(&bytes), Path::new("panyu.xlsx")).unwrap();
+            let imported =
+                jixiao_io::import::import_bytes(black_box(&bytes), Path::new("panyu.xlsx"))
+                    .unwrap();
             assert_eq!(imported.len(), 1);
             imported
         })

@@ -5,7 +5,7 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {
     let toml_text = include_str!("../../../examples/panyu-2022.toml");
@@ -13,8 +13,12 @@ fn bench(c: &mut Criterion) {
     let json_line = serde_json::to_string(&project).unwrap();
     let mut group = c.benchmark_group("parse");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("project_toml", |b| b.iter(|| jixiao_io::from_toml(black_box(toml_text), Path::new("panyu-2022.toml")).unwrap()));
-    group.bench_function("project_json_line", |b| b.iter(|| jixiao_io::from_json(black_box(&json_line), Path::new("panyu.jsonl:1")).unwrap()));
+    group.bench_function("project_toml", |b| {
+        b.iter(|| jixiao_io::from_toml(black_box(toml_text), Path::new("panyu-2022.toml")).unwrap())
+    });
+    group.bench_function("project_json_line", |b| {
+        b.iter(|| jixiao_io::from_json(black_box(&json_line), Path::new("panyu.jsonl:1")).unwrap())
+    });
     group.finish();
 }
 

@@ -15,13 +15,23 @@ pub enum Format {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{file}：无法读取文件：{source}")]
-    Io { file: PathBuf, source: std::io::Error },
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{file}：文件不是 UTF-8 文本")]
     NotUtf8 { file: PathBuf },
     #[error("{file}：{}", describe_syntax(.line, .message))]
-    Syntax { file: PathBuf, line: Option<usize>, message: String },
+    Syntax {
+        file: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
     #[error("{file}：{}", .problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("；"))]
-    Invalid { file: PathBuf, problems: Vec<FieldProblem> },
+    Invalid {
+        file: PathBuf,
+        problems: Vec<FieldProblem>,
+    },
     #[error("{file}：无法识别的文件格式（支持 .toml、.json 项目文件）")]
     UnknownFormat { file: PathBuf },
     #[error("{file}：文件过大（{size} 字节），项目文件不能超过 {} MB", MAX_PROJECT_FILE_BYTES / (1024 * 1024))]
@@ -33,7 +43,14 @@ pub enum LoadError {
 pub const MAX_PROJECT_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 fn check_size(size: u64, file: &Path) -> Result<(), LoadError> {
-    if size > MAX_PROJECT_FILE_BYTES { Err(LoadError::TooLarge { file: file.into(), size }) } else { Ok(()) }
+    if size > MAX_PROJECT_FILE_BYTES {
+        Err(LoadError::TooLarge {
+            file: file.into(),
+            size,
+        })
+    } else {
+        Ok(())
+    }
 }
 
 fn describe_syntax(line: &Option<usize>, message: &str) -> String {
@@ -76,11 +93,17 @@ impl LoadError {
 
 /// Loads a project file, by extension (`.toml`, `.json`) or, failing that, by its first character.
 pub fn load(file: &Path) -> Result<Project, LoadError> {
-    let io = |source| LoadError::Io { file: file.into(), source };
+    let io = |source| LoadError::Io {
+        file: file.into(),
+        source,
+    };
     check_size(std::fs::metadata(file).map_err(io)?.len(), file)?;
     let bytes = std::fs::read(file).map_err(io)?;
     let text = String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8 { file: file.into() })?;
-    let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     let format = match ext.as_deref() {
         Some("toml") => Format::Toml,
         Some("json") => Format::Json,
@@ -98,12 +121,15 @@ pub fn load(file: &Path) -> Result<Project, LoadError> {
 pub fn from_toml(text: &str, file: &Path) -> Result<Project, LoadError> {
     check_size(text.len() as u64, file)?;
     // Syntax first (with the line), then the shape (with the field path).
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| LoadError::Syntax {
-        file: file.into(),
-        line: e.span().map(|s| line_of(text, s.start)),
-        message: syntax_message(e.message()),
-    })?;
-    let project: Project = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| shape_error(file, e))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| LoadError::Syntax {
+            file: file.into(),
+            line: e.span().map(|s| line_of(text, s.start)),
+            message: syntax_message(e.message()),
+        })?;
+    let project: Project = serde_path_to_error::deserialize(toml::Value::Table(table))
+        .map_err(|e| shape_error(file, e))?;
     validated(project, file)
 }
 
@@ -115,9 +141,19 @@ pub fn from_json(text: &str, file: &Path) -> Result<Project, LoadError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            LoadError::Syntax { file: file.into(), line: Some(inner.line()), message: syntax_message(&inner.to_string()) }
+            LoadError::Syntax {
+                file: file.into(),
+                line: Some(inner.line()),
+                message: syntax_message(&inner.to_string()),
+            }
         } else {
-            LoadError::Invalid { file: file.into(), problems: vec![FieldProblem { path: clean_path(&path), message: translate(&inner.to_string()) }] }
+            LoadError::Invalid {
+                file: file.into(),
+                problems: vec![FieldProblem {
+                    path: clean_path(&path),
+                    message: translate(&inner.to_string()),
+                }],
+            }
         }
     })?;
     validated(project, file)
@@ -126,18 +162,29 @@ pub fn from_json(text: &str, file: &Path) -> Result<Project, LoadError> {
 fn shape_error(file: &Path, e: serde_path_to_error::Error<toml::de::Error>) -> LoadError {
     let path = clean_path(&e.path().to_string());
     let message = translate(e.inner().message());
-    LoadError::Invalid { file: file.into(), problems: vec![FieldProblem { path, message }] }
+    LoadError::Invalid {
+        file: file.into(),
+        problems: vec![FieldProblem { path, message }],
+    }
 }
 
 /// serde_path_to_error writes `.` for the root.
 fn clean_path(path: &str) -> String {
-    if path == "." { String::new() } else { path.to_string() }
+    if path == "." {
+        String::new()
+    } else {
+        path.to_string()
+    }
 }
 
 /// Parser messages kept as they are, except the nesting limit, which hostile files hit on purpose.
 fn syntax_message(message: &str) -> String {
     let m = message.trim();
-    if m.contains("recurs") { format!("嵌套层数过深，不是有效的项目文件（{m}）") } else { m.to_string() }
+    if m.contains("recurs") {
+        format!("嵌套层数过深，不是有效的项目文件（{m}）")
+    } else {
+        m.to_string()
+    }
 }
 
 /// The common serde messages, in the user's language; anything else is kept as is.
@@ -149,14 +196,21 @@ fn translate(message: &str) -> String {
             .split_once("expected ")
             .map(|(_, e)| e.trim_start_matches("one of ").replace('`', ""))
             .unwrap_or_default();
-        return if expected.is_empty() { format!("未知字段“{key}”") } else { format!("未知字段“{key}”，可用字段：{expected}") };
+        return if expected.is_empty() {
+            format!("未知字段“{key}”")
+        } else {
+            format!("未知字段“{key}”，可用字段：{expected}")
+        };
     }
     if let Some(rest) = m.strip_prefix("missing field `") {
         return format!("缺少必填字段“{}”", rest.trim_end_matches('`'));
     }
     if m.contains("Decimal") || m.contains("Invalid decimal") || m.contains("Failed to parse") {
         // "invalid value: string \"十分\", expected a Decimal …": name the value the user wrote.
-        let written = m.split_once("string \"").and_then(|(_, r)| r.split_once('"')).map(|(v, _)| v);
+        let written = m
+            .split_once("string \"")
+            .and_then(|(_, r)| r.split_once('"'))
+            .map(|(v, _)| v);
         return match written {
             Some(v) => format!("“{v}”不是有效的数值，应写为数字，如 10 或 \"14.53\""),
             None => format!("不是有效的数值，应写为数字，如 10 或 \"14.53\"（{m}）"),
@@ -172,9 +226,22 @@ fn translate(message: &str) -> String {
 }
 
 fn validated(project: Project, file: &Path) -> Result<Project, LoadError> {
-    let problems: Vec<FieldProblem> =
-        project.validate().into_iter().map(|i| FieldProblem { path: i.path, message: i.message }).collect();
-    if problems.is_empty() { Ok(project) } else { Err(LoadError::Invalid { file: file.into(), problems }) }
+    let problems: Vec<FieldProblem> = project
+        .validate()
+        .into_iter()
+        .map(|i| FieldProblem {
+            path: i.path,
+            message: i.message,
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(project)
+    } else {
+        Err(LoadError::Invalid {
+            file: file.into(),
+            problems,
+        })
+    }
 }
 
 fn line_of(text: &str, byte: usize) -> usize {

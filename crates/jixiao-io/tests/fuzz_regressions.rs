@@ -13,7 +13,9 @@ fn root() -> PathBuf {
 
 /// Files directly in `dir` whose name ends with one of `exts` (any file when `exts` is empty).
 fn files(dir: &str, exts: &[&str]) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(root().join(dir)) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(root().join(dir)) else {
+        return Vec::new();
+    };
     let mut out: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
@@ -28,7 +30,10 @@ fn files(dir: &str, exts: &[&str]) -> Vec<PathBuf> {
 /// Runs `run` over every input, naming the input that panicked.
 fn run_all(target: &str, mut inputs: Vec<PathBuf>, run: fn(&[u8])) -> usize {
     inputs.extend(files(&format!("fuzz/seeds/{target}"), &[]));
-    inputs.extend(files(&format!("tests/fixtures/fuzz-regressions/{target}"), &[]));
+    inputs.extend(files(
+        &format!("tests/fixtures/fuzz-regressions/{target}"),
+        &[],
+    ));
     assert!(!inputs.is_empty(), "no inputs for the {target} target");
     for input in &inputs {
         let bytes = std::fs::read(input).unwrap();
@@ -42,7 +47,10 @@ fn run_all(target: &str, mut inputs: Vec<PathBuf>, run: fn(&[u8])) -> usize {
 #[test]
 fn value_seeds_and_regressions() {
     let n = run_all("value", Vec::new(), harness::value);
-    assert!(n >= 50, "the value seeds are committed under fuzz/seeds/value ({n} found)");
+    assert!(
+        n >= 50,
+        "the value seeds are committed under fuzz/seeds/value ({n} found)"
+    );
 }
 
 #[test]
@@ -55,7 +63,11 @@ fn text_import_seeds_and_regressions() {
 
 #[test]
 fn xlsx_import_seeds_and_regressions() {
-    let n = run_all("xlsx_import", files("tests/fixtures/import", &[".xlsx"]), harness::xlsx_import);
+    let n = run_all(
+        "xlsx_import",
+        files("tests/fixtures/import", &[".xlsx"]),
+        harness::xlsx_import,
+    );
     assert!(n >= 2);
 }
 
@@ -72,13 +84,19 @@ fn the_sheet_wrapper_yields_the_template_workbook() {
     // The xlsx target's structured half only reaches the grid reader if the wrapped workbook imports.
     let sheet = {
         use std::io::Read;
-        let bytes = std::fs::read(root().join("tests/fixtures/import/panyu-national.xlsx")).unwrap();
+        let bytes =
+            std::fs::read(root().join("tests/fixtures/import/panyu-national.xlsx")).unwrap();
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut xml = Vec::new();
-        zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_end(&mut xml).unwrap();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_end(&mut xml)
+            .unwrap();
         xml
     };
-    let imported = jixiao_io::import::import_bytes(&harness::with_sheet(&sheet), Path::new("wrapped.xlsx")).unwrap();
+    let imported =
+        jixiao_io::import::import_bytes(&harness::with_sheet(&sheet), Path::new("wrapped.xlsx"))
+            .unwrap();
     assert_eq!(imported.len(), 1);
     assert_eq!(imported[0].project.project.name, "产业人才发展专项资金");
 }

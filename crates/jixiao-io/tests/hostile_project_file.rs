@@ -3,11 +3,16 @@
 
 use std::path::Path;
 
-use jixiao_io::{from_json, from_toml, load, LoadError, MAX_PROJECT_FILE_BYTES};
+use jixiao_io::{LoadError, MAX_PROJECT_FILE_BYTES, from_json, from_toml, load};
 
 /// Runs `f` on a thread with a 2 MiB stack, as a tokio worker of the web server has.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().expect("no panic, no stack overflow")
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .expect("no panic, no stack overflow")
 }
 
 fn message(result: Result<jixiao_core::Project, LoadError>) -> String {
@@ -21,22 +26,41 @@ fn deeply_nested_json_is_a_clear_error() {
     for (what, text) in [
         ("arrays", "[".repeat(DEPTH)),
         ("objects", "{\"a\":".repeat(DEPTH)),
-        ("inside a field", format!("{{\"project\":{{\"name\":{}", "[".repeat(DEPTH))),
+        (
+            "inside a field",
+            format!("{{\"project\":{{\"name\":{}", "[".repeat(DEPTH)),
+        ),
     ] {
         let msg = on_small_stack(move || message(from_json(&text, Path::new("深.json"))));
         // The typed reader stops at the first value of the wrong shape, long before any depth limit.
         assert!(msg.starts_with("深.json：字段 "), "{what}: {msg}");
-        assert!(msg.contains("类型错误") || msg.contains("未知字段"), "{what}: {msg}");
+        assert!(
+            msg.contains("类型错误") || msg.contains("未知字段"),
+            "{what}: {msg}"
+        );
     }
 }
 
 #[test]
 fn deeply_nested_toml_is_a_clear_error() {
     for (what, text) in [
-        ("arrays", format!("a = {}{}", "[".repeat(DEPTH), "]".repeat(DEPTH))),
-        ("inline tables", format!("a = {}1{}", "{b = ".repeat(DEPTH), "}".repeat(DEPTH))),
+        (
+            "arrays",
+            format!("a = {}{}", "[".repeat(DEPTH), "]".repeat(DEPTH)),
+        ),
+        (
+            "inline tables",
+            format!("a = {}1{}", "{b = ".repeat(DEPTH), "}".repeat(DEPTH)),
+        ),
         ("dotted keys", format!("{} = 1", vec!["k"; DEPTH].join("."))),
-        ("in a field", format!("[project]\nname = {}{}\n", "[".repeat(DEPTH), "]".repeat(DEPTH))),
+        (
+            "in a field",
+            format!(
+                "[project]\nname = {}{}\n",
+                "[".repeat(DEPTH),
+                "]".repeat(DEPTH)
+            ),
+        ),
     ] {
         let msg = on_small_stack(move || message(from_toml(&text, Path::new("深.toml"))));
         assert!(msg.starts_with("深.toml："), "{what}: {msg}");
@@ -61,12 +85,16 @@ fn an_enormous_project_file_is_refused_before_it_is_parsed() {
     let file = dir.path().join("巨大.toml");
     std::fs::write(&file, &text).unwrap();
     let msg = load(&file).expect_err("too large").to_string();
-    assert!(msg.starts_with(&format!("{}：文件过大", file.display())), "{msg}");
+    assert!(
+        msg.starts_with(&format!("{}：文件过大", file.display())),
+        "{msg}"
+    );
     assert!(msg.contains("不能超过 16 MB"), "{msg}");
     // The same limit on text that arrives without a file (uploads, the API).
     let msg = message(from_toml(&text, Path::new("巨大.toml")));
     assert!(msg.starts_with("巨大.toml：文件过大"), "{msg}");
-    let json = serde_json::to_string_pretty(&toml::from_str::<toml::Value>(&text).unwrap()).unwrap();
+    let json =
+        serde_json::to_string_pretty(&toml::from_str::<toml::Value>(&text).unwrap()).unwrap();
     assert!(json.len() as u64 > MAX_PROJECT_FILE_BYTES);
     let msg = message(from_json(&json, Path::new("巨大.json")));
     assert!(msg.starts_with("巨大.json：文件过大"), "{msg}");
@@ -80,6 +108,7 @@ fn a_large_project_under_the_limit_still_loads() {
     for i in 0..n {
         text.push_str(&format!("\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"走访人才{i}\"\ntarget = \"20人次\"\nactual = \"62人次\"\nweight = 0\n"));
     }
-    let p = on_small_stack(move || from_toml(&text, Path::new("大.toml")).map(|p| p.indicators.len()));
+    let p =
+        on_small_stack(move || from_toml(&text, Path::new("大.toml")).map(|p| p.indicators.len()));
     assert!(p.expect("loads") > n);
 }

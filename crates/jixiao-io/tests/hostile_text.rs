@@ -3,17 +3,22 @@
 
 use std::path::Path;
 
-use jixiao_io::import::import_bytes;
 use jixiao_io::ImportError;
+use jixiao_io::import::import_bytes;
 
 fn published() -> String {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/published/04_anhui_tianchang_shuiliju_shuihan_2022.txt");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/published/04_anhui_tianchang_shuiliju_shuihan_2022.txt");
     std::fs::read_to_string(file).unwrap()
 }
 
 /// The text with `insert` put at the start of 1-based line `line`.
 fn with_bytes_at_line(text: &str, line: usize, insert: &[u8]) -> Vec<u8> {
-    let at: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    let at: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
     let mut bytes = text.as_bytes()[..at].to_vec();
     bytes.extend_from_slice(insert);
     bytes.extend_from_slice(&text.as_bytes()[at..]);
@@ -22,18 +27,36 @@ fn with_bytes_at_line(text: &str, line: usize, insert: &[u8]) -> Vec<u8> {
 
 fn refused(bytes: &[u8], name: &str) -> ImportError {
     let e = import_bytes(bytes, Path::new(name)).expect_err("damaged text cannot import");
-    assert!(e.to_string().starts_with(&format!("{name}：")), "names the file: {e}");
+    assert!(
+        e.to_string().starts_with(&format!("{name}：")),
+        "names the file: {e}"
+    );
     e
 }
 
 #[test]
 fn a_stray_byte_in_utf8_text_is_reported_at_its_line() {
     let text = published();
-    assert!(import_bytes(text.as_bytes(), Path::new("ok.txt")).is_ok(), "the clean text imports");
-    for stray in [&b"\xFF"[..], b"\x80", b"\xC3(", b"\xED\xA0\x80" /* a UTF-16 surrogate */, b"\xF8\x88\x80\x80\x80"] {
+    assert!(
+        import_bytes(text.as_bytes(), Path::new("ok.txt")).is_ok(),
+        "the clean text imports"
+    );
+    for stray in [
+        &b"\xFF"[..],
+        b"\x80",
+        b"\xC3(",
+        b"\xED\xA0\x80", /* a UTF-16 surrogate */
+        b"\xF8\x88\x80\x80\x80",
+    ] {
         let e = refused(&with_bytes_at_line(&text, 12, stray), "自评.txt");
-        assert!(matches!(e, ImportError::BadUtf8 { line: 12, .. }), "{stray:?}: {e}");
-        assert!(e.to_string().contains("第 12 行含有无效的 UTF-8 字节"), "{e}");
+        assert!(
+            matches!(e, ImportError::BadUtf8 { line: 12, .. }),
+            "{stray:?}: {e}"
+        );
+        assert!(
+            e.to_string().contains("第 12 行含有无效的 UTF-8 字节"),
+            "{e}"
+        );
     }
 }
 
@@ -42,10 +65,18 @@ fn utf8_text_cut_inside_a_character_is_reported() {
     let text = published();
     let bytes = text.as_bytes();
     // Cut one byte into the last Chinese character.
-    let last = text.char_indices().filter(|(_, c)| c.len_utf8() == 3).last().unwrap().0;
+    let last = text
+        .char_indices()
+        .filter(|(_, c)| c.len_utf8() == 3)
+        .last()
+        .unwrap()
+        .0;
     let lines = text[..last].matches('\n').count() + 1;
     let e = refused(&bytes[..last + 1], "截断.txt");
-    assert!(matches!(e, ImportError::BadUtf8 { line, .. } if line == lines), "{e}");
+    assert!(
+        matches!(e, ImportError::BadUtf8 { line, .. } if line == lines),
+        "{e}"
+    );
 }
 
 #[test]
@@ -61,7 +92,10 @@ fn a_gbk_passage_pasted_into_utf8_text_is_not_read_as_gbk() {
 fn utf8_with_a_bom_and_damage_is_reported_even_at_the_start() {
     let mut bytes = vec![0xEF, 0xBB, 0xBF, 0xFF];
     bytes.extend_from_slice(published().as_bytes());
-    assert!(matches!(refused(&bytes, "bom.txt"), ImportError::BadUtf8 { line: 1, .. }));
+    assert!(matches!(
+        refused(&bytes, "bom.txt"),
+        ImportError::BadUtf8 { line: 1, .. }
+    ));
 }
 
 #[test]

@@ -6,8 +6,8 @@ use std::cell::Cell;
 use std::io::Write;
 use std::path::Path;
 
-use jixiao_io::import::{import_bytes, MAX_UNZIPPED_BYTES, MAX_ZIP_ENTRIES};
 use jixiao_io::ImportError;
+use jixiao_io::import::{MAX_UNZIPPED_BYTES, MAX_ZIP_ENTRIES, import_bytes};
 
 /// Counts the bytes this thread holds, so a test can see the most the importer had allocated at once.
 struct Counting;
@@ -75,10 +75,22 @@ fn bomb(small: &[(&str, &str)], big: &str, size: u64) -> Vec<u8> {
 
 /// A workbook that calamine opens as far as its one worksheet (the bomb).
 const XLSX_PARTS: &[(&str, &str)] = &[
-    ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#),
-    ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
-    ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
-    ("xl/workbook.xml", r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="自评表" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+    (
+        "[Content_Types].xml",
+        r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#,
+    ),
+    (
+        "_rels/.rels",
+        r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    ),
+    (
+        "xl/_rels/workbook.xml.rels",
+        r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+    ),
+    (
+        "xl/workbook.xml",
+        r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="自评表" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+    ),
 ];
 const DOCX_PARTS: &[(&str, &str)] = &[(
     "[Content_Types].xml",
@@ -95,16 +107,26 @@ fn assert_refused_cleanly(err: &ImportError, name: &str, peak: usize, packed: us
     let msg = err.to_string();
     assert!(matches!(err, ImportError::TooLarge { .. }), "{msg}");
     assert!(msg.starts_with(name), "the error names the file: {msg}");
-    assert!(msg.contains("压缩炸弹") && msg.contains("超出导入上限"), "{msg}");
+    assert!(
+        msg.contains("压缩炸弹") && msg.contains("超出导入上限"),
+        "{msg}"
+    );
     // Nothing near the unpacked size was ever held: the refusal came from the zip directory.
-    assert!(peak < packed + (4 << 20), "the import allocated {peak} bytes for a {packed}-byte file");
+    assert!(
+        peak < packed + (4 << 20),
+        "the import allocated {peak} bytes for a {packed}-byte file"
+    );
 }
 
 #[test]
 fn an_xlsx_bomb_is_refused_before_it_is_unpacked() {
     let size = MAX_UNZIPPED_BYTES + (64 << 20);
     let bytes = bomb(XLSX_PARTS, "xl/worksheets/sheet1.xml", size);
-    assert!(bytes.len() < 4 << 20, "the bomb packs {size} bytes into {}", bytes.len());
+    assert!(
+        bytes.len() < 4 << 20,
+        "the bomb packs {size} bytes into {}",
+        bytes.len()
+    );
     let (err, peak) = import_bomb(&bytes, "炸弹.xlsx");
     assert_refused_cleanly(&err, "炸弹.xlsx", peak, bytes.len());
     assert!(err.to_string().contains("超过 320 MB"), "{err}");
@@ -121,7 +143,8 @@ fn a_docx_bomb_is_refused_before_it_is_unpacked() {
 #[test]
 fn a_zip_of_too_many_entries_is_refused() {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, text) in XLSX_PARTS {
         zip.start_file(*name, stored).unwrap();
         zip.write_all(text.as_bytes()).unwrap();
@@ -132,7 +155,11 @@ fn a_zip_of_too_many_entries_is_refused() {
     let bytes = zip.finish().unwrap().into_inner();
     let (err, peak) = import_bomb(&bytes, "many.xlsx");
     assert_refused_cleanly(&err, "many.xlsx", peak, bytes.len() * 4);
-    assert!(err.to_string().contains(&format!("有 {} 个文件", MAX_ZIP_ENTRIES + XLSX_PARTS.len())), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("有 {} 个文件", MAX_ZIP_ENTRIES + XLSX_PARTS.len())),
+        "{err}"
+    );
 }
 
 /// An entry whose directory claims a small size but whose data unpacks to far more: the reader stops at
@@ -161,5 +188,8 @@ fn an_entry_that_lies_about_its_size_is_not_unpacked() {
     let (result, peak) = peak_during(|| import_bytes(&bytes, Path::new("lies.xlsx")));
     let err = result.expect_err("a lying entry cannot import");
     assert!(err.to_string().starts_with("lies.xlsx："), "{err}");
-    assert!(peak < 16 << 20, "the import allocated {peak} bytes for an entry that claims {claimed}");
+    assert!(
+        peak < 16 << 20,
+        "the import allocated {peak} bytes for an entry that claims {claimed}"
+    );
 }

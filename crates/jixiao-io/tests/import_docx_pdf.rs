@@ -22,7 +22,14 @@ fn squeeze(s: &str) -> String {
 /// The seed with cells short enough that no table cell wraps on an A4 landscape page.
 pub fn short_seed() -> Project {
     let mut p = seed();
-    for (i, a) in p.indicators.iter_mut().zip(["已赴黄埔区调研1次", "已组织3场", "已出台实施细则", "申报率100%", "超30篇次", "62人次"]) {
+    for (i, a) in p.indicators.iter_mut().zip([
+        "已赴黄埔区调研1次",
+        "已组织3场",
+        "已出台实施细则",
+        "申报率100%",
+        "超30篇次",
+        "62人次",
+    ]) {
         i.actual = a.into();
     }
     p.goals.expected = "吸引带动各类产业人才".into();
@@ -92,19 +99,30 @@ fn scanned_pdf_needs_ocr() {
     // A one-page PDF with no text layer, as a scanner makes (here: an empty page).
     let mut doc = lopdf::Document::with_version("1.5");
     let pages_id = doc.new_object_id();
-    let content = doc.add_object(lopdf::Stream::new(dictionary! {}, b"0 0 1 rg 0 0 100 100 re f".to_vec()));
+    let content = doc.add_object(lopdf::Stream::new(
+        dictionary! {},
+        b"0 0 1 rg 0 0 100 100 re f".to_vec(),
+    ));
     let page = doc.add_object(dictionary! {
         "Type" => "Page", "Parent" => pages_id, "Contents" => content,
         "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
     });
-    doc.objects.insert(pages_id, lopdf::Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }));
+    doc.objects.insert(
+        pages_id,
+        lopdf::Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
     let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).unwrap();
     let err = jixiao_io::import::import_bytes(&bytes, Path::new("扫描件.pdf")).unwrap_err();
     let msg = err.to_string();
-    assert!(msg.starts_with("扫描件.pdf：") && msg.contains("OCR"), "{msg}");
+    assert!(
+        msg.starts_with("扫描件.pdf：") && msg.contains("OCR"),
+        "{msg}"
+    );
 }
 
 /// The Word source of the PDF fixture imports to the same table; JIXIAO_WRITE_PDF_SOURCE=path also writes it

@@ -7,7 +7,9 @@ use jixiao_io::Imported;
 use rust_decimal::Decimal;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/published").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/published")
+        .join(name)
 }
 
 fn import(name: &str) -> Vec<Imported> {
@@ -23,7 +25,15 @@ fn od(s: &str) -> Option<Decimal> {
 }
 
 /// (一级, 二级, 三级, 指标值, 实际完成值, 分值, 得分 ("" = none))
-type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str, &'a str);
+type Row<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+);
 
 fn assert_rows(imp: &Imported, rows: &[Row<'_>]) {
     let got = &imp.project.indicators;
@@ -31,14 +41,27 @@ fn assert_rows(imp: &Imported, rows: &[Row<'_>]) {
     assert_eq!(got.len(), rows.len(), "indicators: {names:?}");
     for (i, (g, w)) in got.iter().zip(rows).enumerate() {
         let want = (w.0, w.1, w.2, w.3, w.4, d(w.5), od(w.6));
-        let have = (g.level1.as_str(), g.level2.as_str(), g.name.as_str(), g.target.as_str(), g.actual.as_str(), g.weight, g.self_score);
+        let have = (
+            g.level1.as_str(),
+            g.level2.as_str(),
+            g.name.as_str(),
+            g.target.as_str(),
+            g.actual.as_str(),
+            g.weight,
+            g.self_score,
+        );
         assert_eq!(have, want, "indicator {i}");
-        assert!(imp.provenance.get(&format!("indicators[{i}]")).is_some(), "indicator {i} has no provenance");
+        assert!(
+            imp.provenance.get(&format!("indicators[{i}]")).is_some(),
+            "indicator {i} has no provenance"
+        );
     }
 }
 
 fn has(imp: &Imported, code: &str, path: &str) -> bool {
-    imp.findings.iter().any(|f| f.code == code && f.path == path)
+    imp.findings
+        .iter()
+        .any(|f| f.code == code && f.path == path)
 }
 
 #[test]
@@ -52,25 +75,107 @@ fn f01_chizhou_national_layout_flattened_on_one_line() {
     assert_eq!(p.project.department, "219-池州市贵池区棠溪镇人民政府");
     assert_eq!(p.project.implementer, "219001-池州市贵池区棠溪镇人民政府");
     // The total row reads 0 0 0 10 0 0; the source row 90 89.974 89.974 (the form is inconsistent).
-    assert_eq!((p.funds.initial, p.funds.annual, p.funds.executed), (Some(d("0")), d("0"), d("0")));
+    assert_eq!(
+        (p.funds.initial, p.funds.annual, p.funds.executed),
+        (Some(d("0")), d("0"), d("0"))
+    );
     assert_eq!(p.funds.execution_weight, d("10"));
     assert_eq!(p.funds.sources.len(), 1);
     let s = &p.funds.sources[0];
-    assert_eq!((s.name.as_str(), s.initial, s.annual, s.executed), ("本年财政拨款", Some(d("90")), d("89.974"), d("89.974")));
+    assert_eq!(
+        (s.name.as_str(), s.initial, s.annual, s.executed),
+        ("本年财政拨款", Some(d("90")), d("89.974"), d("89.974"))
+    );
     assert!(p.goals.expected.starts_with("本项目共申请预算资金90万元。"));
-    assert!(p.goals.actual.starts_with("本项目共完成预算资金89.97万元。"));
+    assert!(
+        p.goals
+            .actual
+            .starts_with("本项目共完成预算资金89.97万元。")
+    );
     assert_rows(
         imp,
         &[
-            ("产出指标", "数量指标", "基建工程委托业务项目数量", "≥50个", "50", "8", "8"),
-            ("产出指标", "质量指标", "委托业务报告合格率", "≥100百分比", "100", "8", "8"),
-            ("产出指标", "质量指标", "经费支出合规性", "严格执行相关制度规定", "达成预期指标", "8", "8"),
-            ("产出指标", "时效指标", "提交报告及时性", "在项目计划完成时间内完成", "达成预期指标", "8", "8"),
-            ("产出指标", "成本指标", "项目总成本", "≤90万元", "90", "8", "8"),
-            ("产出指标", "成本指标", "单项业务成本", "符合相关规定", "达成预期指标", "10", "10"),
-            ("效益指标", "社会效益指标", "对维护基建市场公平的影响程度", "效果明显", "达成预期指标", "10", "10"),
-            ("效益指标", "生态效益指标", "对控制基建项目成本影响程度", "效果明显", "达成预期指标", "10", "10"),
-            ("效益指标", "可持续影响指标", "对推动基建项目“四项制度”健全和落实的持续性影响", "效果明显", "达成预期指标", "10", "10"),
+            (
+                "产出指标",
+                "数量指标",
+                "基建工程委托业务项目数量",
+                "≥50个",
+                "50",
+                "8",
+                "8",
+            ),
+            (
+                "产出指标",
+                "质量指标",
+                "委托业务报告合格率",
+                "≥100百分比",
+                "100",
+                "8",
+                "8",
+            ),
+            (
+                "产出指标",
+                "质量指标",
+                "经费支出合规性",
+                "严格执行相关制度规定",
+                "达成预期指标",
+                "8",
+                "8",
+            ),
+            (
+                "产出指标",
+                "时效指标",
+                "提交报告及时性",
+                "在项目计划完成时间内完成",
+                "达成预期指标",
+                "8",
+                "8",
+            ),
+            (
+                "产出指标",
+                "成本指标",
+                "项目总成本",
+                "≤90万元",
+                "90",
+                "8",
+                "8",
+            ),
+            (
+                "产出指标",
+                "成本指标",
+                "单项业务成本",
+                "符合相关规定",
+                "达成预期指标",
+                "10",
+                "10",
+            ),
+            (
+                "效益指标",
+                "社会效益指标",
+                "对维护基建市场公平的影响程度",
+                "效果明显",
+                "达成预期指标",
+                "10",
+                "10",
+            ),
+            (
+                "效益指标",
+                "生态效益指标",
+                "对控制基建项目成本影响程度",
+                "效果明显",
+                "达成预期指标",
+                "10",
+                "10",
+            ),
+            (
+                "效益指标",
+                "可持续影响指标",
+                "对推动基建项目“四项制度”健全和落实的持续性影响",
+                "效果明显",
+                "达成预期指标",
+                "10",
+                "10",
+            ),
         ],
     );
     assert_eq!(p.statement.level_weights.get("产出指标"), Some(&d("50")));
@@ -86,10 +191,24 @@ fn f02_sichuan_tail_of_one_form_then_a_cut_form() {
     // The tail: one indicator row, 评价结论, 存在问题, 改进措施; no header.
     let tail = &all[0];
     assert!(has(tail, "import-incomplete", "project.name"));
-    assert_rows(tail, &[("产出指标", "经济成本指标", "成本控制数", "≤30万元", "完成", "90", "90")]);
+    assert_rows(
+        tail,
+        &[(
+            "产出指标",
+            "经济成本指标",
+            "成本控制数",
+            "≤30万元",
+            "完成",
+            "90",
+            "90",
+        )],
+    );
     assert_eq!(tail.project.statement.problems.as_deref(), Some("无"));
     assert_eq!(tail.project.statement.measures.as_deref(), Some("无"));
-    assert_eq!(tail.project.report.conclusion, "根据财政局资金下达的管理办法,将资金支付给项目施工方。");
+    assert_eq!(
+        tail.project.report.conclusion,
+        "根据财政局资金下达的管理办法,将资金支付给项目施工方。"
+    );
 
     let imp = &all[1];
     let p = &imp.project;
@@ -98,18 +217,43 @@ fn f02_sichuan_tail_of_one_form_then_a_cut_form() {
     assert_eq!(p.project.year, 2023);
     assert_eq!(p.project.department, "大英县司法局部门");
     assert_eq!(p.project.implementer, "大英县司法局");
-    assert_eq!((p.funds.initial, p.funds.annual, p.funds.executed), (Some(d("0.00")), d("3.36"), d("3.36")));
-    assert_eq!((p.funds.execution_weight, p.funds.self_score), (d("10"), Some(d("10"))));
+    assert_eq!(
+        (p.funds.initial, p.funds.annual, p.funds.executed),
+        (Some(d("0.00")), d("3.36"), d("3.36"))
+    );
+    assert_eq!(
+        (p.funds.execution_weight, p.funds.self_score),
+        (d("10"), Some(d("10")))
+    );
     let names: Vec<&str> = p.funds.sources.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["财政资金", "财政专户管理资金", "单位资金"]);
     assert_eq!(p.funds.sources[0].annual, d("3.36"));
-    assert_eq!(p.goals.expected, "根据要求购买安可设备,并完成项目资金支付。");
+    assert_eq!(
+        p.goals.expected,
+        "根据要求购买安可设备,并完成项目资金支付。"
+    );
     assert_eq!(p.goals.actual, "完成");
-    assert_eq!(p.report.implementation, "2023年购买13台安可电脑,并于12月前完成资金支付。");
+    assert_eq!(
+        p.report.implementation,
+        "2023年购买13台安可电脑,并于12月前完成资金支付。"
+    );
     // The excerpt stops after "= | 100 |" of the first indicator.
     assert_eq!(p.indicators.len(), 1);
     let i = &p.indicators[0];
-    assert_eq!((i.level1.as_str(), i.level2.as_str(), i.name.as_str(), i.target.as_str()), ("产出指标", "质量指标", "完成安可产品购买并按要求支付资金", "=100"));
+    assert_eq!(
+        (
+            i.level1.as_str(),
+            i.level2.as_str(),
+            i.name.as_str(),
+            i.target.as_str()
+        ),
+        (
+            "产出指标",
+            "质量指标",
+            "完成安可产品购买并按要求支付资金",
+            "=100"
+        )
+    );
     assert!(i.actual.is_empty());
     assert!(has(imp, "import-incomplete", "indicators"));
     assert!(has(imp, "import-ambiguous", "indicators[0]"));
@@ -126,8 +270,14 @@ fn f03_sichuan_unfilled_template() {
     assert_eq!(p.project.year, 2023);
     assert_eq!(p.project.department, "青神县发展和改革局本级");
     assert_eq!(p.project.implementer, "青神县发展和改革局");
-    assert_eq!((p.funds.initial, p.funds.annual, p.funds.executed), (Some(d("238.93")), d("251.89"), d("251.89")));
-    assert_eq!((p.funds.execution_weight, p.funds.self_score), (d("10"), None));
+    assert_eq!(
+        (p.funds.initial, p.funds.annual, p.funds.executed),
+        (Some(d("238.93")), d("251.89"), d("251.89"))
+    );
+    assert_eq!(
+        (p.funds.execution_weight, p.funds.self_score),
+        (d("10"), None)
+    );
     assert_eq!(p.funds.sources.len(), 3);
     assert!(p.goals.expected.starts_with("严格执行相关政策"));
     // Template instructions are not content: empty, each with import-incomplete.
@@ -138,8 +288,24 @@ fn f03_sichuan_unfilled_template() {
     assert_rows(
         imp,
         &[
-            ("产出指标", "数量指标", "发放(缴纳)覆盖率", "=100%", "", "60", ""),
-            ("效益指标", "社会效益指标", "足额保障率(参保率)", "=100%", "", "30", ""),
+            (
+                "产出指标",
+                "数量指标",
+                "发放(缴纳)覆盖率",
+                "=100%",
+                "",
+                "60",
+                "",
+            ),
+            (
+                "效益指标",
+                "社会效益指标",
+                "足额保障率(参保率)",
+                "=100%",
+                "",
+                "30",
+                "",
+            ),
         ],
     );
     // The table is complete (合计 … 改进措施): not cut.
@@ -156,23 +322,96 @@ fn f04_tianchang_national_layout_in_lines() {
     assert_eq!(p.project.year, 2022);
     assert_eq!(p.project.department, "");
     assert_eq!(p.project.implementer, "天长市水利局");
-    assert_eq!((p.funds.initial, p.funds.annual, p.funds.executed), (Some(d("880")), d("880"), d("880")));
-    assert_eq!((p.funds.execution_weight, p.funds.self_score), (d("10"), Some(d("10"))));
+    assert_eq!(
+        (p.funds.initial, p.funds.annual, p.funds.executed),
+        (Some(d("880")), d("880"), d("880"))
+    );
+    assert_eq!(
+        (p.funds.execution_weight, p.funds.self_score),
+        (d("10"), Some(d("10")))
+    );
     assert_eq!(p.funds.sources.len(), 1);
-    assert_eq!(p.goals.expected, "完成年度防汛工作,完成中型灌区节水改造项目和农业综合水价改革项目。");
+    assert_eq!(
+        p.goals.expected,
+        "完成年度防汛工作,完成中型灌区节水改造项目和农业综合水价改革项目。"
+    );
     assert_eq!(p.goals.actual, "完成年度目标。");
     assert_rows(
         imp,
         &[
-            ("产出指标", "数量指标", "完成中型灌区节水改造项目数量", "1", "1", "10", "10"),
-            ("产出指标", "数量指标", "完成农业综合水价改革项目", "1", "1", "10", "10"),
+            (
+                "产出指标",
+                "数量指标",
+                "完成中型灌区节水改造项目数量",
+                "1",
+                "1",
+                "10",
+                "10",
+            ),
+            (
+                "产出指标",
+                "数量指标",
+                "完成农业综合水价改革项目",
+                "1",
+                "1",
+                "10",
+                "10",
+            ),
             ("产出指标", "质量指标", "工程质量合格", "", "", "10", "10"),
-            ("产出指标", "时效指标", "年度资金支付完成率100%", "", "", "10", "10"),
-            ("产出指标", "成本指标", "资金执行在预算范围内", "", "", "10", "10"),
-            ("效益指标", "经济效益指标", "全市安全度汛", "", "", "10", "10"),
-            ("效益指标", "社会效益指标", "保护全市人口财产不受损失", "", "", "10", "10"),
-            ("效益指标", "可持续影响指标", "已建工程良性运行", "", "", "10", "10"),
-            ("满意度指标", "服务对象满意度指标", "服务对象满意度", "90%", "100%", "10", "10"),
+            (
+                "产出指标",
+                "时效指标",
+                "年度资金支付完成率100%",
+                "",
+                "",
+                "10",
+                "10",
+            ),
+            (
+                "产出指标",
+                "成本指标",
+                "资金执行在预算范围内",
+                "",
+                "",
+                "10",
+                "10",
+            ),
+            (
+                "效益指标",
+                "经济效益指标",
+                "全市安全度汛",
+                "",
+                "",
+                "10",
+                "10",
+            ),
+            (
+                "效益指标",
+                "社会效益指标",
+                "保护全市人口财产不受损失",
+                "",
+                "",
+                "10",
+                "10",
+            ),
+            (
+                "效益指标",
+                "可持续影响指标",
+                "已建工程良性运行",
+                "",
+                "",
+                "10",
+                "10",
+            ),
+            (
+                "满意度指标",
+                "服务对象满意度指标",
+                "服务对象满意度",
+                "90%",
+                "100%",
+                "10",
+                "10",
+            ),
         ],
     );
     // The 一级指标 cells lost their names ("(50分)"): inferred from the 二级指标, and said so.
@@ -183,7 +422,10 @@ fn f04_tianchang_national_layout_in_lines() {
     assert_eq!(p.statement.total, Some(d("100")));
     assert_eq!(p.statement.level_weights.get("产出指标"), Some(&d("50")));
     assert_eq!(p.statement.level_weights.get("满意度指标"), Some(&d("10")));
-    assert!(!has(imp, "import-incomplete", "indicators"), "the table ends with 总分");
+    assert!(
+        !has(imp, "import-incomplete", "indicators"),
+        "the table ends with 总分"
+    );
 }
 
 #[test]
@@ -196,25 +438,97 @@ fn f08_xiaoxian_anhui_layout_with_sub_rows() {
     assert_eq!(p.project.year, 2023);
     assert_eq!(p.project.department, "县农业农村局");
     assert_eq!(p.project.implementer, "张庄寨镇人民政府");
-    assert_eq!((p.funds.initial, p.funds.annual, p.funds.executed), (None, d("9.48"), d("9.48")));
-    assert_eq!((p.funds.execution_weight, p.funds.self_score), (d("10"), Some(d("10"))));
+    assert_eq!(
+        (p.funds.initial, p.funds.annual, p.funds.executed),
+        (None, d("9.48"), d("9.48"))
+    );
+    assert_eq!(
+        (p.funds.execution_weight, p.funds.self_score),
+        (d("10"), Some(d("10")))
+    );
     assert_eq!(p.funds.sources.len(), 1);
-    assert_eq!(p.goals.expected, "落实39户特色种养业奖补政策,增加脱贫户家庭收入");
-    assert_eq!(p.goals.actual, "落实39户特色种养业奖补政策,增加脱贫户家庭收入");
+    assert_eq!(
+        p.goals.expected,
+        "落实39户特色种养业奖补政策,增加脱贫户家庭收入"
+    );
+    assert_eq!(
+        p.goals.actual,
+        "落实39户特色种养业奖补政策,增加脱贫户家庭收入"
+    );
     assert_rows(
         imp,
         &[
-            ("产出指标", "数量指标", "★补助各类瓜果蔬菜种植面积", "29.5亩", "29.5亩", "20", "20"),
-            ("产出指标", "数量指标", "★补助鱼塘面积", "3亩", "3亩", "10", "10"),
-            ("产出指标", "数量指标", "★补助家畜家禽养殖数量", "192只", "192只", "10", "10"),
-            ("产出指标", "质量指标", "种植作物成活率", "95%", "95%", "5", "5"),
-            ("产出指标", "质量指标", "养殖家畜家禽成活率", "95%", "100%", "5", "5"),
-            ("效益指标", "经济效益指标", "特色产业带动增加受益农户收入(总收入)", "≥11.376万元", "12万元", "20", "20"),
-            ("效益指标", "社会效益指标", "受益人口数量", "90人", "90人", "10", "10"),
+            (
+                "产出指标",
+                "数量指标",
+                "★补助各类瓜果蔬菜种植面积",
+                "29.5亩",
+                "29.5亩",
+                "20",
+                "20",
+            ),
+            (
+                "产出指标",
+                "数量指标",
+                "★补助鱼塘面积",
+                "3亩",
+                "3亩",
+                "10",
+                "10",
+            ),
+            (
+                "产出指标",
+                "数量指标",
+                "★补助家畜家禽养殖数量",
+                "192只",
+                "192只",
+                "10",
+                "10",
+            ),
+            (
+                "产出指标",
+                "质量指标",
+                "种植作物成活率",
+                "95%",
+                "95%",
+                "5",
+                "5",
+            ),
+            (
+                "产出指标",
+                "质量指标",
+                "养殖家畜家禽成活率",
+                "95%",
+                "100%",
+                "5",
+                "5",
+            ),
+            (
+                "效益指标",
+                "经济效益指标",
+                "特色产业带动增加受益农户收入(总收入)",
+                "≥11.376万元",
+                "12万元",
+                "20",
+                "20",
+            ),
+            (
+                "效益指标",
+                "社会效益指标",
+                "受益人口数量",
+                "90人",
+                "90人",
+                "10",
+                "10",
+            ),
         ],
     );
     // 其中… sub-rows have no points of their own: not indicators, and said so.
-    let sub_rows = imp.findings.iter().filter(|f| f.code == "import-ambiguous" && f.message.contains("分项")).count();
+    let sub_rows = imp
+        .findings
+        .iter()
+        .filter(|f| f.code == "import-ambiguous" && f.message.contains("分项"))
+        .count();
     assert_eq!(sub_rows, 7);
     assert!(has(imp, "import-incomplete", "indicators"), "cut at 满意");
 }
@@ -227,27 +541,109 @@ fn f13_hbust_narrative_with_a_table_without_points() {
     let p = &imp.project;
     assert_eq!(p.project.name, "本专科生奖助学金");
     assert_eq!(p.project.year, 2021);
-    assert!(has(imp, "import-ambiguous", "project.name"), "the name comes from the title");
-    assert_eq!((p.funds.annual, p.funds.executed), (d("2596"), d("2595.6208")));
+    assert!(
+        has(imp, "import-ambiguous", "project.name"),
+        "the name comes from the title"
+    );
+    assert_eq!(
+        (p.funds.annual, p.funds.executed),
+        (d("2596"), d("2595.6208"))
+    );
     assert!(has(imp, "import-ambiguous", "funds.annual"));
     assert_eq!(p.statement.total, Some(d("99.8")));
     assert_rows(
         imp,
         &[
-            ("产出指标", "质量指标", "奖助政策学生知晓率", "100%", "100%", "0", ""),
-            ("产出指标", "质量指标", "受资助本专科困难学生覆盖率", "99%", "99%", "0", ""),
-            ("产出指标", "质量指标", "退役士兵考入高校应助学生享受资助比例", "100%", "100%", "0", ""),
-            ("产出指标", "质量指标", "高校学生应征入伍应受助学生享受资助比例", "100%", "100%", "0", ""),
-            ("产出指标", "数量指标", "受资助本专科学生人数", "14726", "15935", "0", ""),
-            ("产出指标", "质量指标", "国家奖学金按标准发放率", "100%", "100%", "0", ""),
-            ("效益指标", "社会效益指标", "评审程序是否客观公正", "是", "是", "0", ""),
-            ("效益指标", "社会效益指标", "家庭经济困难学生完成学业率", "100%", "100%", "0", ""),
-            ("效益指标", "服务对象满意度指标", "资助学生满意度", "95%", "95%", "0", ""),
+            (
+                "产出指标",
+                "质量指标",
+                "奖助政策学生知晓率",
+                "100%",
+                "100%",
+                "0",
+                "",
+            ),
+            (
+                "产出指标",
+                "质量指标",
+                "受资助本专科困难学生覆盖率",
+                "99%",
+                "99%",
+                "0",
+                "",
+            ),
+            (
+                "产出指标",
+                "质量指标",
+                "退役士兵考入高校应助学生享受资助比例",
+                "100%",
+                "100%",
+                "0",
+                "",
+            ),
+            (
+                "产出指标",
+                "质量指标",
+                "高校学生应征入伍应受助学生享受资助比例",
+                "100%",
+                "100%",
+                "0",
+                "",
+            ),
+            (
+                "产出指标",
+                "数量指标",
+                "受资助本专科学生人数",
+                "14726",
+                "15935",
+                "0",
+                "",
+            ),
+            (
+                "产出指标",
+                "质量指标",
+                "国家奖学金按标准发放率",
+                "100%",
+                "100%",
+                "0",
+                "",
+            ),
+            (
+                "效益指标",
+                "社会效益指标",
+                "评审程序是否客观公正",
+                "是",
+                "是",
+                "0",
+                "",
+            ),
+            (
+                "效益指标",
+                "社会效益指标",
+                "家庭经济困难学生完成学业率",
+                "100%",
+                "100%",
+                "0",
+                "",
+            ),
+            (
+                "效益指标",
+                "服务对象满意度指标",
+                "资助学生满意度",
+                "95%",
+                "95%",
+                "0",
+                "",
+            ),
         ],
     );
     // No 分值 column: one finding for the table, not a silent 0.
     assert!(has(imp, "import-incomplete", "indicators"));
-    assert!(p.report.problems.starts_with("1、受资助本专科困难学生覆盖率有待进一步提高。"));
+    assert!(
+        p.report
+            .problems
+            .starts_with("1、受资助本专科困难学生覆盖率有待进一步提高。")
+    );
 }
 
 #[test]
@@ -264,28 +660,125 @@ fn f18_caidian_wuhan_layout_without_points() {
     assert_eq!(p.funds.sources.len(), 1);
     assert_eq!(p.funds.sources[0].name, "一般预算内拨款");
     let rows: &[Row<'_>] = &[
-        ("产出指标", "产出数量", "灭火设备配备率", "100%", "1000件", "0", ""),
-        ("产出指标", "产出数量", "监控系统维护率", "100%", "5个", "0", ""),
-        ("产出指标", "产出质量", "森林火灾火因查明率", "不低于95%", "达成预期指标", "0", ""),
-        ("产出指标", "产出质量", "森林火灾案件查处率", "不低于90%", "达成预期指标", "0", ""),
-        ("产出指标", "产出时效", "森林火灾6小时内扑灭率", "不低于95%", "达成预期指标", "0", ""),
-        ("产出指标", "产出成本", "成本控制数(万元)", "63", "达成预期指标", "0", ""),
-        ("效益指标", "社会效益", "重大森林火灾", "0起", "达成预期指标", "0", ""),
-        ("效益指标", "社会效益", "公众知晓度是否明显提高", "是", "达成预期指标", "0", ""),
-        ("效益指标", "生态效益", "森林火灾受害面积", "小于0.9‰", "达成预期指标", "0", ""),
-        ("效益指标", "经济效益", "人员伤亡事故", "0人次", "达成预期指标", "0", ""),
-        ("效益指标", "可持续影响", "森林防火监控设备的有效率", "90%", "达成预期指标", "0", ""),
+        (
+            "产出指标",
+            "产出数量",
+            "灭火设备配备率",
+            "100%",
+            "1000件",
+            "0",
+            "",
+        ),
+        (
+            "产出指标",
+            "产出数量",
+            "监控系统维护率",
+            "100%",
+            "5个",
+            "0",
+            "",
+        ),
+        (
+            "产出指标",
+            "产出质量",
+            "森林火灾火因查明率",
+            "不低于95%",
+            "达成预期指标",
+            "0",
+            "",
+        ),
+        (
+            "产出指标",
+            "产出质量",
+            "森林火灾案件查处率",
+            "不低于90%",
+            "达成预期指标",
+            "0",
+            "",
+        ),
+        (
+            "产出指标",
+            "产出时效",
+            "森林火灾6小时内扑灭率",
+            "不低于95%",
+            "达成预期指标",
+            "0",
+            "",
+        ),
+        (
+            "产出指标",
+            "产出成本",
+            "成本控制数(万元)",
+            "63",
+            "达成预期指标",
+            "0",
+            "",
+        ),
+        (
+            "效益指标",
+            "社会效益",
+            "重大森林火灾",
+            "0起",
+            "达成预期指标",
+            "0",
+            "",
+        ),
+        (
+            "效益指标",
+            "社会效益",
+            "公众知晓度是否明显提高",
+            "是",
+            "达成预期指标",
+            "0",
+            "",
+        ),
+        (
+            "效益指标",
+            "生态效益",
+            "森林火灾受害面积",
+            "小于0.9‰",
+            "达成预期指标",
+            "0",
+            "",
+        ),
+        (
+            "效益指标",
+            "经济效益",
+            "人员伤亡事故",
+            "0人次",
+            "达成预期指标",
+            "0",
+            "",
+        ),
+        (
+            "效益指标",
+            "可持续影响",
+            "森林防火监控设备的有效率",
+            "90%",
+            "达成预期指标",
+            "0",
+            "",
+        ),
     ];
     assert_rows(imp, rows);
-    assert!(has(imp, "import-incomplete", "indicators"), "no points and cut at 社会公众");
+    assert!(
+        has(imp, "import-incomplete", "indicators"),
+        "no points and cut at 社会公众"
+    );
 }
 
 #[test]
 fn narrative_only_excerpts_say_there_is_no_table() {
-    for name in ["20_yunnan_honghe_shujufazhan_narrative_2024.txt", "21_anhui_zongyang_jibengonggongweisheng_narrative_2023.txt"] {
+    for name in [
+        "20_yunnan_honghe_shujufazhan_narrative_2024.txt",
+        "21_anhui_zongyang_jibengonggongweisheng_narrative_2023.txt",
+    ] {
         let err = jixiao_io::import_file(&fixture(name)).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains(name) && msg.contains("没有可识别的绩效自评表"), "{msg}");
+        assert!(
+            msg.contains(name) && msg.contains("没有可识别的绩效自评表"),
+            "{msg}"
+        );
     }
 }
 
@@ -295,26 +788,121 @@ fn f06_zhongjiang_cells_run_together() {
     assert_eq!(all.len(), 1);
     let imp = &all[0];
     let p = &imp.project;
-    assert_eq!(p.project.name, "中江县农业水价综合改革精准补贴和节水奖励项目小型水库水标尺制作安装");
+    assert_eq!(
+        p.project.name,
+        "中江县农业水价综合改革精准补贴和节水奖励项目小型水库水标尺制作安装"
+    );
     assert_eq!(p.project.year, 2022);
-    assert_eq!((p.project.department.as_str(), p.project.implementer.as_str()), ("中江县水利局", "中江县水利局"));
+    assert_eq!(
+        (
+            p.project.department.as_str(),
+            p.project.implementer.as_str()
+        ),
+        ("中江县水利局", "中江县水利局")
+    );
     // 年度资金总额:202010100.00%10 = 20 | 20 | 10 | 100.00% | 10, the only reading where 执行率 = B/A and 得分 = 分值 × 执行率.
-    assert_eq!((p.funds.annual, p.funds.executed, p.funds.execution_weight, p.funds.self_score), (d("20"), d("20"), d("10"), Some(d("10"))));
-    assert!(has(imp, "import-ambiguous", "funds"), "the split is said, not silent");
+    assert_eq!(
+        (
+            p.funds.annual,
+            p.funds.executed,
+            p.funds.execution_weight,
+            p.funds.self_score
+        ),
+        (d("20"), d("20"), d("10"), Some(d("10")))
+    );
+    assert!(
+        has(imp, "import-ambiguous", "funds"),
+        "the split is said, not silent"
+    );
     assert_eq!(p.funds.sources.len(), 1);
-    assert_eq!((p.funds.sources[0].name.as_str(), p.funds.sources[0].annual), ("本年财政拨款", d("20")));
+    assert_eq!(
+        (p.funds.sources[0].name.as_str(), p.funds.sources[0].annual),
+        ("本年财政拨款", d("20"))
+    );
     assert_rows(
         imp,
         &[
-            ("产出指标", "数量指标", "安装坡面水标尺", "≥266米", "≥266米", "10", "10"),
-            ("产出指标", "数量指标", "水标尺宽度", "≥50厘米", "≥50厘米", "10", "10"),
-            ("产出指标", "质量指标", "项目(工程)验收合格率", "100%", "100%", "20", "20"),
-            ("产出指标", "时效指标", "及时(按期)开工率", "≥90%", "≥90%", "10", "10"),
-            ("产出指标", "时效指标", "及时(按期)完工率", "≥90%", "≥90%", "10", "10"),
-            ("产出指标", "成本指标", "项目计划总投资", "20万元", "20万元", "10", "10"),
-            ("效益指标", "社会效益指标", "受益脱贫(含监测对象)户人口数", "≥1000人", "≥1000人", "10", "10"),
-            ("效益指标", "社会效益指标", "群众生产生活条件改善状况", "显著提升", "显著提升", "10", "10"),
-            ("满意度指标", "服务对象满意度指标", "受益脱贫(含监测对象)户满意度", "≥95%", "≥95%", "10", "10"),
+            (
+                "产出指标",
+                "数量指标",
+                "安装坡面水标尺",
+                "≥266米",
+                "≥266米",
+                "10",
+                "10",
+            ),
+            (
+                "产出指标",
+                "数量指标",
+                "水标尺宽度",
+                "≥50厘米",
+                "≥50厘米",
+                "10",
+                "10",
+            ),
+            (
+                "产出指标",
+                "质量指标",
+                "项目(工程)验收合格率",
+                "100%",
+                "100%",
+                "20",
+                "20",
+            ),
+            (
+                "产出指标",
+                "时效指标",
+                "及时(按期)开工率",
+                "≥90%",
+                "≥90%",
+                "10",
+                "10",
+            ),
+            (
+                "产出指标",
+                "时效指标",
+                "及时(按期)完工率",
+                "≥90%",
+                "≥90%",
+                "10",
+                "10",
+            ),
+            (
+                "产出指标",
+                "成本指标",
+                "项目计划总投资",
+                "20万元",
+                "20万元",
+                "10",
+                "10",
+            ),
+            (
+                "效益指标",
+                "社会效益指标",
+                "受益脱贫(含监测对象)户人口数",
+                "≥1000人",
+                "≥1000人",
+                "10",
+                "10",
+            ),
+            (
+                "效益指标",
+                "社会效益指标",
+                "群众生产生活条件改善状况",
+                "显著提升",
+                "显著提升",
+                "10",
+                "10",
+            ),
+            (
+                "满意度指标",
+                "服务对象满意度指标",
+                "受益脱贫(含监测对象)户满意度",
+                "≥95%",
+                "≥95%",
+                "10",
+                "10",
+            ),
         ],
     );
     assert_eq!(p.statement.level_weights.get("产出指标"), Some(&d("70")));
@@ -353,7 +941,12 @@ fn f14_hbeu_template_with_numbers_stripped() {
     assert_eq!(p.project.department, "湖北省教育厅");
     assert_eq!(p.project.implementer, "湖北工程学院");
     assert!(p.indicators.is_empty());
-    for path in ["project.year", "funds.annual", "funds.executed", "indicators"] {
+    for path in [
+        "project.year",
+        "funds.annual",
+        "funds.executed",
+        "indicators",
+    ] {
         assert!(has(imp, "import-incomplete", path), "{path}");
     }
 }
@@ -367,7 +960,12 @@ fn scrambled_excerpts_are_refused_with_the_file_name() {
         "07_sichuan_yilong_czj_daolu_yanghu_2018.txt",
         "19_jiangxi_zhengxie_template_notes_2017.txt",
     ] {
-        let msg = jixiao_io::import_file(&fixture(name)).unwrap_err().to_string();
-        assert!(msg.contains(name) && msg.contains("没有可识别的绩效自评表"), "{msg}");
+        let msg = jixiao_io::import_file(&fixture(name))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains(name) && msg.contains("没有可识别的绩效自评表"),
+            "{msg}"
+        );
     }
 }

@@ -23,67 +23,193 @@ fn pick(words: &'static [&'static str]) -> impl Strategy<Value = String> {
     proptest::sample::select(words).prop_map(str::to_string)
 }
 
-const NAMES: &[&str] = &["产业人才发展专项资金", "水旱灾害防御经费", "委托业务项目", "县级储备粮", "国家基本公共卫生服务项目", "乡村道路建设养护"];
-const UNITS: &[&str] = &["番禺区委组织部", "天长市水利局", "张庄寨镇人民政府", "衡山县商务和粮食局"];
+const NAMES: &[&str] = &[
+    "产业人才发展专项资金",
+    "水旱灾害防御经费",
+    "委托业务项目",
+    "县级储备粮",
+    "国家基本公共卫生服务项目",
+    "乡村道路建设养护",
+];
+const UNITS: &[&str] = &[
+    "番禺区委组织部",
+    "天长市水利局",
+    "张庄寨镇人民政府",
+    "衡山县商务和粮食局",
+];
 const LEVELS: &[(&str, &[&str])] = &[
-    ("产出指标", &["数量指标", "质量指标", "时效指标", "成本指标"]),
-    ("效益指标", &["社会效益指标", "经济效益指标", "生态效益指标", "可持续影响指标"]),
+    (
+        "产出指标",
+        &["数量指标", "质量指标", "时效指标", "成本指标"],
+    ),
+    (
+        "效益指标",
+        &[
+            "社会效益指标",
+            "经济效益指标",
+            "生态效益指标",
+            "可持续影响指标",
+        ],
+    ),
     ("满意度指标", &["服务对象满意度指标"]),
 ];
-const INDICATOR_NAMES: &[&str] = &["人才活动", "验收合格率", "及时完工率", "项目总成本", "受益人口数", "群众满意度", "媒体报道", "政策调研、咨询"];
-const TARGETS: &[&str] = &["≥95%", "1场", "=100%", "≤90万元", "2023年12月前", "出台人才政策实施细则", "显著提升", "≧90%", "5篇", ""];
-const ACTUALS: &[&str] = &["98%", "3场", "100%", "89.97万元", "2023年11月完成", "已出台实施细则", "达成预期指标", "22年度超30篇次省市区报道人才工作", ""];
-const SOURCES: &[&str] = &["当年财政拨款", "上年结转资金", "财政专户管理资金", "其他资金", "单位资金"];
-const TEXTS: &[&str] = &["通过优化实施产业人才政策，吸引带动各类产业人才。", "完成年度防汛工作。\n完成中型灌区节水改造项目。", "本项目共申请预算资金90万元。其中:30万元用于基建工程项目预算编制;", ""];
+const INDICATOR_NAMES: &[&str] = &[
+    "人才活动",
+    "验收合格率",
+    "及时完工率",
+    "项目总成本",
+    "受益人口数",
+    "群众满意度",
+    "媒体报道",
+    "政策调研、咨询",
+];
+const TARGETS: &[&str] = &[
+    "≥95%",
+    "1场",
+    "=100%",
+    "≤90万元",
+    "2023年12月前",
+    "出台人才政策实施细则",
+    "显著提升",
+    "≧90%",
+    "5篇",
+    "",
+];
+const ACTUALS: &[&str] = &[
+    "98%",
+    "3场",
+    "100%",
+    "89.97万元",
+    "2023年11月完成",
+    "已出台实施细则",
+    "达成预期指标",
+    "22年度超30篇次省市区报道人才工作",
+    "",
+];
+const SOURCES: &[&str] = &[
+    "当年财政拨款",
+    "上年结转资金",
+    "财政专户管理资金",
+    "其他资金",
+    "单位资金",
+];
+const TEXTS: &[&str] = &[
+    "通过优化实施产业人才政策，吸引带动各类产业人才。",
+    "完成年度防汛工作。\n完成中型灌区节水改造项目。",
+    "本项目共申请预算资金90万元。其中:30万元用于基建工程项目预算编制;",
+    "",
+];
 
 fn indicator() -> impl Strategy<Value = Indicator> {
-    (0..LEVELS.len(), 0usize..4, pick(INDICATOR_NAMES), pick(TARGETS), pick(ACTUALS), points(), proptest::option::of(points()), proptest::option::of(pick(&["资金到位晚，下年提前谋划", "无"])))
-        .prop_map(|(l1, l2, name, target, actual, weight, self_score, deviation)| {
-            let (level1, level2s) = LEVELS[l1];
-            Indicator {
-                level1: level1.into(),
-                level2: level2s[l2 % level2s.len()].into(),
-                name,
-                target,
-                actual,
-                weight,
-                self_score,
-                review_score: None,
-                deviation,
-                direction: None,
-            }
-        })
+    (
+        0..LEVELS.len(),
+        0usize..4,
+        pick(INDICATOR_NAMES),
+        pick(TARGETS),
+        pick(ACTUALS),
+        points(),
+        proptest::option::of(points()),
+        proptest::option::of(pick(&["资金到位晚，下年提前谋划", "无"])),
+    )
+        .prop_map(
+            |(l1, l2, name, target, actual, weight, self_score, deviation)| {
+                let (level1, level2s) = LEVELS[l1];
+                Indicator {
+                    level1: level1.into(),
+                    level2: level2s[l2 % level2s.len()].into(),
+                    name,
+                    target,
+                    actual,
+                    weight,
+                    self_score,
+                    review_score: None,
+                    deviation,
+                    direction: None,
+                }
+            },
+        )
 }
 
 fn project() -> impl Strategy<Value = Project> {
     (
-        (pick(NAMES), 2000i32..2031, proptest::option::of(pick(&["一级", "二级"])), pick(UNITS), pick(UNITS)),
-        (proptest::option::of(money()), money(), money(), proptest::option::of(points())),
-        proptest::collection::vec((pick(SOURCES), proptest::option::of(money()), money(), money()), 0..4),
+        (
+            pick(NAMES),
+            2000i32..2031,
+            proptest::option::of(pick(&["一级", "二级"])),
+            pick(UNITS),
+            pick(UNITS),
+        ),
+        (
+            proptest::option::of(money()),
+            money(),
+            money(),
+            proptest::option::of(points()),
+        ),
+        proptest::collection::vec(
+            (
+                pick(SOURCES),
+                proptest::option::of(money()),
+                money(),
+                money(),
+            ),
+            0..4,
+        ),
         (pick(TEXTS), pick(TEXTS)),
         proptest::collection::vec(indicator(), 1..9),
         proptest::option::of(points()),
     )
-        .prop_map(|((name, year, level, department, implementer), (initial, annual, executed, exec_score), sources, (expected, actual), mut indicators, total)| {
-            // The form groups rows by 一级 then 二级 (merged cells); generated rows follow that order.
-            indicators.sort_by_key(|i| (LEVELS.iter().position(|l| l.0 == i.level1), i.level2.clone()));
-            Project {
-                project: Header { name, year, level, department, implementer, code: None },
-                funds: Funds {
-                    initial,
-                    annual,
-                    executed,
-                    execution_weight: Decimal::TEN,
-                    self_score: exec_score,
-                    review_score: None,
-                    sources: sources.into_iter().map(|(name, initial, annual, executed)| FundSource { name, initial, annual, executed }).collect(),
-                },
-                goals: Goals { expected, actual },
-                indicators,
-                statement: Statement { total, ..Default::default() },
-                report: Narrative::default(),
-            }
-        })
+        .prop_map(
+            |(
+                (name, year, level, department, implementer),
+                (initial, annual, executed, exec_score),
+                sources,
+                (expected, actual),
+                mut indicators,
+                total,
+            )| {
+                // The form groups rows by 一级 then 二级 (merged cells); generated rows follow that order.
+                indicators.sort_by_key(|i| {
+                    (
+                        LEVELS.iter().position(|l| l.0 == i.level1),
+                        i.level2.clone(),
+                    )
+                });
+                Project {
+                    project: Header {
+                        name,
+                        year,
+                        level,
+                        department,
+                        implementer,
+                        code: None,
+                    },
+                    funds: Funds {
+                        initial,
+                        annual,
+                        executed,
+                        execution_weight: Decimal::TEN,
+                        self_score: exec_score,
+                        review_score: None,
+                        sources: sources
+                            .into_iter()
+                            .map(|(name, initial, annual, executed)| FundSource {
+                                name,
+                                initial,
+                                annual,
+                                executed,
+                            })
+                            .collect(),
+                    },
+                    goals: Goals { expected, actual },
+                    indicators,
+                    statement: Statement {
+                        total,
+                        ..Default::default()
+                    },
+                    report: Narrative::default(),
+                }
+            },
+        )
 }
 
 proptest! {
@@ -106,13 +232,20 @@ proptest! {
 
 /// What the 自评表 itself holds of a project: header, funds, goals, indicators.
 fn form_parts(p: &Project) -> (Header, Funds, Goals, Vec<Indicator>) {
-    (p.project.clone(), p.funds.clone(), p.goals.clone(), p.indicators.clone())
+    (
+        p.project.clone(),
+        p.funds.clone(),
+        p.goals.clone(),
+        p.indicators.clone(),
+    )
 }
 
 fn document(p: &Project, format: jixiao_report::Format) -> Vec<u8> {
     let policy = jixiao_core::Policy::default_policy();
     let e = jixiao_core::evaluate(p, &policy);
-    jixiao_report::render(p, &e, &policy, format, &jixiao_report::Options::default()).expect("renders").bytes
+    jixiao_report::render(p, &e, &policy, format, &jixiao_report::Options::default())
+        .expect("renders")
+        .bytes
 }
 
 proptest! {
@@ -137,11 +270,26 @@ proptest! {
 
 fn examples() -> Vec<(&'static str, Project)> {
     [
-        ("panyu-2022", include_str!("../../../examples/panyu-2022.toml")),
-        ("hedao", include_str!("../../../examples/demo/hedao-baojie-2023.toml")),
-        ("rencai", include_str!("../../../examples/demo/rencai-gongyu-2023.toml")),
-        ("jiedao", include_str!("../../../examples/demo/jiedao-weixiu-2022.toml")),
-        ("lanqiu", include_str!("../../../examples/demo/lanqiu-saishi-2023.toml")),
+        (
+            "panyu-2022",
+            include_str!("../../../examples/panyu-2022.toml"),
+        ),
+        (
+            "hedao",
+            include_str!("../../../examples/demo/hedao-baojie-2023.toml"),
+        ),
+        (
+            "rencai",
+            include_str!("../../../examples/demo/rencai-gongyu-2023.toml"),
+        ),
+        (
+            "jiedao",
+            include_str!("../../../examples/demo/jiedao-weixiu-2022.toml"),
+        ),
+        (
+            "lanqiu",
+            include_str!("../../../examples/demo/lanqiu-saishi-2023.toml"),
+        ),
     ]
     .into_iter()
     .map(|(n, t)| (n, jixiao_io::from_toml(t, Path::new(n)).unwrap()))
@@ -151,7 +299,11 @@ fn examples() -> Vec<(&'static str, Project)> {
 #[test]
 fn examples_to_report_xlsx_and_back() {
     for (name, p) in examples() {
-        let all = jixiao_io::import::import_bytes(&document(&p, jixiao_report::Format::Xlsx), Path::new("自评表.xlsx")).unwrap();
+        let all = jixiao_io::import::import_bytes(
+            &document(&p, jixiao_report::Format::Xlsx),
+            Path::new("自评表.xlsx"),
+        )
+        .unwrap();
         assert_eq!(all.len(), 1, "{name}");
         assert_eq!(form_parts(&all[0].project), form_parts(&p), "{name}");
     }
@@ -162,7 +314,11 @@ fn examples_to_report_xlsx_and_back() {
 #[test]
 fn examples_to_report_pdf_and_back() {
     for (name, p) in examples() {
-        let all = jixiao_io::import::import_bytes(&document(&p, jixiao_report::Format::Pdf), Path::new("自评报告.pdf")).unwrap();
+        let all = jixiao_io::import::import_bytes(
+            &document(&p, jixiao_report::Format::Pdf),
+            Path::new("自评报告.pdf"),
+        )
+        .unwrap();
         assert_eq!(all.len(), 1, "{name}");
         assert_eq!(all[0].project, p, "{name}");
         assert!(all[0].findings.is_empty(), "{name}: {:?}", all[0].findings);
@@ -175,11 +331,21 @@ fn with_attachment(pdf: &[u8], content: Vec<u8>) -> Vec<u8> {
     let ids: Vec<_> = doc
         .objects
         .iter()
-        .filter(|(_, o)| o.as_stream().is_ok_and(|s| s.dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"EmbeddedFile".as_slice())))
+        .filter(|(_, o)| {
+            o.as_stream().is_ok_and(|s| {
+                s.dict.get(b"Type").and_then(|t| t.as_name()).ok()
+                    == Some(b"EmbeddedFile".as_slice())
+            })
+        })
         .map(|(id, _)| *id)
         .collect();
     assert_eq!(ids.len(), 1, "one attachment");
-    let stream = doc.objects.get_mut(&ids[0]).unwrap().as_stream_mut().unwrap();
+    let stream = doc
+        .objects
+        .get_mut(&ids[0])
+        .unwrap()
+        .as_stream_mut()
+        .unwrap();
     stream.dict.remove(b"Filter");
     stream.dict.remove(b"DecodeParms");
     stream.set_content(content);
@@ -193,18 +359,33 @@ fn a_pdf_whose_attachment_disagrees_with_its_text_is_flagged() {
     let (_, p) = examples().remove(0);
     let mut other = p.clone();
     other.project.name = "另一个项目".into();
-    let pdf = with_attachment(&document(&p, jixiao_report::Format::Pdf), serde_json::to_vec(&other).unwrap());
+    let pdf = with_attachment(
+        &document(&p, jixiao_report::Format::Pdf),
+        serde_json::to_vec(&other).unwrap(),
+    );
     let all = jixiao_io::import::import_bytes(&pdf, Path::new("改过的.pdf")).unwrap();
     assert_eq!(all[0].project.project.name, "另一个项目");
     assert_eq!(all[0].findings.len(), 1);
     assert_eq!(all[0].findings[0].code, "import-ambiguous");
-    assert!(all[0].findings[0].message.contains("另一个项目"), "{}", all[0].findings[0].message);
+    assert!(
+        all[0].findings[0].message.contains("另一个项目"),
+        "{}",
+        all[0].findings[0].message
+    );
 }
 
 #[test]
 fn a_broken_attachment_is_an_error_naming_it() {
     let (_, p) = examples().remove(0);
-    let pdf = with_attachment(&document(&p, jixiao_report::Format::Pdf), b"{\"project\": 5".to_vec());
-    let err = jixiao_io::import::import_bytes(&pdf, Path::new("坏附件.pdf")).unwrap_err().to_string();
-    assert!(err.starts_with("坏附件.pdf（附件 jixiao-project.json）："), "{err}");
+    let pdf = with_attachment(
+        &document(&p, jixiao_report::Format::Pdf),
+        b"{\"project\": 5".to_vec(),
+    );
+    let err = jixiao_io::import::import_bytes(&pdf, Path::new("坏附件.pdf"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("坏附件.pdf（附件 jixiao-project.json）："),
+        "{err}"
+    );
 }

@@ -2,8 +2,8 @@
 //! (horizontal bars: the outlined bar is the weight, the filled bar the score). Used inline by the HTML
 //! report and as an image by the PDF.
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use crate::content::Bar;
 use crate::text::score;
@@ -18,7 +18,12 @@ use crate::html::esc;
 
 /// The chart as SVG text. `font` is the CSS font-family list for the labels.
 pub fn svg(bars: &[Bar], font: &str) -> String {
-    let max = bars.iter().map(|b| b.weight).max().unwrap_or(Decimal::ONE).max(Decimal::ONE);
+    let max = bars
+        .iter()
+        .map(|b| b.weight)
+        .max()
+        .unwrap_or(Decimal::ONE)
+        .max(Decimal::ONE);
     let px = |x: Decimal| (x / max).to_f64().unwrap_or(0.0).clamp(0.0, 1.0) * AREA;
     let height = TOP * 2.0 + ROW * bars.len() as f64 + 22.0;
     let mut s = format!(
@@ -40,7 +45,10 @@ pub fn svg(bars: &[Bar], font: &str) -> String {
             r##"<rect x="{LABEL}" y="{}" width="{w:.1}" height="20" fill="#ffffff" stroke="#444444" stroke-width="1"/>"##,
             mid - 10.0
         ));
-        s.push_str(&format!(r##"<rect x="{LABEL}" y="{}" width="{sc:.1}" height="20" fill="#b22222"/>"##, mid - 10.0));
+        s.push_str(&format!(
+            r##"<rect x="{LABEL}" y="{}" width="{sc:.1}" height="20" fill="#b22222"/>"##,
+            mid - 10.0
+        ));
         let mut label = format!("{}／{}分", score(b.score), score(b.weight));
         if let Some(c) = b.computed {
             label.push_str(&format!("（计算{}）", score(c)));
@@ -78,16 +86,33 @@ mod tests {
     use super::*;
 
     fn bar(name: &str, weight: i64, score: i64, computed: Option<i64>) -> Bar {
-        Bar { name: name.into(), weight: weight.into(), score: score.into(), computed: computed.map(Decimal::from) }
+        Bar {
+            name: name.into(),
+            weight: weight.into(),
+            score: score.into(),
+            computed: computed.map(Decimal::from),
+        }
     }
 
     #[test]
     fn bars_scale_to_the_largest_weight() {
-        let s = svg(&[bar("预算执行率", 10, 10, None), bar("产出指标", 50, 25, Some(20))], "serif");
+        let s = svg(
+            &[
+                bar("预算执行率", 10, 10, None),
+                bar("产出指标", 50, 25, Some(20)),
+            ],
+            "serif",
+        );
         assert!(s.starts_with("<svg") && s.ends_with("</svg>"));
         // 产出指标: weight bar full width, score bar half of it.
-        assert!(s.contains(r##"width="330.0" height="20" fill="#ffffff""##), "{s}");
-        assert!(s.contains(r##"width="165.0" height="20" fill="#b22222""##), "{s}");
+        assert!(
+            s.contains(r##"width="330.0" height="20" fill="#ffffff""##),
+            "{s}"
+        );
+        assert!(
+            s.contains(r##"width="165.0" height="20" fill="#b22222""##),
+            "{s}"
+        );
         assert!(s.contains("25／50分（计算20）"));
         assert!(s.contains("预算执行率"));
     }

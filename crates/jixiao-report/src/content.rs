@@ -60,7 +60,14 @@ pub struct Cell {
 
 impl Cell {
     fn new(text: impl Into<String>, style: CellStyle) -> Self {
-        Cell { text: text.into(), colspan: 1, rowspan: 1, style, number: None, grades: None }
+        Cell {
+            text: text.into(),
+            colspan: 1,
+            rowspan: 1,
+            style,
+            number: None,
+            grades: None,
+        }
     }
     fn label(text: impl Into<String>) -> Self {
         Cell::new(text, CellStyle::Label)
@@ -75,10 +82,16 @@ impl Cell {
         Cell::new(text, CellStyle::Center)
     }
     fn money(x: Decimal) -> Self {
-        Cell { number: Some(x), ..Cell::new(money(x), CellStyle::Number) }
+        Cell {
+            number: Some(x),
+            ..Cell::new(money(x), CellStyle::Number)
+        }
     }
     fn score(x: Decimal) -> Self {
-        Cell { number: Some(x), ..Cell::new(score(x), CellStyle::Number) }
+        Cell {
+            number: Some(x),
+            ..Cell::new(score(x), CellStyle::Number)
+        }
     }
     fn opt_score(x: Option<Decimal>) -> Self {
         match x {
@@ -137,7 +150,11 @@ impl Sheet {
                         taken[rr][cc] = true;
                     }
                 }
-                out.push(Placed { row: r, col: c, cell });
+                out.push(Placed {
+                    row: r,
+                    col: c,
+                    cell,
+                });
                 c += cell.colspan;
             }
         }
@@ -206,36 +223,75 @@ impl Scores {
         let computed: Vec<Option<Decimal>> = e
             .indicators
             .iter()
-            .map(|s| if s.outcome == Outcome::NotApplicable { None } else { s.score })
+            .map(|s| {
+                if s.outcome == Outcome::NotApplicable {
+                    None
+                } else {
+                    s.score
+                }
+            })
             .collect();
-        let shown: Vec<Option<Decimal>> = p.indicators.iter().zip(&computed).map(|(i, c)| i.self_score.or(*c)).collect();
+        let shown: Vec<Option<Decimal>> = p
+            .indicators
+            .iter()
+            .zip(&computed)
+            .map(|(i, c)| i.self_score.or(*c))
+            .collect();
         let exec_computed = e.execution.score;
         let exec_shown = p.funds.self_score.or(exec_computed);
         let total_shown = e.self_total.unwrap_or(e.total);
-        let grade_shown = p.statement.grade.unwrap_or_else(|| policy.grade(total_shown));
-        let differs = p.indicators.iter().zip(&computed).any(|(i, c)| i.self_score.is_some() && i.self_score != *c)
+        let grade_shown = p
+            .statement
+            .grade
+            .unwrap_or_else(|| policy.grade(total_shown));
+        let differs = p
+            .indicators
+            .iter()
+            .zip(&computed)
+            .any(|(i, c)| i.self_score.is_some() && i.self_score != *c)
             || (p.funds.self_score.is_some() && p.funds.self_score != exec_computed)
             || total_shown != e.total
             || grade_shown != e.grade;
-        Scores { shown, computed, exec_shown, exec_computed, total_shown, total_computed: e.total, grade_shown, grade_computed: e.grade, differs }
+        Scores {
+            shown,
+            computed,
+            exec_shown,
+            exec_computed,
+            total_shown,
+            total_computed: e.total,
+            grade_shown,
+            grade_computed: e.grade,
+            differs,
+        }
     }
 }
 
 fn unit_name(p: &Project) -> &str {
-    if !p.project.implementer.trim().is_empty() { p.project.implementer.trim() } else { p.project.department.trim() }
+    if !p.project.implementer.trim().is_empty() {
+        p.project.implementer.trim()
+    } else {
+        p.project.department.trim()
+    }
 }
 
 impl Report {
     pub fn build(p: &Project, e: &Evaluation, policy: &Policy, options: &Options) -> Report {
         let scores = Scores::new(p, e, policy);
-        let title = format!("{}{}年度“{}”项目支出绩效自评报告", unit_name(p), p.project.year, p.project.name.trim());
+        let title = format!(
+            "{}{}年度“{}”项目支出绩效自评报告",
+            unit_name(p),
+            p.project.year,
+            p.project.name.trim()
+        );
         let sheet = build_sheet(p, e, policy, &scores);
         let chart = build_chart(p, e, &scores);
         let blocks = match options.template {
             Template::Seed => seed_outline(p, e, policy, &scores),
             Template::Mof2020 => mof2020_outline(p, e, policy, &scores),
         };
-        let appendix = options.appendix.then(|| build_appendix(p, e, policy, &scores));
+        let appendix = options
+            .appendix
+            .then(|| build_appendix(p, e, policy, &scores));
         Report {
             title,
             project_name: p.project.name.clone(),
@@ -331,13 +387,18 @@ fn grade_boxes(policy: &Policy, checked: Grade) -> Vec<GradeBox> {
                 Grade::Fair => format!("{}分≤得分＜{}分", score(g.fair), score(g.good)),
                 Grade::Poor => format!("得分＜{}分", score(g.fair)),
             };
-            GradeBox { checked: *grade == checked, label, rule }
+            GradeBox {
+                checked: *grade == checked,
+                label,
+                rule,
+            }
         })
         .collect()
 }
 
 fn build_sheet(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Sheet {
-    let show_review = p.indicators.iter().any(|i| i.review_score.is_some()) || p.funds.review_score.is_some();
+    let show_review =
+        p.indicators.iter().any(|i| i.review_score.is_some()) || p.funds.review_score.is_some();
     // Columns: 0 label | 1 一级 | 2 二级 | 3 三级 | 4 年度指标值 | 5 实际完成值 | 6 分值 | 7 自评得分
     //          | [计算得分] | [复核得分] | 偏差原因分析及改进措施
     let mut widths: Vec<u16> = vec![7, 5, 5, 7, 6, 10, 4, 4];
@@ -381,7 +442,10 @@ fn build_sheet(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Shee
         Cell::header("得分").span(score_span, 1),
     ]);
     let exec_score_text = match (s.exec_shown, s.exec_computed) {
-        (Some(a), Some(b)) if a != b => Cell { text: format!("{}（计算{}）", score(a), score(b)), ..Cell::score(a) },
+        (Some(a), Some(b)) if a != b => Cell {
+            text: format!("{}（计算{}）", score(a), score(b)),
+            ..Cell::score(a)
+        },
         (a, _) => Cell::opt_score(a),
     };
     rows.push(vec![
@@ -391,13 +455,21 @@ fn build_sheet(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Shee
         Cell::money(f.executed),
         Cell::score(f.execution_weight).span(1, fund_rows - 1),
         match e.execution.rate {
-            Some(r) => Cell { number: Some(r), ..Cell::new(percent(r), CellStyle::Number) }.span(1, fund_rows - 1),
+            Some(r) => Cell {
+                number: Some(r),
+                ..Cell::new(percent(r), CellStyle::Number)
+            }
+            .span(1, fund_rows - 1),
             None => Cell::center("不适用").span(1, fund_rows - 1),
         },
         exec_score_text.span(score_span, fund_rows - 1),
     ]);
     for (i, src) in f.sources.iter().enumerate() {
-        let name = if i == 0 { format!("其中：{}", src.name) } else { src.name.clone() };
+        let name = if i == 0 {
+            format!("其中：{}", src.name)
+        } else {
+            src.name.clone()
+        };
         rows.push(vec![
             Cell::text(name).span(2, 1),
             src.initial.map_or_else(|| Cell::center("—"), Cell::money),
@@ -415,7 +487,10 @@ fn build_sheet(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Shee
         Cell::header("预期目标").span(left, 1),
         Cell::header("实际完成情况").span(rest, 1),
     ]);
-    rows.push(vec![Cell::text(p.goals.expected.trim()).span(left, 1), Cell::text(p.goals.actual.trim()).span(rest, 1)]);
+    rows.push(vec![
+        Cell::text(p.goals.expected.trim()).span(left, 1),
+        Cell::text(p.goals.actual.trim()).span(rest, 1),
+    ]);
 
     // 绩效指标
     let indicator_header_row = rows.len();
@@ -442,15 +517,27 @@ fn build_sheet(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Shee
     for (i, ind) in inds.iter().enumerate() {
         let mut row = Vec::new();
         if i == 0 || inds[i - 1].level1 != ind.level1 {
-            let span = inds[i..].iter().take_while(|x| x.level1 == ind.level1).count();
-            let label = match p.statement.level_weights.get(&ind.level1).copied().or_else(|| group_weight(&ind.level1)) {
+            let span = inds[i..]
+                .iter()
+                .take_while(|x| x.level1 == ind.level1)
+                .count();
+            let label = match p
+                .statement
+                .level_weights
+                .get(&ind.level1)
+                .copied()
+                .or_else(|| group_weight(&ind.level1))
+            {
                 Some(w) => format!("{}\n（{}%）", ind.level1, score(w)),
                 None => ind.level1.clone(),
             };
             row.push(Cell::center(label).span(1, span));
         }
         if i == 0 || inds[i - 1].level1 != ind.level1 || inds[i - 1].level2 != ind.level2 {
-            let span = inds[i..].iter().take_while(|x| x.level1 == ind.level1 && x.level2 == ind.level2).count();
+            let span = inds[i..]
+                .iter()
+                .take_while(|x| x.level1 == ind.level1 && x.level2 == ind.level2)
+                .count();
             row.push(Cell::center(ind.level2.clone()).span(1, span));
         }
         row.push(Cell::text(ind.name.clone()));
@@ -459,7 +546,11 @@ fn build_sheet(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Shee
         row.push(Cell::score(ind.weight));
         row.push(Cell::opt_score(s.shown[i]));
         if s.differs {
-            let c = if e.indicators[i].outcome == Outcome::NotApplicable { Cell::center("不适用") } else { Cell::opt_score(s.computed[i]) };
+            let c = if e.indicators[i].outcome == Outcome::NotApplicable {
+                Cell::center("不适用")
+            } else {
+                Cell::opt_score(s.computed[i])
+            };
             row.push(c);
         }
         if show_review {
@@ -473,11 +564,29 @@ fn build_sheet(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Shee
     }
 
     // 存在问题 / 改进措施 (as the unit stated them), 总分, 评价等级
-    let problems = p.statement.problems.clone().unwrap_or_else(|| paragraphs(&p.report.problems).join("\n"));
-    let measures = p.statement.measures.clone().unwrap_or_else(|| paragraphs(&p.report.measures).join("\n"));
-    rows.push(vec![Cell::label("存在问题"), Cell::text(problems).span(n - 1, 1)]);
-    rows.push(vec![Cell::label("改进措施"), Cell::text(measures).span(n - 1, 1)]);
-    let mut total = vec![Cell::label("总分").span(6, 1), Cell::score(p.total_weight()), Cell::score(s.total_shown)];
+    let problems = p
+        .statement
+        .problems
+        .clone()
+        .unwrap_or_else(|| paragraphs(&p.report.problems).join("\n"));
+    let measures = p
+        .statement
+        .measures
+        .clone()
+        .unwrap_or_else(|| paragraphs(&p.report.measures).join("\n"));
+    rows.push(vec![
+        Cell::label("存在问题"),
+        Cell::text(problems).span(n - 1, 1),
+    ]);
+    rows.push(vec![
+        Cell::label("改进措施"),
+        Cell::text(measures).span(n - 1, 1),
+    ]);
+    let mut total = vec![
+        Cell::label("总分").span(6, 1),
+        Cell::score(p.total_weight()),
+        Cell::score(s.total_shown),
+    ];
     if s.differs {
         total.push(Cell::score(s.total_computed));
     }
@@ -487,12 +596,29 @@ fn build_sheet(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Shee
     total.push(Cell::center(""));
     rows.push(total);
     let boxes = grade_boxes(policy, s.grade_shown);
-    let mut grade_text: String =
-        boxes.iter().map(|b| format!("{}{} {}", if b.checked { "☑" } else { "□" }, b.label, b.rule)).collect::<Vec<_>>().join("； ");
+    let mut grade_text: String = boxes
+        .iter()
+        .map(|b| {
+            format!(
+                "{}{} {}",
+                if b.checked { "☑" } else { "□" },
+                b.label,
+                b.rule
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("； ");
     if s.grade_computed != s.grade_shown {
         grade_text.push_str(&format!("\n（按评分规则计算为“{}”）", s.grade_computed));
     }
-    rows.push(vec![Cell::label("评价等级"), Cell { grades: Some(boxes), ..Cell::text(grade_text) }.span(n - 1, 1)]);
+    rows.push(vec![
+        Cell::label("评价等级"),
+        Cell {
+            grades: Some(boxes),
+            ..Cell::text(grade_text)
+        }
+        .span(n - 1, 1),
+    ]);
 
     let mut notes = Vec::new();
     if s.differs {
@@ -520,9 +646,19 @@ fn build_chart(p: &Project, e: &Evaluation, s: &Scores) -> Vec<Bar> {
                 s.exec_shown.unwrap_or(g.score)
             } else {
                 // The unit's group score: the sum of what the 自评得分 column shows for the group.
-                p.indicators.iter().zip(&s.shown).filter(|(i, _)| i.level1 == g.name).map(|(_, x)| x.unwrap_or_default()).sum()
+                p.indicators
+                    .iter()
+                    .zip(&s.shown)
+                    .filter(|(i, _)| i.level1 == g.name)
+                    .map(|(_, x)| x.unwrap_or_default())
+                    .sum()
             };
-            Bar { name: g.name.clone(), weight: g.weight, score: shown, computed: (shown != g.score).then_some(g.score) }
+            Bar {
+                name: g.name.clone(),
+                weight: g.weight,
+                score: shown,
+                computed: (shown != g.score).then_some(g.score),
+            }
         })
         .collect()
 }
@@ -536,15 +672,32 @@ fn funds_sentence(p: &Project, e: &Evaluation) -> String {
     if let Some(initial) = f.initial {
         s.push_str(&format!("年初预算数为{}万元，", money(initial)));
     }
-    s.push_str(&format!("年度预算数为{}万元，执行数为{}万元", money(f.annual), money(f.executed)));
+    s.push_str(&format!(
+        "年度预算数为{}万元，执行数为{}万元",
+        money(f.annual),
+        money(f.executed)
+    ));
     match e.execution.rate {
         Some(r) => s.push_str(&format!("，完成预算的{}。", percent(r))),
         None => s.push_str("，年度预算数为0，预算执行率不适用。"),
     }
-    let nonzero: Vec<_> = f.sources.iter().filter(|x| !x.annual.is_zero() || !x.executed.is_zero()).collect();
+    let nonzero: Vec<_> = f
+        .sources
+        .iter()
+        .filter(|x| !x.annual.is_zero() || !x.executed.is_zero())
+        .collect();
     if nonzero.len() > 1 {
-        let parts: Vec<String> =
-            nonzero.iter().map(|x| format!("{}预算{}万元、执行{}万元", x.name, money(x.annual), money(x.executed))).collect();
+        let parts: Vec<String> = nonzero
+            .iter()
+            .map(|x| {
+                format!(
+                    "{}预算{}万元、执行{}万元",
+                    x.name,
+                    money(x.annual),
+                    money(x.executed)
+                )
+            })
+            .collect();
         s.push_str(&format!("其中：{}。", parts.join("；")));
     }
     s
@@ -563,7 +716,11 @@ fn conclusion_sentences(p: &Project, e: &Evaluation, s: &Scores) -> Vec<String> 
         s.grade_shown
     )];
     if s.grade_computed != s.grade_shown {
-        out[0] = out[0].replacen("。其中：", &format!("（按评分规则计算为“{}”）。其中：", s.grade_computed), 1);
+        out[0] = out[0].replacen(
+            "。其中：",
+            &format!("（按评分规则计算为“{}”）。其中：", s.grade_computed),
+            1,
+        );
     }
     let exec = match (s.exec_shown, e.execution.rate) {
         (Some(x), Some(rate)) => format!(
@@ -572,13 +729,25 @@ fn conclusion_sentences(p: &Project, e: &Evaluation, s: &Scores) -> Vec<String> 
             with_computed(x, s.exec_computed),
             percent(rate)
         ),
-        _ => format!("（一）预算执行率分值为{}分，全年预算数为0，不适用。", score(p.funds.execution_weight)),
+        _ => format!(
+            "（一）预算执行率分值为{}分，全年预算数为0，不适用。",
+            score(p.funds.execution_weight)
+        ),
     };
     out.push(exec);
     let ind = if ind_shown != ind_computed {
-        format!("（二）绩效指标分值为{}分，得分{}分（按评分规则计算为{}分）（具体情况见下表）：", score(ind_weight), score(ind_shown), score(ind_computed))
+        format!(
+            "（二）绩效指标分值为{}分，得分{}分（按评分规则计算为{}分）（具体情况见下表）：",
+            score(ind_weight),
+            score(ind_shown),
+            score(ind_computed)
+        )
     } else {
-        format!("（二）绩效指标分值为{}分，得分{}分（具体情况见下表）：", score(ind_weight), score(ind_shown))
+        format!(
+            "（二）绩效指标分值为{}分，得分{}分（具体情况见下表）：",
+            score(ind_weight),
+            score(ind_shown)
+        )
     };
     out.push(ind);
     out
@@ -593,9 +762,14 @@ fn indicator_sentences(p: &Project, e: &Evaluation, s: &Scores) -> Vec<(String, 
             continue;
         }
         seen.push(&ind.level1);
-        let members: Vec<usize> = (0..p.indicators.len()).filter(|&i| p.indicators[i].level1 == ind.level1).collect();
+        let members: Vec<usize> = (0..p.indicators.len())
+            .filter(|&i| p.indicators[i].level1 == ind.level1)
+            .collect();
         let weight: Decimal = members.iter().map(|&i| p.indicators[i].weight).sum();
-        let got: Decimal = members.iter().map(|&i| s.shown[i].unwrap_or_default()).sum();
+        let got: Decimal = members
+            .iter()
+            .map(|&i| s.shown[i].unwrap_or_default())
+            .sum();
         let parts: Vec<String> = members
             .iter()
             .map(|&i| {
@@ -616,15 +790,29 @@ fn indicator_sentences(p: &Project, e: &Evaluation, s: &Scores) -> Vec<(String, 
                 format!(
                     "“{}”年度指标值为{}，实际完成{}{verdict}，分值{}分，{result}",
                     x.name.trim(),
-                    if x.target.trim().is_empty() { "（未填写）" } else { x.target.trim() },
-                    if x.actual.trim().is_empty() { "（未填写）" } else { x.actual.trim() },
+                    if x.target.trim().is_empty() {
+                        "（未填写）"
+                    } else {
+                        x.target.trim()
+                    },
+                    if x.actual.trim().is_empty() {
+                        "（未填写）"
+                    } else {
+                        x.actual.trim()
+                    },
                     score(x.weight)
                 )
             })
             .collect();
         out.push((
             ind.level1.clone(),
-            format!("{}分值{}分，得分{}分。其中，{}。", ind.level1, score(weight), score(got), parts.join("；")),
+            format!(
+                "{}分值{}分，得分{}分。其中，{}。",
+                ind.level1,
+                score(weight),
+                score(got),
+                parts.join("；")
+            ),
         ));
     }
     out
@@ -641,7 +829,12 @@ fn narrative(text: &str, fallback: impl FnOnce() -> Vec<String>) -> Vec<Block> {
 fn figures_then_narrative(generated: Vec<String>, text: &str) -> Vec<Block> {
     let all = generated.join("");
     let mut out: Vec<Block> = generated.into_iter().map(Block::Paragraph).collect();
-    out.extend(paragraphs(text).into_iter().filter(|para| !restates(para, &all)).map(Block::Paragraph));
+    out.extend(
+        paragraphs(text)
+            .into_iter()
+            .filter(|para| !restates(para, &all))
+            .map(Block::Paragraph),
+    );
     out
 }
 
@@ -654,13 +847,20 @@ fn background_fallback(p: &Project) -> Vec<String> {
     } else {
         s.push_str("项目，");
     }
-    s.push_str(&format!("主管部门为{}，实施单位为{}。", h.department.trim(), h.implementer.trim()));
+    s.push_str(&format!(
+        "主管部门为{}，实施单位为{}。",
+        h.department.trim(),
+        h.implementer.trim()
+    ));
     vec![s]
 }
 
 fn problems_fallback(e: &Evaluation) -> Vec<String> {
-    let warnings: Vec<&jixiao_core::Finding> =
-        e.findings.iter().filter(|f| f.severity != jixiao_core::Severity::Info).collect();
+    let warnings: Vec<&jixiao_core::Finding> = e
+        .findings
+        .iter()
+        .filter(|f| f.severity != jixiao_core::Severity::Info)
+        .collect();
     if warnings.is_empty() {
         vec!["无。".into()]
     } else {
@@ -670,12 +870,18 @@ fn problems_fallback(e: &Evaluation) -> Vec<String> {
 
 fn seed_outline(p: &Project, e: &Evaluation, _policy: &Policy, s: &Scores) -> Vec<Block> {
     let r = &p.report;
-    let mut b = vec![Block::Heading1("一、评价项目概述".into()), Block::Heading2("（一）项目背景及立项依据".into())];
+    let mut b = vec![
+        Block::Heading1("一、评价项目概述".into()),
+        Block::Heading2("（一）项目背景及立项依据".into()),
+    ];
     b.extend(narrative(&r.background, || background_fallback(p)));
     b.push(Block::Heading2("（二）项目绩效目标".into()));
     b.extend(narrative(&r.goals, || paragraphs(&p.goals.expected)));
     b.push(Block::Heading2("（三）项目资金来源及使用情况".into()));
-    b.extend(figures_then_narrative(vec![funds_sentence(p, e)], &r.funds_usage));
+    b.extend(figures_then_narrative(
+        vec![funds_sentence(p, e)],
+        &r.funds_usage,
+    ));
     b.push(Block::Heading2("（四）项目实施情况".into()));
     b.extend(narrative(&r.implementation, || paragraphs(&p.goals.actual)));
     b.push(Block::Heading1("二、绩效评价概述".into()));
@@ -687,16 +893,25 @@ fn seed_outline(p: &Project, e: &Evaluation, _policy: &Policy, s: &Scores) -> Ve
         )]
     }));
     b.push(Block::Heading1("三、评价结论与绩效分析".into()));
-    b.extend(figures_then_narrative(conclusion_sentences(p, e, s), &r.conclusion));
+    b.extend(figures_then_narrative(
+        conclusion_sentences(p, e, s),
+        &r.conclusion,
+    ));
     b.push(Block::Sheet);
-    b.extend(indicator_sentences(p, e, s).into_iter().map(|(_, t)| Block::Paragraph(t)));
+    b.extend(
+        indicator_sentences(p, e, s)
+            .into_iter()
+            .map(|(_, t)| Block::Paragraph(t)),
+    );
     b.push(Block::Chart);
     b.push(Block::Heading1("四、项目主要绩效或成功经验".into()));
     b.extend(narrative(&r.experience, || paragraphs(&p.goals.actual)));
     b.push(Block::Heading1("五、存在问题或不足".into()));
     b.extend(narrative(&r.problems, || problems_fallback(e)));
     b.push(Block::Heading1("六、下一步改进措施".into()));
-    b.extend(narrative(&r.measures, || paragraphs(p.statement.measures.as_deref().unwrap_or("无。"))));
+    b.extend(narrative(&r.measures, || {
+        paragraphs(p.statement.measures.as_deref().unwrap_or("无。"))
+    }));
     b
 }
 
@@ -704,10 +919,20 @@ const CHINESE_ORDINALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", 
 
 fn mof2020_outline(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Vec<Block> {
     let r = &p.report;
-    let mut b = vec![Block::Heading1("一、基本情况".into()), Block::Heading2("（一）项目概况".into())];
+    let mut b = vec![
+        Block::Heading1("一、基本情况".into()),
+        Block::Heading2("（一）项目概况".into()),
+    ];
     b.extend(narrative(&r.background, || background_fallback(p)));
-    b.extend(figures_then_narrative(vec![funds_sentence(p, e)], &r.funds_usage));
-    b.extend(paragraphs(&r.implementation).into_iter().map(Block::Paragraph));
+    b.extend(figures_then_narrative(
+        vec![funds_sentence(p, e)],
+        &r.funds_usage,
+    ));
+    b.extend(
+        paragraphs(&r.implementation)
+            .into_iter()
+            .map(Block::Paragraph),
+    );
     b.push(Block::Heading2("（二）项目绩效目标".into()));
     b.extend(narrative(&r.goals, || paragraphs(&p.goals.expected)));
     b.push(Block::Heading1("二、评价工作开展情况".into()));
@@ -721,7 +946,10 @@ fn mof2020_outline(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> 
         )]
     }));
     b.push(Block::Heading1("三、综合评价情况及评价结论".into()));
-    b.extend(figures_then_narrative(conclusion_sentences(p, e, s), &r.conclusion));
+    b.extend(figures_then_narrative(
+        conclusion_sentences(p, e, s),
+        &r.conclusion,
+    ));
     b.push(Block::Sheet);
     b.push(Block::Chart);
     b.push(Block::Heading1("四、绩效评价指标分析".into()));
@@ -729,16 +957,23 @@ fn mof2020_outline(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> 
     b.push(Block::Paragraph(funds_sentence(p, e)));
     for (k, (level1, sentence)) in indicator_sentences(p, e, s).into_iter().enumerate() {
         let ord = CHINESE_ORDINALS.get(k + 1).copied().unwrap_or("十");
-        b.push(Block::Heading2(format!("（{ord}）{}完成情况", level1.trim_end_matches("指标"))));
+        b.push(Block::Heading2(format!(
+            "（{ord}）{}完成情况",
+            level1.trim_end_matches("指标")
+        )));
         b.push(Block::Paragraph(sentence));
     }
-    b.push(Block::Heading1("五、主要经验及做法、存在的问题及原因分析".into()));
+    b.push(Block::Heading1(
+        "五、主要经验及做法、存在的问题及原因分析".into(),
+    ));
     b.push(Block::Heading2("（一）主要经验及做法".into()));
     b.extend(narrative(&r.experience, || paragraphs(&p.goals.actual)));
     b.push(Block::Heading2("（二）存在的问题及原因分析".into()));
     b.extend(narrative(&r.problems, || problems_fallback(e)));
     b.push(Block::Heading1("六、有关建议".into()));
-    b.extend(narrative(&r.measures, || paragraphs(p.statement.measures.as_deref().unwrap_or("无。"))));
+    b.extend(narrative(&r.measures, || {
+        paragraphs(p.statement.measures.as_deref().unwrap_or("无。"))
+    }));
     b.push(Block::Heading1("七、其他需要说明的问题".into()));
     if s.differs {
         b.push(Block::Paragraph(format!(
@@ -758,7 +993,16 @@ fn mof2020_outline(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> 
 fn build_appendix(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Appendix {
     let mut scoring = SimpleTable {
         caption: "表1 评分计算明细".into(),
-        header: ["指标", "分值", "自评得分", "计算得分", "计分规则", "计算过程"].map(String::from).to_vec(),
+        header: [
+            "指标",
+            "分值",
+            "自评得分",
+            "计算得分",
+            "计分规则",
+            "计算过程",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: Vec::new(),
     };
     scoring.rows.push(vec![
@@ -781,14 +1025,28 @@ fn build_appendix(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> A
     }
     let mut findings = SimpleTable {
         caption: "表2 审核发现".into(),
-        header: ["级别", "代码", "位置", "问题", "处理建议"].map(String::from).to_vec(),
+        header: ["级别", "代码", "位置", "问题", "处理建议"]
+            .map(String::from)
+            .to_vec(),
         rows: Vec::new(),
     };
     for f in &e.findings {
-        findings.rows.push(vec![f.severity.label().into(), f.code.into(), f.path.clone(), f.message.clone(), f.advice.clone()]);
+        findings.rows.push(vec![
+            f.severity.label().into(),
+            f.code.into(),
+            f.path.clone(),
+            f.message.clone(),
+            f.advice.clone(),
+        ]);
     }
     if findings.rows.is_empty() {
-        findings.rows.push(vec!["—".into(), "—".into(), "—".into(), "未发现问题".into(), "—".into()]);
+        findings.rows.push(vec![
+            "—".into(),
+            "—".into(),
+            "—".into(),
+            "未发现问题".into(),
+            "—".into(),
+        ]);
     }
     Appendix {
         title: "附件：复核附录".into(),

@@ -5,13 +5,14 @@
 //! (一级/二级指标) and grid spans. Word cannot show our SVG, so the chart becomes a small table.
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, FieldCharType, Footer, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run,
-    RunFonts, SpecialIndentType, Table, TableCell, TableRow, VAlignType, VMergeType, WidthType,
+    AlignmentType, BreakType, Docx, FieldCharType, Footer, InstrText, LineSpacing, LineSpacingType,
+    PageMargin, Paragraph, Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow,
+    VAlignType, VMergeType, WidthType,
 };
 
+use crate::ReportError;
 use crate::content::{Block, Cell, CellStyle, Report, SimpleTable};
 use crate::text::score;
-use crate::ReportError;
 
 const TITLE_FONT: &str = "方正小标宋简体";
 const BODY_FONT: &str = "仿宋_GB2312";
@@ -28,11 +29,18 @@ fn mm(x: f64) -> i32 {
 const TEXT_WIDTH_MM: f64 = 156.0;
 
 fn fonts(name: &str) -> RunFonts {
-    RunFonts::new().east_asia(name).ascii(name).hi_ansi(name).cs(name)
+    RunFonts::new()
+        .east_asia(name)
+        .ascii(name)
+        .hi_ansi(name)
+        .cs(name)
 }
 
 fn run(text: &str, font: &str, half_points: usize) -> Run {
-    Run::new().add_text(text).fonts(fonts(font)).size(half_points)
+    Run::new()
+        .add_text(text)
+        .fonts(fonts(font))
+        .size(half_points)
 }
 
 /// A run with line breaks for `\n`.
@@ -49,7 +57,11 @@ fn run_lines(text: &str, font: &str, half_points: usize) -> Run {
 
 /// 29 pt exact line pitch: 22 lines on the 225 mm text height.
 fn body_spacing() -> LineSpacing {
-    LineSpacing::new().line(580).line_rule(LineSpacingType::Exact).before(0).after(0)
+    LineSpacing::new()
+        .line(580)
+        .line_rule(LineSpacingType::Exact)
+        .before(0)
+        .after(0)
 }
 
 fn body_para(text: &str, font: &str) -> Paragraph {
@@ -64,8 +76,17 @@ fn body_para(text: &str, font: &str) -> Paragraph {
 fn page_number_footer(odd: bool) -> Footer {
     let f = |t: &str| run(t, SONG_FONT, 28);
     let p = Paragraph::new()
-        .align(if odd { AlignmentType::Right } else { AlignmentType::Left })
-        .indent(Some(if odd { 0 } else { 280 }), None, Some(if odd { 280 } else { 0 }), None)
+        .align(if odd {
+            AlignmentType::Right
+        } else {
+            AlignmentType::Left
+        })
+        .indent(
+            Some(if odd { 0 } else { 280 }),
+            None,
+            Some(if odd { 280 } else { 0 }),
+            None,
+        )
         .add_run(f("— "))
         .add_run(
             Run::new()
@@ -87,12 +108,22 @@ fn cell_para(c: &Cell) -> Paragraph {
         CellStyle::Text => (BODY_FONT, AlignmentType::Left),
         CellStyle::Center | CellStyle::Number => (BODY_FONT, AlignmentType::Center),
     };
-    Paragraph::new().align(align).add_run(run_lines(&c.text, font, 21)).line_spacing(LineSpacing::new().line(300).line_rule(LineSpacingType::Auto))
+    Paragraph::new()
+        .align(align)
+        .add_run(run_lines(&c.text, font, 21))
+        .line_spacing(
+            LineSpacing::new()
+                .line(300)
+                .line_rule(LineSpacingType::Auto),
+        )
 }
 
 fn grid(widths: &[u16]) -> Vec<usize> {
     let total: f64 = widths.iter().map(|w| f64::from(*w)).sum();
-    widths.iter().map(|w| (f64::from(mm(TEXT_WIDTH_MM)) * f64::from(*w) / total).round() as usize).collect()
+    widths
+        .iter()
+        .map(|w| (f64::from(mm(TEXT_WIDTH_MM)) * f64::from(*w) / total).round() as usize)
+        .collect()
 }
 
 fn sheet_table(report: &Report) -> Table {
@@ -115,13 +146,21 @@ fn sheet_table(report: &Report) -> Table {
         let mut c = 0;
         while c < cols {
             let Some(i) = origin[r][c] else {
-                cells.push(TableCell::new().add_paragraph(Paragraph::new()).width(grid_w[c], WidthType::Dxa));
+                cells.push(
+                    TableCell::new()
+                        .add_paragraph(Paragraph::new())
+                        .width(grid_w[c], WidthType::Dxa),
+                );
                 c += 1;
                 continue;
             };
             let p = placed[i];
-            let width: usize = grid_w[p.col..(p.col + p.cell.colspan).min(cols)].iter().sum();
-            let mut cell = TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Center);
+            let width: usize = grid_w[p.col..(p.col + p.cell.colspan).min(cols)]
+                .iter()
+                .sum();
+            let mut cell = TableCell::new()
+                .width(width, WidthType::Dxa)
+                .vertical_align(VAlignType::Center);
             if p.cell.colspan > 1 {
                 cell = cell.grid_span(p.cell.colspan);
             }
@@ -131,7 +170,9 @@ fn sheet_table(report: &Report) -> Table {
                     cell = cell.vertical_merge(VMergeType::Restart);
                 }
             } else {
-                cell = cell.add_paragraph(Paragraph::new()).vertical_merge(VMergeType::Continue);
+                cell = cell
+                    .add_paragraph(Paragraph::new())
+                    .vertical_merge(VMergeType::Continue);
             }
             cells.push(cell);
             c = p.col + p.cell.colspan;
@@ -139,7 +180,9 @@ fn sheet_table(report: &Report) -> Table {
         // A row never splits over two pages (a merged cell would lose its text on one of them).
         rows.push(TableRow::new(cells).cant_split());
     }
-    Table::new(rows).set_grid(grid_w).width(mm(TEXT_WIDTH_MM) as usize, WidthType::Dxa)
+    Table::new(rows)
+        .set_grid(grid_w)
+        .width(mm(TEXT_WIDTH_MM) as usize, WidthType::Dxa)
 }
 
 fn simple_table(t: &SimpleTable, header_font: &str) -> Table {
@@ -149,23 +192,49 @@ fn simple_table(t: &SimpleTable, header_font: &str) -> Table {
         TableCell::new()
             .width(w, WidthType::Dxa)
             .vertical_align(VAlignType::Center)
-            .add_paragraph(Paragraph::new().align(align).add_run(run_lines(text, font, 18)))
+            .add_paragraph(
+                Paragraph::new()
+                    .align(align)
+                    .add_run(run_lines(text, font, 18)),
+            )
     };
-    let mut rows = vec![TableRow::new(t.header.iter().map(|h| cell(h, header_font, AlignmentType::Center)).collect())];
+    let mut rows = vec![TableRow::new(
+        t.header
+            .iter()
+            .map(|h| cell(h, header_font, AlignmentType::Center))
+            .collect(),
+    )];
     for r in &t.rows {
-        rows.push(TableRow::new(r.iter().map(|x| cell(x, BODY_FONT, AlignmentType::Left)).collect()));
+        rows.push(TableRow::new(
+            r.iter()
+                .map(|x| cell(x, BODY_FONT, AlignmentType::Left))
+                .collect(),
+        ));
     }
-    Table::new(rows).set_grid(vec![w; n]).width(mm(TEXT_WIDTH_MM) as usize, WidthType::Dxa)
+    Table::new(rows)
+        .set_grid(vec![w; n])
+        .width(mm(TEXT_WIDTH_MM) as usize, WidthType::Dxa)
 }
 
 fn caption(text: &str, font: &str, half_points: usize) -> Paragraph {
-    Paragraph::new().align(AlignmentType::Center).add_run(run(text, font, half_points)).line_spacing(LineSpacing::new().before(120).after(120))
+    Paragraph::new()
+        .align(AlignmentType::Center)
+        .add_run(run(text, font, half_points))
+        .line_spacing(LineSpacing::new().before(120).after(120))
 }
 
 pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
     let mut doc = Docx::new()
         .page_size(11906, 16838)
-        .page_margin(PageMargin { top: mm(37.0), bottom: mm(35.0), left: mm(28.0), right: mm(26.0), header: mm(15.0), footer: mm(23.0), gutter: 0 })
+        .page_margin(PageMargin {
+            top: mm(37.0),
+            bottom: mm(35.0),
+            left: mm(28.0),
+            right: mm(26.0),
+            header: mm(15.0),
+            footer: mm(23.0),
+            gutter: 0,
+        })
         .default_fonts(fonts(BODY_FONT))
         .default_size(32)
         .footer(page_number_footer(true))
@@ -175,12 +244,21 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
         Paragraph::new()
             .align(AlignmentType::Center)
             .add_run(run(&report.title, TITLE_FONT, 44))
-            .line_spacing(LineSpacing::new().line(700).line_rule(LineSpacingType::Exact).after(580)),
+            .line_spacing(
+                LineSpacing::new()
+                    .line(700)
+                    .line_rule(LineSpacingType::Exact)
+                    .after(580),
+            ),
     );
     for b in &report.blocks {
         doc = match b {
-            Block::Heading1(t) => doc.add_paragraph(body_para(t, HEI_FONT).outline_lvl(0).keep_next(true)),
-            Block::Heading2(t) => doc.add_paragraph(body_para(t, KAI_FONT).outline_lvl(1).keep_next(true)),
+            Block::Heading1(t) => {
+                doc.add_paragraph(body_para(t, HEI_FONT).outline_lvl(0).keep_next(true))
+            }
+            Block::Heading2(t) => {
+                doc.add_paragraph(body_para(t, KAI_FONT).outline_lvl(1).keep_next(true))
+            }
             Block::Paragraph(t) => doc.add_paragraph(body_para(t, BODY_FONT)),
             Block::Sheet => {
                 let s = &report.sheet;
@@ -196,14 +274,27 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
             Block::Chart => {
                 let t = SimpleTable {
                     caption: report.chart_caption.clone(),
-                    header: vec!["一级指标".into(), "分值".into(), "得分".into(), "计算得分（不一致时）".into()],
+                    header: vec![
+                        "一级指标".into(),
+                        "分值".into(),
+                        "得分".into(),
+                        "计算得分（不一致时）".into(),
+                    ],
                     rows: report
                         .chart
                         .iter()
-                        .map(|b| vec![b.name.clone(), score(b.weight), score(b.score), b.computed.map_or_else(String::new, score)])
+                        .map(|b| {
+                            vec![
+                                b.name.clone(),
+                                score(b.weight),
+                                score(b.score),
+                                b.computed.map_or_else(String::new, score),
+                            ]
+                        })
                         .collect(),
                 };
-                doc.add_paragraph(caption(&t.caption, HEI_FONT, 24).keep_next(true)).add_table(simple_table(&t, HEI_FONT))
+                doc.add_paragraph(caption(&t.caption, HEI_FONT, 24).keep_next(true))
+                    .add_table(simple_table(&t, HEI_FONT))
             }
         };
     }
@@ -213,10 +304,14 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
             .add_paragraph(body_para(&a.title, HEI_FONT).outline_lvl(0))
             .add_paragraph(body_para(&a.intro, BODY_FONT));
         for t in &a.tables {
-            doc = doc.add_paragraph(caption(&t.caption, HEI_FONT, 24).keep_next(true)).add_table(simple_table(t, HEI_FONT));
+            doc = doc
+                .add_paragraph(caption(&t.caption, HEI_FONT, 24).keep_next(true))
+                .add_table(simple_table(t, HEI_FONT));
         }
     }
     let mut buf = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut buf).map_err(|e| ReportError::Docx(e.to_string()))?;
+    doc.build()
+        .pack(&mut buf)
+        .map_err(|e| ReportError::Docx(e.to_string()))?;
     Ok(buf.into_inner())
 }

@@ -14,10 +14,28 @@ use typst::text::Font;
 use crate::ReportError;
 
 /// Font family lists, official font first, the bundled fallback last.
-pub const TITLE: &[&str] = &["FZXiaoBiaoSong-B05S", "方正小标宋简体", "FZXiaoBiaoSong-B05", "方正小标宋_GBK", "Noto Serif CJK SC"];
-pub const BODY: &[&str] = &["FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "Noto Serif CJK SC"];
+pub const TITLE: &[&str] = &[
+    "FZXiaoBiaoSong-B05S",
+    "方正小标宋简体",
+    "FZXiaoBiaoSong-B05",
+    "方正小标宋_GBK",
+    "Noto Serif CJK SC",
+];
+pub const BODY: &[&str] = &[
+    "FangSong_GB2312",
+    "仿宋_GB2312",
+    "FangSong",
+    "仿宋",
+    "Noto Serif CJK SC",
+];
 pub const HEI: &[&str] = &["SimHei", "黑体", "Noto Sans CJK SC"];
-pub const KAI: &[&str] = &["KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体", "Noto Serif CJK SC"];
+pub const KAI: &[&str] = &[
+    "KaiTi_GB2312",
+    "楷体_GB2312",
+    "KaiTi",
+    "楷体",
+    "Noto Serif CJK SC",
+];
 /// Page numbers: 宋体 (GB/T 9704 7.5).
 pub const SONG: &[&str] = &["SimSun", "宋体", "Noto Serif CJK SC"];
 
@@ -35,8 +53,12 @@ static BUNDLED_DATA: [&[u8]; 3] = [
 ];
 
 /// The bundled fonts, parsed once per process.
-static BUNDLED: LazyLock<Vec<Font>> =
-    LazyLock::new(|| BUNDLED_DATA.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect());
+static BUNDLED: LazyLock<Vec<Font>> = LazyLock::new(|| {
+    BUNDLED_DATA
+        .iter()
+        .flat_map(|data| Font::iter(Bytes::new(*data)))
+        .collect()
+});
 
 pub fn bundled() -> &'static [Font] {
     &BUNDLED
@@ -45,11 +67,17 @@ pub fn bundled() -> &'static [Font] {
 /// Fonts of a directory (searched recursively), for licensed official fonts.
 pub fn from_dir(dir: &Path) -> Result<Vec<Font>, ReportError> {
     let mut files = Vec::new();
-    collect(dir, 0, &mut files).map_err(|source| ReportError::FontsDir { dir: dir.to_path_buf(), source })?;
+    collect(dir, 0, &mut files).map_err(|source| ReportError::FontsDir {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
     files.sort();
     let mut fonts = Vec::new();
     for file in files {
-        let data = std::fs::read(&file).map_err(|source| ReportError::FontsDir { dir: file.clone(), source })?;
+        let data = std::fs::read(&file).map_err(|source| ReportError::FontsDir {
+            dir: file.clone(),
+            source,
+        })?;
         fonts.extend(Font::iter(Bytes::new(data)));
     }
     if fonts.is_empty() {
@@ -65,11 +93,12 @@ fn collect(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<
             if depth < 4 {
                 collect(&path, depth + 1, out)?;
             }
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc"))
-        {
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "ttf" | "otf" | "ttc" | "otc"
+            )
+        }) {
             out.push(path);
         }
     }
@@ -93,7 +122,10 @@ pub fn missing(text: &str, fonts: &[Font]) -> Vec<char> {
 
 /// The warning for missing characters (简体中文, for the user).
 pub fn missing_warning(chars: &[char]) -> String {
-    let list: Vec<String> = chars.iter().map(|c| format!("{c}（U+{:04X}）", *c as u32)).collect();
+    let list: Vec<String> = chars
+        .iter()
+        .map(|c| format!("{c}（U+{:04X}）", *c as u32))
+        .collect();
     format!(
         "以下字符在已加载的字体中都没有字形，PDF 中将缺字：{}。请用 --fonts-dir（或环境变量 JIXIAO_FONTS_DIR）指定包含这些字的字体目录，例如安装 fonts-noto-cjk 后的 /usr/share/fonts/opentype/noto。",
         list.join("、")
@@ -108,7 +140,11 @@ mod tests {
     fn bundled_fonts_cover_gb2312_but_not_rare_names() {
         let fonts = bundled();
         assert_eq!(fonts.len(), 3);
-        assert!(missing("产业人才发展专项资金 150.00 ≥95％ “”《》—☐□", fonts).iter().all(|c| *c == '☐'));
+        assert!(
+            missing("产业人才发展专项资金 150.00 ≥95％ “”《》—☐□", fonts)
+                .iter()
+                .all(|c| *c == '☐')
+        );
         assert_eq!(missing("王镕与李堃", fonts), vec!['镕', '堃']);
         assert!(missing_warning(&['堃']).contains("堃（U+5803）"));
     }
@@ -125,7 +161,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("jixiao-empty-fonts-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         assert!(matches!(from_dir(&dir), Err(ReportError::NoFonts(_))));
-        assert!(matches!(from_dir(&dir.join("nope")), Err(ReportError::FontsDir { .. })));
+        assert!(matches!(
+            from_dir(&dir.join("nope")),
+            Err(ReportError::FontsDir { .. })
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

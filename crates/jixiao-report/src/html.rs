@@ -59,17 +59,30 @@ figcaption {{ font-family: {hei}; font-size: 12pt; }}
 pub fn sheet_html(report: &Report) -> String {
     let s = &report.sheet;
     let mut h = String::new();
-    let _ = write!(h, r#"<section class="sheet"><p class="caption">{}</p><p class="subtitle">{}</p><table>"#, esc(&s.title), esc(&s.subtitle));
+    let _ = write!(
+        h,
+        r#"<section class="sheet"><p class="caption">{}</p><p class="subtitle">{}</p><table>"#,
+        esc(&s.title),
+        esc(&s.subtitle)
+    );
     h.push_str("<colgroup>");
     let total: u16 = s.widths.iter().sum();
     for w in &s.widths {
-        let _ = write!(h, r#"<col style="width:{:.1}%">"#, f64::from(*w) * 100.0 / f64::from(total.max(1)));
+        let _ = write!(
+            h,
+            r#"<col style="width:{:.1}%">"#,
+            f64::from(*w) * 100.0 / f64::from(total.max(1))
+        );
     }
     h.push_str("</colgroup><tbody>");
     for row in &s.rows {
         h.push_str("<tr>");
         for c in row {
-            let tag = if c.style == CellStyle::Header { "th" } else { "td" };
+            let tag = if c.style == CellStyle::Header {
+                "th"
+            } else {
+                "td"
+            };
             let class = match c.style {
                 CellStyle::Label => "label",
                 CellStyle::Header => "header",
@@ -143,12 +156,21 @@ pub fn render(report: &Report) -> String {
                 // Inline SVG in HTML needs no namespace declaration.
                 let svg = chart::svg(&report.chart, &fonts::css(fonts::HEI, "sans-serif"))
                     .replacen(r#" xmlns="http://www.w3.org/2000/svg""#, "", 1);
-                let _ = writeln!(h, "<figure>{svg}<figcaption>{}</figcaption></figure>", esc(&report.chart_caption));
+                let _ = writeln!(
+                    h,
+                    "<figure>{svg}<figcaption>{}</figcaption></figure>",
+                    esc(&report.chart_caption)
+                );
             }
         }
     }
     if let Some(a) = &report.appendix {
-        let _ = write!(h, r#"<section class="appendix"><h2>{}</h2><p>{}</p>"#, esc(&a.title), esc(&a.intro));
+        let _ = write!(
+            h,
+            r#"<section class="appendix"><h2>{}</h2><p>{}</p>"#,
+            esc(&a.title),
+            esc(&a.intro)
+        );
         for t in &a.tables {
             h.push_str(&simple_table(t));
         }
@@ -164,7 +186,10 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(esc(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            esc(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
         assert_eq!(lines("a\n<b>"), "a<br>&lt;b&gt;");
     }
 }

@@ -3,7 +3,7 @@
 //! (`"14.53"`), so that no consumer loses a cent to binary floating point.
 
 use rust_decimal::Decimal;
-use serde_json::{json, Value as Json};
+use serde_json::{Value as Json, json};
 
 use jixiao_core::scoring::Outcome;
 use jixiao_core::{Evaluation, Policy, Project};

@@ -40,7 +40,14 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [Format::Xlsx, Format::Docx, Format::Pdf, Format::Html, Format::Markdown, Format::Json];
+    pub const ALL: [Format; 6] = [
+        Format::Xlsx,
+        Format::Docx,
+        Format::Pdf,
+        Format::Html,
+        Format::Markdown,
+        Format::Json,
+    ];
 
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
@@ -65,7 +72,9 @@ impl FromStr for Format {
             "html" | "htm" => Ok(Format::Html),
             "md" | "markdown" => Ok(Format::Markdown),
             "json" => Ok(Format::Json),
-            other => Err(format!("不支持的文档格式“{other}”，应为 xlsx、docx、pdf、html、md 或 json")),
+            other => Err(format!(
+                "不支持的文档格式“{other}”，应为 xlsx、docx、pdf、html、md 或 json"
+            )),
         }
     }
 }
@@ -126,7 +135,10 @@ pub enum ReportError {
     #[error("排版 PDF 失败：{0}")]
     Pdf(String),
     #[error("读取字体目录 {dir} 失败：{source}")]
-    FontsDir { dir: PathBuf, source: std::io::Error },
+    FontsDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
     #[error("字体目录 {0} 中没有可用的字体文件（.ttf / .otf / .ttc）")]
     NoFonts(PathBuf),
     #[error("生成 JSON 失败：{0}")]
@@ -134,17 +146,38 @@ pub enum ReportError {
 }
 
 /// Renders one project's documents in one format.
-pub fn render(project: &Project, evaluation: &Evaluation, policy: &Policy, format: Format, options: &Options) -> Result<Rendered, ReportError> {
+pub fn render(
+    project: &Project,
+    evaluation: &Evaluation,
+    policy: &Policy,
+    format: Format,
+    options: &Options,
+) -> Result<Rendered, ReportError> {
     if format == Format::Json {
-        return Ok(Rendered { bytes: json::render(project, evaluation, policy)?, warnings: Vec::new() });
+        return Ok(Rendered {
+            bytes: json::render(project, evaluation, policy)?,
+            warnings: Vec::new(),
+        });
     }
     let report = Report::build(project, evaluation, policy, options);
     match format {
-        Format::Xlsx => Ok(Rendered { bytes: xlsx::render(&report)?, warnings: Vec::new() }),
-        Format::Docx => Ok(Rendered { bytes: docx::render(&report)?, warnings: Vec::new() }),
+        Format::Xlsx => Ok(Rendered {
+            bytes: xlsx::render(&report)?,
+            warnings: Vec::new(),
+        }),
+        Format::Docx => Ok(Rendered {
+            bytes: docx::render(&report)?,
+            warnings: Vec::new(),
+        }),
         Format::Pdf => pdf::render(&report, Some(project), options.fonts_dir.as_deref()),
-        Format::Html => Ok(Rendered { bytes: html::render(&report).into_bytes(), warnings: Vec::new() }),
-        Format::Markdown => Ok(Rendered { bytes: markdown::render(&report).into_bytes(), warnings: Vec::new() }),
+        Format::Html => Ok(Rendered {
+            bytes: html::render(&report).into_bytes(),
+            warnings: Vec::new(),
+        }),
+        Format::Markdown => Ok(Rendered {
+            bytes: markdown::render(&report).into_bytes(),
+            warnings: Vec::new(),
+        }),
         Format::Json => unreachable!("handled above"),
     }
 }

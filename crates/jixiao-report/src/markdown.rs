@@ -27,19 +27,38 @@ fn esc(s: &str) -> String {
 fn para(s: &str) -> String {
     let e = esc(s);
     let digits = e.chars().take_while(char::is_ascii_digit).count();
-    if e.starts_with('-') || e.starts_with('+') || (digits > 0 && matches!(e[digits..].chars().next(), Some('.') | Some(')'))) {
+    if e.starts_with('-')
+        || e.starts_with('+')
+        || (digits > 0 && matches!(e[digits..].chars().next(), Some('.') | Some(')')))
+    {
         let (head, tail) = e.split_at(if digits > 0 { digits } else { 0 });
-        if digits > 0 { format!("{head}\\{tail}") } else { format!("\\{e}") }
+        if digits > 0 {
+            format!("{head}\\{tail}")
+        } else {
+            format!("\\{e}")
+        }
     } else {
         e
     }
 }
 
 fn table(out: &mut String, header: &[String], rows: &[Vec<String>]) {
-    let _ = writeln!(out, "| {} |", header.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "));
+    let _ = writeln!(
+        out,
+        "| {} |",
+        header
+            .iter()
+            .map(|h| esc(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
     let _ = writeln!(out, "|{}", " --- |".repeat(header.len()));
     for r in rows {
-        let _ = writeln!(out, "| {} |", r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | "));
+        let _ = writeln!(
+            out,
+            "| {} |",
+            r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+        );
     }
     out.push('\n');
 }
@@ -79,7 +98,10 @@ fn sheet(out: &mut String, report: &Report) {
     let n_ind = s.rows[h].first().map_or(1, |c| c.rowspan);
     let texts = |row: &[(usize, String)]| row.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
     let header = texts(&grid[h][1..]);
-    let rows: Vec<Vec<String>> = grid[h + 1..h + n_ind].iter().map(|r| texts(&r[1..])).collect();
+    let rows: Vec<Vec<String>> = grid[h + 1..h + n_ind]
+        .iter()
+        .map(|r| texts(&r[1..]))
+        .collect();
     table(out, &header, &rows);
     let tail: Vec<Vec<String>> = grid[h + n_ind..].iter().map(pair).collect();
     table(out, &["项目".into(), "内容".into()], &tail);
@@ -102,7 +124,16 @@ fn chart(out: &mut String, report: &Report) {
             ]
         })
         .collect();
-    table(out, &["一级指标".into(), "分值".into(), "得分".into(), "计算得分（不一致时）".into()], &rows);
+    table(
+        out,
+        &[
+            "一级指标".into(),
+            "分值".into(),
+            "得分".into(),
+            "计算得分（不一致时）".into(),
+        ],
+        &rows,
+    );
 }
 
 fn simple(out: &mut String, t: &SimpleTable) {

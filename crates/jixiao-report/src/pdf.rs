@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
-use serde_json::{json, Value as Json};
+use serde_json::{Value as Json, json};
 use typst::diag::{FileError, FileResult, Severity};
 use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -14,14 +14,17 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
 use crate::content::{Block, CellStyle, Report};
-use crate::{chart, fonts, Rendered, ReportError};
+use crate::{Rendered, ReportError, chart, fonts};
 
 const TEMPLATE: &str = include_str!("report.typ");
 
 static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
 
 fn file_id(path: &str) -> FileId {
-    FileId::new(RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("static virtual path")))
+    FileId::new(RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("static virtual path"),
+    ))
 }
 
 struct ReportWorld {
@@ -134,7 +137,11 @@ pub fn data(report: &Report, attach: bool) -> Json {
 pub const ATTACHMENT: &str = "jixiao-project.json";
 
 /// Renders the 自评报告 (with the 自评表 and the chart) to PDF, with the project file attached when given.
-pub fn render(report: &Report, project: Option<&jixiao_core::Project>, fonts_dir: Option<&Path>) -> Result<Rendered, ReportError> {
+pub fn render(
+    report: &Report,
+    project: Option<&jixiao_core::Project>,
+    fonts_dir: Option<&Path>,
+) -> Result<Rendered, ReportError> {
     let mut all_fonts = match fonts_dir {
         Some(dir) => fonts::from_dir(dir)?,
         None => Vec::new(),
@@ -171,9 +178,22 @@ pub fn render(report: &Report, project: Option<&jixiao_core::Project>, fonts_dir
         }
     }
     let document = compiled.output.map_err(|errors| {
-        ReportError::Pdf(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("；"))
+        ReportError::Pdf(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("；"),
+        )
     })?;
-    let bytes = typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
-        .map_err(|errors| ReportError::Pdf(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("；")))?;
+    let bytes = typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errors| {
+        ReportError::Pdf(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("；"),
+        )
+    })?;
     Ok(Rendered { bytes, warnings })
 }

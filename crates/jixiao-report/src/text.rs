@@ -4,24 +4,36 @@ use rust_decimal::Decimal;
 
 /// 万元 with two decimals: `150.00`, `14.53`, `0.00`.
 pub fn money(x: Decimal) -> String {
-    format!("{:.2}", x.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+    format!(
+        "{:.2}",
+        x.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    )
 }
 
 /// A score or weight without trailing zeros: `20`, `4.84`, `10.5`.
 pub fn score(x: Decimal) -> String {
     let s = x.normalize();
-    if s.is_zero() { "0".into() } else { s.to_string() }
+    if s.is_zero() {
+        "0".into()
+    } else {
+        s.to_string()
+    }
 }
 
 /// A fraction as a percentage with up to two decimals: `1` → `100%`, `0.9787` → `97.87%`.
 pub fn percent(rate: Decimal) -> String {
-    let p = (rate * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let p = (rate * Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     format!("{}%", score(p))
 }
 
 /// Paragraphs of a narrative field (one per non-empty line).
 pub fn paragraphs(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The numbers written in a text (`2022`, `150.00`, `14.53`, `100`), for comparing figures.
@@ -80,7 +92,10 @@ mod tests {
     #[test]
     fn restating_paragraphs() {
         let generated = "2022年项目的年初预算数150.00万元，年度预算数为14.53万元，执行数为14.53万元，完成预算的100%。";
-        assert!(restates("2022年我部项目的年初预算数150.00万，年度预算数为14.53万元，执行数为14.53万元，完成预算的100%。", generated));
+        assert!(restates(
+            "2022年我部项目的年初预算数150.00万，年度预算数为14.53万元，执行数为14.53万元，完成预算的100%。",
+            generated
+        ));
         assert!(!restates("其中人员经费3.20万元。", generated));
         assert!(!restates("资金按规定使用。", generated));
         assert_eq!(numbers("共1,600本，占98.5%。"), vec!["1", "600", "98.5"]);

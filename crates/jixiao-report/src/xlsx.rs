@@ -6,7 +6,9 @@
 //! With the review appendix, two more sheets: 评分明细 (each score's rule and formula) and 审核发现.
 
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
 use unicode_width::UnicodeWidthStr;
 
 use crate::content::{Cell, CellStyle, Report, SimpleTable};
@@ -24,7 +26,9 @@ fn format(style: CellStyle) -> Format {
         .set_text_wrap()
         .set_align(FormatAlign::VerticalCenter);
     match style {
-        CellStyle::Label | CellStyle::Header => base.set_font_name(HEI).set_align(FormatAlign::Center),
+        CellStyle::Label | CellStyle::Header => {
+            base.set_font_name(HEI).set_align(FormatAlign::Center)
+        }
         CellStyle::Text => base.set_align(FormatAlign::Left),
         CellStyle::Center | CellStyle::Number => base.set_align(FormatAlign::Center),
     }
@@ -33,7 +37,9 @@ fn format(style: CellStyle) -> Format {
 fn number_format(cell: &Cell) -> Format {
     let f = format(cell.style);
     if cell.text.ends_with('%') {
-        let whole = cell.number.is_some_and(|n| (n * rust_decimal::Decimal::ONE_HUNDRED).fract().is_zero());
+        let whole = cell
+            .number
+            .is_some_and(|n| (n * rust_decimal::Decimal::ONE_HUNDRED).fract().is_zero());
         f.set_num_format(if whole { "0%" } else { "0.00%" })
     } else if cell.text.contains('.') && cell.text.split('.').nth(1).is_some_and(|d| d.len() == 2) {
         f.set_num_format("0.00")
@@ -50,7 +56,13 @@ fn text_width(s: &str) -> usize {
 /// Wrapped line count of a text in a cell `width` units wide.
 fn wrapped_lines(s: &str, width: f64) -> usize {
     let usable = (width - 1.0).max(2.0);
-    s.split('\n').map(|l| ((UnicodeWidthStr::width(l) as f64) / usable).ceil().max(1.0) as usize).sum()
+    s.split('\n')
+        .map(|l| {
+            ((UnicodeWidthStr::width(l) as f64) / usable)
+                .ceil()
+                .max(1.0) as usize
+        })
+        .sum()
 }
 
 fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell) -> Result<(), XlsxError> {
@@ -96,8 +108,16 @@ fn sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
         ws.set_column_width(c as u16, *w)?;
     }
 
-    let title = Format::new().set_font_name(HEI).set_font_size(16).set_bold().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
-    let subtitle = Format::new().set_font_name(FONT).set_font_size(11).set_align(FormatAlign::Center);
+    let title = Format::new()
+        .set_font_name(HEI)
+        .set_font_size(16)
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let subtitle = Format::new()
+        .set_font_name(FONT)
+        .set_font_size(11)
+        .set_align(FormatAlign::Center);
     ws.merge_range(0, 0, 0, cols as u16 - 1, &s.title, &title)?;
     ws.set_row_height(0, 28)?;
     ws.merge_range(1, 0, 1, cols as u16 - 1, &s.subtitle, &subtitle)?;
@@ -106,7 +126,9 @@ fn sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     // Row heights from the wrapped text; a cell spanning rows shares its lines among them.
     let mut lines = vec![1usize; s.rows.len()];
     for p in &placed {
-        let width: f64 = widths[p.col..(p.col + p.cell.colspan).min(cols)].iter().sum();
+        let width: f64 = widths[p.col..(p.col + p.cell.colspan).min(cols)]
+            .iter()
+            .sum();
         let need = wrapped_lines(&p.cell.text, width).div_ceil(p.cell.rowspan);
         for r in p.row..(p.row + p.cell.rowspan).min(s.rows.len()) {
             lines[r] = lines[r].max(need);
@@ -119,10 +141,17 @@ fn sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
         ws.set_row_height(top + r as u32, (*n as f64 * LINE + 6.0).max(20.0))?;
     }
     let mut next = top + s.rows.len() as u32;
-    let note = Format::new().set_font_name(FONT).set_font_size(9).set_text_wrap().set_align(FormatAlign::Left);
+    let note = Format::new()
+        .set_font_name(FONT)
+        .set_font_size(9)
+        .set_text_wrap()
+        .set_align(FormatAlign::Left);
     for n in &s.notes {
         ws.merge_range(next, 0, next, cols as u16 - 1, n, &note)?;
-        ws.set_row_height(next, wrapped_lines(n, widths.iter().sum()) as f64 * 12.0 + 4.0)?;
+        ws.set_row_height(
+            next,
+            wrapped_lines(n, widths.iter().sum()) as f64 * 12.0 + 4.0,
+        )?;
         next += 1;
     }
 
@@ -133,7 +162,10 @@ fn sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     ws.set_print_fit_to_pages(1, 0);
     ws.set_print_center_horizontally(true);
     ws.set_footer("&C— &P —");
-    ws.set_repeat_rows(top + s.indicator_header_row as u32, top + s.indicator_header_row as u32)?;
+    ws.set_repeat_rows(
+        top + s.indicator_header_row as u32,
+        top + s.indicator_header_row as u32,
+    )?;
     Ok(())
 }
 
@@ -141,7 +173,11 @@ fn simple_sheet(ws: &mut Worksheet, name: &str, t: &SimpleTable) -> Result<(), X
     ws.set_name(name)?;
     let head = format(CellStyle::Header).set_background_color(Color::RGB(0xEEEEEE));
     let body = format(CellStyle::Text);
-    let mut widths: Vec<f64> = t.header.iter().map(|h| text_width(h) as f64 + 4.0).collect();
+    let mut widths: Vec<f64> = t
+        .header
+        .iter()
+        .map(|h| text_width(h) as f64 + 4.0)
+        .collect();
     for r in &t.rows {
         for (c, v) in r.iter().enumerate() {
             if let Some(w) = widths.get_mut(c) {
@@ -173,11 +209,20 @@ fn simple_sheet(ws: &mut Worksheet, name: &str, t: &SimpleTable) -> Result<(), X
 
 pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    wb.set_properties(&DocProperties::new().set_title(&report.title).set_author("jixiao"));
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(&report.title)
+            .set_author("jixiao"),
+    );
     sheet(wb.add_worksheet(), report)?;
     if let Some(a) = &report.appendix {
         for t in &a.tables {
-            let name = t.caption.split_whitespace().last().unwrap_or("附表").to_string();
+            let name = t
+                .caption
+                .split_whitespace()
+                .last()
+                .unwrap_or("附表")
+                .to_string();
             simple_sheet(wb.add_worksheet(), &name, t)?;
         }
     }

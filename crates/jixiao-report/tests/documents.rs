@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx};
-use jixiao_core::{evaluate, Policy, Project};
-use jixiao_report::{render, Format, Options, Rendered, Template};
+use jixiao_core::{Policy, Project, evaluate};
+use jixiao_report::{Format, Options, Rendered, Template, render};
 use rust_decimal::Decimal;
 
 fn root() -> PathBuf {
@@ -27,8 +27,14 @@ fn rendered(project: &Project, format: Format, options: &Options) -> Rendered {
 }
 
 fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e} (scripts/test installs it)"));
-    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e} (scripts/test installs it)"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
@@ -59,7 +65,14 @@ fn assert_in_order(hay: &str, needles: &[&str]) {
 }
 
 const SEED_TITLE: &str = "番禺区委组织部2022年度“产业人才发展专项资金”项目支出绩效自评报告";
-const INDICATORS: [&str; 6] = ["政策调研、咨询", "人才活动", "人才政策", "人才政策申报", "媒体报道", "走访高层次人才"];
+const INDICATORS: [&str; 6] = [
+    "政策调研、咨询",
+    "人才活动",
+    "人才政策",
+    "人才政策申报",
+    "媒体报道",
+    "走访高层次人才",
+];
 
 #[test]
 fn seed_pdf_reads_in_order() {
@@ -83,7 +96,13 @@ fn seed_pdf_reads_in_order() {
         "100%",
     ];
     order.extend(INDICATORS);
-    order.extend(["总分100100", "优90分≤得分≤100分", "四、项目主要绩效或成功经验", "五、存在问题或不足", "六、下一步改进措施"]);
+    order.extend([
+        "总分100100",
+        "优90分≤得分≤100分",
+        "四、项目主要绩效或成功经验",
+        "五、存在问题或不足",
+        "六、下一步改进措施",
+    ]);
     assert_in_order(&text, &order);
     // 总分 100 on one line of the table (pdftotext -layout keeps table rows on a line).
     let dir = tempfile::tempdir().unwrap();
@@ -91,7 +110,9 @@ fn seed_pdf_reads_in_order() {
     std::fs::write(&file, &r.bytes).unwrap();
     let layout = run(Command::new("pdftotext").arg("-layout").arg(&file).arg("-"));
     assert!(
-        layout.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["总分", "100", "100"]),
+        layout
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["总分", "100", "100"]),
         "{layout}"
     );
     // Page numbers in the GB/T 9704 form.
@@ -115,8 +136,14 @@ fn seed_pdf_embeds_its_fonts() {
         let n = cols.len();
         assert_eq!(cols[n - 5], "yes", "font not embedded: {line}");
     }
-    assert!(out.contains("NotoSerifCJK") || out.contains("NotoSerif"), "{out}");
-    assert!(out.contains("NotoSansCJK") || out.contains("NotoSans"), "{out}");
+    assert!(
+        out.contains("NotoSerifCJK") || out.contains("NotoSerif"),
+        "{out}"
+    );
+    assert!(
+        out.contains("NotoSansCJK") || out.contains("NotoSans"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -183,11 +210,26 @@ fn seed_xlsx_holds_the_same_numbers() {
 
     // 一级指标 cells are merged over their rows: 产出指标 over three, 效益指标 over two.
     let (rp, cp) = find(&range, "产出指标\n（50%）");
-    assert!(merged.iter().any(|m| m.start == (rp as u32, cp as u32) && m.end == (rp as u32 + 2, cp as u32)), "{merged:?}");
+    assert!(
+        merged
+            .iter()
+            .any(|m| m.start == (rp as u32, cp as u32) && m.end == (rp as u32 + 2, cp as u32)),
+        "{merged:?}"
+    );
     let (re, ce) = find(&range, "效益指标\n（30%）");
-    assert!(merged.iter().any(|m| m.start == (re as u32, ce as u32) && m.end == (re as u32 + 1, ce as u32)), "{merged:?}");
+    assert!(
+        merged
+            .iter()
+            .any(|m| m.start == (re as u32, ce as u32) && m.end == (re as u32 + 1, ce as u32)),
+        "{merged:?}"
+    );
     // 评价等级 row with the ticked box.
-    assert!(range.rows().flatten().any(|v| matches!(v, Data::String(s) if s.starts_with("☑优 90分≤得分≤100分； □良"))));
+    assert!(
+        range
+            .rows()
+            .flatten()
+            .any(|v| matches!(v, Data::String(s) if s.starts_with("☑优 90分≤得分≤100分； □良")))
+    );
 }
 
 #[test]
@@ -199,7 +241,10 @@ fn xlsx_writes_formula_like_text_as_text() {
     let r = rendered(&project, Format::Xlsx, &Options::default());
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(r.bytes.clone())).unwrap();
     let formulas = wb.worksheet_formula("自评表").unwrap();
-    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no formulas");
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no formulas"
+    );
     let (range, _) = xlsx_range(r.bytes, "自评表");
     for text in ["=0", "=SUM(A1:A9)", "+5%"] {
         find(&range, text);
@@ -209,7 +254,10 @@ fn xlsx_writes_formula_like_text_as_text() {
 fn docx_document_xml(bytes: &[u8]) -> String {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("docx is a zip");
     let mut xml = String::new();
-    zip.by_name("word/document.xml").expect("word/document.xml").read_to_string(&mut xml).unwrap();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
     xml
 }
 
@@ -218,36 +266,80 @@ fn seed_docx_holds_the_table_and_converts_with_libreoffice() {
     let r = rendered(&seed(), Format::Docx, &Options::default());
     let xml = docx_document_xml(&r.bytes);
     assert!(xml.contains("<w:tbl>"), "a real table");
-    assert!(xml.contains(r#"<w:vMerge w:val="restart""#) && xml.contains(r#"<w:vMerge w:val="continue""#), "merged 一级/二级 cells");
+    assert!(
+        xml.contains(r#"<w:vMerge w:val="restart""#)
+            && xml.contains(r#"<w:vMerge w:val="continue""#),
+        "merged 一级/二级 cells"
+    );
     assert!(xml.contains("<w:gridSpan"));
     for name in INDICATORS {
         assert!(xml.contains(name), "{name}");
     }
     assert!(xml.contains("一、评价项目概述") && xml.contains("六、下一步改进措施"));
-    assert!(xml.contains("仿宋_GB2312") && xml.contains("方正小标宋简体") && xml.contains("黑体") && xml.contains("楷体_GB2312"));
+    assert!(
+        xml.contains("仿宋_GB2312")
+            && xml.contains("方正小标宋简体")
+            && xml.contains("黑体")
+            && xml.contains("楷体_GB2312")
+    );
     // A4 and GB/T 9704 margins (twips).
     assert!(xml.contains(r#"w:w="11906""#) && xml.contains(r#"w:h="16838""#));
-    assert!(xml.contains(r#"w:top="2098""#) && xml.contains(r#"w:bottom="1984""#) && xml.contains(r#"w:left="1587""#) && xml.contains(r#"w:right="1474""#), "margins");
+    assert!(
+        xml.contains(r#"w:top="2098""#)
+            && xml.contains(r#"w:bottom="1984""#)
+            && xml.contains(r#"w:left="1587""#)
+            && xml.contains(r#"w:right="1474""#),
+        "margins"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.docx");
     std::fs::write(&file, &r.bytes).unwrap();
-    let profile = format!("-env:UserInstallation=file://{}", dir.path().join("lo-profile").display());
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.path().join("lo-profile").display()
+    );
     let out = Command::new("soffice")
-        .args([&profile, "--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+        .args([
+            &profile,
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
         .arg(dir.path())
         .arg(&file)
         .output()
         .expect("LibreOffice (soffice) runs: scripts/test installs libreoffice-writer-nogui");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let pdf = std::fs::read(dir.path().join("report.pdf")).expect("LibreOffice wrote the PDF");
     let text = squeeze(&pdftotext(&pdf));
-    assert_in_order(&text, &["一、评价项目概述", "政策调研、咨询", "走访高层次人才", "六、下一步改进措施"]);
+    assert_in_order(
+        &text,
+        &[
+            "一、评价项目概述",
+            "政策调研、咨询",
+            "走访高层次人才",
+            "六、下一步改进措施",
+        ],
+    );
 }
 
 #[test]
 fn seed_html_is_self_contained() {
-    let r = rendered(&seed(), Format::Html, &Options { appendix: true, ..Options::default() });
+    let r = rendered(
+        &seed(),
+        Format::Html,
+        &Options {
+            appendix: true,
+            ..Options::default()
+        },
+    );
     let html = String::from_utf8(r.bytes).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     let lower = html.to_ascii_lowercase();
@@ -257,7 +349,11 @@ fn seed_html_is_self_contained() {
             let after = rest[i + attr.len()..].trim_start();
             if let Some(v) = after.strip_prefix('=') {
                 let v = v.trim_start().trim_start_matches(['"', '\'']);
-                assert!(!v.starts_with("http") && !v.starts_with("//"), "external URL in {attr}: {}", &v[..v.len().min(60)]);
+                assert!(
+                    !v.starts_with("http") && !v.starts_with("//"),
+                    "external URL in {attr}: {}",
+                    &v[..v.len().min(60)]
+                );
             }
             rest = &rest[i + attr.len()..];
         }
@@ -291,14 +387,21 @@ fn seed_markdown_follows_the_outline() {
         ],
     );
     // The narrative (三) paragraph restates the generated figures and is not printed twice.
-    assert_eq!(md.matches("14.53万元，执行数为14.53万元").count(), 1, "{md}");
+    assert_eq!(
+        md.matches("14.53万元，执行数为14.53万元").count(),
+        1,
+        "{md}"
+    );
     // Narrative paragraphs that add something are kept.
     assert!(md.contains("本项目资金严格按规定履行报批手续"));
 }
 
 #[test]
 fn mof_2020_template() {
-    let options = Options { template: Template::Mof2020, ..Options::default() };
+    let options = Options {
+        template: Template::Mof2020,
+        ..Options::default()
+    };
     let md = String::from_utf8(rendered(&seed(), Format::Markdown, &options).bytes).unwrap();
     assert_in_order(
         &squeeze(&md),
@@ -315,35 +418,83 @@ fn mof_2020_template() {
     );
     let pdf = rendered(&seed(), Format::Pdf, &options);
     let text = squeeze(&pdftotext(&pdf.bytes));
-    assert_in_order(&text, &["一、基本情况", "四、绩效评价指标分析", "七、其他需要说明的问题"]);
+    assert_in_order(
+        &text,
+        &[
+            "一、基本情况",
+            "四、绩效评价指标分析",
+            "七、其他需要说明的问题",
+        ],
+    );
 }
 
 #[test]
 fn stated_and_computed_scores_both_show_where_they_differ() {
     let mut project = seed();
     // 媒体报道: 3 of 5 articles, yet the unit gave itself full marks.
-    let i = project.indicators.iter().position(|x| x.name == "媒体报道").unwrap();
+    let i = project
+        .indicators
+        .iter()
+        .position(|x| x.name == "媒体报道")
+        .unwrap();
     project.indicators[i].actual = "3篇".into();
     let policy = Policy::default_policy();
     let evaluation = evaluate(&project, &policy);
     let computed = evaluation.indicators[i].score.unwrap();
     assert_eq!(computed, Decimal::from(9));
 
-    let options = Options { appendix: true, ..Options::default() };
-    let html = String::from_utf8(render(&project, &evaluation, &policy, Format::Html, &options).unwrap().bytes).unwrap();
+    let options = Options {
+        appendix: true,
+        ..Options::default()
+    };
+    let html = String::from_utf8(
+        render(&project, &evaluation, &policy, Format::Html, &options)
+            .unwrap()
+            .bytes,
+    )
+    .unwrap();
     assert!(html.contains("<th class=\"header\">计算得分</th>"));
-    assert!(html.contains("总得分为100分（按评分规则计算为94分）"), "{html}");
-    assert!(html.contains("self-score-above-computed"), "finding in the appendix");
+    assert!(
+        html.contains("总得分为100分（按评分规则计算为94分）"),
+        "{html}"
+    );
+    assert!(
+        html.contains("self-score-above-computed"),
+        "finding in the appendix"
+    );
 
-    let xlsx = render(&project, &evaluation, &policy, Format::Xlsx, &options).unwrap().bytes;
+    let xlsx = render(&project, &evaluation, &policy, Format::Xlsx, &options)
+        .unwrap()
+        .bytes;
     let (range, _) = xlsx_range(xlsx, "自评表");
     let (r, c) = find(&range, "媒体报道");
-    assert_eq!(range.get((r, c + 4)).and_then(cell_number), Some(Decimal::from(15)), "the unit's score");
-    assert_eq!(range.get((r, c + 5)).and_then(cell_number), Some(Decimal::from(9)), "the computed score");
+    assert_eq!(
+        range.get((r, c + 4)).and_then(cell_number),
+        Some(Decimal::from(15)),
+        "the unit's score"
+    );
+    assert_eq!(
+        range.get((r, c + 5)).and_then(cell_number),
+        Some(Decimal::from(9)),
+        "the computed score"
+    );
 
     let pdf = render(&project, &evaluation, &policy, Format::Pdf, &options).unwrap();
     let text = squeeze(&pdftotext(&pdf.bytes));
-    assert_in_order(&text, &["计算得分", "媒体报道", "5篇", "3篇", "15", "15", "9", "附件：复核附录", "self-score-above"]);
+    assert_in_order(
+        &text,
+        &[
+            "计算得分",
+            "媒体报道",
+            "5篇",
+            "3篇",
+            "15",
+            "15",
+            "9",
+            "附件：复核附录",
+            "self-score-above",
+        ],
+    );
 }
 
 #[test]
@@ -352,10 +503,17 @@ fn rare_characters_warn_or_render_with_a_fallback_font() {
     project.project.implementer = "王镕堃工作室".into();
     let r = rendered(&project, Format::Pdf, &Options::default());
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
-    assert!(r.warnings[0].contains("镕（U+9555）") && r.warnings[0].contains("堃（U+5803）"), "{}", r.warnings[0]);
+    assert!(
+        r.warnings[0].contains("镕（U+9555）") && r.warnings[0].contains("堃（U+5803）"),
+        "{}",
+        r.warnings[0]
+    );
 
     // With the full Noto CJK fonts (Debian fonts-noto-cjk) as fonts_dir the characters render.
-    let options = Options { fonts_dir: Some("/usr/share/fonts/opentype/noto".into()), ..Options::default() };
+    let options = Options {
+        fonts_dir: Some("/usr/share/fonts/opentype/noto".into()),
+        ..Options::default()
+    };
     let r = rendered(&project, Format::Pdf, &options);
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     assert!(pdftotext(&r.bytes).contains("王镕堃工作室"));
@@ -390,9 +548,22 @@ fn a_project_without_indicators_or_narrative_still_renders_every_format() {
     )
     .unwrap();
     for format in Format::ALL {
-        let r = rendered(&project, format, &Options { appendix: true, template: Template::Mof2020, ..Options::default() });
+        let r = rendered(
+            &project,
+            format,
+            &Options {
+                appendix: true,
+                template: Template::Mof2020,
+                ..Options::default()
+            },
+        );
         assert!(!r.bytes.is_empty(), "{format}");
     }
-    let text = squeeze(&pdftotext(&rendered(&project, Format::Pdf, &Options::default()).bytes));
-    assert!(text.contains("年度预算数为0.00万元") && text.contains("不适用"), "{text}");
+    let text = squeeze(&pdftotext(
+        &rendered(&project, Format::Pdf, &Options::default()).bytes,
+    ));
+    assert!(
+        text.contains("年度预算数为0.00万元") && text.contains("不适用"),
+        "{text}"
+    );
 }

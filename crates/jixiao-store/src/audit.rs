@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::{now_millis, Result, Store, StoreError};
+use crate::{Result, Store, StoreError, now_millis};
 
 /// What an audit entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +116,12 @@ pub struct LockPolicy {
 
 impl Default for LockPolicy {
     fn default() -> Self {
-        LockPolicy { account_failures: 5, client_failures: 20, window_ms: 15 * 60_000, lock_ms: 15 * 60_000 }
+        LockPolicy {
+            account_failures: 5,
+            client_failures: 20,
+            window_ms: 15 * 60_000,
+            lock_ms: 15 * 60_000,
+        }
     }
 }
 
@@ -168,35 +173,61 @@ impl Store {
     }
 
     pub async fn count_audit(&self) -> Result<i64> {
-        Ok(on!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM audit_log").fetch_one(pool).await?.try_get("n")?))
+        Ok(
+            on!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM audit_log").fetch_one(pool).await?.try_get("n")?),
+        )
     }
 
     /// Whether a login for `username` from `client` is refused at time `now`, from the failures in the
     /// audit log. An account lock is lifted early by a successful login or an admin's unlock; an address
     /// lock only by time (a success on one's own account must not reset guessing at others).
-    pub async fn login_lock(&self, username: &str, client: &str, now: i64, policy: &LockPolicy) -> Result<Option<Lock>> {
+    pub async fn login_lock(
+        &self,
+        username: &str,
+        client: &str,
+        now: i64,
+        policy: &LockPolicy,
+    ) -> Result<Option<Lock>> {
         let horizon = now - policy.window_ms - policy.lock_ms;
         let reset: Option<i64> = on!(self, pool => sqlx::query(
             "SELECT MAX(at) AS at FROM audit_log WHERE subject = $1 AND (action = $2 OR action = $3)")
             .bind(username).bind(AuditAction::LoginOk.as_str()).bind(AuditAction::Unlocked.as_str())
             .fetch_one(pool).await?.try_get("at")?);
         let since = reset.map_or(horizon, |r| r.max(horizon));
-        let account = self.failures("subject", username, since, policy.account_failures).await?;
+        let account = self
+            .failures("subject", username, since, policy.account_failures)
+            .await?;
         if let Some(until) = locked_until(&account, policy.account_failures, policy, now) {
-            return Ok(Some(Lock { reason: LockReason::Account, until }));
+            return Ok(Some(Lock {
+                reason: LockReason::Account,
+                until,
+            }));
         }
         if !client.is_empty() {
-            let by_client = self.failures("client", client, horizon, policy.client_failures).await?;
+            let by_client = self
+                .failures("client", client, horizon, policy.client_failures)
+                .await?;
             if let Some(until) = locked_until(&by_client, policy.client_failures, policy, now) {
-                return Ok(Some(Lock { reason: LockReason::Client, until }));
+                return Ok(Some(Lock {
+                    reason: LockReason::Client,
+                    until,
+                }));
             }
         }
         Ok(None)
     }
 
     /// Failed logins after `since` by the given column, newest first, at most `n`.
-    async fn failures(&self, column: &'static str, value: &str, since: i64, n: i64) -> Result<Vec<i64>> {
-        let sql = format!("SELECT at FROM audit_log WHERE action = $1 AND {column} = $2 AND at > $3 ORDER BY at DESC LIMIT $4");
+    async fn failures(
+        &self,
+        column: &'static str,
+        value: &str,
+        since: i64,
+        n: i64,
+    ) -> Result<Vec<i64>> {
+        let sql = format!(
+            "SELECT at FROM audit_log WHERE action = $1 AND {column} = $2 AND at > $3 ORDER BY at DESC LIMIT $4"
+        );
         let times = on!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(AuditAction::LoginFailed.as_str()).bind(value).bind(since).bind(n.max(1))
             .fetch_all(pool).await?
@@ -220,5 +251,6 @@ impl Store {
 fn locked_until(failures: &[i64], threshold: i64, policy: &LockPolicy, now: i64) -> Option<i64> {
     let (newest, oldest) = (failures.first()?, failures.last()?);
     let until = newest + policy.lock_ms;
-    (failures.len() as i64 >= threshold && newest - oldest <= policy.window_ms && now < until).then_some(until)
+    (failures.len() as i64 >= threshold && newest - oldest <= policy.window_ms && now < until)
+        .then_some(until)
 }

@@ -17,11 +17,11 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::{now_millis, Begin, Result, Store, StoreError};
+use crate::{Begin, Result, Store, StoreError, now_millis};
 
 pub const FORMAT: &str = "jixiao-backup";
 pub const VERSION: i64 = 1;
@@ -48,7 +48,13 @@ const TABLES: &[Table] = &[
     Table {
         name: "orgs",
         order: "id",
-        cols: &[("id", Int), ("parent_id", OptInt), ("name", Text), ("kind", Text), ("created_at", Int)],
+        cols: &[
+            ("id", Int),
+            ("parent_id", OptInt),
+            ("name", Text),
+            ("kind", Text),
+            ("created_at", Int),
+        ],
         sequence: Some("orgs_id_seq"),
     },
     Table {
@@ -119,7 +125,12 @@ const TABLES: &[Table] = &[
     Table {
         name: "api_tokens",
         order: "token_hash",
-        cols: &[("token_hash", Text), ("user_id", Int), ("name", Text), ("created_at", Int)],
+        cols: &[
+            ("token_hash", Text),
+            ("user_id", Int),
+            ("name", Text),
+            ("created_at", Int),
+        ],
         sequence: None,
     },
     Table {
@@ -153,7 +164,13 @@ impl BackupSummary {
     pub fn describe(&self) -> String {
         TABLES
             .iter()
-            .map(|t| format!("{} {}", table_label(t.name), self.counts.get(t.name).copied().unwrap_or(0)))
+            .map(|t| {
+                format!(
+                    "{} {}",
+                    table_label(t.name),
+                    self.counts.get(t.name).copied().unwrap_or(0)
+                )
+            })
             .collect::<Vec<_>>()
             .join("，")
     }
@@ -200,7 +217,9 @@ where
     for (name, col) in table.cols {
         let v = match col {
             Int => Value::from(r.try_get::<i64, _>(*name)?),
-            OptInt => r.try_get::<Option<i64>, _>(*name)?.map_or(Value::Null, Value::from),
+            OptInt => r
+                .try_get::<Option<i64>, _>(*name)?
+                .map_or(Value::Null, Value::from),
             Text => Value::from(r.try_get::<String, _>(*name)?),
         };
         m.insert((*name).to_string(), v);
@@ -228,11 +247,22 @@ fn row_values(table: &Table, row: &Value, line: usize) -> Result<Vec<Val>> {
         .cols
         .iter()
         .map(|(name, col)| {
-            let v = obj.get(*name).ok_or_else(|| bad(line, format!("表 {} 缺少字段“{name}”", table.name)))?;
-            let wrong = || bad(line, format!("表 {} 的字段“{name}”类型不对：{v}", table.name));
+            let v = obj
+                .get(*name)
+                .ok_or_else(|| bad(line, format!("表 {} 缺少字段“{name}”", table.name)))?;
+            let wrong = || {
+                bad(
+                    line,
+                    format!("表 {} 的字段“{name}”类型不对：{v}", table.name),
+                )
+            };
             Ok(match col {
                 Int => Val::Int(v.as_i64().ok_or_else(wrong)?),
-                OptInt => Val::OptInt(if v.is_null() { None } else { Some(v.as_i64().ok_or_else(wrong)?) }),
+                OptInt => Val::OptInt(if v.is_null() {
+                    None
+                } else {
+                    Some(v.as_i64().ok_or_else(wrong)?)
+                }),
                 Text => Val::Text(v.as_str().ok_or_else(wrong)?.to_string()),
             })
         })
@@ -242,14 +272,19 @@ fn row_values(table: &Table, row: &Value, line: usize) -> Result<Vec<Val>> {
 impl Store {
     /// The latest applied migration: archives carry it so an older program refuses a newer archive.
     pub async fn schema_version(&self) -> Result<i64> {
-        Ok(on!(self, pool => sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations WHERE success")
-            .fetch_one(pool).await?.try_get::<Option<i64>, _>("v")?.unwrap_or(0)))
+        Ok(
+            on!(self, pool => sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations WHERE success")
+            .fetch_one(pool).await?.try_get::<Option<i64>, _>("v")?.unwrap_or(0)),
+        )
     }
 
     /// Writes a consistent snapshot of the whole database to `out` (one read transaction).
     pub async fn backup<W: Write>(&self, out: W) -> Result<BackupSummary> {
         let schema = self.schema_version().await?;
-        let mut sink = Sink { out, hash: Sha256::new() };
+        let mut sink = Sink {
+            out,
+            hash: Sha256::new(),
+        };
         sink.line(&json!({
             "format": FORMAT, "version": VERSION, "schema": schema, "created_at": now_millis(), "source": self.backend_name(),
         }))?;
@@ -275,7 +310,11 @@ impl Store {
         let trailer = json!({ "end": { "counts": counts, "sha256": sha256 } });
         sink.out.write_all(format!("{trailer}\n").as_bytes())?;
         sink.out.flush()?;
-        Ok(BackupSummary { counts, sha256, schema })
+        Ok(BackupSummary {
+            counts,
+            sha256,
+            schema,
+        })
     }
 
     /// Rows already in the tables a restore writes to (empty: the database is new).
@@ -299,7 +338,11 @@ impl Store {
             if occupied.is_empty() {
                 return Ok(());
             }
-            let list = occupied.iter().map(|(t, n)| format!("{} {n} 条", table_label(t))).collect::<Vec<_>>().join("，");
+            let list = occupied
+                .iter()
+                .map(|(t, n)| format!("{} {n} 条", table_label(t)))
+                .collect::<Vec<_>>()
+                .join("，");
             Err(StoreError::NotEmpty(list))
         };
         let ours = self.schema_version().await?;
@@ -308,25 +351,38 @@ impl Store {
         let mut take = |line: (usize, std::io::Result<String>)| -> Result<(usize, Value)> {
             let (no, text) = line;
             let text = text?;
-            let v: Value = serde_json::from_str(&text).map_err(|e| bad(no, format!("不是 JSON：{e}")))?;
+            let v: Value =
+                serde_json::from_str(&text).map_err(|e| bad(no, format!("不是 JSON：{e}")))?;
             if v.get("end").is_none() {
                 hash.update(text.as_bytes());
                 hash.update(b"\n");
             }
             Ok((no, v))
         };
-        let (_, header) = take(lines.next().ok_or_else(|| StoreError::BadBackup("文件是空的".into()))?)?;
+        let (_, header) = take(
+            lines
+                .next()
+                .ok_or_else(|| StoreError::BadBackup("文件是空的".into()))?,
+        )?;
         if header["format"] != FORMAT {
-            return Err(StoreError::BadBackup("不是 jixiao 备份文件（缺少文件头）".into()));
+            return Err(StoreError::BadBackup(
+                "不是 jixiao 备份文件（缺少文件头）".into(),
+            ));
         }
         if header["version"].as_i64() != Some(VERSION) {
-            return Err(StoreError::BadBackup(format!("备份格式第 {} 版，本程序只读第 {VERSION} 版", header["version"])));
+            return Err(StoreError::BadBackup(format!(
+                "备份格式第 {} 版，本程序只读第 {VERSION} 版",
+                header["version"]
+            )));
         }
         let schema = header["schema"].as_i64().unwrap_or(0);
         if schema > ours {
-            return Err(StoreError::BadBackup(format!("备份来自更新的版本（数据结构第 {schema} 版，本程序为第 {ours} 版），请先升级 jixiao")));
+            return Err(StoreError::BadBackup(format!(
+                "备份来自更新的版本（数据结构第 {schema} 版，本程序为第 {ours} 版），请先升级 jixiao"
+            )));
         }
-        let mut counts: BTreeMap<String, u64> = TABLES.iter().map(|t| (t.name.to_string(), 0)).collect();
+        let mut counts: BTreeMap<String, u64> =
+            TABLES.iter().map(|t| (t.name.to_string(), 0)).collect();
         let mut trailer = None;
         on!(self, pool => {
             let mut tx = pool.begin_write().await?;

@@ -15,9 +15,11 @@ use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use jixiao_core::Project;
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Row;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -36,7 +38,10 @@ pub enum StoreError {
     #[error("{0}不存在")]
     NotFound(&'static str),
     #[error("不能从“{from}”变为“{to}”")]
-    BadTransition { from: &'static str, to: &'static str },
+    BadTransition {
+        from: &'static str,
+        to: &'static str,
+    },
     #[error("用户名“{0}”已存在")]
     DuplicateUser(String),
     #[error("数据损坏：{0}")]
@@ -54,8 +59,15 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         // SQLite 5 BUSY, 6 LOCKED, 517 BUSY_SNAPSHOT; PostgreSQL 40001 serialization, 40P01 deadlock.
-        let busy = e.as_database_error().and_then(|d| d.code()).is_some_and(|c| matches!(c.as_ref(), "5" | "6" | "517" | "40001" | "40P01"));
-        if busy { StoreError::Busy } else { StoreError::Db(e) }
+        let busy = e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .is_some_and(|c| matches!(c.as_ref(), "5" | "6" | "517" | "40001" | "40P01"));
+        if busy {
+            StoreError::Busy
+        } else {
+            StoreError::Db(e)
+        }
     }
 }
 
@@ -114,7 +126,8 @@ impl Begin for PgPool {
         self.begin().await
     }
     async fn begin_snapshot(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
-        self.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await
+        self.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
     }
 }
 
@@ -128,7 +141,10 @@ pub struct SqliteSettings {
 }
 
 pub fn now_millis() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 impl Store {
@@ -136,7 +152,10 @@ impl Store {
     /// `url` is `sqlite://PATH`, `sqlite::memory:`, `postgres://…`, or a plain file path (SQLite).
     pub async fn connect(url: &str) -> Result<Store> {
         let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .connect(url)
+                .await?;
             Store::Postgres(pool)
         } else {
             let opts = if url.starts_with("sqlite:") {
@@ -150,13 +169,20 @@ impl Store {
             let opts = opts
                 .create_if_missing(true)
                 .foreign_keys(true)
-                .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
+                .journal_mode(if memory {
+                    SqliteJournalMode::Memory
+                } else {
+                    SqliteJournalMode::Wal
+                })
                 // FULL: an acknowledged save survives a power cut, not only a process crash.
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(std::time::Duration::from_secs(30));
             // An in-memory database lives as long as its one connection.
             let max = if memory { 1 } else { 8 };
-            let pool = SqlitePoolOptions::new().max_connections(max).connect_with(opts).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .connect_with(opts)
+                .await?;
             Store::Sqlite(pool)
         };
         store.migrate().await?;
@@ -176,13 +202,19 @@ impl Store {
     pub async fn integrity_check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         if let Store::Sqlite(pool) = self {
-            for r in sqlx::query("PRAGMA integrity_check").fetch_all(pool).await? {
+            for r in sqlx::query("PRAGMA integrity_check")
+                .fetch_all(pool)
+                .await?
+            {
                 let line: String = r.try_get(0)?;
                 if line != "ok" {
                     problems.push(line);
                 }
             }
-            for r in sqlx::query("PRAGMA foreign_key_check").fetch_all(pool).await? {
+            for r in sqlx::query("PRAGMA foreign_key_check")
+                .fetch_all(pool)
+                .await?
+            {
                 let table: String = r.try_get(0)?;
                 problems.push(format!("外键不符：表 {table}"));
             }
@@ -203,12 +235,27 @@ impl Store {
 
     /// SQLite only: the journal mode, synchronous level and busy timeout in force.
     pub async fn sqlite_settings(&self) -> Result<Option<SqliteSettings>> {
-        let Store::Sqlite(pool) = self else { return Ok(None) };
+        let Store::Sqlite(pool) = self else {
+            return Ok(None);
+        };
         let mut conn = pool.acquire().await?;
-        let journal_mode: String = sqlx::query("PRAGMA journal_mode").fetch_one(&mut *conn).await?.try_get(0)?;
-        let synchronous: i64 = sqlx::query("PRAGMA synchronous").fetch_one(&mut *conn).await?.try_get(0)?;
-        let busy_timeout_ms: i64 = sqlx::query("PRAGMA busy_timeout").fetch_one(&mut *conn).await?.try_get(0)?;
-        Ok(Some(SqliteSettings { journal_mode, synchronous, busy_timeout_ms }))
+        let journal_mode: String = sqlx::query("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        let synchronous: i64 = sqlx::query("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        let busy_timeout_ms: i64 = sqlx::query("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        Ok(Some(SqliteSettings {
+            journal_mode,
+            synchronous,
+            busy_timeout_ms,
+        }))
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -225,12 +272,22 @@ impl Store {
     // -----------------------------------------------------------------------------------------
     // Organisations
 
-    pub async fn create_org(&self, name: &str, kind: OrgKind, parent_id: Option<i64>) -> Result<Org> {
+    pub async fn create_org(
+        &self,
+        name: &str,
+        kind: OrgKind,
+        parent_id: Option<i64>,
+    ) -> Result<Org> {
         let created_at = now_millis();
         let id: i64 = on!(self, pool => sqlx::query("INSERT INTO orgs (parent_id, name, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(parent_id).bind(name).bind(kind.as_str()).bind(created_at)
             .fetch_one(pool).await?.try_get("id")?);
-        Ok(Org { id, parent_id, name: name.into(), kind })
+        Ok(Org {
+            id,
+            parent_id,
+            name: name.into(),
+            kind,
+        })
     }
 
     pub async fn orgs(&self) -> Result<Vec<Org>> {
@@ -247,7 +304,9 @@ impl Store {
     // Users and sessions
 
     pub async fn count_users(&self) -> Result<i64> {
-        Ok(on!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(pool).await?.try_get("n")?))
+        Ok(
+            on!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(pool).await?.try_get("n")?),
+        )
     }
 
     pub async fn create_user(&self, new: &NewUser<'_>) -> Result<User> {
@@ -259,7 +318,14 @@ impl Store {
             "INSERT INTO users (username, display_name, password_hash, role, org_id, active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id")
             .bind(new.username).bind(new.display_name).bind(new.password_hash).bind(new.role.as_str()).bind(new.org_id).bind(created_at)
             .fetch_one(pool).await?.try_get("id")?);
-        Ok(User { id, username: new.username.into(), display_name: new.display_name.into(), role: new.role, org_id: new.org_id, active: true })
+        Ok(User {
+            id,
+            username: new.username.into(),
+            display_name: new.display_name.into(),
+            role: new.role,
+            org_id: new.org_id,
+            active: true,
+        })
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
@@ -310,7 +376,13 @@ impl Store {
         Ok(())
     }
 
-    pub async fn create_session(&self, token_hash: &str, user_id: i64, csrf: &str, expires_at: i64) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires_at: i64,
+    ) -> Result<()> {
         let now = now_millis();
         on!(self, pool => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash).bind(user_id).bind(csrf).bind(now).bind(expires_at).execute(pool).await.map(|_| ())?);
@@ -331,12 +403,12 @@ impl Store {
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<(Session, User)>> {
         let now = now_millis();
         let row = on!(self, pool => sqlx::query(
-            "SELECT s.user_id, s.csrf, s.expires_at, u.id, u.username, u.display_name, u.role, u.org_id, u.active
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1")
-            .bind(token_hash).bind(now).fetch_optional(pool).await?
-            .map(|r| -> Result<(Session, User)> {
-                Ok((Session { user_id: r.try_get("user_id")?, csrf: r.try_get("csrf")?, expires_at: r.try_get("expires_at")? }, user_from(&r)?))
-            }));
+        "SELECT s.user_id, s.csrf, s.expires_at, u.id, u.username, u.display_name, u.role, u.org_id, u.active
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1")
+        .bind(token_hash).bind(now).fetch_optional(pool).await?
+        .map(|r| -> Result<(Session, User)> {
+            Ok((Session { user_id: r.try_get("user_id")?, csrf: r.try_get("csrf")?, expires_at: r.try_get("expires_at")? }, user_from(&r)?))
+        }));
         row.transpose()
     }
 
@@ -347,7 +419,9 @@ impl Store {
 
     pub async fn purge_expired_sessions(&self) -> Result<u64> {
         let now = now_millis();
-        Ok(on!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?.rows_affected()))
+        Ok(
+            on!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?.rows_affected()),
+        )
     }
 
     pub async fn create_api_token(&self, token_hash: &str, user_id: i64, name: &str) -> Result<()> {
@@ -358,17 +432,27 @@ impl Store {
     }
 
     pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<i64>> {
-        Ok(on!(self, pool => sqlx::query("SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.active = 1")
-            .bind(token_hash).fetch_optional(pool).await?.map(|r| r.try_get::<i64, _>("user_id")).transpose()?))
+        Ok(
+            on!(self, pool => sqlx::query("SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.active = 1")
+            .bind(token_hash).fetch_optional(pool).await?.map(|r| r.try_get::<i64, _>("user_id")).transpose()?),
+        )
     }
 
     // -----------------------------------------------------------------------------------------
     // Projects and revisions
 
     /// Stores a new project as revision 1 (status draft).
-    pub async fn create_project(&self, org_id: i64, project: &Project, author: i64, action: Action, note: &str) -> Result<ProjectRecord> {
+    pub async fn create_project(
+        &self,
+        org_id: i64,
+        project: &Project,
+        author: i64,
+        action: Action,
+        note: &str,
+    ) -> Result<ProjectRecord> {
         let s = Summary::of(project);
-        let data = serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let data =
+            serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_millis();
         let status = Status::Draft;
         let id: i64 = on!(self, pool => {
@@ -390,21 +474,21 @@ impl Store {
 
     pub async fn project(&self, id: i64) -> Result<Option<ProjectRecord>> {
         let row = on!(self, pool => sqlx::query(
-            "SELECT p.id, p.org_id, p.status, p.revision, p.updated_at, p.updated_by, r.data FROM projects p
-             JOIN revisions r ON r.project_id = p.id AND r.number = p.revision WHERE p.id = $1")
-            .bind(id).fetch_optional(pool).await?
-            .map(|r| -> Result<ProjectRecord> {
-                let data: String = r.try_get("data")?;
-                Ok(ProjectRecord {
-                    id: r.try_get("id")?,
-                    org_id: r.try_get("org_id")?,
-                    status: parse_status(&r.try_get::<String, _>("status")?)?,
-                    revision: r.try_get("revision")?,
-                    updated_at: r.try_get("updated_at")?,
-                    updated_by: r.try_get("updated_by")?,
-                    project: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("项目 {id} 的数据：{e}")))?,
-                })
-            }));
+        "SELECT p.id, p.org_id, p.status, p.revision, p.updated_at, p.updated_by, r.data FROM projects p
+         JOIN revisions r ON r.project_id = p.id AND r.number = p.revision WHERE p.id = $1")
+        .bind(id).fetch_optional(pool).await?
+        .map(|r| -> Result<ProjectRecord> {
+            let data: String = r.try_get("data")?;
+            Ok(ProjectRecord {
+                id: r.try_get("id")?,
+                org_id: r.try_get("org_id")?,
+                status: parse_status(&r.try_get::<String, _>("status")?)?,
+                revision: r.try_get("revision")?,
+                updated_at: r.try_get("updated_at")?,
+                updated_by: r.try_get("updated_by")?,
+                project: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("项目 {id} 的数据：{e}")))?,
+            })
+        }));
         row.transpose()
     }
 
@@ -420,12 +504,19 @@ impl Store {
             n += 1;
             format!("${n}")
         };
-        let orgs_json = f.org_ids.as_ref().map(|ids| serde_json::to_string(ids).unwrap_or_default());
+        let orgs_json = f
+            .org_ids
+            .as_ref()
+            .map(|ids| serde_json::to_string(ids).unwrap_or_default());
         if f.org_ids.is_some() {
             let p = next();
             match self {
-                Store::Sqlite(_) => sql.push_str(&format!(" AND p.org_id IN (SELECT value FROM json_each({p}))")),
-                Store::Postgres(_) => sql.push_str(&format!(" AND p.org_id IN (SELECT jsonb_array_elements_text({p}::jsonb)::bigint)")),
+                Store::Sqlite(_) => sql.push_str(&format!(
+                    " AND p.org_id IN (SELECT value FROM json_each({p}))"
+                )),
+                Store::Postgres(_) => sql.push_str(&format!(
+                    " AND p.org_id IN (SELECT jsonb_array_elements_text({p}::jsonb)::bigint)"
+                )),
             }
         }
         if f.year.is_some() {
@@ -450,11 +541,20 @@ impl Store {
             Sort::Name => " ORDER BY p.name, p.id",
             Sort::TotalAsc => " ORDER BY p.total_centi, p.id",
             Sort::TotalDesc => " ORDER BY p.total_centi DESC, p.id",
-            Sort::Gap => " ORDER BY COALESCE(p.self_total_centi, p.total_centi) - p.total_centi DESC, p.id",
+            Sort::Gap => {
+                " ORDER BY COALESCE(p.self_total_centi, p.total_centi) - p.total_centi DESC, p.id"
+            }
             Sort::Findings => " ORDER BY p.errors DESC, p.warnings DESC, p.id",
         });
-        sql.push_str(&format!(" LIMIT {} OFFSET {}", f.limit.clamp(1, 10_000), f.offset.max(0)));
-        let like = f.search.as_ref().map(|s| format!("%{}%", s.replace('%', "").replace('_', "")));
+        sql.push_str(&format!(
+            " LIMIT {} OFFSET {}",
+            f.limit.clamp(1, 10_000),
+            f.offset.max(0)
+        ));
+        let like = f
+            .search
+            .as_ref()
+            .map(|s| format!("%{}%", s.replace('%', "").replace('_', "")));
         let rows = on!(self, pool => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
             if let Some(o) = &orgs_json { q = q.bind(o); }
@@ -469,31 +569,96 @@ impl Store {
 
     /// Saves a new revision on top of `base`. If someone else saved since, nothing is written and
     /// the caller gets `Conflict` with the current revision number.
-    pub async fn save_project(&self, id: i64, base: i64, project: &Project, author: i64, action: Action, note: &str) -> Result<i64> {
-        let current = self.project(id).await?.ok_or(StoreError::NotFound("项目"))?;
-        self.append(id, base, project, current.status, author, action, note).await
+    pub async fn save_project(
+        &self,
+        id: i64,
+        base: i64,
+        project: &Project,
+        author: i64,
+        action: Action,
+        note: &str,
+    ) -> Result<i64> {
+        let current = self
+            .project(id)
+            .await?
+            .ok_or(StoreError::NotFound("项目"))?;
+        self.append(id, base, project, current.status, author, action, note)
+            .await
     }
 
     /// Moves a project along the workflow; the move is a revision of its own (same data).
-    pub async fn set_status(&self, id: i64, base: i64, to: Status, author: i64, note: &str) -> Result<i64> {
-        let current = self.project(id).await?.ok_or(StoreError::NotFound("项目"))?;
+    pub async fn set_status(
+        &self,
+        id: i64,
+        base: i64,
+        to: Status,
+        author: i64,
+        note: &str,
+    ) -> Result<i64> {
+        let current = self
+            .project(id)
+            .await?
+            .ok_or(StoreError::NotFound("项目"))?;
         if !current.status.can_move_to(to) {
-            return Err(StoreError::BadTransition { from: current.status.label(), to: to.label() });
+            return Err(StoreError::BadTransition {
+                from: current.status.label(),
+                to: to.label(),
+            });
         }
-        self.append(id, base, &current.project, to, author, Action::Status(to), note).await
+        self.append(
+            id,
+            base,
+            &current.project,
+            to,
+            author,
+            Action::Status(to),
+            note,
+        )
+        .await
     }
 
     /// Restores the data of an earlier revision as a new revision.
-    pub async fn restore(&self, id: i64, base: i64, from_revision: i64, author: i64) -> Result<i64> {
-        let old = self.revision(id, from_revision).await?.ok_or(StoreError::NotFound("版本"))?;
-        let current = self.project(id).await?.ok_or(StoreError::NotFound("项目"))?;
-        self.append(id, base, &old.project, current.status, author, Action::Restore, &format!("恢复第 {from_revision} 版")).await
+    pub async fn restore(
+        &self,
+        id: i64,
+        base: i64,
+        from_revision: i64,
+        author: i64,
+    ) -> Result<i64> {
+        let old = self
+            .revision(id, from_revision)
+            .await?
+            .ok_or(StoreError::NotFound("版本"))?;
+        let current = self
+            .project(id)
+            .await?
+            .ok_or(StoreError::NotFound("项目"))?;
+        self.append(
+            id,
+            base,
+            &old.project,
+            current.status,
+            author,
+            Action::Restore,
+            &format!("恢复第 {from_revision} 版"),
+        )
+        .await
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn append(&self, id: i64, base: i64, project: &Project, status: Status, author: i64, action: Action, note: &str) -> Result<i64> {
+    async fn append(
+        &self,
+        id: i64,
+        base: i64,
+        project: &Project,
+        status: Status,
+        author: i64,
+        action: Action,
+        note: &str,
+    ) -> Result<i64> {
         let s = Summary::of(project);
-        let data = serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let data =
+            serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_millis();
         let next = base + 1;
         let written = on!(self, pool => {
@@ -519,8 +684,14 @@ impl Store {
         if written {
             Ok(next)
         } else {
-            let current = self.project(id).await?.ok_or(StoreError::NotFound("项目"))?;
-            Err(StoreError::Conflict { base, current: current.revision })
+            let current = self
+                .project(id)
+                .await?
+                .ok_or(StoreError::NotFound("项目"))?;
+            Err(StoreError::Conflict {
+                base,
+                current: current.revision,
+            })
         }
     }
 
@@ -534,20 +705,27 @@ impl Store {
 
     pub async fn revision(&self, id: i64, number: i64) -> Result<Option<Revision>> {
         let row = on!(self, pool => sqlx::query(
-            "SELECT r.number, r.author_id, u.display_name, r.created_at, r.action, r.status, r.note, r.data FROM revisions r
-             JOIN users u ON u.id = r.author_id WHERE r.project_id = $1 AND r.number = $2")
-            .bind(id).bind(number).fetch_optional(pool).await?
-            .map(|r| -> Result<Revision> {
-                let data: String = r.try_get("data")?;
-                Ok(Revision { meta: meta_from(&r)?, project: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))? })
-            }));
+        "SELECT r.number, r.author_id, u.display_name, r.created_at, r.action, r.status, r.note, r.data FROM revisions r
+         JOIN users u ON u.id = r.author_id WHERE r.project_id = $1 AND r.number = $2")
+        .bind(id).bind(number).fetch_optional(pool).await?
+        .map(|r| -> Result<Revision> {
+            let data: String = r.try_get("data")?;
+            Ok(Revision { meta: meta_from(&r)?, project: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))? })
+        }));
         row.transpose()
     }
 
     // -----------------------------------------------------------------------------------------
     // Comments
 
-    pub async fn add_comment(&self, project_id: i64, revision: i64, author: i64, indicator: Option<i64>, body: &str) -> Result<i64> {
+    pub async fn add_comment(
+        &self,
+        project_id: i64,
+        revision: i64,
+        author: i64,
+        indicator: Option<i64>,
+        body: &str,
+    ) -> Result<i64> {
         let now = now_millis();
         Ok(on!(self, pool => sqlx::query(
             "INSERT INTO comments (project_id, revision, author_id, indicator, body, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
@@ -587,7 +765,8 @@ where
         id: r.try_get("id")?,
         parent_id: r.try_get("parent_id")?,
         name: r.try_get("name")?,
-        kind: OrgKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("机构类型“{kind}”")))?,
+        kind: OrgKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("机构类型“{kind}”")))?,
     })
 }
 

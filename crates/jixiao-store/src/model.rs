@@ -1,8 +1,8 @@
 //! What the store keeps besides the project itself: organisations, users, sessions, workflow.
 
-use jixiao_core::{evaluate, Policy, Project, Severity};
-use rust_decimal::prelude::ToPrimitive;
+use jixiao_core::{Policy, Project, Severity, evaluate};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
 /// 财政局 → 主管部门 → 实施单位.
@@ -129,7 +129,13 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Draft, Status::Submitted, Status::Returned, Status::Approved, Status::Published];
+    pub const ALL: [Status; 5] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::Returned,
+        Status::Approved,
+        Status::Published,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -154,7 +160,13 @@ impl Status {
     }
     pub fn can_move_to(self, to: Status) -> bool {
         use Status::*;
-        matches!((self, to), (Draft | Returned, Submitted) | (Submitted, Returned | Approved) | (Approved, Published) | (Approved, Returned))
+        matches!(
+            (self, to),
+            (Draft | Returned, Submitted)
+                | (Submitted, Returned | Approved)
+                | (Approved, Published)
+                | (Approved, Returned)
+        )
     }
     /// Units edit drafts and returned projects only.
     pub fn editable(self) -> bool {
@@ -219,7 +231,10 @@ pub struct Summary {
 }
 
 fn centi(x: Decimal) -> i64 {
-    (x * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(i64::MAX)
+    (x * Decimal::ONE_HUNDRED)
+        .round()
+        .to_i64()
+        .unwrap_or(i64::MAX)
 }
 
 impl Summary {

@@ -33,24 +33,41 @@ struct Tally {
 
 /// One writer: read the latest revision, change the project name to a unique tag, save on top of it;
 /// on a conflict read again and retry, until the time is up.
-async fn writer(store: Store, project_id: i64, author: i64, who: String, until: Instant, tally: Arc<Mutex<Tally>>) {
+async fn writer(
+    store: Store,
+    project_id: i64,
+    author: i64,
+    who: String,
+    until: Instant,
+    tally: Arc<Mutex<Tally>>,
+) {
     let mut k = 0;
     while Instant::now() < until {
         k += 1;
         let current = match store.project(project_id).await {
             Ok(Some(rec)) => rec,
             other => {
-                tally.lock().await.errors.push(format!("{who}: read failed: {other:?}"));
+                tally
+                    .lock()
+                    .await
+                    .errors
+                    .push(format!("{who}: read failed: {other:?}"));
                 return;
             }
         };
         let tag = format!("{who}-{k}");
         let mut p = current.project.clone();
         p.project.name = tag.clone();
-        match store.save_project(project_id, current.revision, &p, author, Action::Save, &tag).await {
+        match store
+            .save_project(project_id, current.revision, &p, author, Action::Save, &tag)
+            .await
+        {
             Ok(n) => tally.lock().await.acked.push((project_id, n, tag)),
             Err(StoreError::Conflict { base, current: now }) => {
-                assert!(now > base, "a conflict names a newer revision ({base} → {now})");
+                assert!(
+                    now > base,
+                    "a conflict names a newer revision ({base} → {now})"
+                );
                 tally.lock().await.conflicts += 1;
             }
             Err(e) => tally.lock().await.errors.push(format!("{who}: {e}")),
@@ -59,18 +76,43 @@ async fn writer(store: Store, project_id: i64, author: i64, who: String, until: 
 }
 
 async fn hammer(store: &Store) {
-    let bureau = store.create_org("财政局", OrgKind::Bureau, None).await.unwrap();
-    let unit = store.create_org("单位", OrgKind::Unit, Some(bureau.id)).await.unwrap();
+    let bureau = store
+        .create_org("财政局", OrgKind::Bureau, None)
+        .await
+        .unwrap();
+    let unit = store
+        .create_org("单位", OrgKind::Unit, Some(bureau.id))
+        .await
+        .unwrap();
     let mut authors = Vec::new();
     for i in 0..SHARED_WRITERS + OWN_WRITERS {
         let name = format!("w{i}");
-        let u = store.create_user(&NewUser { username: &name, display_name: &name, password_hash: "h", role: Role::Editor, org_id: unit.id }).await.unwrap();
+        let u = store
+            .create_user(&NewUser {
+                username: &name,
+                display_name: &name,
+                password_hash: "h",
+                role: Role::Editor,
+                org_id: unit.id,
+            })
+            .await
+            .unwrap();
         authors.push(u.id);
     }
-    let shared = store.create_project(unit.id, &seed(), authors[0], Action::Create, "").await.unwrap().id;
+    let shared = store
+        .create_project(unit.id, &seed(), authors[0], Action::Create, "")
+        .await
+        .unwrap()
+        .id;
     let mut own = Vec::new();
     for &a in &authors[SHARED_WRITERS..] {
-        own.push(store.create_project(unit.id, &seed(), a, Action::Create, "").await.unwrap().id);
+        own.push(
+            store
+                .create_project(unit.id, &seed(), a, Action::Create, "")
+                .await
+                .unwrap()
+                .id,
+        );
     }
 
     // All of them at once on one base: exactly one wins, the rest are conflicts.
@@ -83,14 +125,23 @@ async fn hammer(store: &Store) {
             let mut p = seed();
             p.project.name = format!("race-{i}");
             barrier.wait().await;
-            store.save_project(shared, 1, &p, a, Action::Save, "race").await
+            store
+                .save_project(shared, 1, &p, a, Action::Save, "race")
+                .await
         }));
     }
     let mut wins = 0;
     for r in race {
-        match tokio::time::timeout(GUARD, r).await.expect("no deadlock").unwrap() {
+        match tokio::time::timeout(GUARD, r)
+            .await
+            .expect("no deadlock")
+            .unwrap()
+        {
             Ok(2) => wins += 1,
-            Err(StoreError::Conflict { base: 1, current: 2 }) => {}
+            Err(StoreError::Conflict {
+                base: 1,
+                current: 2,
+            }) => {}
             other => panic!("a racing save is either revision 2 or a conflict, got {other:?}"),
         }
     }
@@ -101,34 +152,76 @@ async fn hammer(store: &Store) {
     let until = Instant::now() + RUN;
     let mut tasks = Vec::new();
     for (i, &a) in authors[..SHARED_WRITERS].iter().enumerate() {
-        tasks.push(tokio::spawn(writer(store.clone(), shared, a, format!("shared{i}"), until, tally.clone())));
+        tasks.push(tokio::spawn(writer(
+            store.clone(),
+            shared,
+            a,
+            format!("shared{i}"),
+            until,
+            tally.clone(),
+        )));
     }
     for (i, (&a, &p)) in authors[SHARED_WRITERS..].iter().zip(&own).enumerate() {
-        tasks.push(tokio::spawn(writer(store.clone(), p, a, format!("own{i}"), until, tally.clone())));
+        tasks.push(tokio::spawn(writer(
+            store.clone(),
+            p,
+            a,
+            format!("own{i}"),
+            until,
+            tally.clone(),
+        )));
     }
     for t in tasks {
-        tokio::time::timeout(GUARD, t).await.expect("no deadlock: every writer finishes").unwrap();
+        tokio::time::timeout(GUARD, t)
+            .await
+            .expect("no deadlock: every writer finishes")
+            .unwrap();
     }
 
     let tally = tally.lock().await;
-    assert!(tally.errors.is_empty(), "only conflicts may refuse a save: {:?}", tally.errors);
+    assert!(
+        tally.errors.is_empty(),
+        "only conflicts may refuse a save: {:?}",
+        tally.errors
+    );
     // Every acknowledged save is there, with what was sent.
     for (project, number, tag) in &tally.acked {
-        let rev = store.revision(*project, *number).await.unwrap().unwrap_or_else(|| panic!("revision {number} of {project} lost"));
-        assert_eq!(&rev.meta.note, tag, "revision {number} of project {project}");
+        let rev = store
+            .revision(*project, *number)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("revision {number} of {project} lost"));
+        assert_eq!(
+            &rev.meta.note, tag,
+            "revision {number} of project {project}"
+        );
         assert_eq!(&rev.project.project.name, tag);
     }
     // And nothing else: revisions = the creation (+ the race winner) + acknowledged saves.
     let acked_on = |id: i64| tally.acked.iter().filter(|(p, _, _)| *p == id).count();
     let shared_revs = store.revisions(shared).await.unwrap().len();
-    assert_eq!(shared_revs, 2 + acked_on(shared), "shared project: no lost or doubled revision");
-    assert_eq!(store.project(shared).await.unwrap().unwrap().revision as usize, shared_revs);
+    assert_eq!(
+        shared_revs,
+        2 + acked_on(shared),
+        "shared project: no lost or doubled revision"
+    );
+    assert_eq!(
+        store.project(shared).await.unwrap().unwrap().revision as usize,
+        shared_revs
+    );
     for &p in &own {
-        assert_eq!(store.revisions(p).await.unwrap().len(), 1 + acked_on(p), "own project {p}");
+        assert_eq!(
+            store.revisions(p).await.unwrap().len(),
+            1 + acked_on(p),
+            "own project {p}"
+        );
     }
     // A writer alone on its project never conflicts; writers sharing one do, and are told so.
     let own_saves: usize = own.iter().map(|&p| acked_on(p)).sum();
-    assert!(own_saves >= OWN_WRITERS, "every own-project writer saved at least once");
+    assert!(
+        own_saves >= OWN_WRITERS,
+        "every own-project writer saved at least once"
+    );
     assert!(acked_on(shared) > 0);
     eprintln!(
         "{}: {} saves acknowledged ({} on the shared project, {own_saves} on own projects), {} conflicts",
@@ -143,15 +236,22 @@ async fn hammer(store: &Store) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_on_sqlite_file() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(dir.path().join("c.db").to_str().unwrap()).await.unwrap();
+    let store = Store::connect(dir.path().join("c.db").to_str().unwrap())
+        .await
+        .unwrap();
     hammer(&store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_on_postgres() {
     let Ok(url) = std::env::var("JIXIAO_TEST_POSTGRES_URL") else {
-        assert!(std::env::var_os("CI").is_none(), "CI must run the PostgreSQL test: JIXIAO_TEST_POSTGRES_URL is not set");
-        eprintln!("JIXIAO_TEST_POSTGRES_URL not set: PostgreSQL concurrency test skipped (scripts/test sets it)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the PostgreSQL test: JIXIAO_TEST_POSTGRES_URL is not set"
+        );
+        eprintln!(
+            "JIXIAO_TEST_POSTGRES_URL not set: PostgreSQL concurrency test skipped (scripts/test sets it)"
+        );
         return;
     };
     let store = fresh_postgres(&url, "concurrency").await;
@@ -161,18 +261,33 @@ async fn concurrent_writers_on_postgres() {
 #[tokio::test]
 async fn sqlite_runs_in_wal_with_full_sync_and_a_busy_timeout() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(dir.path().join("s.db").to_str().unwrap()).await.unwrap();
+    let store = Store::connect(dir.path().join("s.db").to_str().unwrap())
+        .await
+        .unwrap();
     let s = store.sqlite_settings().await.unwrap().unwrap();
     assert_eq!(s.journal_mode, "wal");
     assert_eq!(s.synchronous, 2, "FULL: the WAL is synced at every commit");
-    assert!(s.busy_timeout_ms >= 5_000, "writers wait for the lock instead of failing: {s:?}");
+    assert!(
+        s.busy_timeout_ms >= 5_000,
+        "writers wait for the lock instead of failing: {s:?}"
+    );
 }
 
 async fn fresh_postgres(url: &str, what: &str) -> Store {
-    let admin = sqlx::PgPool::connect(url).await.expect("PostgreSQL reachable");
+    let admin = sqlx::PgPool::connect(url)
+        .await
+        .expect("PostgreSQL reachable");
     let name = format!("jixiao_{what}_{}", std::process::id());
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(&admin)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .unwrap();
     let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
     Store::connect(&format!("{base}/{name}")).await.unwrap()
 }
@@ -186,17 +301,54 @@ async fn a_lock_held_past_the_busy_timeout_is_busy_not_an_error() {
     let path = dir.path().join("b.db");
     let store = Store::connect(path.to_str().unwrap()).await.unwrap();
     let org = store.create_org("单位", OrgKind::Unit, None).await.unwrap();
-    let u = store.create_user(&NewUser { username: "u", display_name: "u", password_hash: "h", role: Role::Editor, org_id: org.id }).await.unwrap();
-    let id = store.create_project(org.id, &seed(), u.id, Action::Create, "").await.unwrap().id;
+    let u = store
+        .create_user(&NewUser {
+            username: "u",
+            display_name: "u",
+            password_hash: "h",
+            role: Role::Editor,
+            org_id: org.id,
+        })
+        .await
+        .unwrap();
+    let id = store
+        .create_project(org.id, &seed(), u.id, Action::Create, "")
+        .await
+        .unwrap()
+        .id;
     // Another process holds the write lock.
-    let mut holder = sqlx::SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(&path)).await.unwrap();
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut holder).await.unwrap();
-    let opts = SqliteConnectOptions::new().filename(&path).busy_timeout(Duration::from_millis(200));
-    let impatient = Store::Sqlite(SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.unwrap());
-    match impatient.save_project(id, 1, &seed(), u.id, Action::Save, "").await {
+    let mut holder =
+        sqlx::SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(&path))
+            .await
+            .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let opts = SqliteConnectOptions::new()
+        .filename(&path)
+        .busy_timeout(Duration::from_millis(200));
+    let impatient = Store::Sqlite(
+        SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts)
+            .await
+            .unwrap(),
+    );
+    match impatient
+        .save_project(id, 1, &seed(), u.id, Action::Save, "")
+        .await
+    {
         Err(StoreError::Busy) => {}
         other => panic!("expected Busy, got {other:?}"),
     }
     sqlx::query("ROLLBACK").execute(&mut holder).await.unwrap();
-    assert_eq!(impatient.save_project(id, 1, &seed(), u.id, Action::Save, "").await.unwrap(), 2, "once the lock is gone the save goes through");
+    assert_eq!(
+        impatient
+            .save_project(id, 1, &seed(), u.id, Action::Save, "")
+            .await
+            .unwrap(),
+        2,
+        "once the lock is gone the save goes through"
+    );
 }

@@ -3,8 +3,8 @@
 
 use jixiao_store::{Org, ProjectRecord, Role, Status, User};
 
-use crate::error::AppError;
 use crate::Shared;
+use crate::error::AppError;
 
 /// Every organisation at or under `root`.
 pub fn subtree(orgs: &[Org], root: i64) -> Vec<i64> {
@@ -12,7 +12,11 @@ pub fn subtree(orgs: &[Org], root: i64) -> Vec<i64> {
     let mut i = 0;
     while i < out.len() {
         let parent = out[i];
-        out.extend(orgs.iter().filter(|o| o.parent_id == Some(parent)).map(|o| o.id));
+        out.extend(
+            orgs.iter()
+                .filter(|o| o.parent_id == Some(parent))
+                .map(|o| o.id),
+        );
         i += 1;
     }
     out
@@ -27,14 +31,22 @@ pub async fn scope(state: &Shared, user: &User) -> Result<Option<Vec<i64>>, AppE
     })
 }
 
-pub async fn visible_project(state: &Shared, user: &User, id: i64) -> Result<ProjectRecord, AppError> {
+pub async fn visible_project(
+    state: &Shared,
+    user: &User,
+    id: i64,
+) -> Result<ProjectRecord, AppError> {
     let rec = state.store.project(id).await?.ok_or(AppError::NotFound)?;
     check_visible(state, user, &rec).await?;
     Ok(rec)
 }
 
 /// A project outside the user's scope does not exist for them (404, not 403: its existence is not told).
-pub async fn check_visible(state: &Shared, user: &User, rec: &ProjectRecord) -> Result<(), AppError> {
+pub async fn check_visible(
+    state: &Shared,
+    user: &User,
+    rec: &ProjectRecord,
+) -> Result<(), AppError> {
     match scope(state, user).await? {
         Some(orgs) if !orgs.contains(&rec.org_id) => Err(AppError::NotFound),
         _ => Ok(()),
@@ -51,7 +63,9 @@ pub fn can_edit(user: &User, rec: &ProjectRecord) -> bool {
 pub fn can_move(user: &User, rec: &ProjectRecord, to: Status) -> bool {
     match to {
         Status::Submitted => can_edit(user, rec),
-        Status::Returned | Status::Approved => user.role.is_reviewer() && matches!(rec.status, Status::Submitted | Status::Approved),
+        Status::Returned | Status::Approved => {
+            user.role.is_reviewer() && matches!(rec.status, Status::Submitted | Status::Approved)
+        }
         Status::Published => user.role.is_reviewer() && rec.status == Status::Approved,
         Status::Draft => false,
     }
@@ -72,8 +86,19 @@ mod tests {
 
     #[test]
     fn subtree_follows_parents() {
-        let org = |id, parent| Org { id, parent_id: parent, name: String::new(), kind: OrgKind::Unit };
-        let orgs = vec![org(1, None), org(2, Some(1)), org(3, Some(2)), org(4, Some(1)), org(5, None)];
+        let org = |id, parent| Org {
+            id,
+            parent_id: parent,
+            name: String::new(),
+            kind: OrgKind::Unit,
+        };
+        let orgs = vec![
+            org(1, None),
+            org(2, Some(1)),
+            org(3, Some(2)),
+            org(4, Some(1)),
+            org(5, None),
+        ];
         let mut t = subtree(&orgs, 1);
         t.sort();
         assert_eq!(t, vec![1, 2, 3, 4]);

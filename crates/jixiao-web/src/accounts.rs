@@ -7,13 +7,18 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use jixiao_store::{now_millis, AuditAction, AuditEntry, Lock, LockPolicy, LockReason};
+use jixiao_store::{AuditAction, AuditEntry, Lock, LockPolicy, LockReason, now_millis};
 
-use crate::error::AppError;
 use crate::Shared;
+use crate::error::AppError;
 
 /// 5 failures of an account (or 20 from one address) within 15 minutes lock it for 15 minutes.
-pub const LOCK_POLICY: LockPolicy = LockPolicy { account_failures: 5, client_failures: 20, window_ms: 15 * 60_000, lock_ms: 15 * 60_000 };
+pub const LOCK_POLICY: LockPolicy = LockPolicy {
+    account_failures: 5,
+    client_failures: 20,
+    window_ms: 15 * 60_000,
+    lock_ms: 15 * 60_000,
+};
 
 /// Usernames typed at the login form are recorded as typed, but bounded so the log cannot be flooded.
 const MAX_SUBJECT: usize = 64;
@@ -31,15 +36,29 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        let Some(peer) = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()) else {
+        let Some(peer) = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+        else {
             return Ok(ClientAddr(String::new()));
         };
-        let trusted = parts.extensions.get::<TrustedProxies>().map(|t| t.0.as_slice()).unwrap_or_default();
+        let trusted = parts
+            .extensions
+            .get::<TrustedProxies>()
+            .map(|t| t.0.as_slice())
+            .unwrap_or_default();
         if !trusted.contains(&peer) {
             return Ok(ClientAddr(peer.to_string()));
         }
         // The rightmost address no trusted proxy added: what lies left of it the client could have written.
-        let entries: Vec<&str> = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+        let entries: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .collect();
         let mut client = peer;
         for entry in entries.iter().rev() {
             match entry.trim().parse::<IpAddr>() {
@@ -53,15 +72,38 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-pub async fn record(state: &Shared, actor_id: Option<i64>, action: AuditAction, subject: &str, detail: &str, client: &str) -> Result<(), AppError> {
+pub async fn record(
+    state: &Shared,
+    actor_id: Option<i64>,
+    action: AuditAction,
+    subject: &str,
+    detail: &str,
+    client: &str,
+) -> Result<(), AppError> {
     let subject: String = subject.chars().take(MAX_SUBJECT).collect();
-    state.store.audit(&AuditEntry { actor_id, action, subject: &subject, detail, client }).await?;
+    state
+        .store
+        .audit(&AuditEntry {
+            actor_id,
+            action,
+            subject: &subject,
+            detail,
+            client,
+        })
+        .await?;
     Ok(())
 }
 
-pub async fn lock_of(state: &Shared, username: &str, client: &str) -> Result<Option<Lock>, AppError> {
+pub async fn lock_of(
+    state: &Shared,
+    username: &str,
+    client: &str,
+) -> Result<Option<Lock>, AppError> {
     let username: String = username.chars().take(MAX_SUBJECT).collect();
-    Ok(state.store.login_lock(&username, client, now_millis(), &LOCK_POLICY).await?)
+    Ok(state
+        .store
+        .login_lock(&username, client, now_millis(), &LOCK_POLICY)
+        .await?)
 }
 
 /// Whole minutes left, rounded up (at least 1).
@@ -75,6 +117,8 @@ pub fn lock_message(lock: &Lock) -> String {
         LockReason::Account => format!(
             "该账号连续登录失败次数过多，已临时锁定，请约 {minutes} 分钟后再试；如需立即解除，请联系系统管理员。"
         ),
-        LockReason::Client => format!("本机登录失败次数过多，已暂时禁止登录，请约 {minutes} 分钟后再试。"),
+        LockReason::Client => {
+            format!("本机登录失败次数过多，已暂时禁止登录，请约 {minutes} 分钟后再试。")
+        }
     }
 }

@@ -2,18 +2,18 @@
 //! here is an audit entry.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use jixiao_store::{AuditAction, NewUser, OrgKind, Role};
 use serde::Deserialize;
 
+use crate::Shared;
 use crate::access::require;
 use crate::accounts::{self, ClientAddr};
-use crate::auth::{check_password_rules, hash_password, CurrentUser};
+use crate::auth::{CurrentUser, check_password_rules, hash_password};
 use crate::error::AppError;
 use crate::view::Nav;
-use crate::Shared;
 
 pub struct OrgRow {
     pub id: i64,
@@ -43,14 +43,22 @@ fn is_admin(user: &CurrentUser) -> Result<(), AppError> {
     require(user.user.role == Role::Admin)
 }
 
-pub async fn page(State(state): State<Shared>, user: CurrentUser) -> Result<Html<String>, AppError> {
+pub async fn page(
+    State(state): State<Shared>,
+    user: CurrentUser,
+) -> Result<Html<String>, AppError> {
     is_admin(&user)?;
     let orgs = state.orgs().await?;
     // Tree order: each organisation under its parent.
     let mut rows = Vec::new();
     fn walk(orgs: &[jixiao_store::Org], parent: Option<i64>, depth: usize, out: &mut Vec<OrgRow>) {
         for o in orgs.iter().filter(|o| o.parent_id == parent) {
-            out.push(OrgRow { id: o.id, name: o.name.clone(), kind: o.kind.label(), depth });
+            out.push(OrgRow {
+                id: o.id,
+                name: o.name.clone(),
+                kind: o.kind.label(),
+                depth,
+            });
             walk(orgs, Some(o.id), depth + 1, out);
         }
     }
@@ -65,11 +73,22 @@ pub async fn page(State(state): State<Shared>, user: CurrentUser) -> Result<Html
             username: u.username,
             display_name: u.display_name,
             role: u.role.label(),
-            org: orgs.iter().find(|o| o.id == u.org_id).map(|o| o.name.clone()).unwrap_or_default(),
+            org: orgs
+                .iter()
+                .find(|o| o.id == u.org_id)
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
             active: u.active,
         })
         .collect();
-    Ok(Html(AdminPage { nav: user.nav(), orgs: rows, users }.render()?))
+    Ok(Html(
+        AdminPage {
+            nav: user.nav(),
+            orgs: rows,
+            users,
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -81,22 +100,45 @@ pub struct UserForm {
     org_id: i64,
 }
 
-pub async fn create_user(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(f): Form<UserForm>) -> Result<Response, AppError> {
+pub async fn create_user(
+    State(state): State<Shared>,
+    ClientAddr(client): ClientAddr,
+    user: CurrentUser,
+    Form(f): Form<UserForm>,
+) -> Result<Response, AppError> {
     is_admin(&user)?;
-    let role = Role::parse(&f.role).ok_or_else(|| AppError::BadRequest(format!("未知角色“{}”", f.role)))?;
+    let role = Role::parse(&f.role)
+        .ok_or_else(|| AppError::BadRequest(format!("未知角色“{}”", f.role)))?;
     let username = f.username.trim();
     if username.is_empty() || username.chars().any(char::is_whitespace) {
         return Err(AppError::BadRequest("用户名不能为空，也不能含空格".into()));
     }
     check_password_rules(&f.password)?;
-    let org = state.org(f.org_id).await?.ok_or_else(|| AppError::BadRequest("所选机构不存在".into()))?;
+    let org = state
+        .org(f.org_id)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("所选机构不存在".into()))?;
     let hash = hash_password(&f.password)?;
     state
         .store
-        .create_user(&NewUser { username, display_name: f.display_name.trim(), password_hash: &hash, role, org_id: f.org_id })
+        .create_user(&NewUser {
+            username,
+            display_name: f.display_name.trim(),
+            password_hash: &hash,
+            role,
+            org_id: f.org_id,
+        })
         .await?;
     let detail = format!("{}，{}，{}", f.display_name.trim(), role.label(), org.name);
-    accounts::record(&state, Some(user.user.id), AuditAction::UserCreated, username, &detail, &client).await?;
+    accounts::record(
+        &state,
+        Some(user.user.id),
+        AuditAction::UserCreated,
+        username,
+        &detail,
+        &client,
+    )
+    .await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -105,7 +147,13 @@ pub struct ActiveForm {
     active: String,
 }
 
-pub async fn set_active(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Path(id): Path<i64>, Form(f): Form<ActiveForm>) -> Result<Response, AppError> {
+pub async fn set_active(
+    State(state): State<Shared>,
+    ClientAddr(client): ClientAddr,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ActiveForm>,
+) -> Result<Response, AppError> {
     is_admin(&user)?;
     if id == user.user.id {
         return Err(AppError::BadRequest("不能停用自己的账号".into()));
@@ -114,8 +162,20 @@ pub async fn set_active(State(state): State<Shared>, ClientAddr(client): ClientA
     let active = f.active == "1";
     // Deactivating also ends the user's sessions (in the store).
     state.store.set_user_active(id, active).await?;
-    let action = if active { AuditAction::UserActivated } else { AuditAction::UserDeactivated };
-    accounts::record(&state, Some(user.user.id), action, &target.username, "", &client).await?;
+    let action = if active {
+        AuditAction::UserActivated
+    } else {
+        AuditAction::UserDeactivated
+    };
+    accounts::record(
+        &state,
+        Some(user.user.id),
+        action,
+        &target.username,
+        "",
+        &client,
+    )
+    .await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -127,19 +187,36 @@ pub struct OrgForm {
     parent_id: String,
 }
 
-pub async fn create_org(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(f): Form<OrgForm>) -> Result<Response, AppError> {
+pub async fn create_org(
+    State(state): State<Shared>,
+    ClientAddr(client): ClientAddr,
+    user: CurrentUser,
+    Form(f): Form<OrgForm>,
+) -> Result<Response, AppError> {
     is_admin(&user)?;
-    let kind = OrgKind::parse(&f.kind).ok_or_else(|| AppError::BadRequest(format!("未知机构类型“{}”", f.kind)))?;
+    let kind = OrgKind::parse(&f.kind)
+        .ok_or_else(|| AppError::BadRequest(format!("未知机构类型“{}”", f.kind)))?;
     let parent = f.parent_id.trim().parse::<i64>().ok();
     if let Some(p) = parent {
-        state.org(p).await?.ok_or_else(|| AppError::BadRequest("上级机构不存在".into()))?;
+        state
+            .org(p)
+            .await?
+            .ok_or_else(|| AppError::BadRequest("上级机构不存在".into()))?;
     }
     if f.name.trim().is_empty() {
         return Err(AppError::BadRequest("机构名称不能为空".into()));
     }
     let org = state.store.create_org(f.name.trim(), kind, parent).await?;
     let detail = format!("{}，编号 {}", kind.label(), org.id);
-    accounts::record(&state, Some(user.user.id), AuditAction::OrgCreated, &org.name, &detail, &client).await?;
+    accounts::record(
+        &state,
+        Some(user.user.id),
+        AuditAction::OrgCreated,
+        &org.name,
+        &detail,
+        &client,
+    )
+    .await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -152,18 +229,49 @@ pub struct RoleForm {
 
 /// Changes a user's role and organisation. Their sessions stay valid: every request reads the user
 /// afresh, so the new permissions apply from the next request.
-pub async fn set_role(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(f): Form<RoleForm>) -> Result<Response, AppError> {
+pub async fn set_role(
+    State(state): State<Shared>,
+    ClientAddr(client): ClientAddr,
+    user: CurrentUser,
+    Form(f): Form<RoleForm>,
+) -> Result<Response, AppError> {
     is_admin(&user)?;
     if f.user_id == user.user.id {
         return Err(AppError::BadRequest("不能变更自己的角色或机构".into()));
     }
-    let role = Role::parse(&f.role).ok_or_else(|| AppError::BadRequest(format!("未知角色“{}”", f.role)))?;
-    let target = state.store.user(f.user_id).await?.ok_or(AppError::NotFound)?;
-    let org = state.org(f.org_id).await?.ok_or_else(|| AppError::BadRequest("所选机构不存在".into()))?;
-    let old_org = state.org(target.org_id).await?.map(|o| o.name).unwrap_or_default();
+    let role = Role::parse(&f.role)
+        .ok_or_else(|| AppError::BadRequest(format!("未知角色“{}”", f.role)))?;
+    let target = state
+        .store
+        .user(f.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let org = state
+        .org(f.org_id)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("所选机构不存在".into()))?;
+    let old_org = state
+        .org(target.org_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
     state.store.set_user_role(target.id, role, org.id).await?;
-    let detail = format!("{}（{}）→ {}（{}）", target.role.label(), old_org, role.label(), org.name);
-    accounts::record(&state, Some(user.user.id), AuditAction::RoleChanged, &target.username, &detail, &client).await?;
+    let detail = format!(
+        "{}（{}）→ {}（{}）",
+        target.role.label(),
+        old_org,
+        role.label(),
+        org.name
+    );
+    accounts::record(
+        &state,
+        Some(user.user.id),
+        AuditAction::RoleChanged,
+        &target.username,
+        &detail,
+        &client,
+    )
+    .await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -174,12 +282,32 @@ pub struct ResetForm {
 }
 
 /// Sets a new password for a user who forgot theirs; the store ends all of that user's sessions.
-pub async fn reset_password(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(f): Form<ResetForm>) -> Result<Response, AppError> {
+pub async fn reset_password(
+    State(state): State<Shared>,
+    ClientAddr(client): ClientAddr,
+    user: CurrentUser,
+    Form(f): Form<ResetForm>,
+) -> Result<Response, AppError> {
     is_admin(&user)?;
-    let target = state.store.user(f.user_id).await?.ok_or(AppError::NotFound)?;
+    let target = state
+        .store
+        .user(f.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     check_password_rules(&f.password)?;
-    state.store.set_password(target.id, &hash_password(&f.password)?).await?;
-    accounts::record(&state, Some(user.user.id), AuditAction::PasswordReset, &target.username, "该用户的登录会话已全部结束", &client).await?;
+    state
+        .store
+        .set_password(target.id, &hash_password(&f.password)?)
+        .await?;
+    accounts::record(
+        &state,
+        Some(user.user.id),
+        AuditAction::PasswordReset,
+        &target.username,
+        "该用户的登录会话已全部结束",
+        &client,
+    )
+    .await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -189,10 +317,27 @@ pub struct UnlockForm {
 }
 
 /// Lifts a lockout after failed logins (the failures before it stop counting).
-pub async fn unlock(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(f): Form<UnlockForm>) -> Result<Response, AppError> {
+pub async fn unlock(
+    State(state): State<Shared>,
+    ClientAddr(client): ClientAddr,
+    user: CurrentUser,
+    Form(f): Form<UnlockForm>,
+) -> Result<Response, AppError> {
     is_admin(&user)?;
-    let target = state.store.user(f.user_id).await?.ok_or(AppError::NotFound)?;
-    accounts::record(&state, Some(user.user.id), AuditAction::Unlocked, &target.username, "", &client).await?;
+    let target = state
+        .store
+        .user(f.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    accounts::record(
+        &state,
+        Some(user.user.id),
+        AuditAction::Unlocked,
+        &target.username,
+        "",
+        &client,
+    )
+    .await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -224,7 +369,11 @@ pub struct AuditQuery {
 
 const AUDIT_PAGE: i64 = 100;
 
-pub async fn audit_page(State(state): State<Shared>, user: CurrentUser, Query(q): Query<AuditQuery>) -> Result<Html<String>, AppError> {
+pub async fn audit_page(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Html<String>, AppError> {
     is_admin(&user)?;
     let offset = q.offset.unwrap_or(0).max(0);
     let total = state.store.count_audit().await?;
@@ -238,7 +387,10 @@ pub async fn audit_page(State(state): State<Shared>, user: CurrentUser, Query(q)
             AuditLine {
                 time: crate::view::time(r.at),
                 action: action.map_or("其他", AuditAction::label),
-                alert: matches!(action, Some(AuditAction::LoginFailed | AuditAction::LoginLocked)),
+                alert: matches!(
+                    action,
+                    Some(AuditAction::LoginFailed | AuditAction::LoginLocked)
+                ),
                 subject: r.subject,
                 actor: r.actor.unwrap_or_default(),
                 detail: r.detail,
@@ -248,5 +400,15 @@ pub async fn audit_page(State(state): State<Shared>, user: CurrentUser, Query(q)
         .collect();
     let prev = (offset > 0).then(|| (offset - AUDIT_PAGE).max(0));
     let next = (offset + AUDIT_PAGE < total).then_some(offset + AUDIT_PAGE);
-    Ok(Html(AuditPage { nav: user.nav(), lines, total, offset, prev, next }.render()?))
+    Ok(Html(
+        AuditPage {
+            nav: user.nav(),
+            lines,
+            total,
+            offset,
+            prev,
+            next,
+        }
+        .render()?,
+    ))
 }

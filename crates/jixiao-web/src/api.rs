@@ -6,15 +6,15 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jixiao_core::{evaluate, value, Policy, Project};
+use jixiao_core::{Policy, Project, evaluate, value};
 use jixiao_store::{Action, ProjectFilter, Role, Sort, Status};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::access::{self, can_edit, can_move, require};
-use crate::auth::{random_token, token_hash, ApiUser};
-use crate::error::{ApiError, AppError};
 use crate::Shared;
+use crate::access::{self, can_edit, can_move, require};
+use crate::auth::{ApiUser, random_token, token_hash};
+use crate::error::{ApiError, AppError};
 
 pub fn router() -> Router<Shared> {
     Router::new()
@@ -49,10 +49,22 @@ struct TokenRequest {
 }
 
 /// A personal API token for scripts; shown once.
-async fn create_token(State(state): State<Shared>, ApiUser(user): ApiUser, Json(req): Json<TokenRequest>) -> ApiResult {
+async fn create_token(
+    State(state): State<Shared>,
+    ApiUser(user): ApiUser,
+    Json(req): Json<TokenRequest>,
+) -> ApiResult {
     let token = random_token();
-    state.store.create_api_token(&token_hash(&token), user.user.id, req.name.trim()).await.map_err(AppError::from)?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": token, "name": req.name }))).into_response())
+    state
+        .store
+        .create_api_token(&token_hash(&token), user.user.id, req.name.trim())
+        .await
+        .map_err(AppError::from)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "name": req.name })),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -67,7 +79,11 @@ struct ListQuery {
     offset: Option<i64>,
 }
 
-async fn list(State(state): State<Shared>, ApiUser(user): ApiUser, Query(q): Query<ListQuery>) -> ApiResult {
+async fn list(
+    State(state): State<Shared>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<ListQuery>,
+) -> ApiResult {
     let filter = ProjectFilter {
         org_ids: access::scope(&state, &user.user).await?,
         year: q.year,
@@ -79,11 +95,19 @@ async fn list(State(state): State<Shared>, ApiUser(user): ApiUser, Query(q): Que
         limit: q.limit.unwrap_or(100),
         offset: q.offset.unwrap_or(0),
     };
-    let rows = state.store.list_projects(&filter).await.map_err(AppError::from)?;
+    let rows = state
+        .store
+        .list_projects(&filter)
+        .await
+        .map_err(AppError::from)?;
     Ok(Json(json!({ "projects": rows })).into_response())
 }
 
-async fn read(State(state): State<Shared>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult {
+async fn read(
+    State(state): State<Shared>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult {
     let rec = access::visible_project(&state, &user.user, id).await?;
     Ok(Json(json!({ "id": rec.id, "org_id": rec.org_id, "status": rec.status, "revision": rec.revision, "project": rec.project })).into_response())
 }
@@ -93,11 +117,29 @@ struct CreateRequest {
     project: Value,
 }
 
-async fn create(State(state): State<Shared>, ApiUser(user): ApiUser, Json(req): Json<CreateRequest>) -> ApiResult {
+async fn create(
+    State(state): State<Shared>,
+    ApiUser(user): ApiUser,
+    Json(req): Json<CreateRequest>,
+) -> ApiResult {
     require(user.user.role == Role::Editor)?;
     let project = parse_project(&req.project)?;
-    let rec = state.store.create_project(user.user.org_id, &project, user.user.id, Action::Create, "API").await.map_err(AppError::from)?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": rec.id, "revision": rec.revision }))).into_response())
+    let rec = state
+        .store
+        .create_project(
+            user.user.org_id,
+            &project,
+            user.user.id,
+            Action::Create,
+            "API",
+        )
+        .await
+        .map_err(AppError::from)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": rec.id, "revision": rec.revision })),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -109,20 +151,41 @@ struct UpdateRequest {
     note: String,
 }
 
-async fn update(State(state): State<Shared>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(req): Json<UpdateRequest>) -> ApiResult {
+async fn update(
+    State(state): State<Shared>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(req): Json<UpdateRequest>,
+) -> ApiResult {
     let rec = access::visible_project(&state, &user.user, id).await?;
     require(can_edit(&user.user, &rec))?;
     let project = parse_project(&req.project)?;
-    let revision = state.store.save_project(id, req.base_revision, &project, user.user.id, Action::Save, &req.note).await.map_err(AppError::from)?;
+    let revision = state
+        .store
+        .save_project(
+            id,
+            req.base_revision,
+            &project,
+            user.user.id,
+            Action::Save,
+            &req.note,
+        )
+        .await
+        .map_err(AppError::from)?;
     Ok(Json(json!({ "id": id, "revision": revision })).into_response())
 }
 
 /// Reads a project in the project-file shape, with the file format's errors (field paths).
 fn parse_project(v: &Value) -> Result<Project, ApiError> {
-    jixiao_io::from_json(&v.to_string(), std::path::Path::new("请求")).map_err(|e| ApiError(AppError::BadRequest(e.to_string())))
+    jixiao_io::from_json(&v.to_string(), std::path::Path::new("请求"))
+        .map_err(|e| ApiError(AppError::BadRequest(e.to_string())))
 }
 
-async fn evaluation(State(state): State<Shared>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult {
+async fn evaluation(
+    State(state): State<Shared>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult {
     let rec = access::visible_project(&state, &user.user, id).await?;
     Ok(Json(evaluation_json(&rec.project)).into_response())
 }
@@ -174,7 +237,11 @@ async fn parse_value(_user: ApiUser, Json(req): Json<ParseRequest>) -> ApiResult
     Ok(Json(json!({ "hint": v.describe(), "value": v })).into_response())
 }
 
-async fn revisions(State(state): State<Shared>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> ApiResult {
+async fn revisions(
+    State(state): State<Shared>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult {
     access::visible_project(&state, &user.user, id).await?;
     let revs = state.store.revisions(id).await.map_err(AppError::from)?;
     Ok(Json(json!({ "revisions": revs })).into_response())
@@ -188,11 +255,21 @@ struct StatusRequest {
     note: String,
 }
 
-async fn status(State(state): State<Shared>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(req): Json<StatusRequest>) -> ApiResult {
+async fn status(
+    State(state): State<Shared>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(req): Json<StatusRequest>,
+) -> ApiResult {
     let rec = access::visible_project(&state, &user.user, id).await?;
-    let to = Status::parse(&req.to).ok_or_else(|| ApiError(AppError::BadRequest(format!("未知状态“{}”", req.to))))?;
+    let to = Status::parse(&req.to)
+        .ok_or_else(|| ApiError(AppError::BadRequest(format!("未知状态“{}”", req.to))))?;
     require(can_move(&user.user, &rec, to))?;
-    let revision = state.store.set_status(id, req.base_revision, to, user.user.id, &req.note).await.map_err(AppError::from)?;
+    let revision = state
+        .store
+        .set_status(id, req.base_revision, to, user.user.id, &req.note)
+        .await
+        .map_err(AppError::from)?;
     Ok(Json(json!({ "id": id, "revision": revision, "status": to })).into_response())
 }
 
@@ -202,7 +279,8 @@ async fn docs() -> Html<&'static str> {
 
 /// The OpenAPI 3.1 description of `/api/v1`.
 async fn openapi() -> Json<Value> {
-    let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
+    let id =
+        json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
     let ok = |d: &str| json!({ "description": d, "content": { "application/json": {} } });
     let err = json!({ "description": "错误（JSON：error, status）" });
     Json(json!({

@@ -20,5 +20,9 @@ pub async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {
         Some("png") => "image/png",
         _ => "application/octet-stream",
     };
-    Ok(([(CONTENT_TYPE, mime), (CACHE_CONTROL, "no-cache")], asset.data.into_owned()).into_response())
+    Ok((
+        [(CONTENT_TYPE, mime), (CACHE_CONTROL, "no-cache")],
+        asset.data.into_owned(),
+    )
+        .into_response())
 }

@@ -6,18 +6,18 @@
 //! not come from another site (Origin / Sec-Fetch-Site). API tokens (`Authorization: Bearer`) are not
 //! sent by browsers on their own, so they need no CSRF token.
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use askama::Template;
-use axum::body::{to_bytes, Body};
+use axum::Form;
+use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
-use jixiao_store::{now_millis, AuditAction, NewUser, OrgKind, Role, Store, User};
+use jixiao_store::{AuditAction, NewUser, OrgKind, Role, Store, User, now_millis};
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use crate::accounts::{self, ClientAddr};
 use crate::error::AppError;
 use crate::view::Nav;
-use crate::{Shared, MAX_BODY};
+use crate::{MAX_BODY, Shared};
 
 const COOKIE_NAME: &str = "jixiao_session";
 
@@ -37,7 +37,9 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+    Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
 }
 
 pub fn random_token() -> String {
@@ -52,8 +54,16 @@ pub fn token_hash(token: &str) -> String {
 
 /// Password rules: at least 8 characters, with letters and digits.
 pub fn check_password_rules(password: &str) -> Result<(), AppError> {
-    let ok = password.chars().count() >= 8 && password.chars().any(|c| c.is_alphabetic()) && password.chars().any(|c| c.is_ascii_digit());
-    if ok { Ok(()) } else { Err(AppError::BadRequest("密码至少 8 位，且须同时包含字母和数字".into())) }
+    let ok = password.chars().count() >= 8
+        && password.chars().any(|c| c.is_alphabetic())
+        && password.chars().any(|c| c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(
+            "密码至少 8 位，且须同时包含字母和数字".into(),
+        ))
+    }
 }
 
 /// On first start with no users: an organisation and an admin with a one-time password.
@@ -67,7 +77,15 @@ pub async fn first_admin(store: &Store) -> Result<Option<String>, AppError> {
     };
     let password = random_token()[..16].to_string();
     let hash = hash_password(&password)?;
-    store.create_user(&NewUser { username: "admin", display_name: "系统管理员", password_hash: &hash, role: Role::Admin, org_id: org.id }).await?;
+    store
+        .create_user(&NewUser {
+            username: "admin",
+            display_name: "系统管理员",
+            password_hash: &hash,
+            role: Role::Admin,
+            org_id: org.id,
+        })
+        .await?;
     Ok(Some(password))
 }
 
@@ -86,37 +104,68 @@ impl CurrentUser {
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (k, v) = c.trim().split_once('=')?;
-        (k == COOKIE_NAME && !v.is_empty()).then(|| v.to_string())
-    })
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == COOKIE_NAME && !v.is_empty()).then(|| v.to_string())
+        })
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
-    headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+    headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_string())
 }
 
 impl FromRequestParts<Shared> for CurrentUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Shared,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(u) = parts.extensions.get::<CurrentUser>() {
             return Ok(u.clone());
         }
         let store = &state.store;
         let current = if let Some(token) = bearer(&parts.headers) {
-            let user_id = store.api_token_user(&token_hash(&token)).await?.ok_or(AppError::Unauthorized)?;
-            let user = store.user(user_id).await?.filter(|u| u.active).ok_or(AppError::Unauthorized)?;
-            CurrentUser { user, csrf: String::new() }
+            let user_id = store
+                .api_token_user(&token_hash(&token))
+                .await?
+                .ok_or(AppError::Unauthorized)?;
+            let user = store
+                .user(user_id)
+                .await?
+                .filter(|u| u.active)
+                .ok_or(AppError::Unauthorized)?;
+            CurrentUser {
+                user,
+                csrf: String::new(),
+            }
         } else if let Some(token) = cookie_token(&parts.headers) {
             let hash = token_hash(&token);
             match state.sessions.get(&hash) {
                 Some((current, expires_at)) if expires_at > jixiao_store::now_millis() => current,
                 _ => {
                     let generation = state.sessions.generation();
-                    let (session, user) = store.session_user(&hash).await?.ok_or(AppError::Unauthorized)?;
-                    let current = CurrentUser { user, csrf: session.csrf };
-                    state.sessions.insert(hash, (current.clone(), session.expires_at), generation);
+                    let (session, user) = store
+                        .session_user(&hash)
+                        .await?
+                        .ok_or(AppError::Unauthorized)?;
+                    let current = CurrentUser {
+                        user,
+                        csrf: session.csrf,
+                    };
+                    state
+                        .sessions
+                        .insert(hash, (current.clone(), session.expires_at), generation);
                     current
                 }
             }
@@ -134,13 +183,22 @@ pub struct ApiUser(pub CurrentUser);
 impl FromRequestParts<Shared> for ApiUser {
     type Rejection = crate::error::ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
-        Ok(ApiUser(CurrentUser::from_request_parts(parts, state).await?))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Shared,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ApiUser(
+            CurrentUser::from_request_parts(parts, state).await?,
+        ))
     }
 }
 
 /// Refuses cross-site state changes and state changes without the session's CSRF token.
-pub async fn csrf_guard(State(state): State<Shared>, req: Request, next: Next) -> Result<Response, AppError> {
+pub async fn csrf_guard(
+    State(state): State<Shared>,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
     let method = req.method().clone();
     if matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(next.run(req).await);
@@ -149,7 +207,10 @@ pub async fn csrf_guard(State(state): State<Shared>, req: Request, next: Next) -
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return Err(AppError::Csrf);
     }
-    if let (Some(origin), Some(host)) = (headers.get(ORIGIN).and_then(|v| v.to_str().ok()), headers.get(HOST).and_then(|v| v.to_str().ok())) {
+    if let (Some(origin), Some(host)) = (
+        headers.get(ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(HOST).and_then(|v| v.to_str().ok()),
+    ) {
         let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
         if origin != "null" && origin_host != host {
             return Err(AppError::Csrf);
@@ -167,9 +228,17 @@ pub async fn csrf_guard(State(state): State<Shared>, req: Request, next: Next) -
         return Ok(next.run(req).await);
     };
     let expected = session.csrf;
-    let from_header = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
-    let from_query = req.uri().query().and_then(|q| form_field(q.as_bytes(), "csrf"));
-    if from_header.as_deref() == Some(expected.as_str()) || from_query.as_deref() == Some(expected.as_str()) {
+    let from_header = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let from_query = req
+        .uri()
+        .query()
+        .and_then(|q| form_field(q.as_bytes(), "csrf"));
+    if from_header.as_deref() == Some(expected.as_str())
+        || from_query.as_deref() == Some(expected.as_str())
+    {
         return Ok(next.run(req).await);
     }
     let is_form = headers
@@ -178,16 +247,23 @@ pub async fn csrf_guard(State(state): State<Shared>, req: Request, next: Next) -
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     if is_form {
         let (parts, body) = req.into_parts();
-        let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| AppError::BadRequest("请求内容过大".into()))?;
+        let bytes = to_bytes(body, MAX_BODY)
+            .await
+            .map_err(|_| AppError::BadRequest("请求内容过大".into()))?;
         if form_field(&bytes, "csrf").as_deref() == Some(expected.as_str()) {
-            return Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await);
+            return Ok(next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await);
         }
     }
     Err(AppError::Csrf)
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
-    serde_urlencoded_pairs(body).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    serde_urlencoded_pairs(body)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// `a=1&b=2` pairs, percent-decoded.
@@ -209,7 +285,9 @@ fn decode(s: &str) -> Option<String> {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                out.push(u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?, 16).ok()?);
+                out.push(
+                    u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?, 16).ok()?,
+                );
                 i += 2;
             }
             b => out.push(b),
@@ -227,7 +305,13 @@ struct LoginPage {
 }
 
 pub async fn login_page() -> Result<Html<String>, AppError> {
-    Ok(Html(LoginPage { error: String::new(), username: String::new() }.render()?))
+    Ok(Html(
+        LoginPage {
+            error: String::new(),
+            username: String::new(),
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -243,24 +327,47 @@ fn session_cookie(token: &str, max_age_secs: i64) -> String {
 pub async fn start_session(state: &Shared, user_id: i64) -> Result<String, AppError> {
     let token = random_token();
     let expires = now_millis() + state.session_hours * 3_600_000;
-    state.store.create_session(&token_hash(&token), user_id, &random_token(), expires).await?;
+    state
+        .store
+        .create_session(&token_hash(&token), user_id, &random_token(), expires)
+        .await?;
     Ok(session_cookie(&token, state.session_hours * 3600))
 }
 
-pub async fn login(State(state): State<Shared>, ClientAddr(client): ClientAddr, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
+pub async fn login(
+    State(state): State<Shared>,
+    ClientAddr(client): ClientAddr,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
     let username = form.username.trim();
-        let refuse = |status: StatusCode, error: String, retry: Option<i64>| -> Result<Response, AppError> {
-        let page = LoginPage { error, username: form.username.clone() };
-        let mut res = (status, Html(page.render()?)).into_response();
-        if let Some(secs) = retry {
-            res.headers_mut().insert(RETRY_AFTER, secs.into());
-        }
-        Ok(res)
-    };
+    let refuse =
+        |status: StatusCode, error: String, retry: Option<i64>| -> Result<Response, AppError> {
+            let page = LoginPage {
+                error,
+                username: form.username.clone(),
+            };
+            let mut res = (status, Html(page.render()?)).into_response();
+            if let Some(secs) = retry {
+                res.headers_mut().insert(RETRY_AFTER, secs.into());
+            }
+            Ok(res)
+        };
     // A locked account or address is refused before any password is checked.
     if let Some(lock) = accounts::lock_of(&state, username, &client).await? {
-        accounts::record(&state, None, AuditAction::LoginLocked, username, "", &client).await?;
-        return refuse(StatusCode::TOO_MANY_REQUESTS, accounts::lock_message(&lock), Some(accounts::minutes_left(&lock) * 60));
+        accounts::record(
+            &state,
+            None,
+            AuditAction::LoginLocked,
+            username,
+            "",
+            &client,
+        )
+        .await?;
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            accounts::lock_message(&lock),
+            Some(accounts::minutes_left(&lock) * 60),
+        );
     }
     let found = state.store.user_by_name(username).await?;
     // Why a login failed is for the audit log only: the page says the same in every case.
@@ -272,32 +379,75 @@ pub async fn login(State(state): State<Shared>, ClientAddr(client): ClientAddr, 
         },
         None => {
             // Same work for unknown users, so timing does not tell which names exist.
-            let _ = verify_password(&form.password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$2a0lqGVl8Jr2w3WqQm5Rj9qQ0mSg1a0o7j0y9Qy6b7E");
+            let _ = verify_password(
+                &form.password,
+                "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$2a0lqGVl8Jr2w3WqQm5Rj9qQ0mSg1a0o7j0y9Qy6b7E",
+            );
             Some("用户不存在")
         }
     };
     let Some((user, _)) = found.filter(|_| failure.is_none()) else {
-        accounts::record(&state, None, AuditAction::LoginFailed, username, failure.unwrap_or_default(), &client).await?;
+        accounts::record(
+            &state,
+            None,
+            AuditAction::LoginFailed,
+            username,
+            failure.unwrap_or_default(),
+            &client,
+        )
+        .await?;
         if let Some(lock) = accounts::lock_of(&state, username, &client).await? {
-            return refuse(StatusCode::TOO_MANY_REQUESTS, accounts::lock_message(&lock), Some(accounts::minutes_left(&lock) * 60));
+            return refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                accounts::lock_message(&lock),
+                Some(accounts::minutes_left(&lock) * 60),
+            );
         }
-        return refuse(StatusCode::UNAUTHORIZED, "用户名或密码错误（连续 5 次错误将锁定 15 分钟）".into(), None);
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "用户名或密码错误（连续 5 次错误将锁定 15 分钟）".into(),
+            None,
+        );
     };
     let cookie = start_session(&state, user.id).await?;
-    accounts::record(&state, Some(user.id), AuditAction::LoginOk, &user.username, "", &client).await?;
+    accounts::record(
+        &state,
+        Some(user.id),
+        AuditAction::LoginOk,
+        &user.username,
+        "",
+        &client,
+    )
+    .await?;
     state.store.purge_expired_sessions().await?;
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/projects")).into_response())
 }
 
-pub async fn logout(State(state): State<Shared>, ClientAddr(client): ClientAddr, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<Shared>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     if let Some(token) = cookie_token(&headers) {
         let hash = token_hash(&token);
         if let Some((_, user)) = state.store.session_user(&hash).await? {
-            accounts::record(&state, Some(user.id), AuditAction::Logout, &user.username, "", &client).await?;
+            accounts::record(
+                &state,
+                Some(user.id),
+                AuditAction::Logout,
+                &user.username,
+                "",
+                &client,
+            )
+            .await?;
         }
         state.store.delete_session(&hash).await?;
     }
-    Ok(([(SET_COOKIE, session_cookie("", 0))], Redirect::to("/login")).into_response())
+    Ok((
+        [(SET_COOKIE, session_cookie("", 0))],
+        Redirect::to("/login"),
+    )
+        .into_response())
 }
 
 #[derive(Template)]
@@ -308,7 +458,13 @@ struct PasswordPage {
 }
 
 pub async fn password_page(user: CurrentUser) -> Result<Html<String>, AppError> {
-    Ok(Html(PasswordPage { nav: user.nav(), error: String::new() }.render()?))
+    Ok(Html(
+        PasswordPage {
+            nav: user.nav(),
+            error: String::new(),
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -318,9 +474,17 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(State(state): State<Shared>, ClientAddr(client): ClientAddr, user: CurrentUser, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
+pub async fn change_password(
+    State(state): State<Shared>,
+    ClientAddr(client): ClientAddr,
+    user: CurrentUser,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
     let fail = |msg: String| -> Result<Response, AppError> {
-        let page = PasswordPage { nav: user.nav(), error: msg };
+        let page = PasswordPage {
+            nav: user.nav(),
+            error: msg,
+        };
         Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
     };
     let hash = state.store.password_hash(user.user.id).await?;
@@ -334,8 +498,23 @@ pub async fn change_password(State(state): State<Shared>, ClientAddr(client): Cl
         return fail(e.to_string());
     }
     // Ends every session of the user (other browsers too), then signs this browser in again.
-    state.store.set_password(user.user.id, &hash_password(&form.new)?).await?;
-    accounts::record(&state, Some(user.user.id), AuditAction::PasswordChanged, &user.user.username, "其他登录会话已结束", &client).await?;
+    state
+        .store
+        .set_password(user.user.id, &hash_password(&form.new)?)
+        .await?;
+    accounts::record(
+        &state,
+        Some(user.user.id),
+        AuditAction::PasswordChanged,
+        &user.user.username,
+        "其他登录会话已结束",
+        &client,
+    )
+    .await?;
     let cookie = start_session(&state, user.user.id).await?;
-    Ok(([(SET_COOKIE, cookie)], Redirect::to("/projects?notice=password")).into_response())
+    Ok((
+        [(SET_COOKIE, cookie)],
+        Redirect::to("/projects?notice=password"),
+    )
+        .into_response())
 }

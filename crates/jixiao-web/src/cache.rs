@@ -29,7 +29,10 @@ const MAX_ENTRIES: usize = 20_000;
 
 impl<K: Eq + Hash, V: Clone> Cache<K, V> {
     pub fn new(ttl: Duration) -> Self {
-        Cache { ttl, inner: RwLock::new((0, HashMap::new())) }
+        Cache {
+            ttl,
+            inner: RwLock::new((0, HashMap::new())),
+        }
     }
 
     pub fn generation(&self) -> u64 {
@@ -38,7 +41,11 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
 
     pub fn get(&self, key: &K) -> Option<V> {
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        inner.1.get(key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
+        inner
+            .1
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .map(|(_, v)| v.clone())
     }
 
     /// Keeps `value` unless the cache was dropped since `generation` was read.
@@ -62,7 +69,11 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
 
 /// Middleware: after any request that may change state (not GET/HEAD/OPTIONS), drop every cache. Logins,
 /// logouts, password changes, account changes, saves, reviews and comments all arrive this way.
-pub async fn drop_caches_after_writes(State(state): State<Shared>, req: Request, next: Next) -> Response {
+pub async fn drop_caches_after_writes(
+    State(state): State<Shared>,
+    req: Request,
+    next: Next,
+) -> Response {
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let response = next.run(req).await;
     if writes {

@@ -5,16 +5,16 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use jixiao_batch::{dashboard, summarize, Aggregate};
-use jixiao_core::{evaluate, Policy};
+use jixiao_batch::{Aggregate, dashboard, summarize};
+use jixiao_core::{Policy, evaluate};
 use jixiao_store::ProjectFilter;
 use serde::Deserialize;
 
+use crate::Shared;
 use crate::access::{self, require};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::view::Nav;
-use crate::Shared;
 
 /// Shortlist length on screen.
 const SHORTLIST: usize = 30;
@@ -43,39 +43,76 @@ struct DashboardPage {
     body: String,
 }
 
-pub async fn page(State(state): State<Shared>, user: CurrentUser, Query(q): Query<DashQuery>) -> Result<Html<String>, AppError> {
+pub async fn page(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Query(q): Query<DashQuery>,
+) -> Result<Html<String>, AppError> {
     require(user.user.role.is_reviewer())?;
     let all_orgs = state.orgs().await?;
     let scope = access::subtree(&all_orgs, user.user.org_id);
     // An organisation outside the viewer's scope is "not found", as projects are.
     let org = match q.org.trim() {
         "" => user.user.org_id,
-        s => s.parse::<i64>().ok().filter(|id| scope.contains(id)).ok_or(AppError::NotFound)?,
+        s => s
+            .parse::<i64>()
+            .ok()
+            .filter(|id| scope.contains(id))
+            .ok_or(AppError::NotFound)?,
     };
     let subtree = access::subtree(&all_orgs, org);
-    let filter = ProjectFilter { org_ids: Some(subtree), limit: MAX_PROJECTS, ..Default::default() };
+    let filter = ProjectFilter {
+        org_ids: Some(subtree),
+        limit: MAX_PROJECTS,
+        ..Default::default()
+    };
     let rows = state.store.list_projects(&filter).await?;
     let mut years: Vec<i64> = rows.iter().map(|r| r.year).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
-    let year = q.year.trim().parse::<i64>().ok().or_else(|| years.first().copied()).unwrap_or_default();
+    let year = q
+        .year
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .or_else(|| years.first().copied())
+        .unwrap_or_default();
 
     let policy = Policy::standard();
     let mut agg = Aggregate::new();
     for r in rows.iter().filter(|r| r.year == year) {
         // Listed a moment ago; a project deleted since is skipped.
-        let Some(rec) = state.store.project(r.id).await? else { continue };
+        let Some(rec) = state.store.project(r.id).await? else {
+            continue;
+        };
         let eval = evaluate(&rec.project, policy);
-        let row = summarize(format!("项目 #{}", rec.id), &rec.project, &eval, &eval.findings, policy, Some(r.org_name.clone()));
+        let row = summarize(
+            format!("项目 #{}", rec.id),
+            &rec.project,
+            &eval,
+            &eval.findings,
+            policy,
+            Some(r.org_name.clone()),
+        );
         agg.add(row, &eval.findings);
     }
     let review = agg.finish(SHORTLIST);
-    let name_of = |id: i64| all_orgs.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_default();
+    let name_of = |id: i64| {
+        all_orgs
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
     let orgs = scope.iter().map(|&id| (id, name_of(id))).collect();
     let page = DashboardPage {
         nav: user.nav(),
         scope_name: name_of(org),
-        year_label: if years.is_empty() { String::new() } else { format!("{year} 年度") },
+        year_label: if years.is_empty() {
+            String::new()
+        } else {
+            format!("{year} 年度")
+        },
         years,
         year,
         orgs,

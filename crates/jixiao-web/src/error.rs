@@ -32,7 +32,8 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound | AppError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) | AppError::Store(StoreError::BadTransition { .. } | StoreError::DuplicateUser(_)) => {
+            AppError::BadRequest(_)
+            | AppError::Store(StoreError::BadTransition { .. } | StoreError::DuplicateUser(_)) => {
                 StatusCode::BAD_REQUEST
             }
             AppError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
@@ -90,7 +91,8 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.0.status();
-        let mut body = serde_json::json!({ "error": self.0.to_string(), "status": status.as_u16() });
+        let mut body =
+            serde_json::json!({ "error": self.0.to_string(), "status": status.as_u16() });
         if let AppError::Store(StoreError::Conflict { base, current }) = &self.0 {
             body["base_revision"] = (*base).into();
             body["current_revision"] = (*current).into();

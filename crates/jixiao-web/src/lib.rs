@@ -20,9 +20,9 @@ mod view;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use axum::Router;
 use jixiao_store::Store;
 
 pub use accounts::TrustedProxies;
@@ -87,11 +87,17 @@ pub fn app(store: Store) -> Router {
         .route("/", get(pages::home))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
-        .route("/password", get(auth::password_page).post(auth::change_password))
+        .route(
+            "/password",
+            get(auth::password_page).post(auth::change_password),
+        )
         .route("/projects", get(pages::list).post(pages::create))
         .route("/projects/new", get(pages::new_page))
         .route("/projects/{id}", get(pages::show))
-        .route("/projects/{id}/edit", get(pages::edit_page).post(pages::save))
+        .route(
+            "/projects/{id}/edit",
+            get(pages::edit_page).post(pages::save),
+        )
         .route("/projects/{id}/history", get(pages::history))
         .route("/projects/{id}/revisions/{n}", get(pages::revision))
         .route("/projects/{id}/diff", get(pages::diff))
@@ -100,7 +106,10 @@ pub fn app(store: Store) -> Router {
         .route("/projects/{id}/review", post(pages::review))
         .route("/projects/{id}/comments", post(pages::comment))
         .route("/projects/{id}/download/{format}", get(pages::download))
-        .route("/import", get(pages::import_page).post(pages::import_upload))
+        .route(
+            "/import",
+            get(pages::import_page).post(pages::import_upload),
+        )
         .route("/import/confirm", post(pages::import_confirm))
         .route("/dashboard", get(dashboard::page))
         .route("/admin", get(admin::page))
@@ -113,8 +122,14 @@ pub fn app(store: Store) -> Router {
         .route("/admin/audit", get(admin::audit_page))
         .route("/assets/{*file}", get(assets::serve))
         .nest("/api", api::router())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::drop_caches_after_writes))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::drop_caches_after_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_guard,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         // Refuses a declared length over the limit before reading any of the body.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
@@ -141,17 +156,28 @@ pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
         println!("首次启动：已创建管理员账号 admin，一次性密码：{password}");
         println!("请登录后立即修改密码。");
     }
-    let listener = tokio::net::TcpListener::bind(opts.addr).await.map_err(|e| AppError::Internal(format!("无法监听 {}：{e}", opts.addr)))?;
-    let addr = listener.local_addr().map_err(|e| AppError::Internal(e.to_string()))?;
-    println!("jixiao 已启动：http://{addr}/（数据库：{}，{}）", opts.database, store.backend_name());
+    let listener = tokio::net::TcpListener::bind(opts.addr)
+        .await
+        .map_err(|e| AppError::Internal(format!("无法监听 {}：{e}", opts.addr)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    println!(
+        "jixiao 已启动：http://{addr}/（数据库：{}，{}）",
+        opts.database,
+        store.backend_name()
+    );
     // Connection info gives the login lockout the client's address.
     let router = app(store.clone()).layer(axum::Extension(TrustedProxies(opts.trusted_proxies)));
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
     store.close().await;
     Ok(())
 }

@@ -3,20 +3,20 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
-use jixiao_core::{evaluate, Evaluation, Policy, Project};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jixiao_core::{Evaluation, Policy, Project, evaluate};
 use jixiao_store::{Action, ProjectFilter, ProjectRecord, Sort, Status, StoreError};
 use serde::Deserialize;
 
+use crate::Shared;
 use crate::access::{self, can_edit, can_move, can_review, require};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::view::{self, script_json, Nav};
-use crate::Shared;
+use crate::view::{self, Nav, script_json};
 
 pub async fn home(user: Result<CurrentUser, AppError>) -> Redirect {
     match user {
@@ -72,7 +72,11 @@ struct ListPage {
     notice: String,
 }
 
-pub async fn list(State(state): State<Shared>, user: CurrentUser, Query(q): Query<ListQuery>) -> Result<Html<String>, AppError> {
+pub async fn list(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
     let filter = ProjectFilter {
         org_ids: access::scope(&state, &user.user).await?,
         year: q.year.trim().parse().ok(),
@@ -117,8 +121,20 @@ pub async fn list(State(state): State<Shared>, user: CurrentUser, Query(q): Quer
         _ => "",
     }
     .to_string();
-    let statuses = Status::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
-    Ok(Html(ListPage { nav: user.nav(), rows, q, statuses, notice }.render()?))
+    let statuses = Status::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label()))
+        .collect();
+    Ok(Html(
+        ListPage {
+            nav: user.nav(),
+            rows,
+            q,
+            statuses,
+            notice,
+        }
+        .render()?,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,8 +149,19 @@ struct NewPage {
 
 pub async fn new_page(user: CurrentUser) -> Result<Html<String>, AppError> {
     require(user.user.role == jixiao_store::Role::Editor)?;
-    let year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap_or(2026) - 1;
-    Ok(Html(NewPage { nav: user.nav(), year }.render()?))
+    let year = chrono::Utc::now()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap_or(2026)
+        - 1;
+    Ok(Html(
+        NewPage {
+            nav: user.nav(),
+            year,
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -143,9 +170,16 @@ pub struct NewForm {
     year: i32,
 }
 
-pub async fn create(State(state): State<Shared>, user: CurrentUser, Form(form): Form<NewForm>) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Form(form): Form<NewForm>,
+) -> Result<Response, AppError> {
     require(user.user.role == jixiao_store::Role::Editor)?;
-    let org = state.org(user.user.org_id).await?.ok_or(AppError::NotFound)?;
+    let org = state
+        .org(user.user.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let department = match org.parent_id {
         Some(p) => state.org(p).await?.map(|o| o.name).unwrap_or_default(),
         None => String::new(),
@@ -157,8 +191,12 @@ pub async fn create(State(state): State<Shared>, user: CurrentUser, Form(form): 
         dept = toml_str(&department),
         unit = toml_str(&org.name)
     );
-    let project = jixiao_io::from_toml(&text, std::path::Path::new("新建项目")).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let rec = state.store.create_project(org.id, &project, user.user.id, Action::Create, "新建").await?;
+    let project = jixiao_io::from_toml(&text, std::path::Path::new("新建项目"))
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let rec = state
+        .store
+        .create_project(org.id, &project, user.user.id, Action::Create, "新建")
+        .await?;
     Ok(Redirect::to(&format!("/projects/{}/edit", rec.id)).into_response())
 }
 
@@ -256,8 +294,17 @@ pub fn scored(p: &Project, e: &Evaluation) -> Scored {
     }
     let review_total = {
         let exec = p.funds.review_score;
-        let parts: Option<rust_decimal::Decimal> = p.indicators.iter().try_fold(exec.unwrap_or_default(), |acc, i| Some(acc + i.review_score?));
-        if exec.is_some() || p.indicators.iter().any(|i| i.review_score.is_some()) { parts.map(view::num).unwrap_or_else(|| "未完成".into()) } else { String::new() }
+        let parts: Option<rust_decimal::Decimal> = p
+            .indicators
+            .iter()
+            .try_fold(exec.unwrap_or_default(), |acc, i| {
+                Some(acc + i.review_score?)
+            });
+        if exec.is_some() || p.indicators.iter().any(|i| i.review_score.is_some()) {
+            parts.map(view::num).unwrap_or_else(|| "未完成".into())
+        } else {
+            String::new()
+        }
     };
     Scored {
         rows,
@@ -281,9 +328,28 @@ pub fn scored(p: &Project, e: &Evaluation) -> Scored {
         grade: e.grade.to_string(),
         self_total: view::opt(e.self_total),
         review_total,
-        execution_rate: e.execution.rate.map_or_else(|| "不适用".into(), |r| format!("{}%", view::num((r * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2)))),
+        execution_rate: e.execution.rate.map_or_else(
+            || "不适用".into(),
+            |r| {
+                format!(
+                    "{}%",
+                    view::num((r * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2))
+                )
+            },
+        ),
         execution_score: e.execution.score.map(view::score).unwrap_or_default(),
-        groups: e.groups.iter().map(|g| (g.name.clone(), view::num(g.weight), view::opt(g.self_score), view::score(g.score))).collect(),
+        groups: e
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.name.clone(),
+                    view::num(g.weight),
+                    view::opt(g.self_score),
+                    view::score(g.score),
+                )
+            })
+            .collect(),
         complete: e.complete,
     }
 }
@@ -336,11 +402,19 @@ impl ProjectView {
     async fn load(state: &Shared, rec: ProjectRecord) -> Result<ProjectView, AppError> {
         let comments = state.store.comments(rec.id).await?;
         let evaluation = evaluate(&rec.project, Policy::standard());
-        Ok(ProjectView { rec, evaluation, comments })
+        Ok(ProjectView {
+            rec,
+            evaluation,
+            comments,
+        })
     }
 }
 
-pub async fn show(State(state): State<Shared>, user: CurrentUser, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+pub async fn show(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
     let view = match state.projects.get(&id) {
         Some(view) => view,
         None => {
@@ -355,17 +429,34 @@ pub async fn show(State(state): State<Shared>, user: CurrentUser, Path(id): Path
     render_show(&state, &user, &view, None).await
 }
 
-async fn render_show(state: &Shared, user: &CurrentUser, view: &ProjectView, old_revision: Option<i64>) -> Result<Html<String>, AppError> {
+async fn render_show(
+    state: &Shared,
+    user: &CurrentUser,
+    view: &ProjectView,
+    old_revision: Option<i64>,
+) -> Result<Html<String>, AppError> {
     let (rec, e) = (&view.rec, &view.evaluation);
-    let org = state.org(rec.org_id).await?.map(|o| o.name).unwrap_or_default();
-    let names: Vec<String> = rec.project.indicators.iter().map(|i| i.name.clone()).collect();
+    let org = state
+        .org(rec.org_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let names: Vec<String> = rec
+        .project
+        .indicators
+        .iter()
+        .map(|i| i.name.clone())
+        .collect();
     let comments = view
         .comments
         .iter()
         .map(|c| CommentRow {
             author: c.author.clone(),
             time: view::time(c.created_at),
-            indicator: c.indicator.and_then(|i| names.get(i as usize).cloned()).unwrap_or_default(),
+            indicator: c
+                .indicator
+                .and_then(|i| names.get(i as usize).cloned())
+                .unwrap_or_default(),
             body: c.body.clone(),
         })
         .collect();
@@ -384,12 +475,18 @@ async fn render_show(state: &Shared, user: &CurrentUser, view: &ProjectView, old
         executed: view::wan(f.executed),
         exec_self: view::opt(f.self_score),
         exec_review: view::opt(f.review_score),
-        sources: f.sources.iter().map(|s| (s.name.clone(), view::wan(s.annual), view::wan(s.executed))).collect(),
+        sources: f
+            .sources
+            .iter()
+            .map(|s| (s.name.clone(), view::wan(s.annual), view::wan(s.executed)))
+            .collect(),
         comments,
         can_edit: live && can_edit(&user.user, rec),
         can_submit: live && can_move(&user.user, rec, Status::Submitted),
         can_return: live && can_move(&user.user, rec, Status::Returned),
-        can_approve: live && can_move(&user.user, rec, Status::Approved) && rec.status == Status::Submitted,
+        can_approve: live
+            && can_move(&user.user, rec, Status::Approved)
+            && rec.status == Status::Submitted,
         can_publish: live && can_move(&user.user, rec, Status::Published),
         can_review: live && can_review(&user.user, rec),
         can_comment: live && (user.user.role.is_reviewer() || user.user.org_id == rec.org_id),
@@ -412,10 +509,23 @@ struct EditPage {
     data: String,
 }
 
-pub async fn edit_page(State(state): State<Shared>, user: CurrentUser, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+pub async fn edit_page(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
     require(can_edit(&user.user, &rec))?;
-    Ok(Html(EditPage { nav: user.nav(), id, revision: rec.revision, name: rec.project.project.name.clone(), data: script_json(&rec.project) }.render()?))
+    Ok(Html(
+        EditPage {
+            nav: user.nav(),
+            id,
+            revision: rec.revision,
+            name: rec.project.project.name.clone(),
+            data: script_json(&rec.project),
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -439,15 +549,37 @@ struct ConflictPage {
     note: String,
 }
 
-pub async fn save(State(state): State<Shared>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<SaveForm>) -> Result<Response, AppError> {
+pub async fn save(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<SaveForm>,
+) -> Result<Response, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
     require(can_edit(&user.user, &rec))?;
-    let project = jixiao_io::from_json(&form.data, std::path::Path::new("编辑内容")).map_err(|e| AppError::BadRequest(format!("保存失败：{e}")))?;
-    match state.store.save_project(id, form.base, &project, user.user.id, Action::Save, form.note.trim()).await {
+    let project = jixiao_io::from_json(&form.data, std::path::Path::new("编辑内容"))
+        .map_err(|e| AppError::BadRequest(format!("保存失败：{e}")))?;
+    match state
+        .store
+        .save_project(
+            id,
+            form.base,
+            &project,
+            user.user.id,
+            Action::Save,
+            form.note.trim(),
+        )
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?saved=1")).into_response()),
         Err(StoreError::Conflict { base, current }) => {
             let now = state.store.project(id).await?.ok_or(AppError::NotFound)?;
-            let author = state.store.user(now.updated_by).await?.map(|u| u.display_name).unwrap_or_default();
+            let author = state
+                .store
+                .user(now.updated_by)
+                .await?
+                .map(|u| u.display_name)
+                .unwrap_or_default();
             let page = ConflictPage {
                 nav: user.nav(),
                 id,
@@ -487,7 +619,11 @@ struct HistoryPage {
     revision: i64,
 }
 
-pub async fn history(State(state): State<Shared>, user: CurrentUser, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+pub async fn history(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
     let rows = state
         .store
@@ -503,15 +639,43 @@ pub async fn history(State(state): State<Shared>, user: CurrentUser, Path(id): P
             note: m.note,
         })
         .collect();
-    let page = HistoryPage { nav: user.nav(), id, name: rec.project.project.name.clone(), rows, can_restore: can_edit(&user.user, &rec), revision: rec.revision };
+    let page = HistoryPage {
+        nav: user.nav(),
+        id,
+        name: rec.project.project.name.clone(),
+        rows,
+        can_restore: can_edit(&user.user, &rec),
+        revision: rec.revision,
+    };
     Ok(Html(page.render()?))
 }
 
-pub async fn revision(State(state): State<Shared>, user: CurrentUser, Path((id, n)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
+pub async fn revision(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path((id, n)): Path<(i64, i64)>,
+) -> Result<Html<String>, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
-    let old = state.store.revision(id, n).await?.ok_or(AppError::NotFound)?;
-    let shown = ProjectRecord { project: old.project, revision: n, status: old.meta.status, updated_at: old.meta.created_at, updated_by: old.meta.author_id, ..rec };
-    render_show(&state, &user, &ProjectView::load(&state, shown).await?, Some(n)).await
+    let old = state
+        .store
+        .revision(id, n)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let shown = ProjectRecord {
+        project: old.project,
+        revision: n,
+        status: old.meta.status,
+        updated_at: old.meta.created_at,
+        updated_by: old.meta.author_id,
+        ..rec
+    };
+    render_show(
+        &state,
+        &user,
+        &ProjectView::load(&state, shown).await?,
+        Some(n),
+    )
+    .await
 }
 
 pub struct DiffRow {
@@ -529,12 +693,21 @@ pub fn diff_rows(old: &Project, new: &Project) -> Vec<DiffRow> {
     let mut paths: Vec<&String> = a.iter().chain(b.iter()).map(|(p, _)| p).collect();
     paths.sort();
     paths.dedup();
-    let get = |v: &[(String, String)], p: &str| v.iter().find(|(k, _)| k == p).map(|(_, x)| x.clone()).unwrap_or_default();
+    let get = |v: &[(String, String)], p: &str| {
+        v.iter()
+            .find(|(k, _)| k == p)
+            .map(|(_, x)| x.clone())
+            .unwrap_or_default()
+    };
     paths
         .into_iter()
         .filter_map(|p| {
             let (o, n) = (get(&a, p), get(&b, p));
-            (o != n).then(|| DiffRow { path: p.clone(), old: o, new: n })
+            (o != n).then(|| DiffRow {
+                path: p.clone(),
+                old: o,
+                new: n,
+            })
         })
         .collect()
 }
@@ -543,7 +716,11 @@ fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>)
     match v {
         serde_json::Value::Object(m) => {
             for (k, x) in m {
-                let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&p, x, out);
             }
         }
@@ -575,11 +752,31 @@ struct DiffPage {
     rows: Vec<DiffRow>,
 }
 
-pub async fn diff(State(state): State<Shared>, user: CurrentUser, Path(id): Path<i64>, Query(q): Query<DiffQuery>) -> Result<Html<String>, AppError> {
+pub async fn diff(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<DiffQuery>,
+) -> Result<Html<String>, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
-    let a = state.store.revision(id, q.from).await?.ok_or(AppError::NotFound)?;
-    let b = state.store.revision(id, q.to).await?.ok_or(AppError::NotFound)?;
-    let page = DiffPage { nav: user.nav(), id, name: rec.project.project.name, from: q.from, to: q.to, rows: diff_rows(&a.project, &b.project) };
+    let a = state
+        .store
+        .revision(id, q.from)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let b = state
+        .store
+        .revision(id, q.to)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let page = DiffPage {
+        nav: user.nav(),
+        id,
+        name: rec.project.project.name,
+        from: q.from,
+        to: q.to,
+        rows: diff_rows(&a.project, &b.project),
+    };
     Ok(Html(page.render()?))
 }
 
@@ -589,10 +786,18 @@ pub struct RestoreForm {
     base: i64,
 }
 
-pub async fn restore(State(state): State<Shared>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<RestoreForm>) -> Result<Response, AppError> {
+pub async fn restore(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<RestoreForm>,
+) -> Result<Response, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
     require(can_edit(&user.user, &rec))?;
-    state.store.restore(id, form.base, form.from, user.user.id).await?;
+    state
+        .store
+        .restore(id, form.base, form.from, user.user.id)
+        .await?;
     Ok(Redirect::to(&format!("/projects/{id}/history")).into_response())
 }
 
@@ -607,33 +812,63 @@ pub struct StatusForm {
     note: String,
 }
 
-pub async fn set_status(State(state): State<Shared>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<StatusForm>) -> Result<Response, AppError> {
+pub async fn set_status(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
-    let to = Status::parse(&form.to).ok_or_else(|| AppError::BadRequest(format!("未知状态“{}”", form.to)))?;
+    let to = Status::parse(&form.to)
+        .ok_or_else(|| AppError::BadRequest(format!("未知状态“{}”", form.to)))?;
     require(can_move(&user.user, &rec, to))?;
     if to == Status::Returned && form.note.trim().is_empty() {
         return Err(AppError::BadRequest("退回时请填写退回意见".into()));
     }
-    let rev = state.store.set_status(id, form.base, to, user.user.id, form.note.trim()).await?;
+    let rev = state
+        .store
+        .set_status(id, form.base, to, user.user.id, form.note.trim())
+        .await?;
     if !form.note.trim().is_empty() {
-        state.store.add_comment(id, rev, user.user.id, None, form.note.trim()).await?;
+        state
+            .store
+            .add_comment(id, rev, user.user.id, None, form.note.trim())
+            .await?;
     }
     Ok(Redirect::to(&format!("/projects/{id}")).into_response())
 }
 
 /// Review scores (复核得分) for the execution row and each indicator, with per-indicator comments.
-pub async fn review(State(state): State<Shared>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+pub async fn review(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
     require(can_review(&user.user, &rec))?;
-    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string());
-    let base: i64 = field("base").and_then(|b| b.parse().ok()).ok_or_else(|| AppError::BadRequest("缺少版本号".into()))?;
-    let score = |name: &str, weight: rust_decimal::Decimal| -> Result<Option<rust_decimal::Decimal>, AppError> {
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let base: i64 = field("base")
+        .and_then(|b| b.parse().ok())
+        .ok_or_else(|| AppError::BadRequest("缺少版本号".into()))?;
+    let score = |name: &str,
+                 weight: rust_decimal::Decimal|
+     -> Result<Option<rust_decimal::Decimal>, AppError> {
         match field(name).filter(|v| !v.is_empty()) {
             None => Ok(None),
             Some(v) => {
-                let d: rust_decimal::Decimal = v.parse().map_err(|_| AppError::BadRequest(format!("复核得分“{v}”不是数字")))?;
+                let d: rust_decimal::Decimal = v
+                    .parse()
+                    .map_err(|_| AppError::BadRequest(format!("复核得分“{v}”不是数字")))?;
                 if d < rust_decimal::Decimal::ZERO || d > weight {
-                    return Err(AppError::BadRequest(format!("复核得分 {v} 超出分值范围 0–{}", view::num(weight))));
+                    return Err(AppError::BadRequest(format!(
+                        "复核得分 {v} 超出分值范围 0–{}",
+                        view::num(weight)
+                    )));
                 }
                 Ok(Some(d))
             }
@@ -645,10 +880,16 @@ pub async fn review(State(state): State<Shared>, user: CurrentUser, Path(id): Pa
         let w = p.indicators[i].weight;
         p.indicators[i].review_score = score(&format!("r{i}"), w)?;
     }
-    let rev = state.store.save_project(id, base, &p, user.user.id, Action::Review, "复核评分").await?;
+    let rev = state
+        .store
+        .save_project(id, base, &p, user.user.id, Action::Review, "复核评分")
+        .await?;
     for i in 0..p.indicators.len() {
         if let Some(c) = field(&format!("c{i}")).filter(|c| !c.is_empty()) {
-            state.store.add_comment(id, rev, user.user.id, Some(i as i64), &c).await?;
+            state
+                .store
+                .add_comment(id, rev, user.user.id, Some(i as i64), &c)
+                .await?;
         }
     }
     Ok(Redirect::to(&format!("/projects/{id}")).into_response())
@@ -661,25 +902,45 @@ pub struct CommentForm {
     indicator: String,
 }
 
-pub async fn comment(State(state): State<Shared>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<CommentForm>) -> Result<Response, AppError> {
+pub async fn comment(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<CommentForm>,
+) -> Result<Response, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
     require(user.user.role.is_reviewer() || user.user.org_id == rec.org_id)?;
     if form.body.trim().is_empty() {
         return Err(AppError::BadRequest("意见不能为空".into()));
     }
-    let indicator = form.indicator.parse::<i64>().ok().filter(|i| (*i as usize) < rec.project.indicators.len());
-    state.store.add_comment(id, rec.revision, user.user.id, indicator, form.body.trim()).await?;
+    let indicator = form
+        .indicator
+        .parse::<i64>()
+        .ok()
+        .filter(|i| (*i as usize) < rec.project.indicators.len());
+    state
+        .store
+        .add_comment(id, rec.revision, user.user.id, indicator, form.body.trim())
+        .await?;
     Ok(Redirect::to(&format!("/projects/{id}#comments")).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
 // Download and import
 
-pub async fn download(State(state): State<Shared>, user: CurrentUser, Path((id, format)): Path<(i64, String)>) -> Result<Response, AppError> {
+pub async fn download(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path((id, format)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
     let base = format!("{}-{}", rec.project.project.year, rec.project.project.name);
     let (body, mime, name) = if format == "toml" {
-        (jixiao_io::to_toml(&rec.project).into_bytes(), "application/toml; charset=utf-8".to_string(), format!("{base}.toml"))
+        (
+            jixiao_io::to_toml(&rec.project).into_bytes(),
+            "application/toml; charset=utf-8".to_string(),
+            format!("{base}.toml"),
+        )
     } else {
         // The documents of `jixiao report`: 自评表 (xlsx), 自评报告 (docx, pdf, html, md), open data (json).
         let fmt: jixiao_report::Format = format.parse().map_err(|_| AppError::NotFound)?;
@@ -687,7 +948,13 @@ pub async fn download(State(state): State<Shared>, user: CurrentUser, Path((id, 
         // Typesetting a PDF takes tens of milliseconds of CPU: keep it off the async workers.
         let rendered = tokio::task::spawn_blocking(move || {
             let e = evaluate(&project, Policy::standard());
-            jixiao_report::render(&project, &e, Policy::standard(), fmt, &jixiao_report::Options::default())
+            jixiao_report::render(
+                &project,
+                &e,
+                Policy::standard(),
+                fmt,
+                &jixiao_report::Options::default(),
+            )
         })
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
@@ -697,9 +964,20 @@ pub async fn download(State(state): State<Shared>, user: CurrentUser, Path((id, 
             jixiao_report::Format::Json => "开放数据",
             _ => "自评报告",
         };
-        (rendered.bytes, mime_of(fmt).to_string(), format!("{base}-{label}.{}", fmt.extension()))
+        (
+            rendered.bytes,
+            mime_of(fmt).to_string(),
+            format!("{base}-{label}.{}", fmt.extension()),
+        )
     };
-    Ok(([(CONTENT_TYPE, mime), (CONTENT_DISPOSITION, attachment(&name))], body).into_response())
+    Ok((
+        [
+            (CONTENT_TYPE, mime),
+            (CONTENT_DISPOSITION, attachment(&name)),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 fn mime_of(f: jixiao_report::Format) -> &'static str {
@@ -716,8 +994,26 @@ fn mime_of(f: jixiao_report::Format) -> &'static str {
 
 /// `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266).
 fn attachment(name: &str) -> String {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let encoded: String = name.bytes().map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
@@ -730,7 +1026,13 @@ struct ImportPage {
 
 pub async fn import_page(user: CurrentUser) -> Result<Html<String>, AppError> {
     require(user.user.role == jixiao_store::Role::Editor)?;
-    Ok(Html(ImportPage { nav: user.nav(), error: String::new() }.render()?))
+    Ok(Html(
+        ImportPage {
+            nav: user.nav(),
+            error: String::new(),
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Template)]
@@ -743,33 +1045,59 @@ struct PreviewPage {
     data: String,
 }
 
-pub async fn import_upload(State(_state): State<Shared>, user: CurrentUser, mut multipart: Multipart) -> Result<Response, AppError> {
+pub async fn import_upload(
+    State(_state): State<Shared>,
+    user: CurrentUser,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
     require(user.user.role == jixiao_store::Role::Editor)?;
     let mut upload: Option<(String, axum::body::Bytes)> = None;
     let failed = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE || over_body_limit(&e) { AppError::TooLarge } else { AppError::BadRequest(format!("上传失败：{e}")) }
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE || over_body_limit(&e) {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest(format!("上传失败：{e}"))
+        }
     };
     while let Some(field) = multipart.next_field().await.map_err(failed)? {
         if field.name() == Some("file") {
             // Only the last path component of the client's name is kept, and only for messages.
-            let name = field.file_name().unwrap_or("upload").rsplit(['/', '\\']).next().unwrap_or("upload").to_string();
+            let name = field
+                .file_name()
+                .unwrap_or("upload")
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or("upload")
+                .to_string();
             // At most MAX_BODY, held once (the body limit stops a longer stream as it arrives).
             let bytes = field.bytes().await.map_err(failed)?;
             upload = Some((name, bytes));
         }
     }
     let Some((name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
-        let page = ImportPage { nav: user.nav(), error: "请选择要导入的文件".into() };
+        let page = ImportPage {
+            nav: user.nav(),
+            error: "请选择要导入的文件".into(),
+        };
         return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
     };
     match parse_upload(&name, &bytes) {
         Ok(project) => {
             let e = evaluate(&project, Policy::standard());
-            let page = PreviewPage { nav: user.nav(), file: name, s: scored(&project, &e), data: jixiao_io::to_json(&project), p: project };
+            let page = PreviewPage {
+                nav: user.nav(),
+                file: name,
+                s: scored(&project, &e),
+                data: jixiao_io::to_json(&project),
+                p: project,
+            };
             Ok(Html(page.render()?).into_response())
         }
         Err(msg) => {
-            let page = ImportPage { nav: user.nav(), error: msg };
+            let page = ImportPage {
+                nav: user.nav(),
+                error: msg,
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
         }
     }
@@ -791,10 +1119,19 @@ fn over_body_limit(e: &(dyn std::error::Error + 'static)) -> bool {
 /// Reads an uploaded file with the same readers as `jixiao import`.
 fn parse_upload(name: &str, bytes: &[u8]) -> Result<Project, String> {
     let dir = tempfile_dir().map_err(|e| format!("无法处理上传：{e}"))?;
-    let ext = std::path::Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("");
-    let path = dir.join(format!("upload.{}", ext.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>()));
+    let ext = std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
+    let path = dir.join(format!(
+        "upload.{}",
+        ext.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+    ));
     std::fs::write(&path, bytes).map_err(|e| format!("无法处理上传：{e}"))?;
-    let result = jixiao_io::load_any(&path).map_err(|e| e.to_string().replace(&path.display().to_string(), name));
+    let result = jixiao_io::load_any(&path)
+        .map_err(|e| e.to_string().replace(&path.display().to_string(), name));
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
@@ -810,9 +1147,23 @@ pub struct ConfirmForm {
     data: String,
 }
 
-pub async fn import_confirm(State(state): State<Shared>, user: CurrentUser, Form(form): Form<ConfirmForm>) -> Result<Response, AppError> {
+pub async fn import_confirm(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Form(form): Form<ConfirmForm>,
+) -> Result<Response, AppError> {
     require(user.user.role == jixiao_store::Role::Editor)?;
-    let project = jixiao_io::from_json(&form.data, std::path::Path::new("导入内容")).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let rec = state.store.create_project(user.user.org_id, &project, user.user.id, Action::Import, "上传导入").await?;
+    let project = jixiao_io::from_json(&form.data, std::path::Path::new("导入内容"))
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let rec = state
+        .store
+        .create_project(
+            user.user.org_id,
+            &project,
+            user.user.id,
+            Action::Import,
+            "上传导入",
+        )
+        .await?;
     Ok(Redirect::to(&format!("/projects/{}", rec.id)).into_response())
 }

@@ -11,7 +11,11 @@ pub use jixiao_report::html::esc;
 
 /// JSON for a `<script type="application/json">` block: `<` escaped so no text can close the tag.
 pub fn script_json(v: &impl serde::Serialize) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "null".into()).replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    serde_json::to_string(v)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 pub fn wan(x: Decimal) -> String {
@@ -37,7 +41,9 @@ pub fn centi(x: i64) -> String {
 /// Beijing time, as the users read it.
 pub fn time(millis: i64) -> String {
     let tz = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    tz.timestamp_millis_opt(millis).single().map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M").to_string())
+    tz.timestamp_millis_opt(millis)
+        .single()
+        .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M").to_string())
 }
 
 /// What every page's header needs.

@@ -7,7 +7,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
 mod common;
-use common::{start, Server};
+use common::{Server, start};
 
 const PASSWORD: &str = jixiao_web::demo::PASSWORD;
 
@@ -21,11 +21,26 @@ fn client_from(forwarded_for: Option<&str>) -> Client {
     if let Some(ip) = forwarded_for {
         headers.insert("x-forwarded-for", ip.parse().unwrap());
     }
-    Client::builder().cookie_store(true).redirect(Policy::none()).default_headers(headers).build().unwrap()
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
 }
 
-async fn login_with(server: &Server, client: &Client, user: &str, password: &str) -> reqwest::Response {
-    client.post(format!("{}/login", server.base)).form(&[("username", user), ("password", password)]).send().await.unwrap()
+async fn login_with(
+    server: &Server,
+    client: &Client,
+    user: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(format!("{}/login", server.base))
+        .form(&[("username", user), ("password", password)])
+        .send()
+        .await
+        .unwrap()
 }
 
 /// A signed-in browser and its CSRF token.
@@ -42,17 +57,44 @@ impl Browser {
         let client = client();
         let res = login_with(server, &client, user, password).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "login of {user}");
-        let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-        let me: Value = client.get(format!("{}/api/v1/me", server.base)).send().await.unwrap().json().await.unwrap();
-        Browser { client, base: server.base.clone(), csrf: me["csrf"].as_str().unwrap().to_string(), cookie }
+        let cookie = res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let me: Value = client
+            .get(format!("{}/api/v1/me", server.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Browser {
+            client,
+            base: server.base.clone(),
+            csrf: me["csrf"].as_str().unwrap().to_string(),
+            cookie,
+        }
     }
     async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
     }
     async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         let mut f = form.to_vec();
         f.push(("csrf", &self.csrf));
-        self.client.post(format!("{}{path}", self.base)).form(&f).send().await.unwrap()
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&f)
+            .send()
+            .await
+            .unwrap()
     }
     async fn me(&self) -> Value {
         self.get("/api/v1/me").await.json().await.unwrap()
@@ -67,7 +109,15 @@ impl Browser {
 
 /// Whether a bare session cookie still opens a page.
 async fn cookie_works(server: &Server, cookie: &str) -> bool {
-    let res = Client::builder().redirect(Policy::none()).build().unwrap().get(format!("{}/api/v1/me", server.base)).header("cookie", cookie).send().await.unwrap();
+    let res = Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/api/v1/me", server.base))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
     res.status() == StatusCode::OK
 }
 
@@ -87,10 +137,23 @@ async fn five_failures_lock_the_account_for_everyone_until_unlocked() {
         assert!(res.text().await.unwrap().contains("用户名或密码错误"));
     }
     let res = login_with(&server, &attacker, "danwei1", "wrong-password").await;
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "the fifth failure locks");
-    let retry: i64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the fifth failure locks"
+    );
+    let retry: i64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((14 * 60..=15 * 60).contains(&retry), "Retry-After {retry}");
-    assert!(res.text().await.unwrap().contains("该账号连续登录失败次数过多，已临时锁定，请约 15 分钟后再试"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("该账号连续登录失败次数过多，已临时锁定，请约 15 分钟后再试")
+    );
 
     // The right password does not get in now, from any browser, and no session is made.
     let owner = client();
@@ -104,24 +167,46 @@ async fn five_failures_lock_the_account_for_everyone_until_unlocked() {
     let admin = Browser::login(&server, "admin", PASSWORD).await;
     let page = admin.audit().await;
     let failed = rows_with(&page, "<td>登录失败</td>");
-    assert_eq!(failed.iter().filter(|r| r.contains("<td>danwei1</td>")).count(), 5);
-    assert!(failed.iter().all(|r| r.contains("<td>127.0.0.1</td>") && r.contains("密码错误")));
+    assert_eq!(
+        failed
+            .iter()
+            .filter(|r| r.contains("<td>danwei1</td>"))
+            .count(),
+        5
+    );
+    assert!(
+        failed
+            .iter()
+            .all(|r| r.contains("<td>127.0.0.1</td>") && r.contains("密码错误"))
+    );
     assert!(!page.contains("203.0.113.9"));
     assert_eq!(rows_with(&page, "<td>锁定期间尝试登录</td>").len(), 1);
-    assert!(rows_with(&page, "<td>登录成功</td>").iter().any(|r| r.contains("<td>danwei2</td>")));
+    assert!(
+        rows_with(&page, "<td>登录成功</td>")
+            .iter()
+            .any(|r| r.contains("<td>danwei2</td>"))
+    );
     let id = user_id(&admin, "danwei1").await;
-    let res = admin.post("/admin/users/unlock", &[("user_id", &id.to_string())]).await;
+    let res = admin
+        .post("/admin/users/unlock", &[("user_id", &id.to_string())])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     Browser::login(&server, "danwei1", PASSWORD).await;
     let page = admin.audit().await;
-    assert!(rows_with(&page, "<td>解除锁定</td>").iter().any(|r| r.contains("<td>danwei1</td>") && r.contains("<td>admin</td>")));
+    assert!(
+        rows_with(&page, "<td>解除锁定</td>")
+            .iter()
+            .any(|r| r.contains("<td>danwei1</td>") && r.contains("<td>admin</td>"))
+    );
 }
 
 /// A user's id from the admin page (the forms list `value="ID">username（…`).
 async fn user_id(admin: &Browser, username: &str) -> i64 {
     let page = admin.get("/admin").await.text().await.unwrap();
     let needle = format!("\">{username}（");
-    let at = page.find(&needle).unwrap_or_else(|| panic!("{username} on the admin page"));
+    let at = page
+        .find(&needle)
+        .unwrap_or_else(|| panic!("{username} on the admin page"));
     let start = page[..at].rfind("value=\"").unwrap() + 7;
     page[start..at].parse().unwrap()
 }
@@ -132,14 +217,27 @@ async fn twenty_failures_from_one_address_lock_the_address() {
     let guesser = client();
     for i in 1..20 {
         let res = login_with(&server, &guesser, &format!("guess{i}"), "123456").await;
-        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "guess {i}: no single account reached its limit");
+        assert_eq!(
+            res.status(),
+            StatusCode::UNAUTHORIZED,
+            "guess {i}: no single account reached its limit"
+        );
     }
     let res = login_with(&server, &guesser, "guess20", "123456").await;
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "the twentieth failure from one address locks it");
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the twentieth failure from one address locks it"
+    );
     // Now nobody signs in from this address, with the right password or not.
     let res = login_with(&server, &client(), "danwei3", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(res.text().await.unwrap().contains("本机登录失败次数过多，已暂时禁止登录"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("本机登录失败次数过多，已暂时禁止登录")
+    );
 }
 
 #[tokio::test]
@@ -155,24 +253,63 @@ async fn password_rules_and_a_change_ends_the_other_sessions() {
         (PASSWORD, "1234567890", "1234567890", "须同时包含字母和数字"),
     ];
     for (old, new, confirm, message) in cases {
-        let res = a.post("/password", &[("old", old), ("new", new), ("confirm", confirm)]).await;
+        let res = a
+            .post(
+                "/password",
+                &[("old", old), ("new", new), ("confirm", confirm)],
+            )
+            .await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{new}");
-        assert!(res.text().await.unwrap().contains(message), "{new}: {message}");
+        assert!(
+            res.text().await.unwrap().contains(message),
+            "{new}: {message}"
+        );
     }
-    assert!(cookie_works(&server, &b.cookie).await, "refused changes end nothing");
+    assert!(
+        cookie_works(&server, &b.cookie).await,
+        "refused changes end nothing"
+    );
 
-    let res = a.post("/password", &[("old", PASSWORD), ("new", "新密码abc123"), ("confirm", "新密码abc123")]).await;
+    let res = a
+        .post(
+            "/password",
+            &[
+                ("old", PASSWORD),
+                ("new", "新密码abc123"),
+                ("confirm", "新密码abc123"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(a.me().await["username"], "danwei1", "the browser that changed it is signed in again");
-    assert!(!cookie_works(&server, &a.cookie).await, "its old session is gone");
-    assert!(!cookie_works(&server, &b.cookie).await, "the other browser's session is gone");
+    assert_eq!(
+        a.me().await["username"],
+        "danwei1",
+        "the browser that changed it is signed in again"
+    );
+    assert!(
+        !cookie_works(&server, &a.cookie).await,
+        "its old session is gone"
+    );
+    assert!(
+        !cookie_works(&server, &b.cookie).await,
+        "the other browser's session is gone"
+    );
     assert_eq!(b.get("/projects").await.headers()["location"], "/login");
-    assert_eq!(login_with(&server, &client(), "danwei1", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        login_with(&server, &client(), "danwei1", PASSWORD)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
     Browser::login(&server, "danwei1", "新密码abc123").await;
 
     let admin = Browser::login(&server, "admin", PASSWORD).await;
     let page = admin.audit().await;
-    assert!(rows_with(&page, "<td>修改密码</td>").iter().any(|r| r.contains("<td>danwei1</td>")));
+    assert!(
+        rows_with(&page, "<td>修改密码</td>")
+            .iter()
+            .any(|r| r.contains("<td>danwei1</td>"))
+    );
 }
 
 #[tokio::test]
@@ -182,9 +319,16 @@ async fn logout_ends_the_session_and_is_recorded() {
     assert!(cookie_works(&server, &b.cookie).await);
     let res = b.post("/logout", &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(!cookie_works(&server, &b.cookie).await, "the cookie is worthless after logout");
+    assert!(
+        !cookie_works(&server, &b.cookie).await,
+        "the cookie is worthless after logout"
+    );
     let admin = Browser::login(&server, "admin", PASSWORD).await;
-    assert!(rows_with(&admin.audit().await, "<td>退出登录</td>").iter().any(|r| r.contains("<td>bumen1</td>")));
+    assert!(
+        rows_with(&admin.audit().await, "<td>退出登录</td>")
+            .iter()
+            .any(|r| r.contains("<td>bumen1</td>"))
+    );
 }
 
 #[tokio::test]
@@ -200,63 +344,173 @@ async fn admin_changes_to_users_and_permissions_are_audited() {
     let dept = org_of("番禺区委组织部");
 
     // Password rules hold for new users too.
-    let res = admin.post("/admin/users", &[("username", "xin"), ("display_name", "新用户"), ("password", "short1"), ("role", "editor"), ("org_id", &unit)]).await;
+    let res = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "xin"),
+                ("display_name", "新用户"),
+                ("password", "short1"),
+                ("role", "editor"),
+                ("org_id", &unit),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let res = admin.post("/admin/users", &[("username", "xin"), ("display_name", "新用户"), ("password", "chushi2026"), ("role", "editor"), ("org_id", &unit)]).await;
+    let res = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "xin"),
+                ("display_name", "新用户"),
+                ("password", "chushi2026"),
+                ("role", "editor"),
+                ("org_id", &unit),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let xin = Browser::login(&server, "xin", "chushi2026").await;
     assert_eq!(xin.me().await["role"], "editor");
 
     // A role change applies to the signed-in user from the next request.
     let id = user_id(&admin, "xin").await.to_string();
-    let res = admin.post("/admin/users/role", &[("user_id", &id), ("role", "department"), ("org_id", &dept)]).await;
+    let res = admin
+        .post(
+            "/admin/users/role",
+            &[("user_id", &id), ("role", "department"), ("org_id", &dept)],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let me = xin.me().await;
-    assert_eq!((me["role"].as_str(), me["org_id"].to_string()), (Some("department"), dept.clone()));
+    assert_eq!(
+        (me["role"].as_str(), me["org_id"].to_string()),
+        (Some("department"), dept.clone())
+    );
     let own = user_id(&admin, "admin").await.to_string();
-    let res = admin.post("/admin/users/role", &[("user_id", &own), ("role", "editor"), ("org_id", &unit)]).await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "an admin cannot demote themself");
+    let res = admin
+        .post(
+            "/admin/users/role",
+            &[("user_id", &own), ("role", "editor"), ("org_id", &unit)],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::BAD_REQUEST,
+        "an admin cannot demote themself"
+    );
 
     // A reset password ends the user's sessions; deactivation too.
-    let res = admin.post("/admin/users/password", &[("user_id", &id), ("password", "chongzhi2026")]).await;
+    let res = admin
+        .post(
+            "/admin/users/password",
+            &[("user_id", &id), ("password", "chongzhi2026")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(!cookie_works(&server, &xin.cookie).await);
     let xin = Browser::login(&server, "xin", "chongzhi2026").await;
-    let res = admin.post(&format!("/admin/users/{id}/active"), &[("active", "0")]).await;
+    let res = admin
+        .post(&format!("/admin/users/{id}/active"), &[("active", "0")])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(!cookie_works(&server, &xin.cookie).await);
-    assert_eq!(login_with(&server, &client(), "xin", "chongzhi2026").await.status(), StatusCode::UNAUTHORIZED);
-    let res = admin.post("/admin/orgs", &[("name", "番禺区图书馆"), ("kind", "unit"), ("parent_id", &dept)]).await;
+    assert_eq!(
+        login_with(&server, &client(), "xin", "chongzhi2026")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let res = admin
+        .post(
+            "/admin/orgs",
+            &[
+                ("name", "番禺区图书馆"),
+                ("kind", "unit"),
+                ("parent_id", &dept),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     let page = admin.audit().await;
-    let by_admin = |event: &str| rows_with(&page, &format!("<td>{event}</td>")).into_iter().filter(|r| r.contains("<td>admin</td>")).collect::<Vec<_>>();
-    assert!(by_admin("新建用户").iter().any(|r| r.contains("<td>xin</td>") && r.contains("单位填报人") && r.contains("番禺区体育中心")));
-    assert!(by_admin("变更角色或机构")
-        .iter()
-        .any(|r| r.contains("<td>xin</td>") && r.contains("单位填报人（番禺区体育中心）→ 主管部门审核人（番禺区委组织部）")));
-    assert!(by_admin("管理员重置密码").iter().any(|r| r.contains("<td>xin</td>")));
-    assert!(by_admin("停用用户").iter().any(|r| r.contains("<td>xin</td>")));
-    assert!(by_admin("新建机构").iter().any(|r| r.contains("<td>番禺区图书馆</td>")));
-    assert!(rows_with(&page, "<td>登录失败</td>").iter().any(|r| r.contains("<td>xin</td>") && r.contains("账号已停用")));
+    let by_admin = |event: &str| {
+        rows_with(&page, &format!("<td>{event}</td>"))
+            .into_iter()
+            .filter(|r| r.contains("<td>admin</td>"))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        by_admin("新建用户")
+            .iter()
+            .any(|r| r.contains("<td>xin</td>")
+                && r.contains("单位填报人")
+                && r.contains("番禺区体育中心"))
+    );
+    assert!(
+        by_admin("变更角色或机构")
+            .iter()
+            .any(|r| r.contains("<td>xin</td>")
+                && r.contains("单位填报人（番禺区体育中心）→ 主管部门审核人（番禺区委组织部）"))
+    );
+    assert!(
+        by_admin("管理员重置密码")
+            .iter()
+            .any(|r| r.contains("<td>xin</td>"))
+    );
+    assert!(
+        by_admin("停用用户")
+            .iter()
+            .any(|r| r.contains("<td>xin</td>"))
+    );
+    assert!(
+        by_admin("新建机构")
+            .iter()
+            .any(|r| r.contains("<td>番禺区图书馆</td>"))
+    );
+    assert!(
+        rows_with(&page, "<td>登录失败</td>")
+            .iter()
+            .any(|r| r.contains("<td>xin</td>") && r.contains("账号已停用"))
+    );
 
     // Only admins read the log.
     let clerk = Browser::login(&server, "danwei1", PASSWORD).await;
-    assert_eq!(clerk.get("/admin/audit").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        clerk.get("/admin/audit").await.status(),
+        StatusCode::FORBIDDEN
+    );
     let anonymous = Client::builder().redirect(Policy::none()).build().unwrap();
-    assert_eq!(anonymous.get(format!("{}/admin/audit", server.base)).send().await.unwrap().headers()["location"], "/login");
+    assert_eq!(
+        anonymous
+            .get(format!("{}/admin/audit", server.base))
+            .send()
+            .await
+            .unwrap()
+            .headers()["location"],
+        "/login"
+    );
 }
 
 /// A server behind a reverse proxy on 127.0.0.1 (as `jixiao serve --trusted-proxy 127.0.0.1`).
 async fn start_behind_proxy() -> (Server, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let store = jixiao_store::Store::connect(dir.path().join("proxy.db").to_str().unwrap()).await.unwrap();
+    let store = jixiao_store::Store::connect(dir.path().join("proxy.db").to_str().unwrap())
+        .await
+        .unwrap();
     jixiao_web::demo::load(&store).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let trusted = jixiao_web::TrustedProxies(vec!["127.0.0.1".parse().unwrap()]);
     let app = jixiao_web::app(store).layer(axum::Extension(trusted));
-    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
     (common::Server::at(addr), dir)
 }
 
@@ -268,17 +522,57 @@ async fn behind_a_trusted_proxy_the_lockout_counts_the_forwarded_client() {
         login_with(&server, &guesser, &format!("guess{i}"), "123456").await;
     }
     let res = login_with(&server, &guesser, "danwei1", PASSWORD).await;
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "the guessing client is locked");
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the guessing client is locked"
+    );
     // Writing another address in front does not help: the proxy appends the real one.
     let spoofer = client_from(Some("198.51.100.7, 203.0.113.5"));
-    assert_eq!(login_with(&server, &spoofer, "danwei1", PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        login_with(&server, &spoofer, "danwei1", PASSWORD)
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
     // Everyone else behind the same proxy still signs in.
-    let res = login_with(&server, &client_from(Some("203.0.113.6")), "danwei1", PASSWORD).await;
+    let res = login_with(
+        &server,
+        &client_from(Some("203.0.113.6")),
+        "danwei1",
+        PASSWORD,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let admin_client = client_from(Some("198.51.100.1"));
-    assert_eq!(login_with(&server, &admin_client, "admin", PASSWORD).await.status(), StatusCode::SEE_OTHER);
-    let page = admin_client.get(format!("{}/admin/audit", server.base)).send().await.unwrap().text().await.unwrap();
-    assert_eq!(rows_with(&page, "<td>登录失败</td>").iter().filter(|r| r.contains("<td>203.0.113.5</td>")).count(), 20);
-    assert!(rows_with(&page, "<td>登录成功</td>").iter().any(|r| r.contains("<td>admin</td>") && r.contains("<td>198.51.100.1</td>")));
-    assert!(!page.contains("<td>127.0.0.1</td>"), "the proxy's own address is not the client");
+    assert_eq!(
+        login_with(&server, &admin_client, "admin", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let page = admin_client
+        .get(format!("{}/admin/audit", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        rows_with(&page, "<td>登录失败</td>")
+            .iter()
+            .filter(|r| r.contains("<td>203.0.113.5</td>"))
+            .count(),
+        20
+    );
+    assert!(
+        rows_with(&page, "<td>登录成功</td>")
+            .iter()
+            .any(|r| r.contains("<td>admin</td>") && r.contains("<td>198.51.100.1</td>"))
+    );
+    assert!(
+        !page.contains("<td>127.0.0.1</td>"),
+        "the proxy's own address is not the client"
+    );
 }

@@ -21,7 +21,10 @@ impl Drop for Driver {
 }
 
 fn chromedriver() -> Option<PathBuf> {
-    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].iter().map(PathBuf::from).find(|p| p.exists())
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
 }
 
 fn screenshots() -> PathBuf {
@@ -48,13 +51,27 @@ async fn wait_for_text(c: &fantoccini::Client, css: &str, want: &str) -> String 
 /// browser is not installed outside CI.
 async fn session() -> Option<(common::Server, Driver, fantoccini::Client)> {
     let Some(driver_bin) = chromedriver() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must run the browser test: chromedriver is missing (scripts/test installs chromium-driver)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the browser test: chromedriver is missing (scripts/test installs chromium-driver)"
+        );
         eprintln!("chromedriver not installed: browser test skipped (scripts/test installs it)");
         return None;
     };
     let server = common::start().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let driver = Driver(Command::new(driver_bin).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let driver = Driver(
+        Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let caps = json!({
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
@@ -64,7 +81,11 @@ async fn session() -> Option<(common::Server, Driver, fantoccini::Client)> {
     });
     for _ in 0..50 {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        if let Ok(c) = ClientBuilder::new(connector).capabilities(caps.as_object().unwrap().clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+        if let Ok(c) = ClientBuilder::new(connector)
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
             return Some((server, driver, c));
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -74,9 +95,24 @@ async fn session() -> Option<(common::Server, Driver, fantoccini::Client)> {
 
 async fn login(c: &fantoccini::Client, server: &common::Server, user: &str) {
     c.goto(&format!("{}/login", server.base)).await.unwrap();
-    c.find(Locator::Css("input[name=username]")).await.unwrap().send_keys(user).await.unwrap();
-    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(jixiao_web::demo::PASSWORD).await.unwrap();
-    c.find(Locator::Css("button.primary")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(jixiao_web::demo::PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_text(c, "header", user_label(user)).await;
 }
 
@@ -88,13 +124,26 @@ fn user_label(user: &str) -> &'static str {
 }
 
 async fn logout(c: &fantoccini::Client) {
-    c.find(Locator::Css("header form button")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("header form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_text(c, "main", "登录").await;
 }
 
 async fn type_into(c: &fantoccini::Client, path: &str, text: &str) {
-    let el = c.find(Locator::Css(&format!("[data-path='{path}']"))).await.unwrap();
-    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&el).unwrap()]).await.unwrap();
+    let el = c
+        .find(Locator::Css(&format!("[data-path='{path}']")))
+        .await
+        .unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&el).unwrap()],
+    )
+    .await
+    .unwrap();
     el.clear().await.unwrap();
     el.send_keys(text).await.unwrap();
 }
@@ -103,13 +152,20 @@ async fn click_button(c: &fantoccini::Client, label: &str) {
     let xpath = format!("//button[normalize-space()='{label}']");
     let el = c.find(Locator::XPath(&xpath)).await.unwrap();
     // As a user would: scroll it clear of the sticky save bar first.
-    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&el).unwrap()]).await.unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&el).unwrap()],
+    )
+    .await
+    .unwrap();
     el.click().await.unwrap();
 }
 
 #[tokio::test]
 async fn a_clerk_edits_with_live_scoring_in_a_real_browser() {
-    let Some((server, _driver, c)) = session().await else { return };
+    let Some((server, _driver, c)) = session().await else {
+        return;
+    };
     let shots = screenshots();
 
     // Log in as the 体育中心 clerk, whose project is still a draft.
@@ -117,7 +173,12 @@ async fn a_clerk_edits_with_live_scoring_in_a_real_browser() {
     wait_for_text(&c, "main", "全民健身赛事活动").await;
     std::fs::write(shots.join("list.png"), c.screenshot().await.unwrap()).unwrap();
 
-    c.find(Locator::LinkText("全民健身赛事活动")).await.unwrap().click().await.unwrap();
+    c.find(Locator::LinkText("全民健身赛事活动"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_text(&c, "main", "审核发现").await;
     std::fs::write(shots.join("project.png"), c.screenshot().await.unwrap()).unwrap();
     let project_url = c.current_url().await.unwrap();
@@ -125,34 +186,78 @@ async fn a_clerk_edits_with_live_scoring_in_a_real_browser() {
     c.goto(&format!("{project_url}/edit")).await.unwrap();
     let before = wait_for_text(&c, "#panel-body", "计算总分").await;
     // The first indicator's target is “≥2场”: answer it with a number below the target.
-    let actual = c.find(Locator::Css("[data-path='indicators.0.actual']")).await.unwrap();
+    let actual = c
+        .find(Locator::Css("[data-path='indicators.0.actual']"))
+        .await
+        .unwrap();
     actual.clear().await.unwrap();
     actual.send_keys("1场").await.unwrap();
     wait_for_text(&c, "#hint-a-0", "= 1 场").await;
     let after = wait_for_text(&c, "#panel-body", "计算总分").await;
     for _ in 0..50 {
-        if c.find(Locator::Css("#panel-body")).await.unwrap().text().await.unwrap() != before {
+        if c.find(Locator::Css("#panel-body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            != before
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let after_text = c.find(Locator::Css("#panel-body")).await.unwrap().text().await.unwrap();
-    assert_ne!(before, after_text, "the score panel follows the typing ({after})");
+    let after_text = c
+        .find(Locator::Css("#panel-body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_ne!(
+        before, after_text,
+        "the score panel follows the typing ({after})"
+    );
     std::fs::write(shots.join("editor.png"), c.screenshot().await.unwrap()).unwrap();
 
     // A reload does not lose the typing: the local draft is offered back.
     c.refresh().await.unwrap();
     wait_for_text(&c, "#panel-body", "计算总分").await;
     let notice = c.find(Locator::Css("#draft-notice")).await.unwrap();
-    assert!(notice.is_displayed().await.unwrap(), "the unsaved draft is offered after a reload");
-    c.find(Locator::Css("#draft-restore")).await.unwrap().click().await.unwrap();
-    let restored = c.find(Locator::Css("[data-path='indicators.0.actual']")).await.unwrap().prop("value").await.unwrap();
+    assert!(
+        notice.is_displayed().await.unwrap(),
+        "the unsaved draft is offered after a reload"
+    );
+    c.find(Locator::Css("#draft-restore"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let restored = c
+        .find(Locator::Css("[data-path='indicators.0.actual']"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(restored.as_deref(), Some("1场"));
 
     // Save: a new revision, shown on the project page.
-    c.find(Locator::Css("#save")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_text(&c, "main", "第 2 版").await;
-    let page = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    let page = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("1场"));
     c.close().await.unwrap();
 }
@@ -162,20 +267,58 @@ async fn a_clerk_edits_with_live_scoring_in_a_real_browser() {
 /// the reviewer approves; the approved project downloads.
 #[tokio::test]
 async fn create_submit_return_resubmit_approve() {
-    let Some((server, _driver, c)) = session().await else { return };
+    let Some((server, _driver, c)) = session().await else {
+        return;
+    };
     let shots = screenshots();
     login(&c, &server, "danwei5").await;
-    c.find(Locator::LinkText("新建项目")).await.unwrap().click().await.unwrap();
-    c.find(Locator::Css("input[name=name]")).await.unwrap().send_keys("全民健身路径维护").await.unwrap();
-    c.find(Locator::Css("form button.primary")).await.unwrap().click().await.unwrap();
+    c.find(Locator::LinkText("新建项目"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=name]"))
+        .await
+        .unwrap()
+        .send_keys("全民健身路径维护")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_text(&c, "#panel-body", "计算总分").await;
 
     type_into(&c, "funds.annual", "100").await;
     type_into(&c, "funds.executed", "100").await;
     let rows = [
-        ("产出指标", "数量指标", "维护健身路径", "≥50处", "52处", "50"),
-        ("效益指标", "社会效益指标", "群众健身参与率", "≥60%", "65%", "30"),
-        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "95%", "10"),
+        (
+            "产出指标",
+            "数量指标",
+            "维护健身路径",
+            "≥50处",
+            "52处",
+            "50",
+        ),
+        (
+            "效益指标",
+            "社会效益指标",
+            "群众健身参与率",
+            "≥60%",
+            "65%",
+            "30",
+        ),
+        (
+            "满意度指标",
+            "服务对象满意度指标",
+            "群众满意度",
+            "≥90%",
+            "95%",
+            "10",
+        ),
     ];
     for (i, (l1, l2, name, target, actual, weight)) in rows.iter().enumerate() {
         click_button(&c, "＋ 添加指标").await;
@@ -192,9 +335,22 @@ async fn create_submit_return_resubmit_approve() {
     wait_for_text(&c, "#panel-body", "100.00").await;
     wait_for_text(&c, "#hint-t-1", "≥ 60 %").await;
     std::fs::write(shots.join("editor-new.png"), c.screenshot().await.unwrap()).unwrap();
-    c.find(Locator::Css("#save")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_text(&c, "main", "第 2 版").await;
-    let project_url = c.current_url().await.unwrap().as_str().split('?').next().unwrap().to_string();
+    let project_url = c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
     click_button(&c, "提交审核").await;
     wait_for_text(&c, "main", "已提交").await;
     logout(&c).await;
@@ -204,7 +360,12 @@ async fn create_submit_return_resubmit_approve() {
     c.goto(&project_url).await.unwrap();
     wait_for_text(&c, "main", "复核评分").await;
     std::fs::write(shots.join("review.png"), c.screenshot().await.unwrap()).unwrap();
-    c.find(Locator::Css("input[name=note]")).await.unwrap().send_keys("请补充健身路径维护台账").await.unwrap();
+    c.find(Locator::Css("input[name=note]"))
+        .await
+        .unwrap()
+        .send_keys("请补充健身路径维护台账")
+        .await
+        .unwrap();
     click_button(&c, "退回修改").await;
     wait_for_text(&c, "main", "已退回").await;
     wait_for_text(&c, "#comments + ul", "请补充健身路径维护台账").await;
@@ -217,7 +378,12 @@ async fn create_submit_return_resubmit_approve() {
     c.goto(&format!("{project_url}/edit")).await.unwrap();
     wait_for_text(&c, "#panel-body", "100.00").await;
     type_into(&c, "indicators.0.deviation", "已补充维护台账 52 处").await;
-    c.find(Locator::Css("#save")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_text(&c, "main", "已补充维护台账").await;
     click_button(&c, "提交审核").await;
     wait_for_text(&c, "main", "已提交").await;
@@ -236,7 +402,14 @@ async fn create_submit_return_resubmit_approve() {
     }
     // The approved project's 自评报告 downloads as PDF (the link the reviewer sees, with the browser's session).
     c.goto(&project_url).await.unwrap();
-    let href = c.find(Locator::LinkText("自评报告（PDF）")).await.unwrap().attr("href").await.unwrap().unwrap();
+    let href = c
+        .find(Locator::LinkText("自评报告（PDF）"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
     let cookie = c.get_named_cookie("jixiao_session").await.unwrap();
     let res = reqwest::Client::new()
         .get(format!("{}{href}", server.base))

@@ -7,7 +7,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use common::{start, Server};
+use common::{Server, start};
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
@@ -47,16 +47,41 @@ struct User {
 }
 
 async fn login(server: &Server, user: &str) -> User {
-    let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
-    let res = client.post(format!("{}/login", server.base)).form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)]).send().await.unwrap();
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .post(format!("{}/login", server.base))
+        .form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "login of {user}");
-    let me: Value = client.get(format!("{}/api/v1/me", server.base)).send().await.unwrap().json().await.unwrap();
-    User { client, base: server.base.clone(), csrf: me["csrf"].as_str().unwrap().to_string() }
+    let me: Value = client
+        .get(format!("{}/api/v1/me", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    User {
+        client,
+        base: server.base.clone(),
+        csrf: me["csrf"].as_str().unwrap().to_string(),
+    }
 }
 
 impl User {
     async fn page(&self, path: &str) -> String {
-        let res = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         res.text().await.unwrap()
     }
@@ -83,7 +108,9 @@ fn unescape(html: &str) -> String {
             "amp" => Some('&'),
             "quot" => Some('"'),
             "apos" => Some('\''),
-            n if n.starts_with("#x") => u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32),
+            n if n.starts_with("#x") => u32::from_str_radix(&n[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
             n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
             _ => None,
         });
@@ -106,44 +133,98 @@ fn unescape(html: &str) -> String {
 async fn every_text_field_is_shown_escaped() {
     let server = start().await;
     let unit = login(&server, "danwei3").await;
-    let data = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/hostile/project.json")).unwrap();
-    let res = unit.client.post(format!("{}/import/confirm", unit.base)).form(&[("data", data.as_str()), ("csrf", &unit.csrf)]).send().await.unwrap();
+    let data = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/hostile/project.json"
+    ))
+    .unwrap();
+    let res = unit
+        .client
+        .post(format!("{}/import/confirm", unit.base))
+        .form(&[("data", data.as_str()), ("csrf", &unit.csrf)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let project = res.headers()["location"].to_str().unwrap().to_string();
     let mut pages = Vec::new();
-    for path in [project.clone(), format!("{project}/edit"), format!("{project}/history"), "/projects".to_string()] {
+    for path in [
+        project.clone(),
+        format!("{project}/edit"),
+        format!("{project}/history"),
+        "/projects".to_string(),
+    ] {
         pages.push((path.clone(), unit.page(&path).await));
     }
     for (path, html) in &pages {
-        assert!(!html.contains("<script>alert"), "{path}: a field's markup reached the page");
+        assert!(
+            !html.contains("<script>alert"),
+            "{path}: a field's markup reached the page"
+        );
     }
     // Every field is on one of the pages, and reads as the user wrote it once the browser decodes it.
     let shown: String = pages.iter().map(|(_, h)| unescape(h)).collect();
     let missing: Vec<usize> = (0..FIELDS).filter(|&n| !shown.contains(&tail(n))).collect();
-    assert!(missing.is_empty(), "fields not shown as written on the project, edit and history pages: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "fields not shown as written on the project, edit and history pages: {missing:?}"
+    );
 }
 
 /// A logged-in session for raw HTTP: its cookie and CSRF token.
 async fn session(server: &Server, user: &str) -> (String, String) {
     let client = Client::builder().redirect(Policy::none()).build().unwrap();
-    let res = client.post(format!("{}/login", server.base)).form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)]).send().await.unwrap();
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-    let me: Value = client.get(format!("{}/api/v1/me", server.base)).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    let res = client
+        .post(format!("{}/login", server.base))
+        .form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let me: Value = client
+        .get(format!("{}/api/v1/me", server.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     (cookie, me["csrf"].as_str().unwrap().to_string())
 }
 
 /// Sends `head`, then `prefix` and `total` bytes in 1 MiB chunks with chunked transfer encoding (no length
 /// for the server to refuse up front), while reading the response; returns its status line and how many
 /// body bytes the server took before it answered and closed.
-async fn stream_upload(server: &Server, head: String, prefix: Vec<u8>, total: usize) -> (String, usize) {
+async fn stream_upload(
+    server: &Server,
+    head: String,
+    prefix: Vec<u8>,
+    total: usize,
+) -> (String, usize) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
     let (mut rd, mut wr) = tcp.into_split();
     let writer = tokio::spawn(async move {
         let mut sent = 0usize;
         let chunk = vec![b'x'; 1 << 20];
-        let frame = |data: &[u8]| [format!("{:x}\r\n", data.len()).into_bytes(), data.to_vec(), b"\r\n".to_vec()].concat();
-        if wr.write_all(head.as_bytes()).await.is_err() || wr.write_all(&frame(&prefix)).await.is_err() {
+        let frame = |data: &[u8]| {
+            [
+                format!("{:x}\r\n", data.len()).into_bytes(),
+                data.to_vec(),
+                b"\r\n".to_vec(),
+            ]
+            .concat()
+        };
+        if wr.write_all(head.as_bytes()).await.is_err()
+            || wr.write_all(&frame(&prefix)).await.is_err()
+        {
             return sent;
         }
         while sent < total {
@@ -197,15 +278,32 @@ async fn a_100_mb_upload_without_a_length_is_refused_without_being_held() {
         "POST /api/v1/projects HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
         server.addr
     );
-    let (api_status, api_sent) = stream_upload(&server, head, b"{\"project\":{\"name\":\"".to_vec(), HUNDRED_MB).await;
+    let (api_status, api_sent) = stream_upload(
+        &server,
+        head,
+        b"{\"project\":{\"name\":\"".to_vec(),
+        HUNDRED_MB,
+    )
+    .await;
     assert!(api_status.starts_with("HTTP/1.1 413"), "{api_status}");
 
     let peak = (PEAK.load(Ordering::Relaxed) - before).max(0) as usize;
-    eprintln!("upload: server stopped after {sent} / {api_sent} bytes sent; peak heap {} MiB", peak >> 20);
+    eprintln!(
+        "upload: server stopped after {sent} / {api_sent} bytes sent; peak heap {} MiB",
+        peak >> 20
+    );
     // The server holds at most its limit (20 MiB), never the 100 MB it was sent.
-    assert!(peak < jixiao_web::MAX_BODY + (24 << 20), "the process held {} MiB at once", peak >> 20);
+    assert!(
+        peak < jixiao_web::MAX_BODY + (24 << 20),
+        "the process held {} MiB at once",
+        peak >> 20
+    );
     // And it is still serving.
-    let res = Client::new().get(format!("{}/login", server.base)).send().await.unwrap();
+    let res = Client::new()
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
 
@@ -213,7 +311,11 @@ async fn a_100_mb_upload_without_a_length_is_refused_without_being_held() {
 async fn upload_file_names_cannot_leave_the_upload_directory() {
     let server = start().await;
     let unit = login(&server, "danwei3").await;
-    let project = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/panyu-2022.toml")).unwrap();
+    let project = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/panyu-2022.toml"
+    ))
+    .unwrap();
     let unique = format!("jixiao-upload-escape-{}", std::process::id());
     let cwd_parent = std::env::current_dir().unwrap().join("..");
     let names = [
@@ -234,12 +336,26 @@ async fn upload_file_names_cannot_leave_the_upload_directory() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{name}");
         let page = res.text().await.unwrap();
-        assert!(page.contains("产业人才发展专项资金"), "{name}: the upload was read");
-        assert!(!page.contains("../") && !page.contains("..\\") && !page.contains("/tmp/"), "{name}: only the last part of the name is shown");
+        assert!(
+            page.contains("产业人才发展专项资金"),
+            "{name}: the upload was read"
+        );
+        assert!(
+            !page.contains("../") && !page.contains("..\\") && !page.contains("/tmp/"),
+            "{name}: only the last part of the name is shown"
+        );
         assert!(!page.contains("<img src=x"), "{name}: the name is escaped");
     }
-    for place in [Path::new("/tmp").to_path_buf(), cwd_parent, std::env::temp_dir()] {
-        let leaked: Vec<_> = std::fs::read_dir(&place).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains(&unique)).collect();
+    for place in [
+        Path::new("/tmp").to_path_buf(),
+        cwd_parent,
+        std::env::temp_dir(),
+    ] {
+        let leaked: Vec<_> = std::fs::read_dir(&place)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(&unique))
+            .collect();
         assert!(leaked.is_empty(), "an upload was written as {leaked:?}");
     }
 }

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 mod common;
-use common::{start, Server};
+use common::{Server, start};
 
 /// A signed-in browser: cookies kept, redirects not followed (so statuses are visible).
 struct Browser {
@@ -19,14 +19,38 @@ struct Browser {
 
 impl Browser {
     async fn login(server: &Server, user: &str) -> Browser {
-        let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
-        let res = client.post(format!("{}/login", server.base)).form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)]).send().await.unwrap();
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        let res = client
+            .post(format!("{}/login", server.base))
+            .form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "login of {user}");
-        let me: Value = client.get(format!("{}/api/v1/me", server.base)).send().await.unwrap().json().await.unwrap();
-        Browser { client, base: server.base.clone(), csrf: me["csrf"].as_str().unwrap().to_string() }
+        let me: Value = client
+            .get(format!("{}/api/v1/me", server.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Browser {
+            client,
+            base: server.base.clone(),
+            csrf: me["csrf"].as_str().unwrap().to_string(),
+        }
     }
     async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
     }
     async fn status(&self, path: &str) -> StatusCode {
         self.get(path).await.status()
@@ -34,15 +58,28 @@ impl Browser {
     async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         let mut f: Vec<(&str, &str)> = form.to_vec();
         f.push(("csrf", &self.csrf));
-        self.client.post(format!("{}{path}", self.base)).form(&f).send().await.unwrap()
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&f)
+            .send()
+            .await
+            .unwrap()
     }
     async fn text(&self, path: &str) -> String {
         let res = self.get(path).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         res.text().await.unwrap()
     }
-    async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self.client.request(method, format!("{}{path}", self.base)).header("X-CSRF-Token", &self.csrf);
+    async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("X-CSRF-Token", &self.csrf);
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -51,7 +88,13 @@ impl Browser {
         (status, res.json().await.unwrap_or(Value::Null))
     }
     async fn project(&self, id: i64) -> Value {
-        let (s, v) = self.api(reqwest::Method::GET, &format!("/api/v1/projects/{id}"), None).await;
+        let (s, v) = self
+            .api(
+                reqwest::Method::GET,
+                &format!("/api/v1/projects/{id}"),
+                None,
+            )
+            .await;
         assert_eq!(s, StatusCode::OK);
         v
     }
@@ -60,8 +103,20 @@ impl Browser {
 /// Demo projects by name → id (ids are assigned in load order, but tests look them up).
 async fn ids(server: &Server) -> HashMap<String, i64> {
     let admin = Browser::login(server, "caizheng").await;
-    let (_, v) = admin.api(reqwest::Method::GET, "/api/v1/projects?limit=100", None).await;
-    v["projects"].as_array().unwrap().iter().map(|p| (p["name"].as_str().unwrap().to_string(), p["id"].as_i64().unwrap())).collect()
+    let (_, v) = admin
+        .api(reqwest::Method::GET, "/api/v1/projects?limit=100", None)
+        .await;
+    v["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["id"].as_i64().unwrap(),
+            )
+        })
+        .collect()
 }
 
 const SEED: &str = "产业人才发展专项资金"; // 组织部（本级）, submitted
@@ -73,29 +128,80 @@ const LANQIU: &str = "全民健身赛事活动"; // 体育中心, draft
 async fn anonymous_users_are_sent_to_login() {
     let server = start().await;
     let client = Client::builder().redirect(Policy::none()).build().unwrap();
-    for path in ["/", "/projects", "/projects/1", "/projects/1/edit", "/projects/1/history", "/admin", "/import", "/password"] {
-        let res = client.get(format!("{}{path}", server.base)).send().await.unwrap();
+    for path in [
+        "/",
+        "/projects",
+        "/projects/1",
+        "/projects/1/edit",
+        "/projects/1/history",
+        "/admin",
+        "/import",
+        "/password",
+    ] {
+        let res = client
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(res.headers()["location"], "/login", "{path}");
     }
-    let res = client.get(format!("{}/api/v1/projects", server.base)).send().await.unwrap();
+    let res = client
+        .get(format!("{}/api/v1/projects", server.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let res = client.post(format!("{}/projects/1/status", server.base)).form(&[("to", "approved"), ("base", "1")]).send().await.unwrap();
+    let res = client
+        .post(format!("{}/projects/1/status", server.base))
+        .form(&[("to", "approved"), ("base", "1")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // Public pieces: login page, assets, API description.
-    for path in ["/login", "/assets/app.css", "/assets/editor.js", "/api/openapi.json", "/api/docs"] {
-        assert_eq!(client.get(format!("{}{path}", server.base)).send().await.unwrap().status(), StatusCode::OK, "{path}");
+    for path in [
+        "/login",
+        "/assets/app.css",
+        "/assets/editor.js",
+        "/api/openapi.json",
+        "/api/docs",
+    ] {
+        assert_eq!(
+            client
+                .get(format!("{}{path}", server.base))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK,
+            "{path}"
+        );
     }
 }
 
 #[tokio::test]
 async fn wrong_password_is_refused() {
     let server = start().await;
-    let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
-    let res = client.post(format!("{}/login", server.base)).form(&[("username", "danwei1"), ("password", "nope")]).send().await.unwrap();
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .post(format!("{}/login", server.base))
+        .form(&[("username", "danwei1"), ("password", "nope")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.text().await.unwrap().contains("用户名或密码错误"));
-    let res = client.post(format!("{}/login", server.base)).form(&[("username", "nobody"), ("password", "x")]).send().await.unwrap();
+    let res = client
+        .post(format!("{}/login", server.base))
+        .form(&[("username", "nobody"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -122,15 +228,48 @@ async fn who_sees_which_project() {
     ];
     for (user, project, visible) in cases {
         let b = Browser::login(&server, user).await;
-        let expected = if visible { StatusCode::OK } else { StatusCode::NOT_FOUND };
-        for suffix in ["", "/history", "/revisions/1", "/download/toml", "/download/json", "/diff?from=1&to=1"] {
-            assert_eq!(b.status(&format!("{}{suffix}", page(project))).await, expected, "{user} GET {project}{suffix}");
+        let expected = if visible {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        for suffix in [
+            "",
+            "/history",
+            "/revisions/1",
+            "/download/toml",
+            "/download/json",
+            "/diff?from=1&to=1",
+        ] {
+            assert_eq!(
+                b.status(&format!("{}{suffix}", page(project))).await,
+                expected,
+                "{user} GET {project}{suffix}"
+            );
         }
-        let (s, _) = b.api(reqwest::Method::GET, &format!("/api/v1/projects/{}", ids[project]), None).await;
+        let (s, _) = b
+            .api(
+                reqwest::Method::GET,
+                &format!("/api/v1/projects/{}", ids[project]),
+                None,
+            )
+            .await;
         assert_eq!(s, expected, "{user} API {project}");
-        let (s, _) = b.api(reqwest::Method::GET, &format!("/api/v1/projects/{}/evaluation", ids[project]), None).await;
+        let (s, _) = b
+            .api(
+                reqwest::Method::GET,
+                &format!("/api/v1/projects/{}/evaluation", ids[project]),
+                None,
+            )
+            .await;
         assert_eq!(s, expected, "{user} API evaluation {project}");
-        let (s, _) = b.api(reqwest::Method::GET, &format!("/api/v1/projects/{}/revisions", ids[project]), None).await;
+        let (s, _) = b
+            .api(
+                reqwest::Method::GET,
+                &format!("/api/v1/projects/{}/revisions", ids[project]),
+                None,
+            )
+            .await;
         assert_eq!(s, expected, "{user} API revisions {project}");
     }
     // The list shows exactly the visible projects.
@@ -143,7 +282,12 @@ async fn who_sees_which_project() {
 }
 
 async fn status(b: &Browser, id: i64, to: &str, base: i64) -> StatusCode {
-    b.post(&format!("/projects/{id}/status"), &[("to", to), ("base", &base.to_string()), ("note", "意见")]).await.status()
+    b.post(
+        &format!("/projects/{id}/status"),
+        &[("to", to), ("base", &base.to_string()), ("note", "意见")],
+    )
+    .await
+    .status()
 }
 
 #[tokio::test]
@@ -155,41 +299,119 @@ async fn who_may_change_what() {
 
     // Only the unit's own editor edits its draft; reviewers and others may not.
     let owner = Browser::login(&server, "danwei5").await;
-    assert_eq!(owner.status(&format!("/projects/{lanqiu}/edit")).await, StatusCode::OK);
+    assert_eq!(
+        owner.status(&format!("/projects/{lanqiu}/edit")).await,
+        StatusCode::OK
+    );
     for user in ["caizheng", "admin"] {
         let b = Browser::login(&server, user).await;
-        assert_eq!(b.status(&format!("/projects/{lanqiu}/edit")).await, StatusCode::FORBIDDEN, "{user}");
+        assert_eq!(
+            b.status(&format!("/projects/{lanqiu}/edit")).await,
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
         let data = serde_json::to_string(&b.project(lanqiu).await["project"]).unwrap();
-        let res = b.post(&format!("/projects/{lanqiu}/edit"), &[("data", &data), ("base", "1")]).await;
+        let res = b
+            .post(
+                &format!("/projects/{lanqiu}/edit"),
+                &[("data", &data), ("base", "1")],
+            )
+            .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{user} POST edit");
     }
     let other_unit = Browser::login(&server, "danwei1").await;
-    assert_eq!(other_unit.status(&format!("/projects/{lanqiu}/edit")).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other_unit.status(&format!("/projects/{lanqiu}/edit")).await,
+        StatusCode::NOT_FOUND
+    );
     // A submitted project is no longer editable by its unit.
-    assert_eq!(other_unit.status(&format!("/projects/{seed}/edit")).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        other_unit.status(&format!("/projects/{seed}/edit")).await,
+        StatusCode::FORBIDDEN
+    );
 
     // Workflow permissions.
-    assert_eq!(status(&other_unit, seed, "approved", 2).await, StatusCode::FORBIDDEN, "a unit cannot approve itself");
+    assert_eq!(
+        status(&other_unit, seed, "approved", 2).await,
+        StatusCode::FORBIDDEN,
+        "a unit cannot approve itself"
+    );
     let reviewer = Browser::login(&server, "bumen1").await;
-    assert_eq!(status(&reviewer, lanqiu, "approved", 1).await, StatusCode::NOT_FOUND, "outside the department");
-    assert_eq!(status(&reviewer, seed, "published", 2).await, StatusCode::FORBIDDEN, "publish needs approval first");
-    assert_eq!(status(&reviewer, seed, "approved", 2).await, StatusCode::SEE_OTHER);
-    assert_eq!(status(&reviewer, seed, "published", 3).await, StatusCode::SEE_OTHER);
-    assert_eq!(owner.post(&format!("/projects/{lanqiu}/status"), &[("to", "submitted"), ("base", "1")]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        status(&reviewer, lanqiu, "approved", 1).await,
+        StatusCode::NOT_FOUND,
+        "outside the department"
+    );
+    assert_eq!(
+        status(&reviewer, seed, "published", 2).await,
+        StatusCode::FORBIDDEN,
+        "publish needs approval first"
+    );
+    assert_eq!(
+        status(&reviewer, seed, "approved", 2).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        status(&reviewer, seed, "published", 3).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        owner
+            .post(
+                &format!("/projects/{lanqiu}/status"),
+                &[("to", "submitted"), ("base", "1")]
+            )
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let finance = Browser::login(&server, "caizheng").await;
-    assert_eq!(finance.post(&format!("/projects/{lanqiu}/status"), &[("to", "returned"), ("base", "2")]).await.status(), StatusCode::BAD_REQUEST, "a return needs a reason");
-    assert_eq!(status(&finance, lanqiu, "returned", 2).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        finance
+            .post(
+                &format!("/projects/{lanqiu}/status"),
+                &[("to", "returned"), ("base", "2")]
+            )
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST,
+        "a return needs a reason"
+    );
+    assert_eq!(
+        status(&finance, lanqiu, "returned", 2).await,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(finance.project(lanqiu).await["status"], "returned");
     // Returned: editable again by its unit.
-    assert_eq!(owner.status(&format!("/projects/{lanqiu}/edit")).await, StatusCode::OK);
+    assert_eq!(
+        owner.status(&format!("/projects/{lanqiu}/edit")).await,
+        StatusCode::OK
+    );
 
     // Admin pages: admin only.
     for user in ["danwei1", "bumen1", "caizheng"] {
         let b = Browser::login(&server, user).await;
         assert_eq!(b.status("/admin").await, StatusCode::FORBIDDEN, "{user}");
-        assert_eq!(b.post("/admin/orgs", &[("name", "x"), ("kind", "unit")]).await.status(), StatusCode::FORBIDDEN, "{user}");
         assert_eq!(
-            b.post("/admin/users", &[("username", "x"), ("display_name", "x"), ("password", "abc12345"), ("role", "admin"), ("org_id", "1")]).await.status(),
+            b.post("/admin/orgs", &[("name", "x"), ("kind", "unit")])
+                .await
+                .status(),
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
+        assert_eq!(
+            b.post(
+                "/admin/users",
+                &[
+                    ("username", "x"),
+                    ("display_name", "x"),
+                    ("password", "abc12345"),
+                    ("role", "admin"),
+                    ("org_id", "1")
+                ]
+            )
+            .await
+            .status(),
             StatusCode::FORBIDDEN,
             "{user}"
         );
@@ -197,9 +419,19 @@ async fn who_may_change_what() {
     // Creating and importing projects: unit editors only.
     for user in ["bumen1", "caizheng", "admin"] {
         let b = Browser::login(&server, user).await;
-        assert_eq!(b.status("/projects/new").await, StatusCode::FORBIDDEN, "{user}");
+        assert_eq!(
+            b.status("/projects/new").await,
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
         assert_eq!(b.status("/import").await, StatusCode::FORBIDDEN, "{user}");
-        assert_eq!(b.post("/projects", &[("name", "x"), ("year", "2023")]).await.status(), StatusCode::FORBIDDEN, "{user}");
+        assert_eq!(
+            b.post("/projects", &[("name", "x"), ("year", "2023")])
+                .await
+                .status(),
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
     }
 }
 
@@ -208,7 +440,17 @@ async fn reviewers_enter_review_scores_and_comments() {
     let server = start().await;
     let seed = ids(&server).await[SEED];
     let reviewer = Browser::login(&server, "bumen1").await;
-    let res = reviewer.post(&format!("/projects/{seed}/review"), &[("base", "2"), ("exec", "10"), ("r5", "6"), ("c5", "走访人次不是满意度，复核扣分")]).await;
+    let res = reviewer
+        .post(
+            &format!("/projects/{seed}/review"),
+            &[
+                ("base", "2"),
+                ("exec", "10"),
+                ("r5", "6"),
+                ("c5", "走访人次不是满意度，复核扣分"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let p = reviewer.project(seed).await;
     assert_eq!(p["project"]["indicators"][5]["review_score"], "6");
@@ -216,14 +458,41 @@ async fn reviewers_enter_review_scores_and_comments() {
     assert!(page.contains("走访人次不是满意度，复核扣分"));
     assert!(page.contains("复核总分"));
     // Out of range is refused; units cannot review.
-    let res = reviewer.post(&format!("/projects/{seed}/review"), &[("base", "3"), ("r0", "99")]).await;
+    let res = reviewer
+        .post(
+            &format!("/projects/{seed}/review"),
+            &[("base", "3"), ("r0", "99")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let unit = Browser::login(&server, "danwei1").await;
-    assert_eq!(unit.post(&format!("/projects/{seed}/review"), &[("base", "3"), ("r0", "1")]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        unit.post(
+            &format!("/projects/{seed}/review"),
+            &[("base", "3"), ("r0", "1")]
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
     // Comments from the unit and the reviewer.
-    assert_eq!(unit.post(&format!("/projects/{seed}/comments"), &[("body", "已补充材料")]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        unit.post(
+            &format!("/projects/{seed}/comments"),
+            &[("body", "已补充材料")]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
     let other = Browser::login(&server, "danwei3").await;
-    assert_eq!(other.post(&format!("/projects/{seed}/comments"), &[("body", "x")]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        other
+            .post(&format!("/projects/{seed}/comments"), &[("body", "x")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -232,27 +501,62 @@ async fn csrf_is_required_for_every_change() {
     let lanqiu = ids(&server).await[LANQIU];
     let owner = Browser::login(&server, "danwei5").await;
     // No token.
-    let res = owner.client.post(format!("{}/projects/{lanqiu}/status", server.base)).form(&[("to", "submitted"), ("base", "1")]).send().await.unwrap();
+    let res = owner
+        .client
+        .post(format!("{}/projects/{lanqiu}/status", server.base))
+        .form(&[("to", "submitted"), ("base", "1")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // Wrong token.
-    let res = owner.client.post(format!("{}/projects/{lanqiu}/status", server.base)).form(&[("to", "submitted"), ("base", "1"), ("csrf", "forged")]).send().await.unwrap();
+    let res = owner
+        .client
+        .post(format!("{}/projects/{lanqiu}/status", server.base))
+        .form(&[("to", "submitted"), ("base", "1"), ("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // Right token from another site.
     let res = owner
         .client
         .post(format!("{}/projects/{lanqiu}/status", server.base))
         .header("Origin", "http://evil.example")
-        .form(&[("to", "submitted"), ("base", "1"), ("csrf", owner.csrf.as_str())])
+        .form(&[
+            ("to", "submitted"),
+            ("base", "1"),
+            ("csrf", owner.csrf.as_str()),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // API writes need the header too.
-    let res = owner.client.post(format!("{}/api/v1/projects/{lanqiu}/status", server.base)).json(&json!({"to": "submitted", "base_revision": 1})).send().await.unwrap();
+    let res = owner
+        .client
+        .post(format!("{}/api/v1/projects/{lanqiu}/status", server.base))
+        .json(&json!({"to": "submitted", "base_revision": 1}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(owner.project(lanqiu).await["status"], "draft", "nothing changed");
+    assert_eq!(
+        owner.project(lanqiu).await["status"],
+        "draft",
+        "nothing changed"
+    );
     // With the token it works.
-    assert_eq!(owner.post(&format!("/projects/{lanqiu}/status"), &[("to", "submitted"), ("base", "1")]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        owner
+            .post(
+                &format!("/projects/{lanqiu}/status"),
+                &[("to", "submitted"), ("base", "1")]
+            )
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -266,34 +570,80 @@ async fn editing_saves_revisions_and_a_second_editor_gets_a_conflict() {
 
     let mut p = first.project(lanqiu).await["project"].clone();
     p["indicators"][0]["deviation"] = json!("第一位修改");
-    let res = first.post(&format!("/projects/{lanqiu}/edit"), &[("data", &p.to_string()), ("base", "1"), ("note", "补充偏差原因")]).await;
+    let res = first
+        .post(
+            &format!("/projects/{lanqiu}/edit"),
+            &[
+                ("data", &p.to_string()),
+                ("base", "1"),
+                ("note", "补充偏差原因"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     let mut q = second.project(lanqiu).await["project"].clone();
     q["indicators"][0]["deviation"] = json!("第二位修改");
-    let res = second.post(&format!("/projects/{lanqiu}/edit"), &[("data", &q.to_string()), ("base", "1")]).await;
+    let res = second
+        .post(
+            &format!("/projects/{lanqiu}/edit"),
+            &[("data", &q.to_string()), ("base", "1")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let page = res.text().await.unwrap();
-    assert!(page.contains("第一位修改") && page.contains("第二位修改"), "the conflict screen shows both versions");
-    assert_eq!(first.project(lanqiu).await["project"]["indicators"][0]["deviation"], "第一位修改", "no silent overwrite");
+    assert!(
+        page.contains("第一位修改") && page.contains("第二位修改"),
+        "the conflict screen shows both versions"
+    );
+    assert_eq!(
+        first.project(lanqiu).await["project"]["indicators"][0]["deviation"],
+        "第一位修改",
+        "no silent overwrite"
+    );
 
     // The second editor may then save deliberately on top of the latest revision.
-    let res = second.post(&format!("/projects/{lanqiu}/edit"), &[("data", &q.to_string()), ("base", "2")]).await;
+    let res = second
+        .post(
+            &format!("/projects/{lanqiu}/edit"),
+            &[("data", &q.to_string()), ("base", "2")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     // Bad data is refused with the field named, and nothing is written.
     let mut bad = q.clone();
     bad["indicators"][1]["weight"] = json!("很多");
-    let res = second.post(&format!("/projects/{lanqiu}/edit"), &[("data", &bad.to_string()), ("base", "3")]).await;
+    let res = second
+        .post(
+            &format!("/projects/{lanqiu}/edit"),
+            &[("data", &bad.to_string()), ("base", "3")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("indicators[1].weight"));
 
     // History, diff, restore.
     let history = first.text(&format!("/projects/{lanqiu}/history")).await;
     assert!(history.contains("第 3 版") && history.contains("补充偏差原因"));
-    let diff = first.text(&format!("/projects/{lanqiu}/diff?from=2&to=3")).await;
-    assert!(diff.contains("indicators[0].deviation") && diff.contains("第一位修改") && diff.contains("第二位修改"));
-    assert_eq!(first.post(&format!("/projects/{lanqiu}/restore"), &[("from", "2"), ("base", "3")]).await.status(), StatusCode::SEE_OTHER);
+    let diff = first
+        .text(&format!("/projects/{lanqiu}/diff?from=2&to=3"))
+        .await;
+    assert!(
+        diff.contains("indicators[0].deviation")
+            && diff.contains("第一位修改")
+            && diff.contains("第二位修改")
+    );
+    assert_eq!(
+        first
+            .post(
+                &format!("/projects/{lanqiu}/restore"),
+                &[("from", "2"), ("base", "3")]
+            )
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let now = first.project(lanqiu).await;
     assert_eq!(now["revision"], 4);
     assert_eq!(now["project"]["indicators"][0]["deviation"], "第一位修改");
@@ -306,31 +656,76 @@ async fn new_project_upload_preview_and_download() {
     let server = start().await;
     let unit = Browser::login(&server, "danwei3").await;
     assert_eq!(unit.status("/projects/new").await, StatusCode::OK);
-    let res = unit.post("/projects", &[("name", "河涌清淤"), ("year", "2024")]).await;
+    let res = unit
+        .post("/projects", &[("name", "河涌清淤"), ("year", "2024")])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(res.headers()["location"].to_str().unwrap().ends_with("/edit"));
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("/edit")
+    );
 
     // Upload a project file: preview first, nothing saved until confirmed.
-    let before = unit.api(reqwest::Method::GET, "/api/v1/projects", None).await.1["projects"].as_array().unwrap().len();
+    let before = unit
+        .api(reqwest::Method::GET, "/api/v1/projects", None)
+        .await
+        .1["projects"]
+        .as_array()
+        .unwrap()
+        .len();
     let text = include_str!("../../../examples/panyu-2022.toml");
-    let part = reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("../../etc/番禺.toml");
+    let part =
+        reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("../../etc/番禺.toml");
     let form = reqwest::multipart::Form::new().part("file", part);
-    let res = unit.client.post(format!("{}/import?csrf={}", server.base, unit.csrf)).multipart(form).send().await.unwrap();
+    let res = unit
+        .client
+        .post(format!("{}/import?csrf={}", server.base, unit.csrf))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let preview = res.text().await.unwrap();
-    assert!(preview.contains("产业人才发展专项资金") && preview.contains("budget-adjusted") && preview.contains("番禺.toml"));
-    assert!(!preview.contains("../../etc"), "only the file name is shown");
-    let after = unit.api(reqwest::Method::GET, "/api/v1/projects", None).await.1["projects"].as_array().unwrap().len();
+    assert!(
+        preview.contains("产业人才发展专项资金")
+            && preview.contains("budget-adjusted")
+            && preview.contains("番禺.toml")
+    );
+    assert!(
+        !preview.contains("../../etc"),
+        "only the file name is shown"
+    );
+    let after = unit
+        .api(reqwest::Method::GET, "/api/v1/projects", None)
+        .await
+        .1["projects"]
+        .as_array()
+        .unwrap()
+        .len();
     assert_eq!(before, after);
     let data = serde_json::to_string(&toml::from_str::<Value>(text).unwrap()).unwrap();
     let res = unit.post("/import/confirm", &[("data", &data)]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let after = unit.api(reqwest::Method::GET, "/api/v1/projects", None).await.1["projects"].as_array().unwrap().len();
+    let after = unit
+        .api(reqwest::Method::GET, "/api/v1/projects", None)
+        .await
+        .1["projects"]
+        .as_array()
+        .unwrap()
+        .len();
     assert_eq!(after, before + 1);
 
     // A file that cannot be read: a clear message, not a crash.
     let part = reqwest::multipart::Part::bytes(b"\x00\x01junk".to_vec()).file_name("junk.bin");
-    let res = unit.client.post(format!("{}/import?csrf={}", server.base, unit.csrf)).multipart(reqwest::multipart::Form::new().part("file", part)).send().await.unwrap();
+    let res = unit
+        .client
+        .post(format!("{}/import?csrf={}", server.base, unit.csrf))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("junk.bin"));
 
@@ -346,7 +741,11 @@ async fn new_project_upload_preview_and_download() {
         tcp.write_all(head.as_bytes()).await.unwrap();
         let mut buf = vec![0u8; 64];
         let n = tcp.read(&mut buf).await.unwrap();
-        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 413"), "{}", String::from_utf8_lossy(&buf[..n]));
+        assert!(
+            String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 413"),
+            "{}",
+            String::from_utf8_lossy(&buf[..n])
+        );
     }
     assert_eq!(unit.status("/projects").await, StatusCode::OK);
 
@@ -354,18 +753,40 @@ async fn new_project_upload_preview_and_download() {
     let id = ids(&server).await[HEDAO];
     let res = unit.get(&format!("/projects/{id}/download/toml")).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''2023-"));
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''2023-")
+    );
     let text = res.text().await.unwrap();
     assert!(jixiao_io::from_toml(&text, std::path::Path::new("download.toml")).is_ok());
-    assert_eq!(unit.status(&format!("/projects/{id}/download/exe")).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        unit.status(&format!("/projects/{id}/download/exe")).await,
+        StatusCode::NOT_FOUND
+    );
     // Every document format of `jixiao report`.
-    for (format, magic) in [("xlsx", &b"PK"[..]), ("docx", b"PK"), ("pdf", b"%PDF"), ("html", b"<!"), ("md", b"#"), ("json", b"{")] {
+    for (format, magic) in [
+        ("xlsx", &b"PK"[..]),
+        ("docx", b"PK"),
+        ("pdf", b"%PDF"),
+        ("html", b"<!"),
+        ("md", b"#"),
+        ("json", b"{"),
+    ] {
         let res = unit.get(&format!("/projects/{id}/download/{format}")).await;
         assert_eq!(res.status(), StatusCode::OK, "{format}");
-        let cd = res.headers()["content-disposition"].to_str().unwrap().to_string();
+        let cd = res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_string();
         assert!(cd.contains(&format!(".{format}")), "{cd}");
         let bytes = res.bytes().await.unwrap();
-        assert!(bytes.starts_with(magic), "{format} starts with {:?}", &bytes[..bytes.len().min(8)]);
+        assert!(
+            bytes.starts_with(magic),
+            "{format} starts with {:?}",
+            &bytes[..bytes.len().min(8)]
+        );
     }
 }
 
@@ -374,42 +795,97 @@ async fn api_tokens_conflicts_and_live_evaluation() {
     let server = start().await;
     let lanqiu = ids(&server).await[LANQIU];
     let owner = Browser::login(&server, "danwei5").await;
-    let (s, v) = owner.api(reqwest::Method::POST, "/api/v1/tokens", Some(json!({"name": "脚本"}))).await;
+    let (s, v) = owner
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/tokens",
+            Some(json!({"name": "脚本"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED);
     let token = v["token"].as_str().unwrap().to_string();
     let script = Client::new();
-    let get = script.get(format!("{}/api/v1/projects/{lanqiu}", server.base)).bearer_auth(&token).send().await.unwrap();
+    let get = script
+        .get(format!("{}/api/v1/projects/{lanqiu}", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(get.status(), StatusCode::OK);
     let body: Value = get.json().await.unwrap();
     let put = |base: i64| {
         let mut p = body["project"].clone();
         p["project"]["name"] = json!(format!("全民健身赛事活动（{base}）"));
-        script.put(format!("{}/api/v1/projects/{lanqiu}", server.base)).bearer_auth(&token).json(&json!({"base_revision": base, "project": p}))
+        script
+            .put(format!("{}/api/v1/projects/{lanqiu}", server.base))
+            .bearer_auth(&token)
+            .json(&json!({"base_revision": base, "project": p}))
     };
     assert_eq!(put(1).send().await.unwrap().status(), StatusCode::OK);
     let res = put(1).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let v: Value = res.json().await.unwrap();
-    assert_eq!((v["base_revision"].as_i64(), v["current_revision"].as_i64()), (Some(1), Some(2)));
+    assert_eq!(
+        (v["base_revision"].as_i64(), v["current_revision"].as_i64()),
+        (Some(1), Some(2))
+    );
     // A bad token is not a user.
-    assert_eq!(script.get(format!("{}/api/v1/me", server.base)).bearer_auth("nope").send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        script
+            .get(format!("{}/api/v1/me", server.base))
+            .bearer_auth("nope")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
     // Invalid project data names the field.
     let res = script.post(format!("{}/api/v1/projects", server.base)).bearer_auth(&token).json(&json!({"project": {"project": {"name": "x", "year": 2023}, "funds": {"annual": "1", "executed": "x"}}})).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(res.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("funds.executed"));
+    assert!(
+        res.json::<Value>().await.unwrap()["error"]
+            .as_str()
+            .unwrap()
+            .contains("funds.executed")
+    );
 
     // Live evaluation and value hints, as the editor uses them.
     let seed: Value = toml::from_str(include_str!("../../../examples/panyu-2022.toml")).unwrap();
-    let (s, v) = owner.api(reqwest::Method::POST, "/api/v1/evaluate", Some(seed)).await;
+    let (s, v) = owner
+        .api(reqwest::Method::POST, "/api/v1/evaluate", Some(seed))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["total"], 100.0);
     assert_eq!(v["grade"], "优");
     assert_eq!(v["indicators"][4]["actual_hint"], "> 30 篇次");
-    let (_, v) = owner.api(reqwest::Method::POST, "/api/v1/evaluate", Some(json!({"project": {"name": "x"}}))).await;
-    assert!(v["invalid"].as_str().unwrap().contains("year") || v["invalid"].as_str().unwrap().contains("funds"));
-    let (_, v) = owner.api(reqwest::Method::POST, "/api/v1/parse", Some(json!({"text": "≧９５％"}))).await;
+    let (_, v) = owner
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/evaluate",
+            Some(json!({"project": {"name": "x"}})),
+        )
+        .await;
+    assert!(
+        v["invalid"].as_str().unwrap().contains("year")
+            || v["invalid"].as_str().unwrap().contains("funds")
+    );
+    let (_, v) = owner
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/parse",
+            Some(json!({"text": "≧９５％"})),
+        )
+        .await;
     assert_eq!(v["hint"], "≥ 95 %");
-    let spec: Value = Client::new().get(format!("{}/api/openapi.json", server.base)).send().await.unwrap().json().await.unwrap();
+    let spec: Value = Client::new()
+        .get(format!("{}/api/openapi.json", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(spec["paths"]["/api/v1/projects/{id}"]["put"].is_object());
 }
 
@@ -419,19 +895,82 @@ async fn password_change_rules_and_session_invalidation() {
     let a = Browser::login(&server, "danwei1").await;
     let b = Browser::login(&server, "danwei1").await;
     let pw = jixiao_web::demo::PASSWORD;
-    assert_eq!(a.post("/password", &[("old", "wrong"), ("new", "abc12345"), ("confirm", "abc12345")]).await.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(a.post("/password", &[("old", pw), ("new", "short1"), ("confirm", "short1")]).await.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(a.post("/password", &[("old", pw), ("new", "abcdefgh"), ("confirm", "abcdefgh")]).await.status(), StatusCode::BAD_REQUEST, "needs a digit");
-    assert_eq!(a.post("/password", &[("old", pw), ("new", "abc12345"), ("confirm", "abc12346")]).await.status(), StatusCode::BAD_REQUEST);
-    let res = a.post("/password", &[("old", pw), ("new", "newpass2026"), ("confirm", "newpass2026")]).await;
+    assert_eq!(
+        a.post(
+            "/password",
+            &[
+                ("old", "wrong"),
+                ("new", "abc12345"),
+                ("confirm", "abc12345")
+            ]
+        )
+        .await
+        .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        a.post(
+            "/password",
+            &[("old", pw), ("new", "short1"), ("confirm", "short1")]
+        )
+        .await
+        .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        a.post(
+            "/password",
+            &[("old", pw), ("new", "abcdefgh"), ("confirm", "abcdefgh")]
+        )
+        .await
+        .status(),
+        StatusCode::BAD_REQUEST,
+        "needs a digit"
+    );
+    assert_eq!(
+        a.post(
+            "/password",
+            &[("old", pw), ("new", "abc12345"), ("confirm", "abc12346")]
+        )
+        .await
+        .status(),
+        StatusCode::BAD_REQUEST
+    );
+    let res = a
+        .post(
+            "/password",
+            &[
+                ("old", pw),
+                ("new", "newpass2026"),
+                ("confirm", "newpass2026"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // The other browser's session ended; this one was signed in again.
     assert_eq!(b.status("/projects").await, StatusCode::SEE_OTHER);
     assert_eq!(a.status("/projects").await, StatusCode::OK);
     // Logout ends the session.
-    let me: Value = a.client.get(format!("{}/api/v1/me", server.base)).send().await.unwrap().json().await.unwrap();
+    let me: Value = a
+        .client
+        .get(format!("{}/api/v1/me", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let csrf = me["csrf"].as_str().unwrap();
-    assert_eq!(a.client.post(format!("{}/logout", server.base)).form(&[("csrf", csrf)]).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        a.client
+            .post(format!("{}/logout", server.base))
+            .form(&[("csrf", csrf)])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(a.status("/projects").await, StatusCode::SEE_OTHER);
 }
 
@@ -441,20 +980,69 @@ async fn admin_manages_users_and_organisations() {
     let admin = Browser::login(&server, "admin").await;
     let page = admin.text("/admin").await;
     assert!(page.contains("番禺区财政局") && page.contains("danwei1"));
-    assert_eq!(admin.post("/admin/orgs", &[("name", "番禺区新单位"), ("kind", "unit"), ("parent_id", "1")]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin
+            .post(
+                "/admin/orgs",
+                &[
+                    ("name", "番禺区新单位"),
+                    ("kind", "unit"),
+                    ("parent_id", "1")
+                ]
+            )
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let orgs_page = admin.text("/admin").await;
     assert!(orgs_page.contains("番禺区新单位"));
     assert_eq!(
-        admin.post("/admin/users", &[("username", "xin"), ("display_name", "新用户"), ("password", "weak"), ("role", "editor"), ("org_id", "1")]).await.status(),
+        admin
+            .post(
+                "/admin/users",
+                &[
+                    ("username", "xin"),
+                    ("display_name", "新用户"),
+                    ("password", "weak"),
+                    ("role", "editor"),
+                    ("org_id", "1")
+                ]
+            )
+            .await
+            .status(),
         StatusCode::BAD_REQUEST,
         "password rules"
     );
     assert_eq!(
-        admin.post("/admin/users", &[("username", "xin"), ("display_name", "新用户"), ("password", "strong2026"), ("role", "editor"), ("org_id", "1")]).await.status(),
+        admin
+            .post(
+                "/admin/users",
+                &[
+                    ("username", "xin"),
+                    ("display_name", "新用户"),
+                    ("password", "strong2026"),
+                    ("role", "editor"),
+                    ("org_id", "1")
+                ]
+            )
+            .await
+            .status(),
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        admin.post("/admin/users", &[("username", "xin"), ("display_name", "重名"), ("password", "strong2026"), ("role", "editor"), ("org_id", "1")]).await.status(),
+        admin
+            .post(
+                "/admin/users",
+                &[
+                    ("username", "xin"),
+                    ("display_name", "重名"),
+                    ("password", "strong2026"),
+                    ("role", "editor"),
+                    ("org_id", "1")
+                ]
+            )
+            .await
+            .status(),
         StatusCode::BAD_REQUEST,
         "duplicate user name"
     );
@@ -464,7 +1052,16 @@ async fn admin_manages_users_and_organisations() {
         let (_, v) = victim.api(reqwest::Method::GET, "/api/v1/me", None).await;
         v["id"].as_i64().unwrap()
     };
-    assert_eq!(admin.post(&format!("/admin/users/{danwei2_id}/active"), &[("active", "0")]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin
+            .post(
+                &format!("/admin/users/{danwei2_id}/active"),
+                &[("active", "0")]
+            )
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(victim.status("/projects").await, StatusCode::SEE_OTHER);
 }
 
@@ -477,8 +1074,21 @@ async fn pages_are_chinese_escaped_and_offline() {
     let id = ids[LANQIU];
     let mut p = unit.project(id).await["project"].clone();
     p["project"]["name"] = json!("<script>alert(1)</script>\"'");
-    assert_eq!(unit.post(&format!("/projects/{id}/edit"), &[("data", &p.to_string()), ("base", "1")]).await.status(), StatusCode::SEE_OTHER);
-    for path in [format!("/projects/{id}"), "/projects".into(), format!("/projects/{id}/edit"), format!("/projects/{id}/history")] {
+    assert_eq!(
+        unit.post(
+            &format!("/projects/{id}/edit"),
+            &[("data", &p.to_string()), ("base", "1")]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    for path in [
+        format!("/projects/{id}"),
+        "/projects".into(),
+        format!("/projects/{id}/edit"),
+        format!("/projects/{id}/history"),
+    ] {
         let html = unit.text(&path).await;
         assert!(!html.contains("<script>alert(1)"), "{path} must escape");
         assert!(html.contains("lang=\"zh-CN\""));
@@ -487,23 +1097,52 @@ async fn pages_are_chinese_escaped_and_offline() {
         }
     }
     let edit = unit.text(&format!("/projects/{id}/edit")).await;
-    assert!(edit.contains("\\u003cscript\\u003e"), "JSON in the page cannot close its script tag");
+    assert!(
+        edit.contains("\\u003cscript\\u003e"),
+        "JSON in the page cannot close its script tag"
+    );
 }
 
 #[tokio::test]
 async fn first_start_creates_one_admin_with_a_one_time_password() {
     let dir = tempfile::tempdir().unwrap();
-    let store = jixiao_store::Store::connect(dir.path().join("new.db").to_str().unwrap()).await.unwrap();
-    let password = jixiao_web::first_admin(&store).await.unwrap().expect("an empty database gets an admin");
+    let store = jixiao_store::Store::connect(dir.path().join("new.db").to_str().unwrap())
+        .await
+        .unwrap();
+    let password = jixiao_web::first_admin(&store)
+        .await
+        .unwrap()
+        .expect("an empty database gets an admin");
     assert!(password.len() >= 12);
-    assert_eq!(jixiao_web::first_admin(&store).await.unwrap(), None, "only on the first start");
+    assert_eq!(
+        jixiao_web::first_admin(&store).await.unwrap(),
+        None,
+        "only on the first start"
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, jixiao_web::app(store)).await.unwrap() });
-    let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
-    let res = client.post(format!("http://{addr}/login")).form(&[("username", "admin"), ("password", password.as_str())]).send().await.unwrap();
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .post(format!("http://{addr}/login"))
+        .form(&[("username", "admin"), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(client.get(format!("http://{addr}/admin")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        client
+            .get(format!("http://{addr}/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
 }
 
 /// The project page is cached for speed; a save, a review or a comment by anyone shows at once to everyone.
@@ -518,12 +1157,40 @@ async fn the_project_page_cache_never_hides_a_change() {
     assert!(!reviewer.text(&page).await.contains("赛事活动（改）"));
     let mut p = unit.project(id).await["project"].clone();
     p["project"]["name"] = json!("全民健身赛事活动（改）");
-    assert_eq!(unit.post(&format!("/projects/{id}/edit"), &[("data", &p.to_string()), ("base", "1")]).await.status(), StatusCode::SEE_OTHER);
-    assert!(reviewer.text(&page).await.contains("全民健身赛事活动（改）"), "the reviewer sees the save");
-    assert!(unit.text(&page).await.contains("全民健身赛事活动（改）"), "the editor sees the save");
+    assert_eq!(
+        unit.post(
+            &format!("/projects/{id}/edit"),
+            &[("data", &p.to_string()), ("base", "1")]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        reviewer
+            .text(&page)
+            .await
+            .contains("全民健身赛事活动（改）"),
+        "the reviewer sees the save"
+    );
+    assert!(
+        unit.text(&page).await.contains("全民健身赛事活动（改）"),
+        "the editor sees the save"
+    );
     // A change through the API (no form) is seen as well.
     p["project"]["name"] = json!("全民健身赛事活动（再改）");
-    let (s, _) = unit.api(reqwest::Method::PUT, &format!("/api/v1/projects/{id}"), Some(json!({ "base_revision": 2, "project": p }))).await;
+    let (s, _) = unit
+        .api(
+            reqwest::Method::PUT,
+            &format!("/api/v1/projects/{id}"),
+            Some(json!({ "base_revision": 2, "project": p })),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(reviewer.text(&page).await.contains("全民健身赛事活动（再改）"));
+    assert!(
+        reviewer
+            .text(&page)
+            .await
+            .contains("全民健身赛事活动（再改）")
+    );
 }

@@ -1,5 +1,5 @@
-use super::*;
 use self::rust_decimal_macros_free::d;
+use super::*;
 
 mod rust_decimal_macros_free {
     use rust_decimal::Decimal;
@@ -18,7 +18,11 @@ fn q(text: &str) -> Quantity {
 
 fn check(text: &str, cmp: Comparator, number: &str, unit: &str) {
     let got = q(text);
-    assert_eq!((got.cmp, got.number, got.unit.as_str()), (cmp, d(number), unit), "{text}");
+    assert_eq!(
+        (got.cmp, got.number, got.unit.as_str()),
+        (cmp, d(number), unit),
+        "{text}"
+    );
 }
 
 #[test]
@@ -70,13 +74,58 @@ fn numbers_in_every_script() {
 #[test]
 fn deadlines() {
     let kind = |t: &str| parse(t).kind;
-    assert_eq!(kind("2023年12月"), ValueKind::Deadline(DateBound { year: Some(2023), month: 12, day: None }));
-    assert_eq!(kind("2023年12月31日前"), ValueKind::Deadline(DateBound { year: Some(2023), month: 12, day: Some(31) }));
-    assert_eq!(kind("12月底前"), ValueKind::Deadline(DateBound { year: None, month: 12, day: None }));
-    assert_eq!(kind("2023年底前"), ValueKind::Deadline(DateBound { year: Some(2023), month: 12, day: None }));
-    assert_eq!(kind("2023-06-30"), ValueKind::Deadline(DateBound { year: Some(2023), month: 6, day: Some(30) }));
-    assert!(matches!(kind("2023年2月30日前"), ValueKind::Unparsed { .. } | ValueKind::Claim { .. }), "no 30 February");
-    let d = DateBound { year: None, month: 2, day: None };
+    assert_eq!(
+        kind("2023年12月"),
+        ValueKind::Deadline(DateBound {
+            year: Some(2023),
+            month: 12,
+            day: None
+        })
+    );
+    assert_eq!(
+        kind("2023年12月31日前"),
+        ValueKind::Deadline(DateBound {
+            year: Some(2023),
+            month: 12,
+            day: Some(31)
+        })
+    );
+    assert_eq!(
+        kind("12月底前"),
+        ValueKind::Deadline(DateBound {
+            year: None,
+            month: 12,
+            day: None
+        })
+    );
+    assert_eq!(
+        kind("2023年底前"),
+        ValueKind::Deadline(DateBound {
+            year: Some(2023),
+            month: 12,
+            day: None
+        })
+    );
+    assert_eq!(
+        kind("2023-06-30"),
+        ValueKind::Deadline(DateBound {
+            year: Some(2023),
+            month: 6,
+            day: Some(30)
+        })
+    );
+    assert!(
+        matches!(
+            kind("2023年2月30日前"),
+            ValueKind::Unparsed { .. } | ValueKind::Claim { .. }
+        ),
+        "no 30 February"
+    );
+    let d = DateBound {
+        year: None,
+        month: 2,
+        day: None,
+    };
     assert_eq!(d.last_day(2024), (2024, 2, 29));
     assert_eq!(d.last_day(2023), (2023, 2, 28));
 }
@@ -87,7 +136,15 @@ fn qualitative_words() {
         ValueKind::Qualitative { level } => level,
         other => panic!("{t}: {other:?}"),
     };
-    for t in ["及时", "显著提升", "有效", "是", "达成预期指标", "达成年度指标", "完成"] {
+    for t in [
+        "及时",
+        "显著提升",
+        "有效",
+        "是",
+        "达成预期指标",
+        "达成年度指标",
+        "完成",
+    ] {
         assert_eq!(level(t), Achievement::Achieved, "{t}");
     }
     for t in ["部分达成", "基本完成"] {
@@ -110,19 +167,51 @@ fn not_applicable_and_blank() {
 
 #[test]
 fn a_sentence_without_numbers_is_a_claim_not_a_number() {
-    assert_eq!(parse("已赴黄埔区开展人才工作调研").kind, ValueKind::Claim { level: Achievement::Achieved });
-    assert_eq!(parse("出台人才政策实施细则").kind, ValueKind::Claim { level: Achievement::Achieved });
-    assert_eq!(parse("项目尚未开工").kind, ValueKind::Claim { level: Achievement::Failed });
-    assert_eq!(parse("基本完成年度建设任务").kind, ValueKind::Claim { level: Achievement::Partial });
+    assert_eq!(
+        parse("已赴黄埔区开展人才工作调研").kind,
+        ValueKind::Claim {
+            level: Achievement::Achieved
+        }
+    );
+    assert_eq!(
+        parse("出台人才政策实施细则").kind,
+        ValueKind::Claim {
+            level: Achievement::Achieved
+        }
+    );
+    assert_eq!(
+        parse("项目尚未开工").kind,
+        ValueKind::Claim {
+            level: Achievement::Failed
+        }
+    );
+    assert_eq!(
+        parse("基本完成年度建设任务").kind,
+        ValueKind::Claim {
+            level: Achievement::Partial
+        }
+    );
     // Words with 一 in them are not numbers.
-    assert_eq!(parse("进一步统一规范").kind, ValueKind::Claim { level: Achievement::Achieved });
+    assert_eq!(
+        parse("进一步统一规范").kind,
+        ValueKind::Claim {
+            level: Achievement::Achieved
+        }
+    );
 }
 
 #[test]
 fn actual_sentence_takes_the_number_with_the_targets_unit() {
     let target = parse("5篇");
     let actual = parse_actual("22年度超30篇次省市区报道人才工作", &target);
-    assert_eq!(actual.kind, ValueKind::Quantity(Quantity { cmp: Comparator::Gt, number: d("30"), unit: "篇次".into() }));
+    assert_eq!(
+        actual.kind,
+        ValueKind::Quantity(Quantity {
+            cmp: Comparator::Gt,
+            number: d("30"),
+            unit: "篇次".into()
+        })
+    );
     let target = parse("20人次");
     let actual = parse_actual("走访高层次人才62人次", &target);
     assert_eq!(actual.quantity().unwrap().number, d("62"));
@@ -141,7 +230,9 @@ fn ambiguous_sentences_are_unparsed_with_a_reason() {
     let target = parse("≥90%");
     let v = parse_actual("检查12家，抽查5家", &target);
     match v.kind {
-        ValueKind::Unparsed { reason } => assert!(reason.contains("12家") && reason.contains('%'), "{reason}"),
+        ValueKind::Unparsed { reason } => {
+            assert!(reason.contains("12家") && reason.contains('%'), "{reason}")
+        }
         other => panic!("{other:?}"),
     }
     assert!(matches!(parse("≥").kind, ValueKind::Unparsed { .. }));
@@ -153,9 +244,18 @@ fn actual_against_a_deadline() {
     let target = parse("2023年12月31日前");
     assert_eq!(
         parse_actual("已于2023年11月20日完成验收", &target).kind,
-        ValueKind::Deadline(DateBound { year: Some(2023), month: 11, day: Some(20) })
+        ValueKind::Deadline(DateBound {
+            year: Some(2023),
+            month: 11,
+            day: Some(20)
+        })
     );
-    assert_eq!(parse_actual("按期完成", &target).kind, ValueKind::Qualitative { level: Achievement::Achieved });
+    assert_eq!(
+        parse_actual("按期完成", &target).kind,
+        ValueKind::Qualitative {
+            level: Achievement::Achieved
+        }
+    );
 }
 
 #[test]
@@ -194,7 +294,15 @@ mod properties {
 
     fn unit() -> impl Strategy<Value = String> {
         prop_oneof![
-            Just(""), Just("%"), Just("‰"), Just("人次"), Just("篇"), Just("万元"), Just("个工作日"), Just("场"), Just("起")
+            Just(""),
+            Just("%"),
+            Just("‰"),
+            Just("人次"),
+            Just("篇"),
+            Just("万元"),
+            Just("个工作日"),
+            Just("场"),
+            Just("起")
         ]
         .prop_map(String::from)
     }
@@ -226,9 +334,15 @@ mod properties {
             ValueKind::NotApplicable,
             ValueKind::Nil,
             ValueKind::Empty,
-            ValueKind::Qualitative { level: Achievement::Achieved },
-            ValueKind::Qualitative { level: Achievement::Partial },
-            ValueKind::Qualitative { level: Achievement::Failed },
+            ValueKind::Qualitative {
+                level: Achievement::Achieved,
+            },
+            ValueKind::Qualitative {
+                level: Achievement::Partial,
+            },
+            ValueKind::Qualitative {
+                level: Achievement::Failed,
+            },
         ] {
             assert_eq!(parse(&render(&kind)).kind, kind);
         }

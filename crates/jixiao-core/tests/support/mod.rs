@@ -3,14 +3,23 @@
 
 use std::str::FromStr;
 
-use jixiao_core::{Evaluation, Finding, Funds, Goals, Header, Indicator, Narrative, Policy, Project, Statement};
+use jixiao_core::{
+    Evaluation, Finding, Funds, Goals, Header, Indicator, Narrative, Policy, Project, Statement,
+};
 use rust_decimal::Decimal;
 
 pub fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-pub fn indicator(level1: &str, level2: &str, name: &str, target: &str, actual: &str, weight: i64) -> Indicator {
+pub fn indicator(
+    level1: &str,
+    level2: &str,
+    name: &str,
+    target: &str,
+    actual: &str,
+    weight: i64,
+) -> Indicator {
     Indicator {
         level1: level1.into(),
         level2: level2.into(),
@@ -44,13 +53,30 @@ pub fn clean() -> Project {
             review_score: None,
             sources: vec![],
         },
-        goals: Goals { expected: "完成基层干部培训".into(), actual: "已完成".into() },
+        goals: Goals {
+            expected: "完成基层干部培训".into(),
+            actual: "已完成".into(),
+        },
         indicators: vec![
             indicator("产出指标", "数量指标", "培训场次", "≥10场", "12场", 20),
             indicator("产出指标", "质量指标", "培训合格率", "≥95%", "97%", 20),
-            indicator("产出指标", "时效指标", "完成时间", "2023年12月31日前", "2023年11月30日", 10),
+            indicator(
+                "产出指标",
+                "时效指标",
+                "完成时间",
+                "2023年12月31日前",
+                "2023年11月30日",
+                10,
+            ),
             indicator("效益指标", "社会效益指标", "政策知晓率", "≥80%", "85%", 30),
-            indicator("满意度指标", "服务对象满意度指标", "参训人员满意度", "≥90%", "93%", 10),
+            indicator(
+                "满意度指标",
+                "服务对象满意度指标",
+                "参训人员满意度",
+                "≥90%",
+                "93%",
+                10,
+            ),
         ],
         statement: Statement::default(),
         report: Narrative::default(),
@@ -68,7 +94,12 @@ pub fn findings<'a>(e: &'a Evaluation, code: &str) -> Vec<&'a Finding> {
 /// The one finding with this code; fails the test if there is none or several.
 pub fn the(e: &Evaluation, code: &str) -> Finding {
     let f = findings(e, code);
-    assert_eq!(f.len(), 1, "expected exactly one {code}, got {:#?}", e.findings);
+    assert_eq!(
+        f.len(),
+        1,
+        "expected exactly one {code}, got {:#?}",
+        e.findings
+    );
     f[0].clone()
 }
 

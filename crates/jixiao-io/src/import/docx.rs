@@ -8,14 +8,17 @@ use quick_xml::events::Event;
 
 use super::draft::Draft;
 use super::grid::{self, Cell, Mode, Row};
-use super::{keep_forms, text, ImportError, Origin};
+use super::{ImportError, Origin, keep_forms, text};
 
 struct Table {
     rows: Vec<Row>,
 }
 
 pub fn read(bytes: &[u8], file: &Path) -> Result<Vec<(Draft, Origin)>, ImportError> {
-    let bad = |reason: String| ImportError::BadDocx { file: file.into(), reason };
+    let bad = |reason: String| ImportError::BadDocx {
+        file: file.into(),
+        reason,
+    };
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let mut xml = String::new();
     archive
@@ -29,8 +32,10 @@ pub fn read(bytes: &[u8], file: &Path) -> Result<Vec<(Draft, Origin)>, ImportErr
         rows.extend(t.rows);
     }
     let narrative = paragraphs.join("\n");
-    let mut drafts: Vec<(Draft, Origin)> =
-        grid::split_forms(&rows).into_iter().map(|part| (grid::read(part, Mode::Positional), Origin::default())).collect();
+    let mut drafts: Vec<(Draft, Origin)> = grid::split_forms(&rows)
+        .into_iter()
+        .map(|part| (grid::read(part, Mode::Positional), Origin::default()))
+        .collect();
     if drafts.is_empty() {
         drafts.push((Draft::default(), Origin::default()));
     }
@@ -47,7 +52,10 @@ fn local(name: &str) -> &str {
 }
 
 fn attr(e: &quick_xml::events::BytesStart<'_>, key: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| local(a.key.as_ref()) == key).map(|a| a.value.to_string())
+    e.attributes()
+        .flatten()
+        .find(|a| local(a.key.as_ref()) == key)
+        .map(|a| a.value.to_string())
 }
 
 /// Tables (with merged cells filled) and the paragraphs outside tables.
@@ -83,8 +91,12 @@ fn parse(xml: &str) -> Result<(Vec<Table>, Vec<String>), String> {
                         span = 1;
                         vcont = false;
                     }
-                    "gridSpan" if depth == 1 => span = attr(&e, "val").and_then(|v| v.parse().ok()).unwrap_or(1),
-                    "vMerge" if depth == 1 => vcont = attr(&e, "val").is_none_or(|v| v == "continue"),
+                    "gridSpan" if depth == 1 => {
+                        span = attr(&e, "val").and_then(|v| v.parse().ok()).unwrap_or(1)
+                    }
+                    "vMerge" if depth == 1 => {
+                        vcont = attr(&e, "val").is_none_or(|v| v == "continue")
+                    }
                     "t" => in_text = true,
                     "tab" => para.push(' '),
                     "br" => para.push('\n'),
@@ -142,7 +154,14 @@ fn fill(rows: &[Vec<(String, u32, bool)>], table_no: usize) -> Table {
         let mut cells: Vec<String> = Vec::new();
         for (text, span, cont) in r {
             let col = cells.len();
-            let t = if *cont { out.last().and_then(|p| p.get(col)).cloned().unwrap_or_default() } else { text.clone() };
+            let t = if *cont {
+                out.last()
+                    .and_then(|p| p.get(col))
+                    .cloned()
+                    .unwrap_or_default()
+            } else {
+                text.clone()
+            };
             for _ in 0..(*span).max(1) {
                 cells.push(t.clone());
             }
@@ -158,7 +177,12 @@ fn fill(rows: &[Vec<(String, u32, bool)>], table_no: usize) -> Table {
                 .map(|(ci, text)| Cell {
                     text,
                     x: None,
-                    origin: Origin { table: Some(table_no as u32), row: Some(ri as u32 + 1), col: Some(ci as u32 + 1), ..Default::default() },
+                    origin: Origin {
+                        table: Some(table_no as u32),
+                        row: Some(ri as u32 + 1),
+                        col: Some(ci as u32 + 1),
+                        ..Default::default()
+                    },
                 })
                 .collect()
         })

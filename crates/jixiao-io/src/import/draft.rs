@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use jixiao_core::{Finding, FundSource, Funds, Goals, Header, Indicator, Narrative, Project, Severity, Statement};
+use jixiao_core::{
+    Finding, FundSource, Funds, Goals, Header, Indicator, Narrative, Project, Severity, Statement,
+};
 use rust_decimal::Decimal;
 
 use super::{Origin, Provenance};
@@ -48,8 +50,18 @@ pub struct Draft {
 }
 
 fn finding(code: &'static str, path: impl Into<String>, message: String, advice: &str) -> Finding {
-    let severity = jixiao_core::CATALOGUE.iter().find(|(c, _, _)| *c == code).map(|(_, s, _)| *s).unwrap_or(Severity::Warning);
-    Finding { code, severity, path: path.into(), message, advice: advice.into() }
+    let severity = jixiao_core::CATALOGUE
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, s, _)| *s)
+        .unwrap_or(Severity::Warning);
+    Finding {
+        code,
+        severity,
+        path: path.into(),
+        message,
+        advice: advice.into(),
+    }
 }
 
 impl Draft {
@@ -88,7 +100,10 @@ impl Draft {
 
     /// True when anything of a self-evaluation form was found.
     pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.annual.is_none() && self.executed.is_none() && self.indicators.is_empty()
+        self.name.is_none()
+            && self.annual.is_none()
+            && self.executed.is_none()
+            && self.indicators.is_empty()
     }
 
     /// The project, with defaults and a finding for every required value that was not there.
@@ -120,7 +135,11 @@ impl Draft {
             let weight = match d.weight {
                 Some(w) => w,
                 None => {
-                    self.incomplete(format!("{path}.weight"), &d.origin, format!("指标“{}”没有分值，按 0 分导入", d.name));
+                    self.incomplete(
+                        format!("{path}.weight"),
+                        &d.origin,
+                        format!("指标“{}”没有分值，按 0 分导入", d.name),
+                    );
                     Decimal::ZERO
                 }
             };

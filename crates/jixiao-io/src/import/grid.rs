@@ -8,9 +8,9 @@
 
 use rust_decimal::Decimal;
 
+use super::Origin;
 use super::draft::{Draft, DraftIndicator};
 use super::vocab::{self, FundsRow, HeaderField, MoneyUnit, Role};
-use super::Origin;
 
 #[derive(Debug, Clone)]
 pub struct Cell {
@@ -99,8 +99,20 @@ pub fn read(rows: &[Row], mode: Mode) -> Draft {
     }
     // A flattened excerpt that stops inside the table is cut; a sheet may simply end after its last row.
     if r.state == State::Indicators && !r.ended && mode == Mode::Sequential {
-        let origin = rows.iter().rev().flat_map(|r| r.last()).next().map(|c| c.origin.clone()).unwrap_or_default();
-        r.draft.truncated = Some((origin, format!("指标表在此中断（已读取 {} 个指标，未见“总分”“存在问题”等表尾）", r.draft.indicators.len())));
+        let origin = rows
+            .iter()
+            .rev()
+            .flat_map(|r| r.last())
+            .next()
+            .map(|c| c.origin.clone())
+            .unwrap_or_default();
+        r.draft.truncated = Some((
+            origin,
+            format!(
+                "指标表在此中断（已读取 {} 个指标，未见“总分”“存在问题”等表尾）",
+                r.draft.indicators.len()
+            ),
+        ));
     }
     r.draft
 }
@@ -110,8 +122,14 @@ pub fn split_forms(rows: &[Row]) -> Vec<&[Row]> {
     let mut starts = vec![0];
     let mut seen_table = false;
     for (i, row) in rows.iter().enumerate() {
-        let has_name = row.iter().any(|c| vocab::header_field(&c.text) == Some(HeaderField::Name));
-        let is_ind_header = row.iter().filter(|c| vocab::indicator_role(&c.text).is_some()).count() >= 3;
+        let has_name = row
+            .iter()
+            .any(|c| vocab::header_field(&c.text) == Some(HeaderField::Name));
+        let is_ind_header = row
+            .iter()
+            .filter(|c| vocab::indicator_role(&c.text).is_some())
+            .count()
+            >= 3;
         if has_name && seen_table {
             // The title rows just above (表名, （2023年度）) belong to the new form.
             let mut start = i;
@@ -127,11 +145,18 @@ pub fn split_forms(rows: &[Row]) -> Vec<&[Row]> {
     }
     starts.push(rows.len());
     starts.dedup();
-    starts.windows(2).map(|w| &rows[w[0]..w[1]]).filter(|s| !s.is_empty()).collect()
+    starts
+        .windows(2)
+        .map(|w| &rows[w[0]..w[1]])
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn row_is_title(row: &Row) -> bool {
-    row.iter().any(|c| vocab::key(&c.text).contains("自评表") || vocab::year_in(&c.text).is_some() && vocab::key(&c.text).chars().count() <= 12)
+    row.iter().any(|c| {
+        vocab::key(&c.text).contains("自评表")
+            || vocab::year_in(&c.text).is_some() && vocab::key(&c.text).chars().count() <= 12
+    })
 }
 
 fn first_text(row: &Row) -> Option<&Cell> {
@@ -154,15 +179,20 @@ impl Reader {
         for c in row {
             if self.draft.year.is_none()
                 && let Some(y) = vocab::year_in(&c.text)
-                    && (vocab::key(&c.text).contains("自评") || vocab::key(&c.text).starts_with('(') || vocab::key(&c.text).contains("绩效")) {
-                        self.draft.year = Some(y);
-                        self.draft.at("project.year", &c.origin);
-                    }
+                && (vocab::key(&c.text).contains("自评")
+                    || vocab::key(&c.text).starts_with('(')
+                    || vocab::key(&c.text).contains("绩效"))
+            {
+                self.draft.year = Some(y);
+                self.draft.at("project.year", &c.origin);
+            }
             if let Some(u) = MoneyUnit::stated_in(&c.text)
-                && !self.money_stated && (vocab::key(&c.text).contains("资金") || vocab::key(&c.text).contains("预算")) {
-                    self.money = u;
-                    self.money_stated = true;
-                }
+                && !self.money_stated
+                && (vocab::key(&c.text).contains("资金") || vocab::key(&c.text).contains("预算"))
+            {
+                self.money = u;
+                self.money_stated = true;
+            }
         }
         if self.statement_row(row, &fk, &first) {
             return;
@@ -199,25 +229,36 @@ impl Reader {
         while i < cells.len() {
             if let Some(field) = vocab::header_field(&cells[i].text) {
                 any = true;
-                let value = cells.get(i + 1).filter(|c| vocab::header_field(&c.text).is_none() && !is_other_label(&c.text));
+                let value = cells
+                    .get(i + 1)
+                    .filter(|c| vocab::header_field(&c.text).is_none() && !is_other_label(&c.text));
                 if let Some(v) = value {
                     let text = self.clean(&v.text);
                     let (slot, path) = match field {
                         HeaderField::Name => (&mut self.draft.name, "project.name"),
-                        HeaderField::Department => (&mut self.draft.department, "project.department"),
-                        HeaderField::Implementer => (&mut self.draft.implementer, "project.implementer"),
+                        HeaderField::Department => {
+                            (&mut self.draft.department, "project.department")
+                        }
+                        HeaderField::Implementer => {
+                            (&mut self.draft.implementer, "project.implementer")
+                        }
                         HeaderField::Level => (&mut self.draft.level, "project.level"),
                         HeaderField::Code => (&mut self.draft.code, "project.code"),
                     };
-                    let (text, code) = if field == HeaderField::Name { split_code(&text) } else { (text, None) };
+                    let (text, code) = if field == HeaderField::Name {
+                        split_code(&text)
+                    } else {
+                        (text, None)
+                    };
                     if Draft::set_text(slot, text) {
                         let o = v.origin.clone();
                         self.draft.at(path, &o);
                         if let Some(code) = code
-                            && self.draft.code.is_none() {
-                                self.draft.code = Some(code);
-                                self.draft.at("project.code", &o);
-                            }
+                            && self.draft.code.is_none()
+                        {
+                            self.draft.code = Some(code);
+                            self.draft.at("project.code", &o);
+                        }
                     }
                     i += 2;
                     continue;
@@ -229,14 +270,22 @@ impl Reader {
     }
 
     fn funds_header(&mut self, row: &Row) -> bool {
-        let roles: Vec<(usize, Role, u8)> =
-            row.iter().enumerate().filter_map(|(i, c)| vocab::funds_role(&c.text).map(|(r, p)| (i, r, p))).collect();
+        let roles: Vec<(usize, Role, u8)> = row
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| vocab::funds_role(&c.text).map(|(r, p)| (i, r, p)))
+            .collect();
         let has_exec = roles.iter().any(|r| r.1 == Role::Executed);
         let has_budget = roles.iter().any(|r| r.1 == Role::Annual);
         if !(has_exec && has_budget) || self.state == State::Indicators {
             return false;
         }
-        let best = roles.iter().filter(|r| r.1 == Role::Annual).map(|r| r.2).max().unwrap_or(0);
+        let best = roles
+            .iter()
+            .filter(|r| r.1 == Role::Annual)
+            .map(|r| r.2)
+            .max()
+            .unwrap_or(0);
         let mut seen_annual = false;
         self.funds_cols = roles
             .into_iter()
@@ -255,7 +304,11 @@ impl Reader {
             self.money = u;
             self.money_stated = true;
         }
-        self.funds_x = self.funds_cols.iter().map(|(i, r)| (*i, *r, row[*i].x)).collect();
+        self.funds_x = self
+            .funds_cols
+            .iter()
+            .map(|(i, r)| (*i, *r, row[*i].x))
+            .collect();
         self.state = State::Funds;
         true
     }
@@ -271,16 +324,24 @@ impl Reader {
                     }
                 }
             }
-            Mode::Sequential if self.funds_x.iter().all(|h| h.2.is_some()) && row[label_index + 1..].iter().all(|c| c.x.is_some()) => {
+            Mode::Sequential
+                if self.funds_x.iter().all(|h| h.2.is_some())
+                    && row[label_index + 1..].iter().all(|c| c.x.is_some()) =>
+            {
                 for c in &row[label_index + 1..] {
                     if let Some(role) = column_under(c.x.expect("checked"), &self.funds_x)
-                        && !vocab::is_blank(&c.text) && !out.iter().any(|(r, _)| *r == role) {
-                            out.push((role, c.clone()));
-                        }
+                        && !vocab::is_blank(&c.text)
+                        && !out.iter().any(|(r, _)| *r == role)
+                    {
+                        out.push((role, c.clone()));
+                    }
                 }
             }
             Mode::Sequential => {
-                let values: Vec<&Cell> = row[label_index + 1..].iter().filter(|c| !vocab::key(&c.text).is_empty()).collect();
+                let values: Vec<&Cell> = row[label_index + 1..]
+                    .iter()
+                    .filter(|c| !vocab::key(&c.text).is_empty())
+                    .collect();
                 let mut vi = 0;
                 for (_, role) in &self.funds_cols {
                     let Some(c) = values.get(vi) else { break };
@@ -299,7 +360,11 @@ impl Reader {
     }
 
     fn funds_row(&mut self, row: &Row) -> bool {
-        let Some((li, label, kind)) = row.iter().enumerate().find_map(|(i, c)| vocab::funds_row(&c.text).map(|k| (i, c, k))) else {
+        let Some((li, label, kind)) = row
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| vocab::funds_row(&c.text).map(|k| (i, c, k)))
+        else {
             return false;
         };
         let values = self.funds_values(row, li);
@@ -311,7 +376,11 @@ impl Reader {
                     match role {
                         Role::Initial | Role::Annual | Role::Executed => {
                             let Some(x) = money(&c.text) else {
-                                self.draft.ambiguous(funds_path(role), &o, format!("金额“{}”不是数字，未导入", c.text.trim()));
+                                self.draft.ambiguous(
+                                    funds_path(role),
+                                    &o,
+                                    format!("金额“{}”不是数字，未导入", c.text.trim()),
+                                );
                                 continue;
                             };
                             let x = self.money.to_wan(x);
@@ -376,10 +445,15 @@ impl Reader {
         }
         let exp = row.iter().position(|c| is_expected_goal(&c.text));
         let act = row.iter().position(|c| is_actual_goal(&c.text));
-        let (Some(e), Some(a)) = (exp, act) else { return false };
+        let (Some(e), Some(a)) = (exp, act) else {
+            return false;
+        };
         self.goal_cols = Some((e, a));
         // Values on the same row after the labels (flattened text).
-        let rest: Vec<&Cell> = row[a + 1..].iter().filter(|c| !vocab::is_blank(&c.text)).collect();
+        let rest: Vec<&Cell> = row[a + 1..]
+            .iter()
+            .filter(|c| !vocab::is_blank(&c.text))
+            .collect();
         if rest.len() >= 2 && self.mode == Mode::Sequential {
             self.set_goals(rest[0], rest[1]);
             self.state = State::After;
@@ -393,7 +467,11 @@ impl Reader {
     fn filled(&mut self, c: &Cell, path: &str) -> String {
         let t = self.clean(&c.text);
         if is_template_instruction(&t) {
-            self.draft.incomplete(path.to_string(), &c.origin, format!("“{t}”是模板说明文字，未填写，按空白导入"));
+            self.draft.incomplete(
+                path.to_string(),
+                &c.origin,
+                format!("“{t}”是模板说明文字，未填写，按空白导入"),
+            );
             String::new()
         } else {
             t
@@ -417,13 +495,21 @@ impl Reader {
                 }
             }
             Mode::Sequential => {
-                let cells: Vec<Cell> = row.iter().filter(|c| !vocab::is_blank(&c.text)).cloned().collect();
+                let cells: Vec<Cell> = row
+                    .iter()
+                    .filter(|c| !vocab::is_blank(&c.text))
+                    .cloned()
+                    .collect();
                 match cells.as_slice() {
                     [x, y, ..] => self.set_goals(x, y),
                     [x] => {
                         self.draft.goals.expected = vocab::clean_cell(&x.text);
                         self.draft.at("goals.expected", &x.origin);
-                        self.draft.ambiguous("goals.actual", &x.origin, "绩效目标一行只有一个单元格，已作为年度预期目标导入".into());
+                        self.draft.ambiguous(
+                            "goals.actual",
+                            &x.origin,
+                            "绩效目标一行只有一个单元格，已作为年度预期目标导入".into(),
+                        );
                     }
                     [] => {}
                 }
@@ -436,15 +522,19 @@ impl Reader {
         // 2.项目实施内容及过程概述 | text  (Sichuan)
         let cells: Vec<&Cell> = row.iter().filter(|c| !vocab::is_blank(&c.text)).collect();
         if let [label, value, ..] = cells.as_slice()
-            && vocab::key(&label.text).contains("实施内容") {
-                self.draft.report.implementation = vocab::clean_cell(&value.text);
-                self.draft.at("report.implementation", &value.origin);
-            }
+            && vocab::key(&label.text).contains("实施内容")
+        {
+            self.draft.report.implementation = vocab::clean_cell(&value.text);
+            self.draft.at("report.implementation", &value.origin);
+        }
     }
 
     fn indicator_header(&mut self, row: &Row) -> bool {
-        let roles: Vec<(usize, Role)> =
-            row.iter().enumerate().filter_map(|(i, c)| vocab::indicator_role(&c.text).map(|r| (i, r))).collect();
+        let roles: Vec<(usize, Role)> = row
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| vocab::indicator_role(&c.text).map(|r| (i, r)))
+            .collect();
         let has = |r: Role| roles.iter().any(|x| x.1 == r);
         if roles.len() < 3 || !(has(Role::Name) && (has(Role::Target) || has(Role::Actual))) {
             return false;
@@ -463,7 +553,11 @@ impl Reader {
                 }
             })
             .collect();
-        self.ind_x = self.ind_cols.iter().map(|(i, r)| (*i, *r, header_row[*i].x)).collect();
+        self.ind_x = self
+            .ind_cols
+            .iter()
+            .map(|(i, r)| (*i, *r, header_row[*i].x))
+            .collect();
         self.state = State::Indicators;
         self.ended = false;
         self.level1.clear();
@@ -472,7 +566,11 @@ impl Reader {
         if !has_weight && !self.no_weights_noted {
             self.no_weights_noted = true;
             let o = row[0].origin.clone();
-            self.draft.incomplete("indicators", &o, "此表没有分值和得分列，各指标分值按 0 导入".into());
+            self.draft.incomplete(
+                "indicators",
+                &o,
+                "此表没有分值和得分列，各指标分值按 0 导入".into(),
+            );
         }
         true
     }
@@ -481,7 +579,9 @@ impl Reader {
         // Merged cells repeat their value across the range: keep each value once, and not the label again.
         let mut cells: Vec<&Cell> = Vec::new();
         for c in row.iter().filter(|c| !vocab::is_blank(&c.text)) {
-            let repeat = cells.last().is_some_and(|p| p.text == c.text && vocab::number(&c.text).is_none())
+            let repeat = cells
+                .last()
+                .is_some_and(|p| p.text == c.text && vocab::number(&c.text).is_none())
                 || cells.len() == 1 && vocab::key(&c.text) == fk;
             if !repeat || self.mode == Mode::Sequential {
                 cells.push(c);
@@ -489,15 +589,41 @@ impl Reader {
         }
         let label = fk.trim_end_matches(':');
         let rest_text = || {
-            let t = cells.iter().skip(1).map(|c| vocab::clean_cell(&c.text)).collect::<Vec<_>>().join("");
-            if is_template_instruction(&t) { None } else { Some(t) }
+            let t = cells
+                .iter()
+                .skip(1)
+                .map(|c| vocab::clean_cell(&c.text))
+                .collect::<Vec<_>>()
+                .join("");
+            if is_template_instruction(&t) {
+                None
+            } else {
+                Some(t)
+            }
         };
         let template_note = |d: &mut Draft, path: &str| {
-            let t = cells.iter().skip(1).map(|c| vocab::clean_cell(&c.text)).collect::<Vec<_>>().join("");
-            let o = cells.get(1).map(|c| c.origin.clone()).unwrap_or_else(|| first.origin.clone());
-            d.incomplete(path.to_string(), &o, format!("“{t}”是模板说明文字，未填写，按空白导入"));
+            let t = cells
+                .iter()
+                .skip(1)
+                .map(|c| vocab::clean_cell(&c.text))
+                .collect::<Vec<_>>()
+                .join("");
+            let o = cells
+                .get(1)
+                .map(|c| c.origin.clone())
+                .unwrap_or_else(|| first.origin.clone());
+            d.incomplete(
+                path.to_string(),
+                &o,
+                format!("“{t}”是模板说明文字，未填写，按空白导入"),
+            );
         };
-        let rest_origin = || cells.get(1).map(|c| c.origin.clone()).unwrap_or_else(|| first.origin.clone());
+        let rest_origin = || {
+            cells
+                .get(1)
+                .map(|c| c.origin.clone())
+                .unwrap_or_else(|| first.origin.clone())
+        };
         match label {
             "存在问题" | "存在的问题" | "主要问题" => {
                 self.ended = true;
@@ -526,11 +652,22 @@ impl Reader {
                     return false; // a funds total row
                 }
                 self.ended = true;
-                let nums: Vec<(&Cell, Decimal)> = cells.iter().skip(1).filter_map(|c| vocab::number(&c.text).map(|n| (*c, n))).collect();
+                let nums: Vec<(&Cell, Decimal)> = cells
+                    .iter()
+                    .skip(1)
+                    .filter_map(|c| vocab::number(&c.text).map(|n| (*c, n)))
+                    .collect();
                 // In a real table the 得分 column says which number is the stated total.
-                let score_col = self.ind_cols.iter().find(|x| x.1 == Role::Score).map(|x| x.0);
+                let score_col = self
+                    .ind_cols
+                    .iter()
+                    .find(|x| x.1 == Role::Score)
+                    .map(|x| x.0);
                 let by_column = match (self.mode, score_col) {
-                    (Mode::Positional, Some(col)) => Some(row.get(col).and_then(|c| vocab::number(&c.text).map(|n| (c, n)))),
+                    (Mode::Positional, Some(col)) => Some(
+                        row.get(col)
+                            .and_then(|c| vocab::number(&c.text).map(|n| (c, n))),
+                    ),
                     _ => None,
                 };
                 let stated = match (label, nums.as_slice()) {
@@ -560,7 +697,12 @@ impl Reader {
             }
             "评价等级" => {
                 self.ended = true;
-                let text: String = cells.iter().skip(1).map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
+                let text: String = cells
+                    .iter()
+                    .skip(1)
+                    .map(|c| c.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 if let Some(g) = ticked_grade(&text) {
                     self.draft.statement.grade = Some(g);
                     let o = rest_origin();
@@ -587,28 +729,43 @@ impl Reader {
 
     fn indicator_row(&mut self, row: &Row) {
         // Empty cells kept: a flattened web table keeps them (`| |`), and they hold their columns.
-        let start = row.iter().position(|c| !vocab::key(&c.text).is_empty()).unwrap_or(0);
+        let start = row
+            .iter()
+            .position(|c| !vocab::key(&c.text).is_empty())
+            .unwrap_or(0);
         let cells: Vec<Cell> = row[start..].to_vec();
-        let mut d = DraftIndicator { origin: cells[0].origin.clone(), ..Default::default() };
+        let mut d = DraftIndicator {
+            origin: cells[0].origin.clone(),
+            ..Default::default()
+        };
         let mut assigned: Vec<(Role, Cell)> = Vec::new();
         let mut ambiguous = None;
         match self.mode {
             Mode::Positional => {
                 for (col, role) in &self.ind_cols {
                     if let Some(c) = row.get(*col)
-                        && !vocab::key(&c.text).is_empty() {
-                            assigned.push((*role, c.clone()));
-                        }
+                        && !vocab::key(&c.text).is_empty()
+                    {
+                        assigned.push((*role, c.clone()));
+                    }
                 }
             }
-            Mode::Sequential if self.ind_x.iter().all(|h| h.2.is_some()) && cells.iter().all(|c| c.x.is_some()) => {
+            Mode::Sequential
+                if self.ind_x.iter().all(|h| h.2.is_some())
+                    && cells.iter().all(|c| c.x.is_some()) =>
+            {
                 for c in &cells {
                     if let Some(role) = column_under(c.x.expect("checked"), &self.ind_x) {
                         match assigned.iter_mut().find(|(r, _)| *r == role) {
                             Some((_, prev)) => {
                                 let o = c.origin.clone();
                                 let i = self.draft.indicators.len();
-                                let what = format!("“{}”与“{}”在同一列（{}），已合并", prev.text.trim(), c.text.trim(), role_label(role));
+                                let what = format!(
+                                    "“{}”与“{}”在同一列（{}），已合并",
+                                    prev.text.trim(),
+                                    c.text.trim(),
+                                    role_label(role)
+                                );
                                 prev.text.push_str(&c.text);
                                 ambiguous.get_or_insert(what);
                                 let _ = (o, i);
@@ -622,24 +779,40 @@ impl Reader {
                 let mut rest = cells.as_slice();
                 // Leading level cells.
                 while let Some(c) = rest.first() {
-                    let l1 = self.ind_cols.iter().any(|x| x.1 == Role::Level1) && (vocab::level1(&c.text).is_some() || is_level_weight_only(&c.text));
+                    let l1 = self.ind_cols.iter().any(|x| x.1 == Role::Level1)
+                        && (vocab::level1(&c.text).is_some() || is_level_weight_only(&c.text));
                     let l2 = vocab::level2(&c.text).is_some();
                     if l1 {
                         assigned.push((Role::Level1, c.clone()));
                     } else if l2 {
                         assigned.push((Role::Level2, c.clone()));
-                    } else if vocab::key(&c.text) == "绩效指标" || vocab::key(&c.text).starts_with("绩效指标(") {
+                    } else if vocab::key(&c.text) == "绩效指标"
+                        || vocab::key(&c.text).starts_with("绩效指标(")
+                    {
                     } else {
                         break;
                     }
                     rest = &rest[1..];
                 }
-                let roles: Vec<Role> = self.ind_cols.iter().map(|x| x.1).filter(|r| !matches!(r, Role::Level1 | Role::Level2)).collect();
+                let roles: Vec<Role> = self
+                    .ind_cols
+                    .iter()
+                    .map(|x| x.1)
+                    .filter(|r| !matches!(r, Role::Level1 | Role::Level2))
+                    .collect();
                 if !rest.is_empty() {
                     let (pairs, exact) = align(rest, &roles);
                     if !exact {
-                        let what: Vec<String> = pairs.iter().map(|(r, c)| format!("{}=“{}”", role_label(*r), c.text.trim())).collect();
-                        ambiguous = Some(format!("该行有 {} 个单元格，表头有 {} 列，按内容读取为：{}", rest.len(), roles.len(), what.join("，")));
+                        let what: Vec<String> = pairs
+                            .iter()
+                            .map(|(r, c)| format!("{}=“{}”", role_label(*r), c.text.trim()))
+                            .collect();
+                        ambiguous = Some(format!(
+                            "该行有 {} 个单元格，表头有 {} 列，按内容读取为：{}",
+                            rest.len(),
+                            roles.len(),
+                            what.join("，")
+                        ));
                     }
                     assigned.extend(pairs);
                 }
@@ -662,7 +835,10 @@ impl Reader {
                             self.pending_level_weight = Some((w, c.origin.clone()));
                             self.level1.clear();
                         } else {
-                            self.draft.statement.level_weights.insert(self.level1.clone(), w);
+                            self.draft
+                                .statement
+                                .level_weights
+                                .insert(self.level1.clone(), w);
                         }
                     }
                 }
@@ -675,9 +851,11 @@ impl Reader {
                 Role::Target => d.target = text,
                 Role::Actual => d.actual = text,
                 Role::Unit
-                    if !vocab::is_blank(&text) && assigned.iter().all(|(r, _)| *r != Role::Nature) => {
-                        d.target.push_str(&text);
-                    }
+                    if !vocab::is_blank(&text)
+                        && assigned.iter().all(|(r, _)| *r != Role::Nature) =>
+                {
+                    d.target.push_str(&text);
+                }
                 Role::Nature => {
                     let sym = vocab::key(&text);
                     d.target = format!("{}{}", nature_symbol(&sym), d.target);
@@ -700,7 +878,10 @@ impl Reader {
                         self.draft.ambiguous(
                             format!("indicators[{i}].{field}"),
                             &o,
-                            format!("{}“{text}”不是数字，未导入（请按原件填写数值）", role_label(*role)),
+                            format!(
+                                "{}“{text}”不是数字，未导入（请按原件填写数值）",
+                                role_label(*role)
+                            ),
                         );
                     }
                     match role {
@@ -709,18 +890,24 @@ impl Reader {
                         _ => d.review_score = x,
                     }
                 }
-                Role::Deviation
-                    if !vocab::is_blank(&text) => {
-                        d.deviation = Some(text)
-                    }
+                Role::Deviation if !vocab::is_blank(&text) => d.deviation = Some(text),
                 _ => {}
             }
         }
         // Nature comes before the value in the Sichuan layout: fix the order of symbol and number.
         if let Some(n) = assigned.iter().find(|(r, _)| *r == Role::Nature) {
             let sym = nature_symbol(&vocab::key(&n.1.text));
-            let target = assigned.iter().find(|(r, _)| *r == Role::Target).map(|(_, c)| vocab::clean_cell(&c.text)).unwrap_or_default();
-            let unit = assigned.iter().find(|(r, _)| *r == Role::Unit).map(|(_, c)| vocab::clean_cell(&c.text)).filter(|u| !vocab::is_blank(u)).unwrap_or_default();
+            let target = assigned
+                .iter()
+                .find(|(r, _)| *r == Role::Target)
+                .map(|(_, c)| vocab::clean_cell(&c.text))
+                .unwrap_or_default();
+            let unit = assigned
+                .iter()
+                .find(|(r, _)| *r == Role::Unit)
+                .map(|(_, c)| vocab::clean_cell(&c.text))
+                .filter(|u| !vocab::is_blank(u))
+                .unwrap_or_default();
             d.target = format!("{sym}{target}{unit}");
         }
         // 完成值 written as a bare number beside a 度量单位 column: the unit belongs to it too.
@@ -733,36 +920,57 @@ impl Reader {
         if !has_body || vocab::is_blank(&d.name) {
             return;
         }
-        let only_name = assigned.iter().all(|(r, _)| matches!(r, Role::Level1 | Role::Level2 | Role::Name));
+        let only_name = assigned
+            .iter()
+            .all(|(r, _)| matches!(r, Role::Level1 | Role::Level2 | Role::Name));
         if only_name && self.mode == Mode::Sequential {
             let o = d.origin.clone();
             let i = self.draft.indicators.len();
-            self.draft.incomplete(format!("indicators[{i}]"), &o, format!("该行只有“{}”，没有指标值、完成值和分值，未作为指标导入", d.name));
+            self.draft.incomplete(
+                format!("indicators[{i}]"),
+                &o,
+                format!(
+                    "该行只有“{}”，没有指标值、完成值和分值，未作为指标导入",
+                    d.name
+                ),
+            );
             return;
         }
         for (field, value) in [("target", &mut d.target), ("actual", &mut d.actual)] {
             if is_template_instruction(value) {
                 let o = d.origin.clone();
                 let i = self.draft.indicators.len();
-                self.draft.incomplete(format!("indicators[{i}].{field}"), &o, format!("“{value}”是模板说明文字，未填写，按空白导入"));
+                self.draft.incomplete(
+                    format!("indicators[{i}].{field}"),
+                    &o,
+                    format!("“{value}”是模板说明文字，未填写，按空白导入"),
+                );
                 value.clear();
             }
         }
         if self.level1.is_empty()
-            && let Some(l1) = vocab::level1_of_level2(&self.level2) {
-                self.level1 = l1.to_string();
-                let o = d.origin.clone();
-                let i = self.draft.indicators.len();
-                self.draft.ambiguous(
-                    format!("indicators[{i}].level1"),
-                    &o,
-                    format!("一级指标单元格为空，按二级指标“{}”推定为“{l1}”", self.level2),
-                );
-            }
+            && let Some(l1) = vocab::level1_of_level2(&self.level2)
+        {
+            self.level1 = l1.to_string();
+            let o = d.origin.clone();
+            let i = self.draft.indicators.len();
+            self.draft.ambiguous(
+                format!("indicators[{i}].level1"),
+                &o,
+                format!(
+                    "一级指标单元格为空，按二级指标“{}”推定为“{l1}”",
+                    self.level2
+                ),
+            );
+        }
         if let Some((w, _)) = self.pending_level_weight.take()
-            && !self.level1.is_empty() {
-                self.draft.statement.level_weights.insert(self.level1.clone(), w);
-            }
+            && !self.level1.is_empty()
+        {
+            self.draft
+                .statement
+                .level_weights
+                .insert(self.level1.clone(), w);
+        }
         d.level1 = self.level1.clone();
         d.level2 = self.level2.clone();
         let i = self.draft.indicators.len();
@@ -771,7 +979,11 @@ impl Reader {
             d.weight = Some(Decimal::ZERO);
         } else if d.weight.is_none() && vocab::key(&d.name).starts_with("其中") {
             let o = d.origin.clone();
-            self.draft.ambiguous(format!("indicators[{i}]"), &o, format!("“{}”是上一指标的分项，没有分值，未作为指标导入", d.name));
+            self.draft.ambiguous(
+                format!("indicators[{i}]"),
+                &o,
+                format!("“{}”是上一指标的分项，没有分值，未作为指标导入", d.name),
+            );
             return;
         }
         if let Some(msg) = ambiguous {
@@ -820,8 +1032,14 @@ fn align(cells: &[Cell], roles: &[Role]) -> (Vec<(Role, Cell)>, bool) {
         let is_num = vocab::number(&c.text).is_some() || vocab::is_blank(&c.text);
         match r {
             _ if numeric(r) => is_num.then_some(3),
-            Role::Nature => matches!(&*vocab::key(&c.text), "≥" | "≤" | "=" | ">" | "<" | "＝" | "≧" | "≦" | "═" | "正向" | "反向" | "定性").then_some(3),
-            Role::Unit => (vocab::key(&c.text).chars().count() <= 4 && vocab::number(&c.text).is_none()).then_some(1),
+            Role::Nature => matches!(
+                &*vocab::key(&c.text),
+                "≥" | "≤" | "=" | ">" | "<" | "＝" | "≧" | "≦" | "═" | "正向" | "反向" | "定性"
+            )
+            .then_some(3),
+            Role::Unit => (vocab::key(&c.text).chars().count() <= 4
+                && vocab::number(&c.text).is_none())
+            .then_some(1),
             Role::Name => Some(2),
             _ => Some(1),
         }
@@ -839,8 +1057,16 @@ fn align(cells: &[Cell], roles: &[Role]) -> (Vec<(Role, Cell)>, bool) {
         best[n][j] = roles[j..].iter().map(|r| skip_cost(*r)).sum();
     }
     // The value right after a 指标性质 symbol (`= | 100`) is the 指标值, even when the row is cut short.
-    let after_nature = |i: usize, r: Role| r == Role::Target && i > 0 && fit(&cells[i - 1], Role::Nature).is_some();
-    let fit = |c: &Cell, r: Role, i: usize| if after_nature(i, r) { Some(5) } else { fit(c, r) };
+    let after_nature = |i: usize, r: Role| {
+        r == Role::Target && i > 0 && fit(&cells[i - 1], Role::Nature).is_some()
+    };
+    let fit = |c: &Cell, r: Role, i: usize| {
+        if after_nature(i, r) {
+            Some(5)
+        } else {
+            fit(c, r)
+        }
+    };
     for i in (0..n).rev() {
         for j in (0..m).rev() {
             let mut b = best[i][j + 1] + skip_cost(roles[j]);
@@ -855,19 +1081,22 @@ fn align(cells: &[Cell], roles: &[Role]) -> (Vec<(Role, Cell)>, bool) {
     let mut skipped_required = false;
     while i < n && j < m {
         if let Some(f) = fit(&cells[i], roles[j], i)
-            && best[i][j] == best[i + 1][j + 1] + f {
-                out.push((roles[j], cells[i].clone()));
-                i += 1;
-                j += 1;
-                continue;
-            }
+            && best[i][j] == best[i + 1][j + 1] + f
+        {
+            out.push((roles[j], cells[i].clone()));
+            i += 1;
+            j += 1;
+            continue;
+        }
         if !matches!(roles[j], Role::Deviation | Role::Review) {
             skipped_required = true;
         }
         j += 1;
     }
     let leftover = i < n;
-    let missing_tail = roles[j..].iter().any(|r| !matches!(r, Role::Deviation | Role::Review));
+    let missing_tail = roles[j..]
+        .iter()
+        .any(|r| !matches!(r, Role::Deviation | Role::Review));
     (out, !(skipped_required || leftover || missing_tail))
 }
 
@@ -908,35 +1137,55 @@ fn is_other_label(s: &str) -> bool {
         || k.starts_with("联系电话")
         || vocab::funds_role(s).is_some()
         || k.starts_with("项目资金")
-        || k.starts_with("项目") && ["主管", "实施", "负责", "属性", "类别"].iter().any(|w| k.contains(w))
+        || k.starts_with("项目")
+            && ["主管", "实施", "负责", "属性", "类别"]
+                .iter()
+                .any(|w| k.contains(w))
 }
 
 /// A narrative heading after the table: `(三)存在的问题和原因`, `四、…`.
 fn is_heading(k: &str) -> bool {
     let first = k.chars().next().unwrap_or(' ');
     let second = k.chars().nth(1).unwrap_or(' ');
-    first == '(' && "一二三四五六七八九十".contains(second) || "一二三四五六七八九十".contains(first) && second == '、'
+    first == '(' && "一二三四五六七八九十".contains(second)
+        || "一二三四五六七八九十".contains(first) && second == '、'
 }
 
 /// `51092324T000010263357-2023年全县安可替代补助资金项目` → name and 项目编码.
 fn split_code(s: &str) -> (String, Option<String>) {
     if let Some((code, name)) = s.split_once('-')
-        && code.len() >= 10 && code.chars().all(|c| c.is_ascii_alphanumeric()) && !name.is_empty() {
-            return (name.to_string(), Some(code.to_string()));
-        }
+        && code.len() >= 10
+        && code.chars().all(|c| c.is_ascii_alphanumeric())
+        && !name.is_empty()
+    {
+        return (name.to_string(), Some(code.to_string()));
+    }
     (s.to_string(), None)
 }
 
 fn is_expected_goal(s: &str) -> bool {
     let k = vocab::key(s);
-    matches!(&*k, "预期目标" | "年初设定目标" | "年度预期绩效目标" | "项目年度目标" | "年度目标" | "年度绩效目标")
+    matches!(
+        &*k,
+        "预期目标"
+            | "年初设定目标"
+            | "年度预期绩效目标"
+            | "项目年度目标"
+            | "年度目标"
+            | "年度绩效目标"
+    )
 }
 
 fn is_actual_goal(s: &str) -> bool {
     let k = vocab::key(s);
     matches!(
         &*k,
-        "实际完成情况" | "年度总体目标完成情况综述" | "目标实际完成情况" | "年度目标完成情况" | "全年实际完成情况" | "实际完成情况综述"
+        "实际完成情况"
+            | "年度总体目标完成情况综述"
+            | "目标实际完成情况"
+            | "年度目标完成情况"
+            | "全年实际完成情况"
+            | "实际完成情况综述"
     )
 }
 
@@ -946,7 +1195,11 @@ pub fn ticked_grade(text: &str) -> Option<jixiao_core::Grade> {
     let chars: Vec<char> = text.chars().collect();
     for (i, c) in chars.iter().enumerate() {
         if TICKS.contains(c) {
-            let rest: String = chars[i + 1..].iter().skip_while(|c| c.is_whitespace()).take(1).collect();
+            let rest: String = chars[i + 1..]
+                .iter()
+                .skip_while(|c| c.is_whitespace())
+                .take(1)
+                .collect();
             if let Ok(g) = rest.parse() {
                 return Some(g);
             }

@@ -47,7 +47,10 @@ pub struct Origin {
 
 impl Origin {
     pub fn line(line: usize) -> Origin {
-        Origin { line: Some(line as u32), ..Default::default() }
+        Origin {
+            line: Some(line as u32),
+            ..Default::default()
+        }
     }
 
     /// In the user's words: `工作表“自评表”第 5 行第 C 列`, `第 2 页第 14 行`, `第 12 行`.
@@ -115,7 +118,10 @@ pub enum SourceFormat {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("{file}：无法读取文件：{source}", file = .file.display())]
-    Io { file: PathBuf, source: std::io::Error },
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{file}：文件为空", file = .file.display())]
     Empty { file: PathBuf },
     #[error("{file}：不是文本文件（含有二进制内容，既不是 UTF-8 也不是 GBK/GB18030 文本），也不是可识别的 xlsx、pdf、docx 文件", file = .file.display())]
@@ -123,11 +129,18 @@ pub enum ImportError {
     #[error("{file}：第 {line} 行含有无效的 UTF-8 字节（文件可能已损坏，或混入了 GBK 等其他编码的文字），请另存为 UTF-8 文本后再导入", file = .file.display())]
     BadUtf8 { file: PathBuf, line: usize },
     #[error("{file}：是 zip 压缩包，但不是 xlsx 工作簿或 docx 文档（缺少 {missing}）", file = .file.display())]
-    NotOffice { file: PathBuf, missing: &'static str },
+    NotOffice {
+        file: PathBuf,
+        missing: &'static str,
+    },
     #[error("{file}：xlsx/xls 文件已损坏或不完整：{reason}", file = .file.display())]
     BadWorkbook { file: PathBuf, reason: String },
     #[error("{file}：压缩包解压后{what}，超出导入上限（{limit}），可能是恶意构造的“压缩炸弹”，已拒绝导入", file = .file.display())]
-    TooLarge { file: PathBuf, what: String, limit: String },
+    TooLarge {
+        file: PathBuf,
+        what: String,
+        limit: String,
+    },
     #[error("{file}：docx 文件已损坏或不完整：{reason}", file = .file.display())]
     BadDocx { file: PathBuf, reason: String },
     #[error("{file}：PDF 文件无法读取：{reason}", file = .file.display())]
@@ -164,7 +177,10 @@ impl ImportError {
 
 /// The format of a document, by content first, then by extension.
 pub fn detect(bytes: &[u8], file: &Path) -> Result<SourceFormat, ImportError> {
-    let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ImportError::Empty { file: file.into() });
     }
@@ -179,11 +195,29 @@ pub fn detect(bytes: &[u8], file: &Path) -> Result<SourceFormat, ImportError> {
     }
     match ext.as_deref() {
         Some("xlsx" | "xlsm") => {
-            return Err(ImportError::BadWorkbook { file: file.into(), reason: "不是 zip 格式的 xlsx 文件".into() });
+            return Err(ImportError::BadWorkbook {
+                file: file.into(),
+                reason: "不是 zip 格式的 xlsx 文件".into(),
+            });
         }
-        Some("xls") => return Err(ImportError::BadWorkbook { file: file.into(), reason: "不是 Excel 97-2003 (.xls) 文件".into() }),
-        Some("docx") => return Err(ImportError::BadDocx { file: file.into(), reason: "不是 zip 格式的 docx 文件".into() }),
-        Some("pdf") => return Err(ImportError::BadPdf { file: file.into(), reason: "文件头不是 %PDF".into() }),
+        Some("xls") => {
+            return Err(ImportError::BadWorkbook {
+                file: file.into(),
+                reason: "不是 Excel 97-2003 (.xls) 文件".into(),
+            });
+        }
+        Some("docx") => {
+            return Err(ImportError::BadDocx {
+                file: file.into(),
+                reason: "不是 zip 格式的 docx 文件".into(),
+            });
+        }
+        Some("pdf") => {
+            return Err(ImportError::BadPdf {
+                file: file.into(),
+                reason: "文件头不是 %PDF".into(),
+            });
+        }
         Some("toml" | "json") => return Ok(SourceFormat::ProjectFile),
         _ => {}
     }
@@ -192,20 +226,38 @@ pub fn detect(bytes: &[u8], file: &Path) -> Result<SourceFormat, ImportError> {
 
 fn zip_kind(bytes: &[u8], file: &Path, ext: Option<&str>) -> Result<SourceFormat, ImportError> {
     let bad = |reason: String| match ext {
-        Some("docx") => ImportError::BadDocx { file: file.into(), reason },
-        _ => ImportError::BadWorkbook { file: file.into(), reason },
+        Some("docx") => ImportError::BadDocx {
+            file: file.into(),
+            reason,
+        },
+        _ => ImportError::BadWorkbook {
+            file: file.into(),
+            reason,
+        },
     };
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(format!("zip 结构损坏（{e}）")))?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| bad(format!("zip 结构损坏（{e}）")))?;
     check_zip_bounds(&mut archive, file, &bad)?;
-    let names: Vec<String> = archive.file_names().flatten().map(|n| n.into_owned()).collect();
+    let names: Vec<String> = archive
+        .file_names()
+        .flatten()
+        .map(|n| n.into_owned())
+        .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     if names.contains(&"xl/workbook.xml") || names.contains(&"xl/workbook.bin") {
         Ok(SourceFormat::Xlsx)
     } else if names.contains(&"word/document.xml") {
         Ok(SourceFormat::Docx)
     } else {
-        let missing = if ext == Some("docx") { "word/document.xml" } else { "xl/workbook.xml" };
-        Err(ImportError::NotOffice { file: file.into(), missing })
+        let missing = if ext == Some("docx") {
+            "word/document.xml"
+        } else {
+            "xl/workbook.xml"
+        };
+        Err(ImportError::NotOffice {
+            file: file.into(),
+            missing,
+        })
     }
 }
 
@@ -221,16 +273,28 @@ fn check_zip_bounds(
     file: &Path,
     bad: &dyn Fn(String) -> ImportError,
 ) -> Result<(), ImportError> {
-    let too_large = |what: String, limit: String| ImportError::TooLarge { file: file.into(), what, limit };
+    let too_large = |what: String, limit: String| ImportError::TooLarge {
+        file: file.into(),
+        what,
+        limit,
+    };
     if archive.len() > MAX_ZIP_ENTRIES {
-        return Err(too_large(format!("有 {} 个文件", archive.len()), format!("{MAX_ZIP_ENTRIES} 个")));
+        return Err(too_large(
+            format!("有 {} 个文件", archive.len()),
+            format!("{MAX_ZIP_ENTRIES} 个"),
+        ));
     }
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| bad(format!("zip 结构损坏（{e}）")))?;
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| bad(format!("zip 结构损坏（{e}）")))?;
         total = total.saturating_add(entry.size());
         if total > MAX_UNZIPPED_BYTES {
-            return Err(too_large(format!("超过 {} MB", total / (1024 * 1024)), format!("{} MB", MAX_UNZIPPED_BYTES / (1024 * 1024))));
+            return Err(too_large(
+                format!("超过 {} MB", total / (1024 * 1024)),
+                format!("{} MB", MAX_UNZIPPED_BYTES / (1024 * 1024)),
+            ));
         }
     }
     Ok(())
@@ -239,7 +303,10 @@ fn check_zip_bounds(
 /// Reads a document into one or more projects (an Excel file may hold one project per sheet, or several
 /// tables in one sheet).
 pub fn import_file(file: &Path) -> Result<Vec<Imported>, ImportError> {
-    let bytes = std::fs::read(file).map_err(|source| ImportError::Io { file: file.into(), source })?;
+    let bytes = std::fs::read(file).map_err(|source| ImportError::Io {
+        file: file.into(),
+        source,
+    })?;
     import_bytes(&bytes, file)
 }
 
@@ -248,7 +315,9 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
     let format = detect(bytes, file)?;
     let drafts = match format {
         SourceFormat::ProjectFile => return project_file_import(bytes, file),
-        SourceFormat::Xlsx | SourceFormat::Xls => xlsx::read(bytes, file, format == SourceFormat::Xls)?,
+        SourceFormat::Xlsx | SourceFormat::Xls => {
+            xlsx::read(bytes, file, format == SourceFormat::Xls)?
+        }
         SourceFormat::Docx => docx::read(bytes, file)?,
         SourceFormat::Pdf => match pdf::attached_project(bytes, file)? {
             Some(imported) => return Ok(vec![imported]),
@@ -256,12 +325,21 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
         },
         SourceFormat::Text => {
             if let Some(line) = text::damaged_utf8(bytes) {
-                return Err(ImportError::BadUtf8 { file: file.into(), line });
+                return Err(ImportError::BadUtf8 {
+                    file: file.into(),
+                    line,
+                });
             }
-            let text = text::decode(bytes).ok_or_else(|| ImportError::Binary { file: file.into() })?;
+            let text =
+                text::decode(bytes).ok_or_else(|| ImportError::Binary { file: file.into() })?;
             let trimmed = text.trim_start();
-            let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-            if ext.is_none() && (trimmed.starts_with('{') || trimmed.starts_with("[project]")) || text.contains("\n[project]") && text.contains("[funds]") {
+            let ext = file
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
+            if ext.is_none() && (trimmed.starts_with('{') || trimmed.starts_with("[project]"))
+                || text.contains("\n[project]") && text.contains("[funds]")
+            {
                 return project_file_import(text.as_bytes(), file);
             }
             text::read(&text, file)?
@@ -271,7 +349,12 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
         .into_iter()
         .map(|(draft, whole)| {
             let (project, provenance, findings) = draft.finish(&whole);
-            Imported { file: file.into(), project, provenance, findings }
+            Imported {
+                file: file.into(),
+                project,
+                provenance,
+                findings,
+            }
         })
         .collect();
     Ok(out)
@@ -279,13 +362,23 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
 
 fn project_file_import(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportError> {
     let text = std::str::from_utf8(bytes).map_err(|_| LoadError::NotUtf8 { file: file.into() })?;
-    let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let project = if ext.as_deref() == Some("json") || ext.as_deref() != Some("toml") && text.trim_start().starts_with('{') {
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let project = if ext.as_deref() == Some("json")
+        || ext.as_deref() != Some("toml") && text.trim_start().starts_with('{')
+    {
         project_file::from_json(text, file)?
     } else {
         project_file::from_toml(text, file)?
     };
-    Ok(vec![Imported { file: file.into(), project, provenance: Provenance::default(), findings: Vec::new() }])
+    Ok(vec![Imported {
+        file: file.into(),
+        project,
+        provenance: Provenance::default(),
+        findings: Vec::new(),
+    }])
 }
 
 /// Loads one project from any importable format: what `eval`, `check` and `report` accept.
@@ -298,8 +391,14 @@ pub fn load_any_with_findings(file: &Path) -> Result<Imported, ImportError> {
     let mut all = import_file(file)?;
     match all.len() {
         1 => Ok(all.remove(0)),
-        0 => Err(ImportError::NoTable { file: file.into(), what: "未找到自评表".into() }),
-        count => Err(ImportError::Several { file: file.into(), count }),
+        0 => Err(ImportError::NoTable {
+            file: file.into(),
+            what: "未找到自评表".into(),
+        }),
+        count => Err(ImportError::Several {
+            file: file.into(),
+            count,
+        }),
     }
 }
 
@@ -310,10 +409,19 @@ impl fmt::Display for Origin {
 }
 
 /// The drafts of a document that contain a form; the error names what was missing when none does.
-fn keep_forms(drafts: Vec<(draft::Draft, Origin)>, file: &Path, what: &str) -> Result<Vec<(draft::Draft, Origin)>, ImportError> {
+fn keep_forms(
+    drafts: Vec<(draft::Draft, Origin)>,
+    file: &Path,
+    what: &str,
+) -> Result<Vec<(draft::Draft, Origin)>, ImportError> {
     let kept: Vec<_> = drafts.into_iter().filter(|(d, _)| !d.is_empty()).collect();
     if kept.is_empty() {
-        return Err(ImportError::NoTable { file: file.into(), what: format!("{what}中没有可识别的绩效自评表（未找到“项目名称”“全年预算数”“三级指标”等表头）") });
+        return Err(ImportError::NoTable {
+            file: file.into(),
+            what: format!(
+                "{what}中没有可识别的绩效自评表（未找到“项目名称”“全年预算数”“三级指标”等表头）"
+            ),
+        });
     }
     Ok(kept)
 }

@@ -13,33 +13,66 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use super::draft::{Draft, DraftIndicator};
-use super::{vocab, Origin};
+use super::{Origin, vocab};
 
 /// True when the text has form labels glued to their values (no spaces, no `|`, few lines).
 pub fn looks_run_on(text: &str) -> bool {
     let k = vocab::key(text);
-    let labels = ["项目名称", "主管部门", "实施单位", "年度资金总额", "一级指标", "三级指标"].iter().filter(|l| k.contains(*l)).count();
+    let labels = [
+        "项目名称",
+        "主管部门",
+        "实施单位",
+        "年度资金总额",
+        "一级指标",
+        "三级指标",
+    ]
+    .iter()
+    .filter(|l| k.contains(*l))
+    .count();
     let spaces = text.chars().filter(|c| *c == ' ').count();
     labels >= 3 && spaces * 10 < text.chars().count()
 }
 
 /// Labels that end a header value.
 const STOPS: &[&str] = &[
-    "项目名称", "专项资金名称", "项目负责人及电话", "负责人及电话", "项目负责人", "主管部门", "县级主管部门", "实施单位",
-    "资金情况", "项目资金", "全年预算数", "年初预算数", "年度资金总额", "年度总体目标", "绩效指标", "项目实施单位", "项目类别",
-    "项目属性", "项目类型", "预算执行情况", "填报日期",
+    "项目名称",
+    "专项资金名称",
+    "项目负责人及电话",
+    "负责人及电话",
+    "项目负责人",
+    "主管部门",
+    "县级主管部门",
+    "实施单位",
+    "资金情况",
+    "项目资金",
+    "全年预算数",
+    "年初预算数",
+    "年度资金总额",
+    "年度总体目标",
+    "绩效指标",
+    "项目实施单位",
+    "项目类别",
+    "项目属性",
+    "项目类型",
+    "预算执行情况",
+    "填报日期",
 ];
 
 fn between<'a>(k: &'a str, label: &str) -> Option<&'a str> {
     let start = k.find(label)? + label.len();
     let rest = &k[start..];
-    let end = STOPS.iter().filter_map(|s| rest.find(s)).min().unwrap_or(rest.len());
+    let end = STOPS
+        .iter()
+        .filter_map(|s| rest.find(s))
+        .min()
+        .unwrap_or(rest.len());
     let v = rest[..end].trim_start_matches(':');
     (!v.is_empty()).then_some(v)
 }
 
-static MONEY_COLS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"年初预算数|全年预算数\(A\)|全年预算数|全年执行数\(B\)|全年执行数|执行率\(B/A\)|执行率|分值|得分").unwrap());
+static MONEY_COLS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"年初预算数|全年预算数\(A\)|全年预算数|全年执行数\(B\)|全年执行数|执行率\(B/A\)|执行率|分值|得分").unwrap()
+});
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Col {
@@ -52,7 +85,11 @@ enum Col {
 }
 
 fn dec(s: &str) -> Option<Decimal> {
-    if s.is_empty() || s.len() > 1 && s.starts_with('0') && !s.starts_with("0.") || s.ends_with('.') || s.matches('.').count() > 1 {
+    if s.is_empty()
+        || s.len() > 1 && s.starts_with('0') && !s.starts_with("0.")
+        || s.ends_with('.')
+        || s.matches('.').count() > 1
+    {
         return None;
     }
     Decimal::from_str(s).ok()
@@ -61,7 +98,11 @@ fn dec(s: &str) -> Option<Decimal> {
 /// Every way to cut `digits` into `n` decimal numbers.
 fn cuts(digits: &str, n: usize) -> Vec<Vec<Decimal>> {
     if n == 0 {
-        return if digits.is_empty() { vec![vec![]] } else { vec![] };
+        return if digits.is_empty() {
+            vec![vec![]]
+        } else {
+            vec![]
+        };
     }
     let mut out = Vec::new();
     for i in 1..=digits.len() {
@@ -107,11 +148,14 @@ fn readings(run: &str, cols: &[Col]) -> Vec<Vec<(Col, Decimal)>> {
                 for l in cuts(money, left.len()) {
                     let get = |c: Col| left.iter().position(|x| *x == c).map(|i| l[i]);
                     let consistent = match (get(Col::Annual), get(Col::Executed)) {
-                        (Some(a), Some(b)) if !a.is_zero() => (b / a * Decimal::ONE_HUNDRED).round_dp(2) == r.round_dp(2),
+                        (Some(a), Some(b)) if !a.is_zero() => {
+                            (b / a * Decimal::ONE_HUNDRED).round_dp(2) == r.round_dp(2)
+                        }
                         (Some(_), Some(b)) => b.is_zero() && r.is_zero(),
                         _ => true,
                     };
-                    let weight_ok = get(Col::Weight).is_none_or(|w| w > Decimal::ZERO && w <= Decimal::ONE_HUNDRED);
+                    let weight_ok = get(Col::Weight)
+                        .is_none_or(|w| w > Decimal::ZERO && w <= Decimal::ONE_HUNDRED);
                     if !consistent || !weight_ok {
                         continue;
                     }
@@ -124,7 +168,8 @@ fn readings(run: &str, cols: &[Col]) -> Vec<Vec<(Col, Decimal)>> {
                                 continue;
                             }
                         }
-                        let mut v: Vec<(Col, Decimal)> = left.iter().copied().zip(l.iter().copied()).collect();
+                        let mut v: Vec<(Col, Decimal)> =
+                            left.iter().copied().zip(l.iter().copied()).collect();
                         v.push((Col::Rate, r));
                         v.extend(right.iter().copied().zip(rr));
                         out.push(v);
@@ -145,8 +190,15 @@ pub fn read(text: &str) -> Draft {
     let mut d = Draft::default();
     let k = vocab::key(text);
     let whole = Origin::line(1);
-    for (label, path) in [("项目名称", "project.name"), ("专项资金名称", "project.name"), ("主管部门", "project.department"), ("实施单位", "project.implementer")] {
-        let Some(v) = between(&k, label) else { continue };
+    for (label, path) in [
+        ("项目名称", "project.name"),
+        ("专项资金名称", "project.name"),
+        ("主管部门", "project.department"),
+        ("实施单位", "project.implementer"),
+    ] {
+        let Some(v) = between(&k, label) else {
+            continue;
+        };
         let slot = match path {
             "project.name" => &mut d.name,
             "project.department" => &mut d.department,
@@ -167,12 +219,16 @@ pub fn read(text: &str) -> Draft {
 }
 
 fn funds(k: &str, d: &mut Draft) {
-    static TOTAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"年度资金总额:?([0-9.%]+)").unwrap());
+    static TOTAL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"年度资金总额:?([0-9.%]+)").unwrap());
     let whole = Origin::line(1);
     let Some(c) = TOTAL.captures(k) else { return };
     // The column labels before the total (a label only after it, as in a scrambled text, is not the head).
     let before = &k[..c.get(0).expect("match").start()];
-    let head_start = before.find("资金情况").or_else(|| before.find("项目资金")).unwrap_or(0);
+    let head_start = before
+        .find("资金情况")
+        .or_else(|| before.find("项目资金"))
+        .unwrap_or(0);
     let head = &before[head_start..];
     let cols: Vec<Col> = MONEY_COLS
         .find_iter(head)
@@ -191,13 +247,26 @@ fn funds(k: &str, d: &mut Draft) {
         d.ambiguous(
             "funds",
             &whole,
-            format!("年度资金总额一行的数字连在一起（“{run}”），有 {} 种拆分方式，未导入金额", found.len()),
+            format!(
+                "年度资金总额一行的数字连在一起（“{run}”），有 {} 种拆分方式，未导入金额",
+                found.len()
+            ),
         );
         return;
     }
     let reading = &found[0];
-    let shown: Vec<String> = reading.iter().map(|(c, v)| format!("{}={}", col_label(*c), v)).collect();
-    d.ambiguous("funds", &whole, format!("年度资金总额一行的数字连在一起（“{run}”），唯一符合 执行率=执行数/预算数 的拆分为：{}", shown.join("，")));
+    let shown: Vec<String> = reading
+        .iter()
+        .map(|(c, v)| format!("{}={}", col_label(*c), v))
+        .collect();
+    d.ambiguous(
+        "funds",
+        &whole,
+        format!(
+            "年度资金总额一行的数字连在一起（“{run}”），唯一符合 执行率=执行数/预算数 的拆分为：{}",
+            shown.join("，")
+        ),
+    );
     for (col, v) in reading {
         match col {
             Col::Initial => d.initial = Some(*v),
@@ -212,27 +281,47 @@ fn funds(k: &str, d: &mut Draft) {
         d.at(p, &whole);
     }
     // Sources: 其中:本年财政拨款2020 — money columns only, not above the total.
-    static SOURCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(其中:)?([^0-9:%]{2,20}?(?:拨款|资金|补助县级资金))([0-9.%]+)").unwrap());
-    let money_cols: Vec<Col> = cols.iter().copied().filter(|c| matches!(c, Col::Initial | Col::Annual | Col::Executed | Col::Rate)).collect();
+    static SOURCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(其中:)?([^0-9:%]{2,20}?(?:拨款|资金|补助县级资金))([0-9.%]+)").unwrap()
+    });
+    let money_cols: Vec<Col> = cols
+        .iter()
+        .copied()
+        .filter(|c| matches!(c, Col::Initial | Col::Annual | Col::Executed | Col::Rate))
+        .collect();
     let after_total = &k[c.get(0).expect("match").end()..];
-    let end = after_total.find("年度总体目标").or_else(|| after_total.find("绩效指标")).unwrap_or(after_total.len());
+    let end = after_total
+        .find("年度总体目标")
+        .or_else(|| after_total.find("绩效指标"))
+        .unwrap_or(after_total.len());
     for s in SOURCE.captures_iter(&after_total[..end]) {
         let name = s[2].to_string();
         let run = &s[3];
         let options: Vec<Vec<(Col, Decimal)>> = readings(run, &money_cols)
             .into_iter()
-            .filter(|r| r.iter().all(|(c, v)| match c {
-                Col::Annual => d.annual.is_none_or(|t| *v <= t),
-                Col::Executed => d.executed.is_none_or(|t| *v <= t),
-                _ => true,
-            }))
+            .filter(|r| {
+                r.iter().all(|(c, v)| match c {
+                    Col::Annual => d.annual.is_none_or(|t| *v <= t),
+                    Col::Executed => d.executed.is_none_or(|t| *v <= t),
+                    _ => true,
+                })
+            })
             .collect();
         if options.len() != 1 {
-            d.ambiguous("funds.sources", &whole, format!("资金来源“{name}”的数字连在一起（“{run}”），无法唯一拆分，未导入"));
+            d.ambiguous(
+                "funds.sources",
+                &whole,
+                format!("资金来源“{name}”的数字连在一起（“{run}”），无法唯一拆分，未导入"),
+            );
             continue;
         }
         let get = |c: Col| options[0].iter().find(|(x, _)| *x == c).map(|(_, v)| *v);
-        d.sources.push(jixiao_core::FundSource { name, initial: get(Col::Initial), annual: get(Col::Annual).unwrap_or_default(), executed: get(Col::Executed).unwrap_or_default() });
+        d.sources.push(jixiao_core::FundSource {
+            name,
+            initial: get(Col::Initial),
+            annual: get(Col::Annual).unwrap_or_default(),
+            executed: get(Col::Executed).unwrap_or_default(),
+        });
     }
 }
 
@@ -250,14 +339,31 @@ fn col_label(c: Col) -> &'static str {
 /// Indicator rows in the order 三级指标 分值 指标值 实际值 得分, where 实际值 repeats 指标值 (`10≥266米≥266米10`).
 fn indicators(k: &str, d: &mut Draft) {
     let whole = Origin::line(1);
-    let Some(h) = k.find("三级指标") else { return };
-    let header_end = ["改进措施", "未完成原因", "偏差原因分析", "得分"].iter().filter_map(|w| k[h..].find(w).map(|p| h + p + w.len())).max().unwrap_or(h);
+    let Some(h) = k.find("三级指标") else {
+        return;
+    };
+    let header_end = ["改进措施", "未完成原因", "偏差原因分析", "得分"]
+        .iter()
+        .filter_map(|w| k[h..].find(w).map(|p| h + p + w.len()))
+        .max()
+        .unwrap_or(h);
     let header = &k[h..header_end];
-    let order: Vec<&str> = ["分值", "指标值", "实际值", "完成值", "得分"].into_iter().filter(|w| header.contains(w)).collect();
+    let order: Vec<&str> = ["分值", "指标值", "实际值", "完成值", "得分"]
+        .into_iter()
+        .filter(|w| header.contains(w))
+        .collect();
     let weighted = order.first() == Some(&"分值") && order.last() == Some(&"得分");
-    let end = ["总分", "注:"].iter().filter_map(|w| k[header_end..].find(w).map(|p| header_end + p)).min().unwrap_or(k.len());
+    let end = ["总分", "注:"]
+        .iter()
+        .filter_map(|w| k[header_end..].find(w).map(|p| header_end + p))
+        .min()
+        .unwrap_or(k.len());
     if !weighted {
-        d.incomplete("indicators", &whole, "指标表的单元格连在一起，且没有分值列可供拆分，未导入指标".into());
+        d.incomplete(
+            "indicators",
+            &whole,
+            "指标表的单元格连在一起，且没有分值列可供拆分，未导入指标".into(),
+        );
         return;
     }
     let body = &k[header_end..end];
@@ -325,22 +431,33 @@ fn split_rows(seg: &str) -> Vec<Result<RunOnRow, String>> {
     let mut i = 0;
     while i < chars.len() {
         // Name: up to the first digit.
-        let name_end = (i..chars.len()).find(|&j| chars[j].is_ascii_digit()).unwrap_or(chars.len());
+        let name_end = (i..chars.len())
+            .find(|&j| chars[j].is_ascii_digit())
+            .unwrap_or(chars.len());
         let name: String = chars[i..name_end].iter().collect();
         let mut found = None;
         // Weight W, then X X, then score S; the next row starts with a non-digit (or the end).
         'w: for wl in 1..=3 {
-            let w: String = chars[name_end..(name_end + wl).min(chars.len())].iter().collect();
-            let Some(weight) = dec(&w).filter(|_| name_end + wl <= chars.len()) else { continue };
+            let w: String = chars[name_end..(name_end + wl).min(chars.len())]
+                .iter()
+                .collect();
+            let Some(weight) = dec(&w).filter(|_| name_end + wl <= chars.len()) else {
+                continue;
+            };
             let rest = name_end + wl;
             for xl in 1..=(chars.len().saturating_sub(rest)) / 2 {
                 let x: String = chars[rest..rest + xl].iter().collect();
-                let y: String = chars[(rest + xl).min(chars.len())..(rest + 2 * xl).min(chars.len())].iter().collect();
+                let y: String = chars
+                    [(rest + xl).min(chars.len())..(rest + 2 * xl).min(chars.len())]
+                    .iter()
+                    .collect();
                 if x != y {
                     continue;
                 }
                 let s_start = rest + 2 * xl;
-                let s_end = (s_start..chars.len()).find(|&j| !(chars[j].is_ascii_digit() || chars[j] == '.')).unwrap_or(chars.len());
+                let s_end = (s_start..chars.len())
+                    .find(|&j| !(chars[j].is_ascii_digit() || chars[j] == '.'))
+                    .unwrap_or(chars.len());
                 let s: String = chars[s_start..s_end].iter().collect();
                 if let Some(score) = dec(&s).filter(|sc| *sc <= weight) {
                     found = Some(((name.clone(), weight, x, score), s_end));
@@ -368,7 +485,13 @@ mod tests {
 
     #[test]
     fn the_only_consistent_reading_of_run_together_funds() {
-        let cols = [Col::Annual, Col::Executed, Col::Weight, Col::Rate, Col::Score];
+        let cols = [
+            Col::Annual,
+            Col::Executed,
+            Col::Weight,
+            Col::Rate,
+            Col::Score,
+        ];
         let r = readings("202010100.00%10", &cols);
         assert_eq!(r.len(), 1, "{r:?}");
         let v: Vec<String> = r[0].iter().map(|(_, x)| x.to_string()).collect();
@@ -380,15 +503,46 @@ mod tests {
         // Two numbers and nothing to tell them apart: several readings, so nothing is imported.
         assert!(readings("2020", &[Col::Annual, Col::Executed]).len() > 1);
         // A pathological run is refused at once, not tried.
-        assert!(readings(&"1".repeat(400), &[Col::Annual, Col::Executed, Col::Weight, Col::Rate, Col::Score]).is_empty());
+        assert!(
+            readings(
+                &"1".repeat(400),
+                &[
+                    Col::Annual,
+                    Col::Executed,
+                    Col::Weight,
+                    Col::Rate,
+                    Col::Score
+                ]
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn rows_whose_value_is_written_twice_split_once() {
         let rows = split_rows("安装坡面水标尺10≥266米≥266米10项目计划总投资1020万元20万元10");
         let ok: Vec<RunOnRow> = rows.into_iter().map(Result::unwrap).collect();
-        assert_eq!(ok[0], ("安装坡面水标尺".into(), Decimal::TEN, "≥266米".into(), Decimal::TEN));
-        assert_eq!(ok[1], ("项目计划总投资".into(), Decimal::TEN, "20万元".into(), Decimal::TEN));
-        assert!(split_rows("受益人口数1090人95人10")[0].is_err(), "target and actual differ: no single split");
+        assert_eq!(
+            ok[0],
+            (
+                "安装坡面水标尺".into(),
+                Decimal::TEN,
+                "≥266米".into(),
+                Decimal::TEN
+            )
+        );
+        assert_eq!(
+            ok[1],
+            (
+                "项目计划总投资".into(),
+                Decimal::TEN,
+                "20万元".into(),
+                Decimal::TEN
+            )
+        );
+        assert!(
+            split_rows("受益人口数1090人95人10")[0].is_err(),
+            "target and actual differ: no single split"
+        );
     }
 }

@@ -13,20 +13,43 @@ use unicode_width::UnicodeWidthStr;
 
 use super::draft::{Draft, DraftIndicator};
 use super::grid::{self, Cell, Mode, Row};
-use super::{text, vocab, Origin};
+use super::{Origin, text, vocab};
 
 /// Labels of the form, as their keys (whitespace removed, brackets folded).
 const LABELS: &[&str] = &[
-    "项目名称", "项目级次", "主管部门", "实施单位", "项目资金(万元)", "项目资金(元)", "年初预算数", "年度预算数", "全年预算数",
-    "年度预算执行数", "全年执行数", "分值(权重)", "分值", "预算执行率", "执行率", "得分", "年度资金总额", "其中:当年财政拨款",
-    "其中:本年财政拨款", "当年财政拨款", "财政专户管理资金", "其他资金", "上年结转资金", "上年结转",
+    "项目名称",
+    "项目级次",
+    "主管部门",
+    "实施单位",
+    "项目资金(万元)",
+    "项目资金(元)",
+    "年初预算数",
+    "年度预算数",
+    "全年预算数",
+    "年度预算执行数",
+    "全年执行数",
+    "分值(权重)",
+    "分值",
+    "预算执行率",
+    "执行率",
+    "得分",
+    "年度资金总额",
+    "其中:当年财政拨款",
+    "其中:本年财政拨款",
+    "当年财政拨款",
+    "财政专户管理资金",
+    "其他资金",
+    "上年结转资金",
+    "上年结转",
 ];
 
 /// True when form labels are broken over lines: the joined text has `项目名称` but no line does.
 pub fn looks_wrapped(lines: &[&str]) -> bool {
     let keys: Vec<String> = lines.iter().map(|l| vocab::key(l).into_owned()).collect();
     let has_label_line = keys.iter().any(|k| k.contains("项目名称"));
-    let broken = keys.windows(2).any(|w| w[0].ends_with("项目名") && w[1].starts_with('称'));
+    let broken = keys
+        .windows(2)
+        .any(|w| w[0].ends_with("项目名") && w[1].starts_with('称'));
     !has_label_line && broken
 }
 
@@ -59,26 +82,38 @@ fn take_cell(lines: &[Line<'_>]) -> usize {
     n
 }
 
-static SCORES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s*$").unwrap());
-static LEVEL1: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(产出指标|效益指标|满意度指标)(?:\((\d+(?:\.\d+)?)(?:%|分)\))?").unwrap());
+static SCORES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s*$").unwrap());
+static LEVEL1: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(产出指标|效益指标|满意度指标)(?:\((\d+(?:\.\d+)?)(?:%|分)\))?").unwrap()
+});
 
 pub fn read(full: &str) -> Draft {
-    let all: Vec<Line<'_>> = full.lines().enumerate().map(|(no, text)| Line { no, text }).collect();
+    let all: Vec<Line<'_>> = full
+        .lines()
+        .enumerate()
+        .map(|(no, text)| Line { no, text })
+        .collect();
     let lines: Vec<&Line<'_>> = all.iter().filter(|l| !l.text.trim().is_empty()).collect();
-    let keys: Vec<String> = lines.iter().map(|l| vocab::key(l.text).into_owned()).collect();
+    let keys: Vec<String> = lines
+        .iter()
+        .map(|l| vocab::key(l.text).into_owned())
+        .collect();
     let find = |from: usize, pred: &dyn Fn(usize) -> bool| (from..lines.len()).find(|&i| pred(i));
     // The table starts where `项目名称` starts, possibly broken over lines.
     let start = find(0, &|i| {
         let joined: String = keys[i..(i + 3).min(keys.len())].concat();
-        joined.starts_with("项目名称") || joined.starts_with("项目名") && keys[i].starts_with("项目名")
+        joined.starts_with("项目名称")
+            || joined.starts_with("项目名") && keys[i].starts_with("项目名")
     });
     let mut d = Draft::default();
     let Some(start) = start else {
         text::sections(full, &[], &mut d);
         return d;
     };
-    let goals_at = find(start, &|i| keys[i].contains("年度预期绩效目标") || keys[i].contains("年初设定目标"));
+    let goals_at = find(start, &|i| {
+        keys[i].contains("年度预期绩效目标") || keys[i].contains("年初设定目标")
+    });
     let ind_at = find(start, &|i| keys[i].starts_with("一级指"));
     let head_end = goals_at.or(ind_at).unwrap_or(lines.len());
 
@@ -86,7 +121,11 @@ pub fn read(full: &str) -> Draft {
     let mut tokens: Vec<Cell> = Vec::new();
     for l in &lines[start..head_end] {
         for t in l.text.split_whitespace() {
-            tokens.push(Cell { text: t.to_string(), origin: Origin::line(l.no + 1), x: None });
+            tokens.push(Cell {
+                text: t.to_string(),
+                origin: Origin::line(l.no + 1),
+                x: None,
+            });
         }
     }
     let tokens = join_labels(tokens);
@@ -104,10 +143,16 @@ pub fn read(full: &str) -> Draft {
                 let k = vocab::key(l.text);
                 !(k.chars().count() <= 4 && label.contains(&*k))
             })
-            .map(|l| Line { no: l.no, text: l.text })
+            .map(|l| Line {
+                no: l.no,
+                text: l.text,
+            })
             .collect();
         // The vertical 绩/效/指/标 of the next block.
-        while body.last().is_some_and(|l| vocab::key(l.text).chars().count() <= 1) {
+        while body
+            .last()
+            .is_some_and(|l| vocab::key(l.text).chars().count() <= 1)
+        {
             body.pop();
         }
         let n = take_cell(&body);
@@ -120,7 +165,11 @@ pub fn read(full: &str) -> Draft {
             if let Some(a) = body.get(n) {
                 d.at("goals.actual", &Origin::line(a.no + 1));
             } else {
-                d.ambiguous("goals.actual", &Origin::line(body[0].no + 1), "绩效目标只有一个单元格，已作为年度预期绩效目标导入".into());
+                d.ambiguous(
+                    "goals.actual",
+                    &Origin::line(body[0].no + 1),
+                    "绩效目标只有一个单元格，已作为年度预期绩效目标导入".into(),
+                );
             }
         }
     }
@@ -133,7 +182,10 @@ pub fn read(full: &str) -> Draft {
         let has_weight = header.contains("分值") || header.contains("权重");
         let stop = find(header_end + 1, &|i| {
             let k = &keys[i];
-            k.starts_with("存在问题") || k.starts_with("改进措施") || k.starts_with("总分") || k.starts_with("评价等级")
+            k.starts_with("存在问题")
+                || k.starts_with("改进措施")
+                || k.starts_with("总分")
+                || k.starts_with("评价等级")
         });
         let body_end = stop.unwrap_or(lines.len());
         let mut record: Vec<Line<'_>> = Vec::new();
@@ -142,15 +194,35 @@ pub fn read(full: &str) -> Draft {
             if let Some(c) = SCORES.captures(l.text).filter(|_| has_weight) {
                 let weight = vocab::number(&c[1]);
                 let score = vocab::number(&c[2]);
-                indicator(&mut d, &record, &mut level1, &mut level2, weight, score, l.no);
+                indicator(
+                    &mut d,
+                    &record,
+                    &mut level1,
+                    &mut level2,
+                    weight,
+                    score,
+                    l.no,
+                );
                 record.clear();
             } else {
-                record.push(Line { no: l.no, text: l.text });
+                record.push(Line {
+                    no: l.no,
+                    text: l.text,
+                });
             }
         }
         if !record.is_empty() || stop.is_none() {
-            let no = record.first().map(|l| l.no).unwrap_or(lines[lines.len() - 1].no);
-            d.truncated = Some((Origin::line(no + 1), format!("指标表在此中断（已读取 {} 个指标，最后一行没有分值和得分）", d.indicators.len())));
+            let no = record
+                .first()
+                .map(|l| l.no)
+                .unwrap_or(lines[lines.len() - 1].no);
+            d.truncated = Some((
+                Origin::line(no + 1),
+                format!(
+                    "指标表在此中断（已读取 {} 个指标，最后一行没有分值和得分）",
+                    d.indicators.len()
+                ),
+            ));
         }
         // Statement rows.
         if let Some(s) = stop {
@@ -196,12 +268,27 @@ pub fn read(full: &str) -> Draft {
 }
 
 fn text_heading(line: &str) -> bool {
-    line.trim_start().chars().next().is_some_and(|c| "一二三四五六七八九十".contains(c)) && line.contains('、')
+    line.trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| "一二三四五六七八九十".contains(c))
+        && line.contains('、')
 }
 
 /// One row of the indicator table from its lines (level cells first when the row opens a group).
-fn indicator(d: &mut Draft, record: &[Line<'_>], level1: &mut String, level2: &mut String, weight: Option<rust_decimal::Decimal>, score: Option<rust_decimal::Decimal>, score_line: usize) {
-    let mut lines: Vec<(usize, String)> = record.iter().map(|l| (l.no, l.text.trim().to_string())).collect();
+fn indicator(
+    d: &mut Draft,
+    record: &[Line<'_>],
+    level1: &mut String,
+    level2: &mut String,
+    weight: Option<rust_decimal::Decimal>,
+    score: Option<rust_decimal::Decimal>,
+    score_line: usize,
+) {
+    let mut lines: Vec<(usize, String)> = record
+        .iter()
+        .map(|l| (l.no, l.text.trim().to_string()))
+        .collect();
     // 一级指标 (with its share), then 二级指标, consumed from the joined text.
     let joined: String = lines.iter().map(|(_, t)| vocab::key(t)).collect();
     let mut consumed = 0;
@@ -215,8 +302,20 @@ fn indicator(d: &mut Draft, record: &[Line<'_>], level1: &mut String, level2: &m
     }
     let rest: String = joined.chars().skip(consumed).collect();
     const L2: &[&str] = &[
-        "服务对象满意度指标", "可持续影响指标", "经济效益指标", "社会效益指标", "生态效益指标", "数量指标", "质量指标", "时效指标",
-        "成本指标", "服务对象满意度", "可持续影响", "经济效益", "社会效益", "生态效益",
+        "服务对象满意度指标",
+        "可持续影响指标",
+        "经济效益指标",
+        "社会效益指标",
+        "生态效益指标",
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "成本指标",
+        "服务对象满意度",
+        "可持续影响",
+        "经济效益",
+        "社会效益",
+        "生态效益",
     ];
     if let Some(l2) = L2.iter().find(|w| rest.starts_with(**w)) {
         *level2 = l2.to_string();
@@ -226,7 +325,13 @@ fn indicator(d: &mut Draft, record: &[Line<'_>], level1: &mut String, level2: &m
     let origin = Origin::line(lines.first().map(|l| l.0).unwrap_or(score_line) + 1);
     let i = d.indicators.len();
     // Name: its own cell; when a line holds two cells (`人才活动 1场`) the space separates them.
-    let as_lines: Vec<Line<'_>> = lines.iter().map(|(no, t)| Line { no: *no, text: t.as_str() }).collect();
+    let as_lines: Vec<Line<'_>> = lines
+        .iter()
+        .map(|(no, t)| Line {
+            no: *no,
+            text: t.as_str(),
+        })
+        .collect();
     let mut cells: Vec<String> = Vec::new();
     let mut pos = 0;
     let mut carry: Option<String> = None;
@@ -246,22 +351,52 @@ fn indicator(d: &mut Draft, record: &[Line<'_>], level1: &mut String, level2: &m
             continue;
         }
         let n = take_cell(&as_lines[pos..]);
-        cells.push(as_lines[pos..pos + n].iter().map(|l| l.text).collect::<Vec<_>>().join(""));
+        cells.push(
+            as_lines[pos..pos + n]
+                .iter()
+                .map(|l| l.text)
+                .collect::<Vec<_>>()
+                .join(""),
+        );
         pos += n;
     }
     let mut actual = carry.unwrap_or_default();
-    actual.push_str(&as_lines[pos.min(as_lines.len())..].iter().map(|l| l.text).collect::<Vec<_>>().join(""));
-    let name = cells.first().map(|s| vocab::clean_cell(s)).unwrap_or_default();
-    let target = cells.get(1).map(|s| vocab::clean_cell(s)).unwrap_or_default();
+    actual.push_str(
+        &as_lines[pos.min(as_lines.len())..]
+            .iter()
+            .map(|l| l.text)
+            .collect::<Vec<_>>()
+            .join(""),
+    );
+    let name = cells
+        .first()
+        .map(|s| vocab::clean_cell(s))
+        .unwrap_or_default();
+    let target = cells
+        .get(1)
+        .map(|s| vocab::clean_cell(s))
+        .unwrap_or_default();
     let actual = vocab::clean_cell(&actual);
     if name.is_empty() || target.is_empty() || actual.is_empty() {
-        d.ambiguous(format!("indicators[{i}]"), &origin, format!("无法把该行拆分为三级指标、指标值和实际完成值：“{}”", lines.iter().map(|l| l.1.as_str()).collect::<String>()));
+        d.ambiguous(
+            format!("indicators[{i}]"),
+            &origin,
+            format!(
+                "无法把该行拆分为三级指标、指标值和实际完成值：“{}”",
+                lines.iter().map(|l| l.1.as_str()).collect::<String>()
+            ),
+        );
     }
     if level1.is_empty()
-        && let Some(l1) = vocab::level1_of_level2(level2) {
-            *level1 = l1.to_string();
-            d.ambiguous(format!("indicators[{i}].level1"), &origin, format!("一级指标缺失，按二级指标“{level2}”推定为“{l1}”"));
-        }
+        && let Some(l1) = vocab::level1_of_level2(level2)
+    {
+        *level1 = l1.to_string();
+        d.ambiguous(
+            format!("indicators[{i}].level1"),
+            &origin,
+            format!("一级指标缺失，按二级指标“{level2}”推定为“{l1}”"),
+        );
+    }
     d.indicators.push(DraftIndicator {
         level1: level1.clone(),
         level2: level2.clone(),
@@ -273,8 +408,14 @@ fn indicator(d: &mut Draft, record: &[Line<'_>], level1: &mut String, level2: &m
         origin,
         ..Default::default()
     });
-    d.at(format!("indicators[{i}].weight"), &Origin::line(score_line + 1));
-    d.at(format!("indicators[{i}].self_score"), &Origin::line(score_line + 1));
+    d.at(
+        format!("indicators[{i}].weight"),
+        &Origin::line(score_line + 1),
+    );
+    d.at(
+        format!("indicators[{i}].self_score"),
+        &Origin::line(score_line + 1),
+    );
 }
 
 /// Removes the first `n` non-whitespace characters from the lines (dropping lines emptied).
@@ -309,9 +450,16 @@ fn join_labels(tokens: Vec<Cell>) -> Vec<Cell> {
             if i + k > tokens.len() {
                 continue;
             }
-            let joined: String = tokens[i..i + k].iter().map(|t| vocab::key(&t.text)).collect();
+            let joined: String = tokens[i..i + k]
+                .iter()
+                .map(|t| vocab::key(&t.text))
+                .collect();
             if LABELS.contains(&joined.as_str()) {
-                out.push(Cell { text: joined, origin: tokens[i].origin.clone(), x: None });
+                out.push(Cell {
+                    text: joined,
+                    origin: tokens[i].origin.clone(),
+                    x: None,
+                });
                 i += k;
                 continue 'outer;
             }
@@ -327,8 +475,11 @@ fn token_rows(tokens: Vec<Cell>) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
     let mut in_funds_header = false;
     for t in tokens {
-        let is_field = vocab::header_field(&t.text).is_some() || vocab::funds_row(&t.text).is_some() || vocab::key(&t.text).starts_with("项目资金");
-        let is_col = vocab::funds_role(&t.text).is_some() && LABELS.contains(&&*vocab::key(&t.text));
+        let is_field = vocab::header_field(&t.text).is_some()
+            || vocab::funds_row(&t.text).is_some()
+            || vocab::key(&t.text).starts_with("项目资金");
+        let is_col =
+            vocab::funds_role(&t.text).is_some() && LABELS.contains(&&*vocab::key(&t.text));
         if is_col {
             if !in_funds_header {
                 rows.push(Vec::new());

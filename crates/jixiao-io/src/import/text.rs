@@ -9,23 +9,32 @@ use regex::Regex;
 
 use super::draft::Draft;
 use super::grid::{self, Cell, Mode, Row};
-use super::{keep_forms, stream, vocab, ImportError, Origin};
+use super::{ImportError, Origin, keep_forms, stream, vocab};
 
 /// Text from bytes: UTF-8 (BOM optional), UTF-16 with BOM, else GB18030 (a superset of GBK). None for binary.
 pub fn decode(bytes: &[u8]) -> Option<String> {
     let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         String::from_utf8(rest.to_vec()).ok()?
     } else if bytes.starts_with(&[0xFF, 0xFE]) {
-        encoding_rs::UTF_16LE.decode_without_bom_handling_and_without_replacement(&bytes[2..])?.into_owned()
+        encoding_rs::UTF_16LE
+            .decode_without_bom_handling_and_without_replacement(&bytes[2..])?
+            .into_owned()
     } else if bytes.starts_with(&[0xFE, 0xFF]) {
-        encoding_rs::UTF_16BE.decode_without_bom_handling_and_without_replacement(&bytes[2..])?.into_owned()
+        encoding_rs::UTF_16BE
+            .decode_without_bom_handling_and_without_replacement(&bytes[2..])?
+            .into_owned()
     } else if let Ok(s) = std::str::from_utf8(bytes) {
         s.to_string()
     } else {
-        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)?.into_owned()
+        encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)?
+            .into_owned()
     };
     // Control characters other than line breaks, tabs and form feeds mean binary content.
-    let control = text.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')).count();
+    let control = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
     if control > 0 && control * 50 > text.chars().count().max(1) || text.contains('\0') {
         return None;
     }
@@ -92,7 +101,10 @@ fn positioned(line: &str) -> Vec<(usize, usize, String)> {
         let mut end = i;
         while end < chars.len() {
             if chars[end].is_whitespace() {
-                let gap = chars[end..].iter().take_while(|c| c.is_whitespace()).count();
+                let gap = chars[end..]
+                    .iter()
+                    .take_while(|c| c.is_whitespace())
+                    .count();
                 if gap >= 2 || end + gap == chars.len() {
                     break;
                 }
@@ -109,13 +121,25 @@ fn positioned(line: &str) -> Vec<(usize, usize, String)> {
                 let word_end = (k + 1..end).find(|&j| chars[j] == ' ').unwrap_or(end);
                 let word: String = chars[k + 1..word_end].iter().collect();
                 if vocab::header_field(&word).is_some() {
-                    out.push((from, k, chars[from..k].iter().collect::<String>().trim().to_string()));
+                    out.push((
+                        from,
+                        k,
+                        chars[from..k].iter().collect::<String>().trim().to_string(),
+                    ));
                     from = k + 1;
                 }
             }
             k += 1;
         }
-        out.push((from, end, chars[from..end].iter().collect::<String>().trim().to_string()));
+        out.push((
+            from,
+            end,
+            chars[from..end]
+                .iter()
+                .collect::<String>()
+                .trim()
+                .to_string(),
+        ));
         i = end;
     }
     out
@@ -134,7 +158,9 @@ fn continues(prev: &[(usize, usize, String)], line: &[(usize, usize, String)]) -
     };
     !prev.is_empty()
         && line.len() < prev.len()
-        && !prev.iter().any(|c| vocab::key(&c.2) == "年度总体目标" || vocab::key(&c.2).contains("预期目标"))
+        && !prev
+            .iter()
+            .any(|c| vocab::key(&c.2) == "年度总体目标" || vocab::key(&c.2).contains("预期目标"))
         && line.iter().all(|(s, e, t)| {
             vocab::number(t).is_none()
                 && !t.ends_with('%')
@@ -146,7 +172,9 @@ fn continues(prev: &[(usize, usize, String)], line: &[(usize, usize, String)]) -
 
 fn merge_continuation(row: &mut [(usize, usize, String)], line: &[(usize, usize, String)]) {
     for (s, e, t) in line {
-        let best = row.iter_mut().max_by_key(|(ps, pe, _)| (*pe).min(*e).saturating_sub((*ps).max(*s)));
+        let best = row
+            .iter_mut()
+            .max_by_key(|(ps, pe, _)| (*pe).min(*e).saturating_sub((*ps).max(*s)));
         if let Some(cell) = best {
             cell.2.push_str(t);
             cell.1 = cell.1.max(*e);
@@ -168,10 +196,15 @@ pub fn rows(text: &str, layout: Layout) -> Vec<Row> {
             page += 1;
             line = rest;
         }
-        let origin = Origin { line: Some(i as u32 + 1), page: paged.then_some(page), ..Default::default() };
+        let origin = Origin {
+            line: Some(i as u32 + 1),
+            page: paged.then_some(page),
+            ..Default::default()
+        };
         let cells: Vec<String> = match layout {
             Layout::Pipes => {
-                let mut cells: Vec<String> = line.split('|').map(|c| c.trim().to_string()).collect();
+                let mut cells: Vec<String> =
+                    line.split('|').map(|c| c.trim().to_string()).collect();
                 while cells.last().is_some_and(|c| c.is_empty()) {
                     cells.pop();
                 }
@@ -188,8 +221,22 @@ pub fn rows(text: &str, layout: Layout) -> Vec<Row> {
         let cells = cells
             .into_iter()
             .filter(|t| !(t.starts_with('[') && t.ends_with(']') && t.chars().count() <= 6))
-            .map(|t| if matches!(t.as_str(), "(blank)" | "(empty)") { String::new() } else { t });
-        out.push(cells.map(|text| Cell { text, origin: origin.clone(), x: None }).collect());
+            .map(|t| {
+                if matches!(t.as_str(), "(blank)" | "(empty)") {
+                    String::new()
+                } else {
+                    t
+                }
+            });
+        out.push(
+            cells
+                .map(|text| Cell {
+                    text,
+                    origin: origin.clone(),
+                    x: None,
+                })
+                .collect(),
+        );
     }
     out
 }
@@ -198,7 +245,10 @@ fn split_gaps(line: &str, min_gap: usize) -> Vec<String> {
     static GAP1: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\s\u{3000}]+").unwrap());
     static GAP2: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t\u{3000}]{2,}|\t").unwrap());
     let re = if min_gap >= 2 { &*GAP2 } else { &*GAP1 };
-    re.split(line.trim()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    re.split(line.trim())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// Reads a published text: the forms it contains, and the narrative sections around them.
@@ -226,7 +276,10 @@ fn read_as(text: &str, file: &Path, layout: Layout) -> Result<Vec<(Draft, Origin
             }
             table_lines = table_span(&rows);
             let mode = Mode::Sequential;
-            grid::split_forms(&rows).into_iter().map(|part| grid::read(part, mode)).collect()
+            grid::split_forms(&rows)
+                .into_iter()
+                .map(|part| grid::read(part, mode))
+                .collect()
         }
     };
     if drafts.iter().all(Draft::is_empty) && super::runon::looks_run_on(text) {
@@ -241,14 +294,19 @@ fn read_as(text: &str, file: &Path, layout: Layout) -> Result<Vec<(Draft, Origin
         }
         fill_from_text(text, d);
     }
-    keep_forms(drafts.into_iter().map(|d| (d, whole.clone())).collect(), file, "文本")
+    keep_forms(
+        drafts.into_iter().map(|d| (d, whole.clone())).collect(),
+        file,
+        "文本",
+    )
 }
 
 /// Where a table stood among the paragraphs of a Word document: it ends the section before it.
 pub const TABLE_MARK: &str = "\u{1}table";
 
-static HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))\s*(\S.*)$").unwrap());
+static HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))\s*(\S.*)$").unwrap()
+});
 
 /// Which narrative field a heading opens.
 fn section_field(title: &str) -> Option<&'static str> {
@@ -312,7 +370,9 @@ pub fn sections(text: &str, skip: &[std::ops::Range<usize>], d: &mut Draft) {
             continue;
         }
         let k = vocab::key(line);
-        if k.chars().count() <= 24 && (k.ends_with("自评表") || k.starts_with('(') && vocab::year_in(&k).is_some()) {
+        if k.chars().count() <= 24
+            && (k.ends_with("自评表") || k.starts_with('(') && vocab::year_in(&k).is_some())
+        {
             continue; // the table's title lines
         }
         if let Some(c) = HEADING.captures(line) {
@@ -322,7 +382,12 @@ pub fn sections(text: &str, skip: &[std::ops::Range<usize>], d: &mut Draft) {
                     flush(d, current, &mut buf);
                     current = Some((field, i));
                     continue;
-                } else if line.trim_start().chars().next().is_some_and(|c| "一二三四五六七八九十".contains(c)) {
+                } else if line
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(|c| "一二三四五六七八九十".contains(c))
+                {
                     // A top-level heading without its own field (一、评价项目概述) ends the section before it.
                     flush(d, current, &mut buf);
                     current = None;
@@ -342,7 +407,11 @@ pub fn join_paragraphs(lines: &[&str]) -> String {
     static OPENS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^\s*(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]+）|\d+[.、．]|[（(]\d+[)）])").unwrap()
     });
-    let lines: Vec<&str> = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut paragraphs: Vec<String> = Vec::new();
     let mut cur = String::new();
     for (i, line) in lines.iter().enumerate() {
@@ -365,23 +434,33 @@ pub fn join_paragraphs(lines: &[&str]) -> String {
 
 /// What the narrative says when the table does not: the year, and 年初预算数 in （三）资金来源及使用情况.
 pub fn fill_from_text(text: &str, d: &mut Draft) {
-    static INITIAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"年初(?:批复)?预算(?:数)?(?:为)?\s*(\d+(?:\.\d+)?)\s*万").unwrap());
+    static INITIAL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"年初(?:批复)?预算(?:数)?(?:为)?\s*(\d+(?:\.\d+)?)\s*万").unwrap()
+    });
     static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20\d\d)\s*年").unwrap());
     if d.initial.is_none() {
-        let usage = if d.report.funds_usage.is_empty() { None } else { Some(d.report.funds_usage.clone()) };
+        let usage = if d.report.funds_usage.is_empty() {
+            None
+        } else {
+            Some(d.report.funds_usage.clone())
+        };
         let source = usage.as_deref().unwrap_or(text);
         if let Some(c) = INITIAL.captures(source)
-            && let Ok(x) = c[1].parse() {
-                d.initial = Some(x);
-                let line = line_of(text, &c[1]);
-                d.at("funds.initial", &Origin::line(line));
-            }
+            && let Ok(x) = c[1].parse()
+        {
+            d.initial = Some(x);
+            let line = line_of(text, &c[1]);
+            d.at("funds.initial", &Origin::line(line));
+        }
     }
     narrative_facts(text, d);
     if d.year.is_none() {
         // A title line naming the year (…2022年度…自评报告), else the year the narrative speaks of most.
         for (i, line) in text.lines().enumerate().take(40) {
-            let title = ["自评", "报告", "表", "评价"].iter().any(|w| line.contains(w)) && line.trim().chars().count() <= 60;
+            let title = ["自评", "报告", "表", "评价"]
+                .iter()
+                .any(|w| line.contains(w))
+                && line.trim().chars().count() <= 60;
             if let Some(y) = vocab::year_in(line).filter(|_| title) {
                 d.year = Some(y);
                 d.at("project.year", &Origin::line(i + 1));
@@ -396,14 +475,22 @@ pub fn fill_from_text(text: &str, d: &mut Draft) {
                 }
             }
         }
-        let mut ranked: Vec<(i32, usize, usize)> = counts.into_iter().map(|(y, (n, l))| (y, n, l)).collect();
+        let mut ranked: Vec<(i32, usize, usize)> =
+            counts.into_iter().map(|(y, (n, l))| (y, n, l)).collect();
         ranked.sort_by_key(|r| std::cmp::Reverse(r.1));
         if let Some(&(y, n, l)) = ranked.first() {
             d.year = Some(y);
             let o = Origin::line(l + 1);
             d.at("project.year", &o);
-            let second = ranked.get(1).map(|r| format!("；其次是 {} 年（{} 次）", r.0, r.1)).unwrap_or_default();
-            d.ambiguous("project.year", &o, format!("表中没有评价年度，取正文中出现最多的年份 {y} 年（{n} 次）{second}"));
+            let second = ranked
+                .get(1)
+                .map(|r| format!("；其次是 {} 年（{} 次）", r.0, r.1))
+                .unwrap_or_default();
+            d.ambiguous(
+                "project.year",
+                &o,
+                format!("表中没有评价年度，取正文中出现最多的年份 {y} 年（{n} 次）{second}"),
+            );
         }
     }
 }
@@ -412,7 +499,11 @@ pub fn fill_from_text(text: &str, d: &mut Draft) {
 fn line_of(text: &str, number: &str) -> usize {
     let lines: Vec<&str> = text.lines().collect();
     (0..lines.len())
-        .find(|&i| lines[i].contains(number) && (lines[i].contains("年初") || lines[..i].iter().rev().take(3).any(|l| l.contains("年初"))))
+        .find(|&i| {
+            lines[i].contains(number)
+                && (lines[i].contains("年初")
+                    || lines[..i].iter().rev().take(3).any(|l| l.contains("年初")))
+        })
         .map(|i| i + 1)
         .unwrap_or(1)
 }
@@ -430,9 +521,15 @@ fn reflow(rows: Vec<Row>) -> Vec<Row> {
         let t = cell.text.as_str();
         let k = vocab::key(t);
         // Inside the indicator rows, words such as 达成预期指标 are values, not column headers.
-        let ind_col = !in_body && vocab::indicator_role(t).is_some() && k.chars().count() <= 12 && (in_header_group || k == "一级指标");
+        let ind_col = !in_body
+            && vocab::indicator_role(t).is_some()
+            && k.chars().count() <= 12
+            && (in_header_group || k == "一级指标");
         let funds_col = !in_table && vocab::funds_role(t).is_some() && k.chars().count() <= 12;
-        if in_table && !in_header_group && (vocab::level1(t).is_some() || vocab::level2(t).is_some()) {
+        if in_table
+            && !in_header_group
+            && (vocab::level1(t).is_some() || vocab::level2(t).is_some())
+        {
             in_body = true;
         }
         let is_num = vocab::number(t).is_some();
@@ -449,7 +546,10 @@ fn reflow(rows: Vec<Row>) -> Vec<Row> {
             || in_table && numbers_run >= 2 && !is_num;
         let col = ind_col || funds_col;
         if col && !in_header_group {
-            if !out.last().is_some_and(|r| r.len() == 1 && vocab::key(&r[0].text) == "绩效指标") {
+            if !out
+                .last()
+                .is_some_and(|r| r.len() == 1 && vocab::key(&r[0].text) == "绩效指标")
+            {
                 out.push(Vec::new());
             }
             in_header_group = true;
@@ -475,45 +575,74 @@ fn narrative_facts(text: &str, d: &mut Draft) {
     static ANNUAL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:实际下达预算|调整后预算数?|全年预算数?|年度预算数?)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*万元").unwrap()
     });
-    static EXECUTED: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?:实际总支出|实际支出|全年执行数?|执行数)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*万元").unwrap());
-    static TOTAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:综合评价得分|自评得分|总得分|评价得分)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分").unwrap());
-    static TITLE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\s*(?:19|20)\d\d\s*年度?(\S{2,30}?)(?:项目)?(?:支出)?(?:绩效)?(?:自评结果|自评报告|绩效自评|自评表)").unwrap());
+    static EXECUTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:实际总支出|实际支出|全年执行数?|执行数)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*万元")
+            .unwrap()
+    });
+    static TOTAL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:综合评价得分|自评得分|总得分|评价得分)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分")
+            .unwrap()
+    });
+    static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:19|20)\d\d\s*年度?(\S{2,30}?)(?:项目)?(?:支出)?(?:绩效)?(?:自评结果|自评报告|绩效自评|自评表)").unwrap()
+    });
     let found = |re: &Regex| {
-        text.lines().enumerate().find_map(|(i, l)| re.captures(l).map(|c| (i + 1, c[1].to_string(), c[0].to_string())))
+        text.lines().enumerate().find_map(|(i, l)| {
+            re.captures(l)
+                .map(|c| (i + 1, c[1].to_string(), c[0].to_string()))
+        })
     };
     if d.annual.is_none()
         && let Some((line, n, said)) = found(&ANNUAL)
-            && let Ok(x) = n.parse() {
-                d.annual = Some(x);
-                let o = Origin::line(line);
-                d.at("funds.annual", &o);
-                d.ambiguous("funds.annual", &o, format!("表中没有全年预算数，取自正文“{said}”"));
-            }
+        && let Ok(x) = n.parse()
+    {
+        d.annual = Some(x);
+        let o = Origin::line(line);
+        d.at("funds.annual", &o);
+        d.ambiguous(
+            "funds.annual",
+            &o,
+            format!("表中没有全年预算数，取自正文“{said}”"),
+        );
+    }
     if d.executed.is_none()
         && let Some((line, n, said)) = found(&EXECUTED)
-            && let Ok(x) = n.parse() {
-                d.executed = Some(x);
-                let o = Origin::line(line);
-                d.at("funds.executed", &o);
-                d.ambiguous("funds.executed", &o, format!("表中没有全年执行数，取自正文“{said}”"));
-            }
+        && let Ok(x) = n.parse()
+    {
+        d.executed = Some(x);
+        let o = Origin::line(line);
+        d.at("funds.executed", &o);
+        d.ambiguous(
+            "funds.executed",
+            &o,
+            format!("表中没有全年执行数，取自正文“{said}”"),
+        );
+    }
     if d.statement.total.is_none()
         && let Some((line, n, said)) = found(&TOTAL)
-            && let Ok(x) = n.parse() {
-                d.statement.total = Some(x);
-                let o = Origin::line(line);
-                d.at("statement.total", &o);
-                d.ambiguous("statement.total", &o, format!("表中没有总分，取自正文“{said}”"));
-            }
+        && let Ok(x) = n.parse()
+    {
+        d.statement.total = Some(x);
+        let o = Origin::line(line);
+        d.at("statement.total", &o);
+        d.ambiguous(
+            "statement.total",
+            &o,
+            format!("表中没有总分，取自正文“{said}”"),
+        );
+    }
     if d.name.is_none()
-        && let Some((line, n, said)) = found(&TITLE) {
-            d.name = Some(n.clone());
-            let o = Origin::line(line);
-            d.at("project.name", &o);
-            d.ambiguous("project.name", &o, format!("表中没有项目名称，取自标题“{}”", said.trim()));
-        }
+        && let Some((line, n, said)) = found(&TITLE)
+    {
+        d.name = Some(n.clone());
+        let o = Origin::line(line);
+        d.at("project.name", &o);
+        d.ambiguous(
+            "project.name",
+            &o,
+            format!("表中没有项目名称，取自标题“{}”", said.trim()),
+        );
+    }
 }
 
 /// `pdftotext -layout` text: cells by their columns; lines that continue wrapped cells are merged into them.
@@ -535,26 +664,45 @@ fn layout_rows(text: &str) -> Vec<Row> {
         if !header_starts.is_empty() {
             cells = split_at_columns(cells, &header_starts);
         }
-        let origin = Origin { line: Some(i as u32 + 1), page: paged.then_some(page), ..Default::default() };
+        let origin = Origin {
+            line: Some(i as u32 + 1),
+            page: paged.then_some(page),
+            ..Default::default()
+        };
         match out.last_mut() {
             Some((_, prev)) if continues(prev, &cells) => merge_continuation(prev, &cells),
             _ => out.push((origin, cells)),
         }
         let last = &out.last().expect("pushed").1;
-        let labels = last.iter().filter(|c| vocab::funds_role(&c.2).is_some() || vocab::indicator_role(&c.2).is_some()).count();
+        let labels = last
+            .iter()
+            .filter(|c| vocab::funds_role(&c.2).is_some() || vocab::indicator_role(&c.2).is_some())
+            .count();
         if labels >= 3 {
             header_starts = last.iter().map(|c| (c.0, c.1)).collect();
         }
     }
     out.into_iter()
-        .map(|(o, cells)| cells.into_iter().map(|(s, e, text)| Cell { text, origin: o.clone(), x: Some((s as u32, e as u32)) }).collect())
+        .map(|(o, cells)| {
+            cells
+                .into_iter()
+                .map(|(s, e, text)| Cell {
+                    text,
+                    origin: o.clone(),
+                    x: Some((s as u32, e as u32)),
+                })
+                .collect()
+        })
         .collect()
 }
 
 /// A full cell is followed by a single space only: split a cell where a word sits under another column of
 /// the table header above (`年度资金总额 150`: `150` is under `年初预算数`), not elsewhere (`申报率 100%` stays
 /// one cell).
-fn split_at_columns(cells: Vec<(usize, usize, String)>, header: &[(usize, usize)]) -> Vec<(usize, usize, String)> {
+fn split_at_columns(
+    cells: Vec<(usize, usize, String)>,
+    header: &[(usize, usize)],
+) -> Vec<(usize, usize, String)> {
     let nearest = |a: usize, b: usize| {
         header
             .iter()
@@ -583,14 +731,28 @@ fn split_at_columns(cells: Vec<(usize, usize, String)>, header: &[(usize, usize)
         for &(ws, we) in &words[1..] {
             let here = nearest(s + ws, s + we);
             let head: String = chars[from..ws - 1].iter().collect();
-            let after_label = vocab::funds_row(&head).is_some() || vocab::header_field(&head).is_some() || matches!(&*vocab::key(&head), "总分" | "合计");
+            let after_label = vocab::funds_row(&head).is_some()
+                || vocab::header_field(&head).is_some()
+                || matches!(&*vocab::key(&head), "总分" | "合计");
             if here != col || after_label {
-                out.push((s + from, s + ws - 1, chars[from..ws - 1].iter().collect::<String>().trim().to_string()));
+                out.push((
+                    s + from,
+                    s + ws - 1,
+                    chars[from..ws - 1]
+                        .iter()
+                        .collect::<String>()
+                        .trim()
+                        .to_string(),
+                ));
                 from = ws;
                 col = here;
             }
         }
-        out.push((s + from, e, chars[from..].iter().collect::<String>().trim().to_string()));
+        out.push((
+            s + from,
+            e,
+            chars[from..].iter().collect::<String>().trim().to_string(),
+        ));
     }
     out
 }
@@ -599,17 +761,30 @@ fn split_at_columns(cells: Vec<(usize, usize, String)>, header: &[(usize, usize)
 /// do not swallow it: from its title or 项目名称 row (or the indicator header when there is no header block)
 /// to the row before the next narrative heading.
 fn table_span(rows: &[Row]) -> Option<std::ops::Range<usize>> {
-    let line = |r: &Row| r.first().and_then(|c| c.origin.line).map(|l| l as usize - 1);
+    let line = |r: &Row| {
+        r.first()
+            .and_then(|c| c.origin.line)
+            .map(|l| l as usize - 1)
+    };
     let is_start = |r: &Row| {
         r.iter().any(|c| {
             vocab::header_field(&c.text).is_some()
-                || vocab::key(&c.text).ends_with("自评表") && vocab::key(&c.text).chars().count() <= 30
-        }) || r.iter().filter(|c| vocab::indicator_role(&c.text).is_some()).count() >= 3
+                || vocab::key(&c.text).ends_with("自评表")
+                    && vocab::key(&c.text).chars().count() <= 30
+        }) || r
+            .iter()
+            .filter(|c| vocab::indicator_role(&c.text).is_some())
+            .count()
+            >= 3
     };
     let first = rows.iter().position(is_start)?;
     let end = rows[first + 1..]
         .iter()
-        .position(|r| r.len() == 1 && HEADING.is_match(&r[0].text) && vocab::key(&r[0].text).chars().count() <= 40)
+        .position(|r| {
+            r.len() == 1
+                && HEADING.is_match(&r[0].text)
+                && vocab::key(&r[0].text).chars().count() <= 40
+        })
         .map(|i| first + 1 + i);
     let start_line = line(&rows[first])?;
     let end_line = match end {

@@ -11,7 +11,9 @@ use rust_decimal::Decimal;
 /// A label as compared: whitespace removed, full-width brackets and colons folded, `★` and `*` marks dropped.
 /// Borrowed when there is nothing to fold (most cells): the importer compares every cell many times.
 pub fn key(s: &str) -> Cow<'_, str> {
-    let folds = |c: char| c.is_whitespace() || matches!(c, '★' | '☆' | '*' | '＊' | '（' | '）' | '：' | '，' | '％');
+    let folds = |c: char| {
+        c.is_whitespace() || matches!(c, '★' | '☆' | '*' | '＊' | '（' | '）' | '：' | '，' | '％')
+    };
     if !s.chars().any(folds) {
         return Cow::Borrowed(s);
     }
@@ -32,7 +34,9 @@ pub fn key(s: &str) -> Cow<'_, str> {
 
 fn is_cjk_or_fullwidth(c: char) -> bool {
     let u = c as u32;
-    !c.is_ascii() && !c.is_whitespace() && (u >= 0x2E80 || (0x2000..=0x206F).contains(&u) || (0x3000..=0x303F).contains(&u))
+    !c.is_ascii()
+        && !c.is_whitespace()
+        && (u >= 0x2E80 || (0x2000..=0x206F).contains(&u) || (0x3000..=0x303F).contains(&u))
 }
 
 /// Cell text as the form shows it: the spaces a PDF or web extraction inserts next to Chinese characters and
@@ -51,7 +55,10 @@ pub fn clean_cell(s: &str) -> String {
             let prev = out.chars().last();
             let next = chars.get(j).copied();
             let keep = match (prev, next) {
-                (Some(a), Some(b)) => a.is_ascii_alphabetic() && b.is_ascii_alphanumeric() || a.is_ascii_alphanumeric() && b.is_ascii_alphabetic(),
+                (Some(a), Some(b)) => {
+                    a.is_ascii_alphabetic() && b.is_ascii_alphanumeric()
+                        || a.is_ascii_alphanumeric() && b.is_ascii_alphabetic()
+                }
                 _ => false,
             };
             let keep = keep && !is_cjk_or_fullwidth(prev.unwrap_or(' '));
@@ -70,16 +77,29 @@ pub fn clean_cell(s: &str) -> String {
 /// Empty, or a placeholder for "nothing here".
 pub fn is_blank(s: &str) -> bool {
     let k = key(s);
-    k.is_empty() || matches!(&*k, "-" | "—" | "/" | "／" | "(blank)" | "(empty)" | "……" | "…" | "——")
+    k.is_empty()
+        || matches!(
+            &*k,
+            "-" | "—" | "/" | "／" | "(blank)" | "(empty)" | "……" | "…" | "——"
+        )
 }
 
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$").unwrap());
+static NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$").unwrap());
 
 /// An exact decimal from a cell: `14.53`, `1,234.50`, `０.５`; none for blanks and words.
 pub fn number(s: &str) -> Option<Decimal> {
     let k: String = key(s)
         .chars()
-        .map(|c| if ('０'..='９').contains(&c) { char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap() } else if c == '．' { '.' } else { c })
+        .map(|c| {
+            if ('０'..='９').contains(&c) {
+                char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap()
+            } else if c == '．' {
+                '.'
+            } else {
+                c
+            }
+        })
         .collect();
     let k = k.trim_end_matches("分").trim_end_matches("万元");
     if !NUMBER.is_match(k) {
@@ -90,7 +110,8 @@ pub fn number(s: &str) -> Option<Decimal> {
 
 /// A weight or score written with its unit or share: `50`, `50分`, `(50分)`, `（50%）`.
 pub fn points_in(s: &str) -> Option<Decimal> {
-    static P: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\((\d+(?:\.\d+)?)(?:分|%)?\)").unwrap());
+    static P: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\((\d+(?:\.\d+)?)(?:分|%)?\)").unwrap());
     let k = key(s);
     P.captures(&k).and_then(|c| Decimal::from_str(&c[1]).ok())
 }
@@ -108,7 +129,11 @@ impl MoneyUnit {
         let k = key(s);
         if k.contains("万元") {
             Some(MoneyUnit::Wan)
-        } else if k.contains("(元)") || k.contains("单位:元") || k.ends_with("(元") || k.contains("金额(元") {
+        } else if k.contains("(元)")
+            || k.contains("单位:元")
+            || k.ends_with("(元")
+            || k.contains("金额(元")
+        {
             Some(MoneyUnit::Yuan)
         } else {
             None
@@ -147,7 +172,12 @@ pub enum Role {
 /// The indicator-table role of a column header.
 pub fn indicator_role(header: &str) -> Option<Role> {
     // Every header word below holds one of these characters; most cells hold none (a cheap first test).
-    if !header.chars().any(|c| matches!(c, '指' | '原' | '复' | '位' | '实' | '完' | '目' | '得' | '分' | '权')) {
+    if !header.chars().any(|c| {
+        matches!(
+            c,
+            '指' | '原' | '复' | '位' | '实' | '完' | '目' | '得' | '分' | '权'
+        )
+    }) {
         return None;
     }
     let k = key(header);
@@ -160,9 +190,14 @@ pub fn indicator_role(header: &str) -> Option<Role> {
         Role::Level1
     } else if has("二级指标") {
         Role::Level2
-    } else if has("三级指标") || k == "指标名称" || has("绩效指标名称") || k == "指标内容" {
+    } else if has("三级指标") || k == "指标名称" || has("绩效指标名称") || k == "指标内容"
+    {
         Role::Name
-    } else if has("偏差原因") || has("未完成原因") || has("原因分析") || has("改进措施") && has("原因") {
+    } else if has("偏差原因")
+        || has("未完成原因")
+        || has("原因分析")
+        || has("改进措施") && has("原因")
+    {
         Role::Deviation
     } else if has("复核") {
         Role::Review
@@ -170,9 +205,15 @@ pub fn indicator_role(header: &str) -> Option<Role> {
         Role::Nature
     } else if has("度量单位") || has("计量单位") {
         Role::Unit
-    } else if has("实际完成") || has("实际值") || has("完成值") || has("实际完成指标值") || has("年终完成") {
+    } else if has("实际完成")
+        || has("实际值")
+        || has("完成值")
+        || has("实际完成指标值")
+        || has("年终完成")
+    {
         Role::Actual
-    } else if has("指标值") || has("目标值") || k == "年初指标值" || has("预期指标") {
+    } else if has("指标值") || has("目标值") || k == "年初指标值" || has("预期指标")
+    {
         Role::Target
     } else if has("得分") || k == "自评分" {
         Role::Score
@@ -231,10 +272,32 @@ pub fn level1(cell: &str) -> Option<String> {
 pub fn level2(cell: &str) -> Option<String> {
     let k = key(cell);
     const WORDS: &[&str] = &[
-        "数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标",
-        "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标", "满意度指标",
-        "经济效益", "社会效益", "生态效益", "可持续影响", "服务对象满意度", "产出数量", "产出质量", "产出时效", "产出成本",
-        "数量", "质量", "时效", "成本",
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "成本指标",
+        "经济成本指标",
+        "社会成本指标",
+        "生态环境成本指标",
+        "经济效益指标",
+        "社会效益指标",
+        "生态效益指标",
+        "可持续影响指标",
+        "服务对象满意度指标",
+        "满意度指标",
+        "经济效益",
+        "社会效益",
+        "生态效益",
+        "可持续影响",
+        "服务对象满意度",
+        "产出数量",
+        "产出质量",
+        "产出时效",
+        "产出成本",
+        "数量",
+        "质量",
+        "时效",
+        "成本",
     ];
     WORDS.iter().find(|w| k == **w).map(|w| w.to_string())
 }
@@ -246,7 +309,10 @@ pub fn level1_of_level2(l2: &str) -> Option<&'static str> {
         Some("满意度指标")
     } else if k.contains("效益") || k.contains("可持续") {
         Some("效益指标")
-    } else if ["数量", "质量", "时效", "成本"].iter().any(|w| k.contains(w)) {
+    } else if ["数量", "质量", "时效", "成本"]
+        .iter()
+        .any(|w| k.contains(w))
+    {
         Some("产出指标")
     } else {
         None
@@ -267,8 +333,12 @@ pub fn header_field(cell: &str) -> Option<HeaderField> {
     let k = key(cell);
     let k = k.trim_end_matches(':');
     Some(match k {
-        "项目名称" | "专项资金名称" | "项目(资金)名称" | "资金名称" => HeaderField::Name,
-        "主管部门" | "县级主管部门" | "项目主管单位" | "主管单位" | "项目主管部门" => HeaderField::Department,
+        "项目名称" | "专项资金名称" | "项目(资金)名称" | "资金名称" => {
+            HeaderField::Name
+        }
+        "主管部门" | "县级主管部门" | "项目主管单位" | "主管单位" | "项目主管部门" => {
+            HeaderField::Department
+        }
         "实施单位" | "项目实施单位" | "实施单位(盖章)" => HeaderField::Implementer,
         "项目级次" => HeaderField::Level,
         "项目编码" | "项目编号" => HeaderField::Code,
@@ -286,13 +356,32 @@ pub enum FundsRow {
 pub fn funds_row(cell: &str) -> Option<FundsRow> {
     let k = key(cell);
     let k = k.trim_end_matches(':');
-    if matches!(k, "年度资金总额" | "总额" | "合计" | "资金总额" | "年度财政资金总额") {
+    if matches!(
+        k,
+        "年度资金总额" | "总额" | "合计" | "资金总额" | "年度财政资金总额"
+    ) {
         return Some(FundsRow::Total);
     }
-    let name = k.strip_prefix("其中:").or_else(|| k.strip_prefix("其中")).unwrap_or(k);
-    const SOURCES: &[&str] =
-        &["财政拨款", "财政资金", "上年结转", "财政专户", "单位资金", "其他资金", "预算内拨款", "补助", "自有资金", "债券"];
-    if name.chars().count() <= 20 && SOURCES.iter().any(|w| name.contains(w)) && !name.contains("指标") {
+    let name = k
+        .strip_prefix("其中:")
+        .or_else(|| k.strip_prefix("其中"))
+        .unwrap_or(k);
+    const SOURCES: &[&str] = &[
+        "财政拨款",
+        "财政资金",
+        "上年结转",
+        "财政专户",
+        "单位资金",
+        "其他资金",
+        "预算内拨款",
+        "补助",
+        "自有资金",
+        "债券",
+    ];
+    if name.chars().count() <= 20
+        && SOURCES.iter().any(|w| name.contains(w))
+        && !name.contains("指标")
+    {
         return Some(FundsRow::Source(name.to_string()));
     }
     None

@@ -3,14 +3,14 @@
 //! exact decimal (never f64 arithmetic).
 
 use std::io::Cursor;
-use std::str::FromStr;
 use std::path::Path;
+use std::str::FromStr;
 
 use calamine::{Data, Reader};
 
 use super::draft::Draft;
 use super::grid::{self, Cell, Mode, Row};
-use super::{keep_forms, ImportError, Origin};
+use super::{ImportError, Origin, keep_forms};
 
 /// The text of a cell as the form shows it. Floats: Rust's shortest round-trip representation.
 pub fn cell_text(d: &Data) -> String {
@@ -32,14 +32,19 @@ fn float_text(f: f64) -> String {
         return String::new();
     }
     let shortest = f.to_string();
-    match rust_decimal::Decimal::from_str(&shortest).or_else(|_| rust_decimal::Decimal::from_scientific(&format!("{f:e}"))) {
+    match rust_decimal::Decimal::from_str(&shortest)
+        .or_else(|_| rust_decimal::Decimal::from_scientific(&format!("{f:e}")))
+    {
         Ok(d) => d.round_dp(9).normalize().to_string(),
         Err(_) => shortest,
     }
 }
 
 pub fn read(bytes: &[u8], file: &Path, xls: bool) -> Result<Vec<(Draft, Origin)>, ImportError> {
-    let bad = |e: String| ImportError::BadWorkbook { file: file.into(), reason: e };
+    let bad = |e: String| ImportError::BadWorkbook {
+        file: file.into(),
+        reason: e,
+    };
     let mut sheets: Vec<(String, Vec<Row>)> = Vec::new();
     if xls {
         let mut wb = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
@@ -52,7 +57,9 @@ pub fn read(bytes: &[u8], file: &Path, xls: bool) -> Result<Vec<(Draft, Origin)>
         check_sheet_extents(bytes, file)?;
         let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
         for name in wb.sheet_names().to_vec() {
-            let range = wb.worksheet_range(&name).map_err(|e| bad(format!("工作表“{name}”：{e}")))?;
+            let range = wb
+                .worksheet_range(&name)
+                .map_err(|e| bad(format!("工作表“{name}”：{e}")))?;
             let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
             sheets.push((name.clone(), grid_of(&name, &range, &merges)));
         }
@@ -61,7 +68,13 @@ pub fn read(bytes: &[u8], file: &Path, xls: bool) -> Result<Vec<(Draft, Origin)>
     for (name, rows) in &sheets {
         for part in grid::split_forms(rows) {
             let d = grid::read(part, Mode::Positional);
-            drafts.push((d, Origin { sheet: Some(name.clone()), ..Default::default() }));
+            drafts.push((
+                d,
+                Origin {
+                    sheet: Some(name.clone()),
+                    ..Default::default()
+                },
+            ));
         }
     }
     keep_forms(drafts, file, "工作簿")
@@ -80,10 +93,16 @@ fn cell_ref(s: &str) -> Option<(u64, u64)> {
     let letters = s.bytes().take_while(u8::is_ascii_alphabetic).count();
     let (col, row) = s.split_at(letters);
     let row = row.trim_start_matches('$');
-    if !(1..=3).contains(&letters) || row.is_empty() || row.len() > 7 || !row.bytes().all(|b| b.is_ascii_digit()) {
+    if !(1..=3).contains(&letters)
+        || row.is_empty()
+        || row.len() > 7
+        || !row.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
-    let col = col.bytes().fold(0u64, |n, b| n * 26 + u64::from(b.to_ascii_uppercase() - b'A') + 1);
+    let col = col.bytes().fold(0u64, |n, b| {
+        n * 26 + u64::from(b.to_ascii_uppercase() - b'A') + 1
+    });
     let row: u64 = row.parse().ok()?;
     (row >= 1 && row <= MAX_ROW && col <= MAX_COL).then_some((row, col))
 }
@@ -92,7 +111,9 @@ fn cell_ref(s: &str) -> Option<(u64, u64)> {
 fn range_ref(s: &str) -> bool {
     match s.split_once(':') {
         None => cell_ref(s).is_some(),
-        Some((a, b)) => matches!((cell_ref(a), cell_ref(b)), (Some(a), Some(b)) if a.0 <= b.0 && a.1 <= b.1),
+        Some((a, b)) => {
+            matches!((cell_ref(a), cell_ref(b)), (Some(a), Some(b)) if a.0 <= b.0 && a.1 <= b.1)
+        }
     }
 }
 
@@ -101,7 +122,10 @@ fn range_ref(s: &str) -> bool {
 /// two cells at A1 and XFD1048576 would ask for billions of cells.
 fn check_sheet_extents(bytes: &[u8], file: &Path) -> Result<(), ImportError> {
     use quick_xml::events::Event;
-    let bad = |reason: String| ImportError::BadWorkbook { file: file.into(), reason };
+    let bad = |reason: String| ImportError::BadWorkbook {
+        file: file.into(),
+        reason,
+    };
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let sheets: Vec<String> = zip
         .file_names()
@@ -110,12 +134,16 @@ fn check_sheet_extents(bytes: &[u8], file: &Path) -> Result<(), ImportError> {
         .map(|n| n.into_owned())
         .collect();
     for name in sheets {
-        let entry = zip.by_name(&name).map_err(|e| bad(format!("{name}：{e}")))?;
+        let entry = zip
+            .by_name(&name)
+            .map_err(|e| bad(format!("{name}：{e}")))?;
         let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(entry));
         let mut buf = Vec::new();
         let (mut rows, mut cols) = ((u64::MAX, 0u64), (u64::MAX, 0u64));
         loop {
-            let event = reader.read_event_into(&mut buf).map_err(|e| bad(format!("{name}：XML 错误：{e}")))?;
+            let event = reader
+                .read_event_into(&mut buf)
+                .map_err(|e| bad(format!("{name}：XML 错误：{e}")))?;
             let e = match event {
                 Event::Start(e) | Event::Empty(e) => e,
                 Event::Eof => break,
@@ -133,9 +161,18 @@ fn check_sheet_extents(bytes: &[u8], file: &Path) -> Result<(), ImportError> {
                     continue;
                 }
             };
-            let value = e.attributes().flatten().find(|a| a.key.local_name().as_ref() == key).map(|a| a.value.to_string());
+            let value = e
+                .attributes()
+                .flatten()
+                .find(|a| a.key.local_name().as_ref() == key)
+                .map(|a| a.value.to_string());
             if let Some(v) = value {
-                let invalid = || bad(format!("{name}：无效的单元格引用“{}”", v.chars().take(40).collect::<String>()));
+                let invalid = || {
+                    bad(format!(
+                        "{name}：无效的单元格引用“{}”",
+                        v.chars().take(40).collect::<String>()
+                    ))
+                };
                 match tag.as_ref() {
                     "c" => {
                         let (r, c) = cell_ref(&v).ok_or_else(invalid)?;
@@ -143,7 +180,11 @@ fn check_sheet_extents(bytes: &[u8], file: &Path) -> Result<(), ImportError> {
                         cols = (cols.0.min(c), cols.1.max(c));
                     }
                     "row" => {
-                        let r: u64 = v.parse().ok().filter(|r| (1..=MAX_ROW).contains(r)).ok_or_else(invalid)?;
+                        let r: u64 = v
+                            .parse()
+                            .ok()
+                            .filter(|r| (1..=MAX_ROW).contains(r))
+                            .ok_or_else(invalid)?;
                         rows = (rows.0.min(r), rows.1.max(r));
                     }
                     _ if !range_ref(&v) => return Err(invalid()),
@@ -166,10 +207,22 @@ fn check_sheet_extents(bytes: &[u8], file: &Path) -> Result<(), ImportError> {
     Ok(())
 }
 
-fn grid_of(sheet: &str, range: &calamine::Range<Data>, merges: &[calamine::Dimensions]) -> Vec<Row> {
-    let Some((r0, c0)) = range.start() else { return Vec::new() };
+fn grid_of(
+    sheet: &str,
+    range: &calamine::Range<Data>,
+    merges: &[calamine::Dimensions],
+) -> Vec<Row> {
+    let Some((r0, c0)) = range.start() else {
+        return Vec::new();
+    };
     let (h, w) = range.get_size();
-    let mut texts: Vec<Vec<String>> = (0..h).map(|r| (0..w).map(|c| range.get((r, c)).map(cell_text).unwrap_or_default()).collect()).collect();
+    let mut texts: Vec<Vec<String>> = (0..h)
+        .map(|r| {
+            (0..w)
+                .map(|c| range.get((r, c)).map(cell_text).unwrap_or_default())
+                .collect()
+        })
+        .collect();
     for m in merges {
         let (sr, sc) = (m.start.0 as i64 - r0 as i64, m.start.1 as i64 - c0 as i64);
         if sr < 0 || sc < 0 || sr as usize >= h || sc as usize >= w {
@@ -196,7 +249,12 @@ fn grid_of(sheet: &str, range: &calamine::Range<Data>, merges: &[calamine::Dimen
                 .map(|(c, text)| Cell {
                     text,
                     x: None,
-                    origin: Origin { sheet: Some(sheet.to_string()), row: Some(r as u32 + r0 + 1), col: Some(c as u32 + c0 + 1), ..Default::default() },
+                    origin: Origin {
+                        sheet: Some(sheet.to_string()),
+                        row: Some(r as u32 + r0 + 1),
+                        col: Some(c as u32 + c0 + 1),
+                        ..Default::default()
+                    },
                 })
                 .collect()
         })

@@ -18,24 +18,45 @@ pub struct TCell {
 }
 
 pub fn c(text: &str) -> TCell {
-    TCell { text: text.into(), span: 1, vmerge: None }
+    TCell {
+        text: text.into(),
+        span: 1,
+        vmerge: None,
+    }
 }
 pub fn span(text: &str, n: u32) -> TCell {
-    TCell { text: text.into(), span: n, vmerge: None }
+    TCell {
+        text: text.into(),
+        span: n,
+        vmerge: None,
+    }
 }
 pub fn vstart(text: &str) -> TCell {
-    TCell { text: text.into(), span: 1, vmerge: Some(true) }
+    TCell {
+        text: text.into(),
+        span: 1,
+        vmerge: Some(true),
+    }
 }
 pub fn vcont() -> TCell {
-    TCell { text: String::new(), span: 1, vmerge: Some(false) }
+    TCell {
+        text: String::new(),
+        span: 1,
+        vmerge: Some(false),
+    }
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn para(text: &str) -> String {
-    let runs: Vec<String> = text.split('\n').map(|l| format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(l))).collect();
+    let runs: Vec<String> = text
+        .split('\n')
+        .map(|l| format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(l)))
+        .collect();
     format!("<w:p>{}</w:p>", runs.join("<w:r><w:br/></w:r>"))
 }
 
@@ -97,7 +118,10 @@ pub fn report(p: &jixiao_core::Project) -> Vec<u8> {
     let n = |d: rust_decimal::Decimal| d.normalize().to_string();
     let r = &p.report;
     let mut blocks = vec![
-        Para(format!("{}{}年度“{}”项目支出绩效自评报告", p.project.department, p.project.year, p.project.name)),
+        Para(format!(
+            "{}{}年度“{}”项目支出绩效自评报告",
+            p.project.department, p.project.year, p.project.name
+        )),
         Para("一、评价项目概述".into()),
         Para("（一）项目背景及立项依据".into()),
         Para(r.background.clone()),
@@ -115,11 +139,36 @@ pub fn report(p: &jixiao_core::Project) -> Vec<u8> {
         Para(format!("（{}年度）", p.project.year)),
     ];
     let mut rows: Vec<Vec<TCell>> = Vec::new();
-    rows.push(vec![c("项目名称"), span(&p.project.name, 4), c("项目级次"), span(p.project.level.as_deref().unwrap_or(""), 3)]);
-    rows.push(vec![c("主管部门"), span(&p.project.department, 4), c("实施单位"), span(&p.project.implementer, 3)]);
-    rows.push(vec![vstart("项目资金（万元）"), c(""), c("年初预算数"), c("全年预算数（A）"), c("全年执行数（B）"), c("分值"), c("执行率（B/A）"), c("得分"), c("")]);
+    rows.push(vec![
+        c("项目名称"),
+        span(&p.project.name, 4),
+        c("项目级次"),
+        span(p.project.level.as_deref().unwrap_or(""), 3),
+    ]);
+    rows.push(vec![
+        c("主管部门"),
+        span(&p.project.department, 4),
+        c("实施单位"),
+        span(&p.project.implementer, 3),
+    ]);
+    rows.push(vec![
+        vstart("项目资金（万元）"),
+        c(""),
+        c("年初预算数"),
+        c("全年预算数（A）"),
+        c("全年执行数（B）"),
+        c("分值"),
+        c("执行率（B/A）"),
+        c("得分"),
+        c(""),
+    ]);
     let f = &p.funds;
-    let rate = format!("{}%", (f.executed / f.annual * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2).normalize());
+    let rate = format!(
+        "{}%",
+        (f.executed / f.annual * rust_decimal::Decimal::ONE_HUNDRED)
+            .round_dp(2)
+            .normalize()
+    );
     rows.push(vec![
         vcont(),
         c("年度资金总额"),
@@ -132,12 +181,44 @@ pub fn report(p: &jixiao_core::Project) -> Vec<u8> {
         c(""),
     ]);
     for (k, s) in f.sources.iter().enumerate() {
-        let name = if k == 0 { format!("其中：{}", s.name) } else { s.name.clone() };
-        rows.push(vec![vcont(), c(&name), c(&s.initial.map(n).unwrap_or_default()), c(&n(s.annual)), c(&n(s.executed)), c("—"), c(""), c("—"), c("")]);
+        let name = if k == 0 {
+            format!("其中：{}", s.name)
+        } else {
+            s.name.clone()
+        };
+        rows.push(vec![
+            vcont(),
+            c(&name),
+            c(&s.initial.map(n).unwrap_or_default()),
+            c(&n(s.annual)),
+            c(&n(s.executed)),
+            c("—"),
+            c(""),
+            c("—"),
+            c(""),
+        ]);
     }
-    rows.push(vec![vstart("年度总体目标"), span("预期目标", 4), span("实际完成情况", 4)]);
-    rows.push(vec![vcont(), span(&p.goals.expected, 4), span(&p.goals.actual, 4)]);
-    rows.push(vec![vstart("绩效指标"), c("一级指标"), c("二级指标"), c("三级指标"), c("年度指标值"), c("实际完成值"), c("分值"), c("得分"), c("偏差原因分析及改进措施")]);
+    rows.push(vec![
+        vstart("年度总体目标"),
+        span("预期目标", 4),
+        span("实际完成情况", 4),
+    ]);
+    rows.push(vec![
+        vcont(),
+        span(&p.goals.expected, 4),
+        span(&p.goals.actual, 4),
+    ]);
+    rows.push(vec![
+        vstart("绩效指标"),
+        c("一级指标"),
+        c("二级指标"),
+        c("三级指标"),
+        c("年度指标值"),
+        c("实际完成值"),
+        c("分值"),
+        c("得分"),
+        c("偏差原因分析及改进措施"),
+    ]);
     for (k, i) in p.indicators.iter().enumerate() {
         let same1 = k > 0 && p.indicators[k - 1].level1 == i.level1;
         let same2 = same1 && p.indicators[k - 1].level2 == i.level2;
@@ -153,7 +234,12 @@ pub fn report(p: &jixiao_core::Project) -> Vec<u8> {
             c(i.deviation.as_deref().unwrap_or("")),
         ]);
     }
-    rows.push(vec![span("总分", 6), c(&n(p.total_weight())), c(&p.statement.total.map(n).unwrap_or_default()), c("")]);
+    rows.push(vec![
+        span("总分", 6),
+        c(&n(p.total_weight())),
+        c(&p.statement.total.map(n).unwrap_or_default()),
+        c(""),
+    ]);
     blocks.push(Table(rows));
     blocks.extend([
         Para("四、项目主要绩效或成功经验".into()),

@@ -52,9 +52,23 @@ pub fn write_form(ws: &mut Worksheet, p: &Project, unit: Unit, top: u32) -> Resu
     ws.merge_range(r, 6, r, 8, &p.project.implementer, &f)?;
     r += 1;
     let funds_rows = 2 + p.funds.sources.len() as u32;
-    let label = if unit == Unit::Yuan { "项目资金（元）" } else { "项目资金（万元）" };
+    let label = if unit == Unit::Yuan {
+        "项目资金（元）"
+    } else {
+        "项目资金（万元）"
+    };
     ws.merge_range(r, 0, r + funds_rows - 1, 0, label, &f)?;
-    for (c, h) in ["年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"].iter().enumerate() {
+    for (c, h) in [
+        "年初预算数",
+        "全年预算数（A）",
+        "全年执行数（B）",
+        "分值",
+        "执行率（B/A）",
+        "得分",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string(r, c as u16 + 2, *h)?;
     }
     r += 1;
@@ -74,7 +88,11 @@ pub fn write_form(ws: &mut Worksheet, p: &Project, unit: Unit, top: u32) -> Resu
     }
     r += 1;
     for (k, s) in p.funds.sources.iter().enumerate() {
-        let name = if k == 0 { format!("其中：{}", s.name) } else { s.name.clone() };
+        let name = if k == 0 {
+            format!("其中：{}", s.name)
+        } else {
+            s.name.clone()
+        };
         ws.write_string(r, 1, &name)?;
         if let Some(i) = s.initial {
             ws.write_number(r, 2, amount(i, unit))?;
@@ -93,7 +111,19 @@ pub fn write_form(ws: &mut Worksheet, p: &Project, unit: Unit, top: u32) -> Resu
     r += 2;
     let n = p.indicators.len() as u32;
     ws.merge_range(r, 0, r + n.max(1), 0, "绩效指标", &f)?;
-    for (c, h) in ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"].iter().enumerate() {
+    for (c, h) in [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string(r, c as u16 + 1, *h)?;
     }
     r += 1;
@@ -101,12 +131,18 @@ pub fn write_form(ws: &mut Worksheet, p: &Project, unit: Unit, top: u32) -> Resu
     let mut i = 0;
     while i < p.indicators.len() {
         let l1 = &p.indicators[i].level1;
-        let end1 = (i..p.indicators.len()).take_while(|&j| &p.indicators[j].level1 == l1).last().unwrap();
+        let end1 = (i..p.indicators.len())
+            .take_while(|&j| &p.indicators[j].level1 == l1)
+            .last()
+            .unwrap();
         merge_or_write(ws, r + i as u32, r + end1 as u32, 1, l1)?;
         let mut j = i;
         while j <= end1 {
             let l2 = &p.indicators[j].level2;
-            let end2 = (j..=end1).take_while(|&k| &p.indicators[k].level2 == l2).last().unwrap();
+            let end2 = (j..=end1)
+                .take_while(|&k| &p.indicators[k].level2 == l2)
+                .last()
+                .unwrap();
             merge_or_write(ws, r + j as u32, r + end2 as u32, 2, l2)?;
             j = end2 + 1;
         }
@@ -134,7 +170,13 @@ pub fn write_form(ws: &mut Worksheet, p: &Project, unit: Unit, top: u32) -> Resu
     Ok(r + 2)
 }
 
-fn merge_or_write(ws: &mut Worksheet, r1: u32, r2: u32, c: u16, text: &str) -> Result<(), XlsxError> {
+fn merge_or_write(
+    ws: &mut Worksheet,
+    r1: u32,
+    r2: u32,
+    c: u16,
+    text: &str,
+) -> Result<(), XlsxError> {
     if r1 == r2 {
         ws.write_string(r1, c, text)?;
     } else {
