@@ -174,15 +174,14 @@ fn fill(rows: &[Vec<(String, u32, bool)>], table_no: usize) -> Table {
         .map(|(ri, r)| {
             r.into_iter()
                 .enumerate()
-                .map(|(ci, text)| Cell {
-                    text,
-                    x: None,
-                    origin: Origin {
+                .map(|(ci, text)| {
+                    let origin = Origin {
                         table: Some(table_no as u32),
                         row: Some(ri as u32 + 1),
                         col: Some(ci as u32 + 1),
                         ..Default::default()
-                    },
+                    };
+                    Cell::new(text, origin, None)
                 })
                 .collect()
         })

@@ -6,6 +6,8 @@
 //! merged cells (web text, text extraction), so the cells of a row are matched to the header's columns in
 //! order, numbers to number columns; when that match is not one to one the row gets `import-ambiguous`.
 
+use std::cell::OnceCell;
+
 use rust_decimal::Decimal;
 
 use super::Origin;
@@ -14,10 +16,74 @@ use super::vocab::{self, FundsRow, HeaderField, MoneyUnit, Role};
 
 #[derive(Debug, Clone)]
 pub struct Cell {
+    /// Never changed after construction: `memo` is worked out from it.
     pub text: String,
     pub origin: Origin,
     /// Character columns in a `pdftotext -layout` line, to place the cell under its header.
     pub x: Option<(u32, u32)>,
+    memo: OnceCell<Memo>,
+}
+
+/// What the reader asks of a cell several times per row (blank? which header word?), worked out once: a
+/// batch of thousands of forms spends most of its import time recognising words.
+#[derive(Debug, Clone, Copy)]
+struct Memo {
+    blank: bool,
+    header: Option<HeaderField>,
+    indicator: Option<Role>,
+    funds: Option<(Role, u8)>,
+}
+
+impl Cell {
+    pub fn new(text: String, origin: Origin, x: Option<(u32, u32)>) -> Cell {
+        Cell {
+            text,
+            origin,
+            x,
+            memo: OnceCell::new(),
+        }
+    }
+
+    fn memo(&self) -> &Memo {
+        self.memo.get_or_init(|| {
+            let blank = vocab::is_blank(&self.text);
+            Memo {
+                blank,
+                header: if blank {
+                    None
+                } else {
+                    vocab::header_field(&self.text)
+                },
+                indicator: if blank {
+                    None
+                } else {
+                    vocab::indicator_role(&self.text)
+                },
+                funds: if blank {
+                    None
+                } else {
+                    vocab::funds_role(&self.text)
+                },
+            }
+        })
+    }
+
+    /// Empty or a placeholder (`-`, `/`, `——`): [`vocab::is_blank`].
+    pub fn is_blank(&self) -> bool {
+        self.memo().blank
+    }
+
+    pub fn header_field(&self) -> Option<HeaderField> {
+        self.memo().header
+    }
+
+    pub fn indicator_role(&self) -> Option<Role> {
+        self.memo().indicator
+    }
+
+    pub fn funds_role(&self) -> Option<(Role, u8)> {
+        self.memo().funds
+    }
 }
 
 /// A header column: its index in the header row, its role, and its character columns when positioned.
@@ -91,8 +157,7 @@ pub fn read(rows: &[Row], mode: Mode) -> Draft {
         no_weights_noted: false,
     };
     for row in rows {
-        let cells: Vec<&Cell> = row.iter().collect();
-        if cells.iter().all(|c| vocab::is_blank(&c.text)) {
+        if row.iter().all(|c| c.is_blank()) {
             continue;
         }
         r.row(row);
@@ -124,12 +189,8 @@ pub fn split_forms(rows: &[Row]) -> Vec<&[Row]> {
     for (i, row) in rows.iter().enumerate() {
         let has_name = row
             .iter()
-            .any(|c| vocab::header_field(&c.text) == Some(HeaderField::Name));
-        let is_ind_header = row
-            .iter()
-            .filter(|c| vocab::indicator_role(&c.text).is_some())
-            .count()
-            >= 3;
+            .any(|c| c.header_field() == Some(HeaderField::Name));
+        let is_ind_header = row.iter().filter(|c| c.indicator_role().is_some()).count() >= 3;
         if has_name && seen_table {
             // The title rows just above (表名, （2023年度）) belong to the new form.
             let mut start = i;
@@ -160,7 +221,7 @@ fn row_is_title(row: &Row) -> bool {
 }
 
 fn first_text(row: &Row) -> Option<&Cell> {
-    row.iter().find(|c| !vocab::is_blank(&c.text))
+    row.iter().find(|c| !c.is_blank())
 }
 
 impl Reader {
@@ -173,7 +234,7 @@ impl Reader {
     }
 
     fn row(&mut self, row: &Row) {
-        let first = first_text(row).expect("non-blank row").clone();
+        let first = first_text(row).expect("non-blank row");
         let fk = vocab::key(&first.text);
         // A form title carries the year.
         for c in row {
@@ -194,7 +255,7 @@ impl Reader {
                 self.money_stated = true;
             }
         }
-        if self.statement_row(row, &fk, &first) {
+        if self.statement_row(row, &fk, first) {
             return;
         }
         if self.header_row(row) {
@@ -224,14 +285,14 @@ impl Reader {
 
     fn header_row(&mut self, row: &Row) -> bool {
         let mut any = false;
-        let cells: Vec<&Cell> = row.iter().filter(|c| !vocab::is_blank(&c.text)).collect();
+        let cells: Vec<&Cell> = row.iter().filter(|c| !c.is_blank()).collect();
         let mut i = 0;
         while i < cells.len() {
-            if let Some(field) = vocab::header_field(&cells[i].text) {
+            if let Some(field) = cells[i].header_field() {
                 any = true;
                 let value = cells
                     .get(i + 1)
-                    .filter(|c| vocab::header_field(&c.text).is_none() && !is_other_label(&c.text));
+                    .filter(|c| c.header_field().is_none() && !is_other_label(&c.text));
                 if let Some(v) = value {
                     let text = self.clean(&v.text);
                     let (slot, path) = match field {
@@ -273,7 +334,7 @@ impl Reader {
         let roles: Vec<(usize, Role, u8)> = row
             .iter()
             .enumerate()
-            .filter_map(|(i, c)| vocab::funds_role(&c.text).map(|(r, p)| (i, r, p)))
+            .filter_map(|(i, c)| c.funds_role().map(|(r, p)| (i, r, p)))
             .collect();
         let has_exec = roles.iter().any(|r| r.1 == Role::Executed);
         let has_budget = roles.iter().any(|r| r.1 == Role::Annual);
@@ -319,7 +380,7 @@ impl Reader {
         match self.mode {
             Mode::Positional => {
                 for (col, role) in &self.funds_cols {
-                    if let Some(c) = row.get(*col).filter(|c| !vocab::is_blank(&c.text)) {
+                    if let Some(c) = row.get(*col).filter(|c| !c.is_blank()) {
                         out.push((*role, c.clone()));
                     }
                 }
@@ -330,7 +391,7 @@ impl Reader {
             {
                 for c in &row[label_index + 1..] {
                     if let Some(role) = column_under(c.x.expect("checked"), &self.funds_x)
-                        && !vocab::is_blank(&c.text)
+                        && !c.is_blank()
                         && !out.iter().any(|(r, _)| *r == role)
                     {
                         out.push((role, c.clone()));
@@ -450,10 +511,7 @@ impl Reader {
         };
         self.goal_cols = Some((e, a));
         // Values on the same row after the labels (flattened text).
-        let rest: Vec<&Cell> = row[a + 1..]
-            .iter()
-            .filter(|c| !vocab::is_blank(&c.text))
-            .collect();
+        let rest: Vec<&Cell> = row[a + 1..].iter().filter(|c| !c.is_blank()).collect();
         if rest.len() >= 2 && self.mode == Mode::Sequential {
             self.set_goals(rest[0], rest[1]);
             self.state = State::After;
@@ -495,11 +553,7 @@ impl Reader {
                 }
             }
             Mode::Sequential => {
-                let cells: Vec<Cell> = row
-                    .iter()
-                    .filter(|c| !vocab::is_blank(&c.text))
-                    .cloned()
-                    .collect();
+                let cells: Vec<Cell> = row.iter().filter(|c| !c.is_blank()).cloned().collect();
                 match cells.as_slice() {
                     [x, y, ..] => self.set_goals(x, y),
                     [x] => {
@@ -520,7 +574,7 @@ impl Reader {
 
     fn goals_or_text(&mut self, row: &Row) {
         // 2.项目实施内容及过程概述 | text  (Sichuan)
-        let cells: Vec<&Cell> = row.iter().filter(|c| !vocab::is_blank(&c.text)).collect();
+        let cells: Vec<&Cell> = row.iter().filter(|c| !c.is_blank()).collect();
         if let [label, value, ..] = cells.as_slice()
             && vocab::key(&label.text).contains("实施内容")
         {
@@ -533,7 +587,7 @@ impl Reader {
         let roles: Vec<(usize, Role)> = row
             .iter()
             .enumerate()
-            .filter_map(|(i, c)| vocab::indicator_role(&c.text).map(|r| (i, r)))
+            .filter_map(|(i, c)| c.indicator_role().map(|r| (i, r)))
             .collect();
         let has = |r: Role| roles.iter().any(|x| x.1 == r);
         if roles.len() < 3 || !(has(Role::Name) && (has(Role::Target) || has(Role::Actual))) {
@@ -578,7 +632,7 @@ impl Reader {
     fn statement_row(&mut self, row: &Row, fk: &str, first: &Cell) -> bool {
         // Merged cells repeat their value across the range: keep each value once, and not the label again.
         let mut cells: Vec<&Cell> = Vec::new();
-        for c in row.iter().filter(|c| !vocab::is_blank(&c.text)) {
+        for c in row.iter().filter(|c| !c.is_blank()) {
             let repeat = cells
                 .last()
                 .is_some_and(|p| p.text == c.text && vocab::number(&c.text).is_none())
@@ -766,7 +820,11 @@ impl Reader {
                                     c.text.trim(),
                                     role_label(role)
                                 );
-                                prev.text.push_str(&c.text);
+                                *prev = Cell::new(
+                                    format!("{}{}", prev.text, c.text),
+                                    prev.origin.clone(),
+                                    prev.x,
+                                );
                                 ambiguous.get_or_insert(what);
                                 let _ = (o, i);
                             }
@@ -1029,7 +1087,7 @@ fn align(cells: &[Cell], roles: &[Role]) -> (Vec<(Role, Cell)>, bool) {
     let m = roles.len();
     let numeric = |r: Role| matches!(r, Role::Weight | Role::Score | Role::Review);
     let fit = |c: &Cell, r: Role| -> Option<i32> {
-        let is_num = vocab::number(&c.text).is_some() || vocab::is_blank(&c.text);
+        let is_num = vocab::number(&c.text).is_some() || c.is_blank();
         match r {
             _ if numeric(r) => is_num.then_some(3),
             Role::Nature => matches!(

@@ -11,6 +11,7 @@ mod draft;
 mod grid;
 mod pdf;
 mod runon;
+mod sheetxml;
 mod stream;
 mod text;
 mod vocab;

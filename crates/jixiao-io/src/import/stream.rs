@@ -121,11 +121,7 @@ pub fn read(full: &str) -> Draft {
     let mut tokens: Vec<Cell> = Vec::new();
     for l in &lines[start..head_end] {
         for t in l.text.split_whitespace() {
-            tokens.push(Cell {
-                text: t.to_string(),
-                origin: Origin::line(l.no + 1),
-                x: None,
-            });
+            tokens.push(Cell::new(t.to_string(), Origin::line(l.no + 1), None));
         }
     }
     let tokens = join_labels(tokens);
@@ -455,11 +451,7 @@ fn join_labels(tokens: Vec<Cell>) -> Vec<Cell> {
                 .map(|t| vocab::key(&t.text))
                 .collect();
             if LABELS.contains(&joined.as_str()) {
-                out.push(Cell {
-                    text: joined,
-                    origin: tokens[i].origin.clone(),
-                    x: None,
-                });
+                out.push(Cell::new(joined, tokens[i].origin.clone(), None));
                 i += k;
                 continue 'outer;
             }

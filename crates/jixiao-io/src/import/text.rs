@@ -230,11 +230,7 @@ pub fn rows(text: &str, layout: Layout) -> Vec<Row> {
             });
         out.push(
             cells
-                .map(|text| Cell {
-                    text,
-                    origin: origin.clone(),
-                    x: None,
-                })
+                .map(|text| Cell::new(text, origin.clone(), None))
                 .collect(),
         );
     }
@@ -686,11 +682,7 @@ fn layout_rows(text: &str) -> Vec<Row> {
         .map(|(o, cells)| {
             cells
                 .into_iter()
-                .map(|(s, e, text)| Cell {
-                    text,
-                    origin: o.clone(),
-                    x: Some((s as u32, e as u32)),
-                })
+                .map(|(s, e, text)| Cell::new(text, o.clone(), Some((s as u32, e as u32))))
                 .collect()
         })
         .collect()

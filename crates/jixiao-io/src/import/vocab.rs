@@ -76,31 +76,59 @@ pub fn clean_cell(s: &str) -> String {
 
 /// Empty, or a placeholder for "nothing here".
 pub fn is_blank(s: &str) -> bool {
-    let k = key(s);
-    k.is_empty()
+    // Every placeholder is at most 7 characters once folded: stop reading a long text there.
+    let mut folded = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '★' | '☆' | '*' | '＊'));
+    let mut k = [0u8; 28];
+    let mut len = 0;
+    for c in folded.by_ref().take(7) {
+        let c = match c {
+            '（' => '(',
+            '）' => ')',
+            c => c,
+        };
+        len += c.encode_utf8(&mut k[len..]).len();
+    }
+    if folded.next().is_some() {
+        return false;
+    }
+    matches!(&k[..len], b"" | b"-" | b"/" | b"(blank)" | b"(empty)")
         || matches!(
-            &*k,
-            "-" | "—" | "/" | "／" | "(blank)" | "(empty)" | "……" | "…" | "——"
+            std::str::from_utf8(&k[..len]),
+            Ok("—" | "／" | "……" | "…" | "——")
         )
 }
+
+/// Longer than any label or header word could be (in bytes, with room for spaces between characters): the
+/// recognisers below skip such text without folding it.
+const LABEL_MAX: usize = 240;
 
 static NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$").unwrap());
 
 /// An exact decimal from a cell: `14.53`, `1,234.50`, `０.５`; none for blanks and words.
 pub fn number(s: &str) -> Option<Decimal> {
-    let k: String = key(s)
-        .chars()
-        .map(|c| {
-            if ('０'..='９').contains(&c) {
-                char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap()
-            } else if c == '．' {
-                '.'
-            } else {
-                c
-            }
-        })
-        .collect();
+    if s.len() > LABEL_MAX {
+        return None;
+    }
+    let k = key(s);
+    let k: Cow<str> = if k.chars().any(|c| ('０'..='９').contains(&c) || c == '．') {
+        k.chars()
+            .map(|c| {
+                if ('０'..='９').contains(&c) {
+                    char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap()
+                } else if c == '．' {
+                    '.'
+                } else {
+                    c
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        k
+    };
     let k = k.trim_end_matches("分").trim_end_matches("万元");
     if !NUMBER.is_match(k) {
         return None;
@@ -126,6 +154,9 @@ pub enum MoneyUnit {
 impl MoneyUnit {
     /// Reads `(万元)` / `（元）` / `单位：元` from a header text; none when the text names no unit.
     pub fn stated_in(s: &str) -> Option<MoneyUnit> {
+        if s.len() > LABEL_MAX || !s.contains('元') {
+            return None;
+        }
         let k = key(s);
         if k.contains("万元") {
             Some(MoneyUnit::Wan)
@@ -172,12 +203,14 @@ pub enum Role {
 /// The indicator-table role of a column header.
 pub fn indicator_role(header: &str) -> Option<Role> {
     // Every header word below holds one of these characters; most cells hold none (a cheap first test).
-    if !header.chars().any(|c| {
-        matches!(
-            c,
-            '指' | '原' | '复' | '位' | '实' | '完' | '目' | '得' | '分' | '权'
-        )
-    }) {
+    if header.len() > LABEL_MAX
+        || !header.chars().any(|c| {
+            matches!(
+                c,
+                '指' | '原' | '复' | '位' | '实' | '完' | '目' | '得' | '分' | '权'
+            )
+        })
+    {
         return None;
     }
     let k = key(header);
@@ -226,6 +259,14 @@ pub fn indicator_role(header: &str) -> Option<Role> {
 
 /// The funds-table role of a column header, with the priority of that wording for 全年预算数.
 pub fn funds_role(header: &str) -> Option<(Role, u8)> {
+    // Every header word below holds one of these characters.
+    if header.len() > LABEL_MAX
+        || !header
+            .chars()
+            .any(|c| matches!(c, '执' | '预' | '得' | '分' | '权'))
+    {
+        return None;
+    }
     let k = key(header);
     let k = &*k;
     if k.is_empty() || k.len() > 60 {
@@ -330,6 +371,9 @@ pub enum HeaderField {
 }
 
 pub fn header_field(cell: &str) -> Option<HeaderField> {
+    if cell.len() > LABEL_MAX {
+        return None;
+    }
     let k = key(cell);
     let k = k.trim_end_matches(':');
     Some(match k {
@@ -354,6 +398,9 @@ pub enum FundsRow {
 }
 
 pub fn funds_row(cell: &str) -> Option<FundsRow> {
+    if cell.len() > LABEL_MAX {
+        return None;
+    }
     let k = key(cell);
     let k = k.trim_end_matches(':');
     if matches!(
@@ -394,4 +441,57 @@ pub fn year_in(s: &str) -> Option<i32> {
         return None; // most cells: no regex search
     }
     Y.captures(s).and_then(|c| c[1].parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_blank_and_text_is_not() {
+        for s in [
+            "",
+            "  ",
+            "-",
+            " — ",
+            "/",
+            "／",
+            "（blank）",
+            "(empty)",
+            "……",
+            "…",
+            "——",
+            "★ - ",
+            "\u{3000}",
+        ] {
+            assert!(is_blank(s), "{s:?}");
+        }
+        for s in [
+            "0",
+            "--",
+            "无",
+            "(blank",
+            "——。",
+            "1/2",
+            "-----------------",
+            "完成全年培训任务，参训人员满意度达到 95% 以上",
+        ] {
+            assert!(!is_blank(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_read_exactly_and_long_text_is_not_a_number() {
+        assert_eq!(
+            number("１４．５３"),
+            Some(Decimal::from_str("14.53").unwrap())
+        );
+        assert_eq!(
+            number("1,234.50 万元"),
+            Some(Decimal::from_str("1234.50").unwrap())
+        );
+        assert_eq!(number("10分"), Some(Decimal::from(10)));
+        assert_eq!(number(&"1".repeat(300)), None);
+        assert_eq!(number("约 10"), None);
+    }
 }

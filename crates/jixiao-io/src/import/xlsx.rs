@@ -10,24 +10,25 @@ use calamine::{Data, Reader};
 
 use super::draft::Draft;
 use super::grid::{self, Cell, Mode, Row};
+use super::sheetxml::{self, Cells};
 use super::{ImportError, Origin, keep_forms};
 
 /// The text of a cell as the form shows it. Floats: Rust's shortest round-trip representation.
-pub fn cell_text(d: &Data) -> String {
+pub fn cell_text(d: Data) -> String {
     match d {
         Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) => s.clone(),
+        Data::String(s) => s,
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => float_text(*f),
-        Data::Bool(b) => if *b { "是" } else { "否" }.into(),
-        Data::DateTime(dt) => dt.as_f64().to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Float(f) => float_text(f),
+        Data::Bool(b) => if b { "是" } else { "否" }.into(),
+        Data::DateTime(dt) => float_text(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s,
     }
 }
 
 /// A float cell as exact decimal text: its shortest round-trip representation, rounded to 9 decimal places
 /// so that binary artefacts of formulas (`0.30000000000000004`) read as what the sheet shows.
-fn float_text(f: f64) -> String {
+pub(super) fn float_text(f: f64) -> String {
     if !f.is_finite() {
         return String::new();
     }
@@ -41,29 +42,37 @@ fn float_text(f: f64) -> String {
 }
 
 pub fn read(bytes: &[u8], file: &Path, xls: bool) -> Result<Vec<(Draft, Origin)>, ImportError> {
-    let bad = |e: String| ImportError::BadWorkbook {
+    let bad = |reason: String| ImportError::BadWorkbook {
         file: file.into(),
-        reason: e,
+        reason,
     };
-    let mut sheets: Vec<(String, Vec<Row>)> = Vec::new();
-    if xls {
+    let sheets = if xls {
         let mut wb = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+        let mut sheets = Vec::new();
         for name in wb.sheet_names().to_vec() {
             let range = wb.worksheet_range(&name).map_err(|e| bad(e.to_string()))?;
             let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-            sheets.push((name.clone(), grid_of(&name, &range, &merges)));
+            let (r0, c0) = range.start().unwrap_or_default();
+            let cells = range
+                .used_cells()
+                .map(|(r, c, d)| ((r as u32 + r0, c as u32 + c0), cell_text(d.clone())))
+                .collect();
+            sheets.push((name, cells, merges));
         }
+        sheets
     } else {
-        check_sheet_extents(bytes, file)?;
-        let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
-        for name in wb.sheet_names().to_vec() {
-            let range = wb
-                .worksheet_range(&name)
-                .map_err(|e| bad(format!("工作表“{name}”：{e}")))?;
-            let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-            sheets.push((name.clone(), grid_of(&name, &range, &merges)));
+        match sheetxml::scan(bytes).map_err(bad)?.into_sheets() {
+            Ok(direct) => direct,
+            Err(scan) => calamine_sheets(bytes, &scan).map_err(bad)?,
         }
-    }
+    };
+    let sheets: Vec<(String, Vec<Row>)> = sheets
+        .into_iter()
+        .map(|(name, cells, merges)| {
+            let rows = grid_of(&name, cells, &merges);
+            (name, rows)
+        })
+        .collect();
     let mut drafts = Vec::new();
     for (name, rows) in &sheets {
         for part in grid::split_forms(rows) {
@@ -80,149 +89,54 @@ pub fn read(bytes: &[u8], file: &Path, xls: bool) -> Result<Vec<(Draft, Origin)>
     keep_forms(drafts, file, "工作簿")
 }
 
-/// Excel's own limits: a reference beyond them does not come from a spreadsheet program.
-const MAX_ROW: u64 = 1_048_576;
-const MAX_COL: u64 = 16_384;
-/// At most this many cells in the rectangle a sheet's cells span: the reader holds every cell of it (a
-/// batch workbook of a few thousand projects spans about a million).
-pub const MAX_SHEET_CELLS: u64 = 4_000_000;
-
-/// A1-style reference → (row, column), 1-based, inside Excel's limits; None for anything else.
-fn cell_ref(s: &str) -> Option<(u64, u64)> {
-    let s = s.trim_start_matches('$');
-    let letters = s.bytes().take_while(u8::is_ascii_alphabetic).count();
-    let (col, row) = s.split_at(letters);
-    let row = row.trim_start_matches('$');
-    if !(1..=3).contains(&letters)
-        || row.is_empty()
-        || row.len() > 7
-        || !row.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let col = col.bytes().fold(0u64, |n, b| {
-        n * 26 + u64::from(b.to_ascii_uppercase() - b'A') + 1
-    });
-    let row: u64 = row.parse().ok()?;
-    (row >= 1 && row <= MAX_ROW && col <= MAX_COL).then_some((row, col))
-}
-
-/// `A1` or `A1:B2` with the start not after the end.
-fn range_ref(s: &str) -> bool {
-    match s.split_once(':') {
-        None => cell_ref(s).is_some(),
-        Some((a, b)) => {
-            matches!((cell_ref(a), cell_ref(b)), (Some(a), Some(b)) if a.0 <= b.0 && a.1 <= b.1)
-        }
-    }
-}
-
-/// Reads every worksheet's cell references before calamine does: calamine panics or wraps around on
-/// references past `u32` (a 900-byte fuzzed sheet did), and allocates the whole rectangle its cells span, so
-/// two cells at A1 and XFD1048576 would ask for billions of cells.
-fn check_sheet_extents(bytes: &[u8], file: &Path) -> Result<(), ImportError> {
-    use quick_xml::events::Event;
-    let bad = |reason: String| ImportError::BadWorkbook {
-        file: file.into(),
-        reason,
-    };
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
-    let sheets: Vec<String> = zip
-        .file_names()
-        .flatten()
-        .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"))
-        .map(|n| n.into_owned())
-        .collect();
-    for name in sheets {
-        let entry = zip
-            .by_name(&name)
-            .map_err(|e| bad(format!("{name}：{e}")))?;
-        let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(entry));
-        let mut buf = Vec::new();
-        let (mut rows, mut cols) = ((u64::MAX, 0u64), (u64::MAX, 0u64));
-        loop {
-            let event = reader
-                .read_event_into(&mut buf)
-                .map_err(|e| bad(format!("{name}：XML 错误：{e}")))?;
-            let e = match event {
-                Event::Start(e) | Event::Empty(e) => e,
-                Event::Eof => break,
-                _ => {
-                    buf.clear();
-                    continue;
-                }
-            };
-            let tag = e.local_name();
-            let key = match tag.as_ref() {
-                "c" | "row" => "r",
-                "dimension" | "mergeCell" => "ref",
-                _ => {
-                    buf.clear();
-                    continue;
-                }
-            };
-            let value = e
-                .attributes()
-                .flatten()
-                .find(|a| a.key.local_name().as_ref() == key)
-                .map(|a| a.value.to_string());
-            if let Some(v) = value {
-                let invalid = || {
-                    bad(format!(
-                        "{name}：无效的单元格引用“{}”",
-                        v.chars().take(40).collect::<String>()
-                    ))
-                };
-                match tag.as_ref() {
-                    "c" => {
-                        let (r, c) = cell_ref(&v).ok_or_else(invalid)?;
-                        rows = (rows.0.min(r), rows.1.max(r));
-                        cols = (cols.0.min(c), cols.1.max(c));
+/// The sheets of an xlsx workbook the direct reading left to calamine: each sheet's non-empty cells, as
+/// calamine's `worksheet_range` keeps them (without building its range), and its merged ranges.
+fn calamine_sheets(
+    bytes: &[u8],
+    scan: &sheetxml::Scan,
+) -> Result<Vec<(String, Cells, Vec<calamine::Dimensions>)>, String> {
+    let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut sheets = Vec::new();
+    for name in wb.sheet_names().to_vec() {
+        let merges = match scan.merges_of(&name) {
+            Some(m) => m.to_vec(),
+            None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        };
+        let in_sheet = |e: calamine::XlsxError| format!("工作表“{name}”：{e}");
+        let mut cells = Vec::new();
+        match wb.worksheet_cells_reader(&name) {
+            Ok(mut reader) => {
+                while let Some(cell) = reader.next_cell().map_err(in_sheet)? {
+                    if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+                        cells.push((
+                            cell.get_position(),
+                            cell_text(cell.get_value().clone().into()),
+                        ));
                     }
-                    "row" => {
-                        let r: u64 = v
-                            .parse()
-                            .ok()
-                            .filter(|r| (1..=MAX_ROW).contains(r))
-                            .ok_or_else(invalid)?;
-                        rows = (rows.0.min(r), rows.1.max(r));
-                    }
-                    _ if !range_ref(&v) => return Err(invalid()),
-                    _ => {}
                 }
             }
-            buf.clear();
+            Err(calamine::XlsxError::NotAWorksheet(_)) => {} // a chart sheet: no cells
+            Err(e) => return Err(in_sheet(e)),
         }
-        if rows.0 <= rows.1 && cols.0 <= cols.1 {
-            let span = (rows.1 - rows.0 + 1) * (cols.1 - cols.0 + 1);
-            if span > MAX_SHEET_CELLS {
-                return Err(bad(format!(
-                    "{name}：单元格分布在 {} 行 × {} 列的范围内（{span} 个单元格），超出导入上限 {MAX_SHEET_CELLS} 个",
-                    rows.1 - rows.0 + 1,
-                    cols.1 - cols.0 + 1
-                )));
-            }
-        }
+        sheets.push((name, cells, merges));
     }
-    Ok(())
+    Ok(sheets)
 }
 
-fn grid_of(
-    sheet: &str,
-    range: &calamine::Range<Data>,
-    merges: &[calamine::Dimensions],
-) -> Vec<Row> {
-    let Some((r0, c0)) = range.start() else {
+/// The rows of a sheet from its non-empty cells (0-based positions): the rectangle they span, with each
+/// merged range filled with its top-left value.
+fn grid_of(sheet: &str, cells: Cells, merges: &[calamine::Dimensions]) -> Vec<Row> {
+    let Some(r0) = cells.iter().map(|c| c.0.0).min() else {
         return Vec::new();
     };
-    let (h, w) = range.get_size();
-    let mut texts: Vec<Vec<String>> = (0..h)
-        .map(|r| {
-            (0..w)
-                .map(|c| range.get((r, c)).map(cell_text).unwrap_or_default())
-                .collect()
-        })
-        .collect();
+    let c0 = cells.iter().map(|c| c.0.1).min().unwrap_or(0);
+    let (h, w) = cells.iter().fold((0, 0), |(h, w), ((r, c), _)| {
+        (h.max((r - r0) as usize + 1), w.max((c - c0) as usize + 1))
+    });
+    let mut texts = vec![vec![String::new(); w]; h];
+    for ((r, c), text) in cells {
+        texts[(r - r0) as usize][(c - c0) as usize] = text;
+    }
     for m in merges {
         let (sr, sc) = (m.start.0 as i64 - r0 as i64, m.start.1 as i64 - c0 as i64);
         if sr < 0 || sc < 0 || sr as usize >= h || sc as usize >= w {
@@ -246,15 +160,14 @@ fn grid_of(
         .map(|(r, row)| {
             row.into_iter()
                 .enumerate()
-                .map(|(c, text)| Cell {
-                    text,
-                    x: None,
-                    origin: Origin {
+                .map(|(c, text)| {
+                    let origin = Origin {
                         sheet: Some(sheet.to_string()),
                         row: Some(r as u32 + r0 + 1),
                         col: Some(c as u32 + c0 + 1),
                         ..Default::default()
-                    },
+                    };
+                    Cell::new(text, origin, None)
                 })
                 .collect()
         })
@@ -273,5 +186,171 @@ mod tests {
         assert_eq!(float_text(89.974), "89.974");
         assert_eq!(float_text(1e22), "10000000000000000000000");
         assert_eq!(float_text(f64::NAN), "");
+    }
+
+    /// calamine's own reading of each sheet's merged ranges, for comparison with the single scan.
+    fn calamine_merges(bytes: &[u8]) -> Vec<(String, Vec<calamine::Dimensions>)> {
+        let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).unwrap();
+        wb.sheet_names()
+            .to_vec()
+            .into_iter()
+            .map(|n| {
+                let m = wb.merge_cells_by_sheet_name(&n).unwrap();
+                (n, m)
+            })
+            .collect()
+    }
+
+    /// A workbook with what real forms hold: several sheets, rich text, padded and escaped text, numbers,
+    /// booleans, formulas with their values, dates, blank formatted cells, merged ranges.
+    fn varied_workbook() -> Vec<u8> {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+        let mut wb = Workbook::new();
+        let bold = Format::new().set_bold();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        for (i, name) in ["自评表", "A&B <2>", "第三张"].iter().enumerate() {
+            let ws = wb.add_worksheet();
+            ws.set_name(*name).unwrap();
+            ws.write(0, 0, "项目名称").unwrap();
+            ws.write(0, 1, "  前后有空格  ").unwrap();
+            ws.write(0, 2, "a < b & c > \"d\" 'e'").unwrap();
+            ws.write(0, 3, "第一行\r\n第二行\n第三行").unwrap();
+            ws.write_rich_string(
+                1,
+                0,
+                &[(&bold, "产出"), (&Format::default(), "指标（50分）")],
+            )
+            .unwrap();
+            ws.write(1, 1, 14.53).unwrap();
+            ws.write(1, 2, 0.1 + 0.2).unwrap();
+            ws.write(1, 3, -145300).unwrap();
+            ws.write(1, 4, 1e22).unwrap();
+            ws.write_boolean(2, 0, true).unwrap();
+            ws.write_boolean(2, 1, false).unwrap();
+            ws.write_formula(2, 2, Formula::new("=B2*2").set_result("29.06"))
+                .unwrap();
+            ws.write_formula(2, 3, Formula::new("=\"优\"").set_result("优"))
+                .unwrap();
+            ws.write_datetime_with_format(
+                2,
+                4,
+                ExcelDateTime::from_ymd(2023, 12, 31).unwrap(),
+                &date,
+            )
+            .unwrap();
+            ws.write_blank(3, 6, &bold).unwrap();
+            ws.write(4, 1, "").unwrap();
+            ws.merge_range(5, 0, 5 + i as u32, 3, "合并", &Format::default())
+                .unwrap();
+            if i == 2 {
+                ws.merge_range(10, 5, 12, 7, "", &Format::default())
+                    .unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/../../tests/fixtures/import/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_direct_reading_gives_what_calamine_gives() {
+        for bytes in [
+            varied_workbook(),
+            fixture("panyu-national.xlsx"),
+            fixture("no-table.xlsx"),
+        ] {
+            let scan = sheetxml::scan(&bytes).unwrap();
+            let by_calamine = calamine_sheets(&bytes, &scan).unwrap();
+            let direct = scan
+                .into_sheets()
+                .unwrap_or_else(|_| panic!("the direct reading gave up"));
+            assert_eq!(direct.len(), by_calamine.len());
+            for ((name, cells, _), (cname, ccells, _)) in direct.iter().zip(&by_calamine) {
+                assert_eq!(name, cname);
+                assert_eq!(cells, ccells, "sheet {name}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any text and number written by a spreadsheet library reads back the same both ways: escapes
+        /// (`_x000D_`, `_x005F_`), characters beyond the BMP, padding, markup characters.
+        #[test]
+        fn any_cell_reads_the_same_directly_and_through_calamine(
+            texts in proptest::collection::vec("([ \t\r\n]|_x00[0-9A-F]{2}_|_x|[<>&\"'a-z]|[一-龥]|[😀-😏]|\u{3000}){0,12}", 1..12),
+            numbers in proptest::collection::vec(proptest::num::f64::NORMAL, 0..6),
+        ) {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            for (i, t) in texts.iter().enumerate() {
+                ws.write(i as u32, 0, t.as_str()).unwrap();
+            }
+            for (i, x) in numbers.iter().enumerate() {
+                ws.write(i as u32, 1, *x).unwrap();
+            }
+            let bytes = wb.save_to_buffer().unwrap();
+            let scan = sheetxml::scan(&bytes).unwrap();
+            let by_calamine = calamine_sheets(&bytes, &scan).unwrap();
+            let direct = scan.into_sheets().map_err(|_| "the direct reading gave up").unwrap();
+            proptest::prop_assert_eq!(&direct[0].1, &by_calamine[0].1);
+        }
+    }
+
+    #[test]
+    fn what_the_direct_reading_does_not_know_is_left_to_calamine() {
+        use rust_xlsxwriter::{Formula, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write(0, 0, "项目名称").unwrap();
+        // A formula whose value is an error: the direct reading leaves error cells to calamine.
+        ws.write_formula(0, 1, Formula::new("=1/0").set_result("#DIV/0!"))
+            .unwrap();
+        ws.write(1, 0, "回车_x000D_转义\r").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let scan = sheetxml::scan(&bytes).unwrap();
+        let scan = scan
+            .into_sheets()
+            .err()
+            .expect("an error cell is calamine's business");
+        let sheets = calamine_sheets(&bytes, &scan).unwrap();
+        assert_eq!(sheets[0].1[0], ((0, 0), "项目名称".to_string()));
+        assert!(
+            sheets[0]
+                .1
+                .contains(&((1, 0), "回车_x000D_转义\r".to_string())),
+            "{:?}",
+            sheets[0].1
+        );
+        let rows = read(&bytes, Path::new("t.xlsx"), false)
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            rows.is_some_and(|e| e.contains("t.xlsx")),
+            "a workbook without a form is an error naming the file"
+        );
+    }
+
+    #[test]
+    fn the_scan_finds_each_sheets_merges_as_calamine_does() {
+        let (generated, fixture) = (varied_workbook(), fixture("panyu-national.xlsx"));
+        for bytes in [generated, fixture] {
+            let scan = sheetxml::scan(&bytes).unwrap();
+            let expected = calamine_merges(&bytes);
+            assert!(expected.iter().any(|(_, m)| !m.is_empty()));
+            for (name, merges) in expected {
+                assert_eq!(
+                    scan.merges_of(&name),
+                    Some(merges.as_slice()),
+                    "sheet {name}"
+                );
+            }
+        }
     }
 }
