@@ -46,24 +46,21 @@ impl Cell {
 
     fn memo(&self) -> &Memo {
         self.memo.get_or_init(|| {
-            let blank = vocab::is_blank(&self.text);
+            // Folded once: the recognisers fold again, which is a scan without copying once folded.
+            let k = vocab::key(&self.text);
+            if vocab::is_blank(&k) {
+                return Memo {
+                    blank: true,
+                    header: None,
+                    indicator: None,
+                    funds: None,
+                };
+            }
             Memo {
-                blank,
-                header: if blank {
-                    None
-                } else {
-                    vocab::header_field(&self.text)
-                },
-                indicator: if blank {
-                    None
-                } else {
-                    vocab::indicator_role(&self.text)
-                },
-                funds: if blank {
-                    None
-                } else {
-                    vocab::funds_role(&self.text)
-                },
+                blank: false,
+                header: vocab::header_field(&k),
+                indicator: vocab::indicator_role(&k),
+                funds: vocab::funds_role(&k),
             }
         })
     }

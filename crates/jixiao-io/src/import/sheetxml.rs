@@ -150,13 +150,15 @@ fn scan_sheet<R: BufRead>(
             "dimension" | "mergeCell" => "ref",
             _ => continue,
         };
-        let attr = |k: &str| {
-            e.attributes()
-                .flatten()
-                .find(|a| a.key.local_name().as_ref() == k)
-                .map(|a| a.value.to_string())
-        };
-        let value = attr(key);
+        // The reference (or range) and, for a cell, its type, in one pass over the attributes.
+        let (mut value, mut kind) = (None, None);
+        for a in e.attributes().flatten() {
+            match a.key.local_name().as_ref() {
+                k if k == key => value = Some(a.value),
+                "t" => kind = Some(a.value),
+                _ => {}
+            }
+        }
         let invalid = |v: &str| {
             format!(
                 "无效的单元格引用“{}”",
@@ -169,7 +171,6 @@ fn scan_sheet<R: BufRead>(
                 rows = (rows.0.min(r), rows.1.max(r));
                 cols = (cols.0.min(c), cols.1.max(c));
                 if in_data && let (Some(list), Some(strings)) = (cells.as_mut(), strings) {
-                    let kind = attr("t");
                     match cell_value(&mut xml, kind.as_deref(), strings).map_err(xml_error)? {
                         Some(Some(text)) => list.push((((r - 1) as u32, (c - 1) as u32), text)),
                         Some(None) => {}

@@ -200,61 +200,90 @@ pub enum Role {
     Rate,
 }
 
+/// How a header word identifies a column: contained in the header, the whole header, or two words both
+/// contained.
+#[derive(Clone, Copy)]
+enum Word {
+    Has(&'static str),
+    Is(&'static str),
+    Both(&'static str, &'static str),
+}
+
+impl Word {
+    fn in_header(self, k: &str) -> bool {
+        match self {
+            Word::Has(w) => k.contains(w),
+            Word::Is(w) => k == w,
+            Word::Both(a, b) => k.contains(a) && k.contains(b),
+        }
+    }
+
+    /// A word every header it identifies contains.
+    fn needle(self) -> &'static str {
+        match self {
+            Word::Has(w) | Word::Is(w) | Word::Both(w, _) => w,
+        }
+    }
+}
+
+/// The indicator table's header words, in priority order: the first a header holds gives its column.
+const INDICATOR_WORDS: &[(Word, Role)] = {
+    use Role::*;
+    use Word::*;
+    &[
+        (Has("一级指标"), Level1),
+        (Has("二级指标"), Level2),
+        (Has("三级指标"), Name),
+        (Is("指标名称"), Name),
+        (Has("绩效指标名称"), Name),
+        (Is("指标内容"), Name),
+        (Has("偏差原因"), Deviation),
+        (Has("未完成原因"), Deviation),
+        (Has("原因分析"), Deviation),
+        (Both("改进措施", "原因"), Deviation),
+        (Has("复核"), Review),
+        (Has("指标性质"), Nature),
+        (Is("指标方向"), Nature),
+        (Has("度量单位"), Unit),
+        (Has("计量单位"), Unit),
+        (Has("实际完成"), Actual),
+        (Has("实际值"), Actual),
+        (Has("完成值"), Actual),
+        (Has("年终完成"), Actual),
+        (Has("指标值"), Target),
+        (Has("目标值"), Target),
+        (Has("预期指标"), Target),
+        (Has("得分"), Score),
+        (Is("自评分"), Score),
+        (Has("分值"), Weight),
+        (Is("权重"), Weight),
+        (Is("权重(%)"), Weight),
+        (Is("分数"), Weight),
+    ]
+};
+
 /// The indicator-table role of a column header.
 pub fn indicator_role(header: &str) -> Option<Role> {
-    // Every header word below holds one of these characters; most cells hold none (a cheap first test).
-    if header.len() > LABEL_MAX
-        || !header.chars().any(|c| {
-            matches!(
-                c,
-                '指' | '原' | '复' | '位' | '实' | '完' | '目' | '得' | '分' | '权'
-            )
-        })
-    {
+    // One search for all the words first: most cells of a form hold none of them, and trying each word in
+    // turn was most of the import's time in a batch.
+    static ANY: LazyLock<Regex> = LazyLock::new(|| {
+        let words: Vec<String> = INDICATOR_WORDS
+            .iter()
+            .map(|(w, _)| regex::escape(w.needle()))
+            .collect();
+        Regex::new(&words.join("|")).expect("literal words")
+    });
+    if header.len() > LABEL_MAX {
         return None;
     }
     let k = key(header);
-    let k = &*k;
-    if k.is_empty() || k.len() > 60 {
+    if k.is_empty() || k.len() > 60 || !ANY.is_match(&k) {
         return None;
     }
-    let has = |w: &str| k.contains(w);
-    Some(if has("一级指标") {
-        Role::Level1
-    } else if has("二级指标") {
-        Role::Level2
-    } else if has("三级指标") || k == "指标名称" || has("绩效指标名称") || k == "指标内容"
-    {
-        Role::Name
-    } else if has("偏差原因")
-        || has("未完成原因")
-        || has("原因分析")
-        || has("改进措施") && has("原因")
-    {
-        Role::Deviation
-    } else if has("复核") {
-        Role::Review
-    } else if has("指标性质") || k == "指标方向" {
-        Role::Nature
-    } else if has("度量单位") || has("计量单位") {
-        Role::Unit
-    } else if has("实际完成")
-        || has("实际值")
-        || has("完成值")
-        || has("实际完成指标值")
-        || has("年终完成")
-    {
-        Role::Actual
-    } else if has("指标值") || has("目标值") || k == "年初指标值" || has("预期指标")
-    {
-        Role::Target
-    } else if has("得分") || k == "自评分" {
-        Role::Score
-    } else if has("分值") || k == "权重" || k == "权重(%)" || k == "分数" {
-        Role::Weight
-    } else {
-        return None;
-    })
+    INDICATOR_WORDS
+        .iter()
+        .find(|(w, _)| w.in_header(&k))
+        .map(|(_, r)| *r)
 }
 
 /// The funds-table role of a column header, with the priority of that wording for 全年预算数.
