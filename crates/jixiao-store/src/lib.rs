@@ -494,11 +494,39 @@ impl Store {
 
     /// Projects matching the filter, newest first unless sorted otherwise.
     pub async fn list_projects(&self, f: &ProjectFilter) -> Result<Vec<ProjectRow>> {
+        let rows = self.select_projects(f, false).await?;
+        Ok(rows.into_iter().map(|(row, _)| row).collect())
+    }
+
+    /// Projects matching the filter with their current revision's data, in one query (a reviewer's
+    /// dashboard over thousands of projects).
+    pub async fn list_projects_with_data(
+        &self,
+        f: &ProjectFilter,
+    ) -> Result<Vec<(ProjectRow, Project)>> {
+        let rows = self.select_projects(f, true).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(row, project)| project.map(|p| (row, p)))
+            .collect())
+    }
+
+    async fn select_projects(
+        &self,
+        f: &ProjectFilter,
+        with_data: bool,
+    ) -> Result<Vec<(ProjectRow, Option<Project>)>> {
         // Filters are bound parameters; only the fixed ORDER BY choice is spliced in.
         let mut sql = String::from(
             "SELECT p.id, p.org_id, o.name AS org_name, p.name, p.year, p.status, p.revision, p.total_centi, p.self_total_centi, p.grade,
-                    p.errors, p.warnings, p.annual_fen, p.updated_at FROM projects p JOIN orgs o ON o.id = p.org_id WHERE 1 = 1",
+                    p.errors, p.warnings, p.annual_fen, p.updated_at",
         );
+        sql.push_str(if with_data {
+            ", r.data FROM projects p JOIN orgs o ON o.id = p.org_id
+               JOIN revisions r ON r.project_id = p.id AND r.number = p.revision WHERE 1 = 1"
+        } else {
+            " FROM projects p JOIN orgs o ON o.id = p.org_id WHERE 1 = 1"
+        });
         let mut n = 0;
         let mut next = || {
             n += 1;
@@ -562,7 +590,17 @@ impl Store {
             if let Some(s) = f.status { q = q.bind(s.as_str()); }
             if let Some(g) = &f.grade { q = q.bind(g); }
             if let Some(l) = &like { q = q.bind(l); }
-            q.fetch_all(pool).await?.iter().map(row_from).collect::<Vec<_>>()
+            q.fetch_all(pool).await?.iter().map(|r| -> Result<(ProjectRow, Option<Project>)> {
+                let row = row_from(r)?;
+                let project = if with_data {
+                    let data: String = r.try_get("data")?;
+                    let id = row.id;
+                    Some(serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("项目 {id} 的数据：{e}")))?)
+                } else {
+                    None
+                };
+                Ok((row, project))
+            }).collect::<Vec<_>>()
         });
         rows.into_iter().collect()
     }

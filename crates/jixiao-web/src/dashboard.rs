@@ -2,6 +2,8 @@
 //! organisation of the viewer's scope, each scored at its current revision, shown with the same
 //! aggregation and charts as `jixiao batch --html` (crate jixiao-batch). Unit editors get 403.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -18,8 +20,14 @@ use crate::view::Nav;
 
 /// Shortlist length on screen.
 const SHORTLIST: usize = 30;
-/// Upper bound of projects read for one view (a city's year is a few thousand).
-const MAX_PROJECTS: i64 = 100_000;
+/// Upper bound of projects read for one view (a city's year is a few thousand); the page says when a
+/// view reaches it.
+const MAX_PROJECTS: i64 = 10_000;
+
+/// What the dashboard shows for one organisation and requested year: the years with projects, the year
+/// shown, the rendered charts and tables, and whether the year reached [`MAX_PROJECTS`]. Cached (see
+/// cache.rs): scoring a few thousand projects takes a noticeable fraction of a second.
+pub type View = (Vec<i64>, i64, String, bool);
 
 #[derive(Deserialize, Default)]
 pub struct DashQuery {
@@ -41,6 +49,7 @@ struct DashboardPage {
     org: i64,
     policy: String,
     body: String,
+    truncated: bool,
 }
 
 pub async fn page(
@@ -60,43 +69,20 @@ pub async fn page(
             .filter(|id| scope.contains(id))
             .ok_or(AppError::NotFound)?,
     };
-    let subtree = access::subtree(&all_orgs, org);
-    let filter = ProjectFilter {
-        org_ids: Some(subtree),
-        limit: MAX_PROJECTS,
-        ..Default::default()
+    let requested = q.year.trim().parse::<i64>().ok();
+    let view = match state.dashboards.get(&(org, requested)) {
+        Some(view) => view,
+        None => {
+            let generation = state.dashboards.generation();
+            let view = Arc::new(view(&state, access::subtree(&all_orgs, org), requested).await?);
+            state
+                .dashboards
+                .insert((org, requested), view.clone(), generation);
+            view
+        }
     };
-    let rows = state.store.list_projects(&filter).await?;
-    let mut years: Vec<i64> = rows.iter().map(|r| r.year).collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    let year = q
-        .year
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .or_else(|| years.first().copied())
-        .unwrap_or_default();
-
+    let (years, year, body, truncated) = (*view).clone();
     let policy = Policy::standard();
-    let mut agg = Aggregate::new();
-    for r in rows.iter().filter(|r| r.year == year) {
-        // Listed a moment ago; a project deleted since is skipped.
-        let Some(rec) = state.store.project(r.id).await? else {
-            continue;
-        };
-        let eval = evaluate(&rec.project, policy);
-        let row = summarize(
-            format!("项目 #{}", rec.id),
-            &rec.project,
-            &eval,
-            &eval.findings,
-            policy,
-            Some(r.org_name.clone()),
-        );
-        agg.add(row, &eval.findings);
-    }
-    let review = agg.finish(SHORTLIST);
     let name_of = |id: i64| {
         all_orgs
             .iter()
@@ -118,7 +104,54 @@ pub async fn page(
         orgs,
         org,
         policy: policy.title.clone(),
-        body: dashboard::body(&review),
+        body,
+        truncated,
     };
     Ok(Html(page.render()?))
+}
+
+/// Reads and scores the year's projects under `subtree` (the latest year with projects unless one is
+/// requested): one query for the year's current revisions.
+async fn view(state: &Shared, subtree: Vec<i64>, requested: Option<i64>) -> Result<View, AppError> {
+    let all_years = ProjectFilter {
+        org_ids: Some(subtree.clone()),
+        limit: MAX_PROJECTS,
+        ..Default::default()
+    };
+    let mut years: Vec<i64> = state
+        .store
+        .list_projects(&all_years)
+        .await?
+        .iter()
+        .map(|r| r.year)
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let year = requested
+        .or_else(|| years.first().copied())
+        .unwrap_or_default();
+    let filter = ProjectFilter {
+        org_ids: Some(subtree),
+        year: i32::try_from(year).ok(),
+        limit: MAX_PROJECTS,
+        ..Default::default()
+    };
+    let projects = state.store.list_projects_with_data(&filter).await?;
+    let truncated = projects.len() as i64 >= MAX_PROJECTS;
+    let policy = Policy::standard();
+    let mut agg = Aggregate::new();
+    for (row, project) in &projects {
+        let eval = evaluate(project, policy);
+        let summary = summarize(
+            format!("项目 #{}", row.id),
+            project,
+            &eval,
+            &eval.findings,
+            policy,
+            Some(row.org_name.clone()),
+        );
+        agg.add(summary, &eval.findings);
+    }
+    let review = agg.finish(SHORTLIST);
+    Ok((years, year, dashboard::body(&review), truncated))
 }

@@ -41,6 +41,8 @@ pub struct AppState {
     sessions: cache::Cache<String, (auth::CurrentUser, i64)>,
     /// Project id → what its page shows.
     projects: cache::Cache<i64, Arc<pages::ProjectView>>,
+    /// (organisation, requested year) → the review dashboard.
+    dashboards: cache::Cache<(i64, Option<i64>), Arc<dashboard::View>>,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             orgs: cache::Cache::new(Self::CACHE_TTL),
             sessions: cache::Cache::new(Self::CACHE_TTL),
             projects: cache::Cache::new(Self::CACHE_TTL),
+            dashboards: cache::Cache::new(Self::CACHE_TTL),
         }
     }
 
@@ -75,6 +78,7 @@ impl AppState {
         self.sessions.clear();
         self.projects.clear();
         self.orgs.clear();
+        self.dashboards.clear();
     }
 }
 

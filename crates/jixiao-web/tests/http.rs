@@ -1146,6 +1146,44 @@ async fn first_start_creates_one_admin_with_a_one_time_password() {
 }
 
 /// The project page is cached for speed; a save, a review or a comment by anyone shows at once to everyone.
+/// The review dashboard is cached too (scoring thousands of projects takes a while): a save that moves a
+/// project to another year shows at once.
+#[tokio::test]
+async fn the_dashboard_cache_never_hides_a_change() {
+    let server = start().await;
+    let id = ids(&server).await[LANQIU];
+    let unit = Browser::login(&server, "danwei5").await;
+    let reviewer = Browser::login(&server, "caizheng").await;
+    assert!(
+        reviewer
+            .text("/dashboard?year=2023")
+            .await
+            .contains("项目<b>3</b>")
+    );
+    let mut p = unit.project(id).await["project"].clone();
+    assert_eq!(p["project"]["year"], json!(2023));
+    p["project"]["year"] = json!(2022);
+    let saved = unit
+        .post(
+            &format!("/projects/{id}/edit"),
+            &[("data", &p.to_string()), ("base", "1")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert!(
+        reviewer
+            .text("/dashboard?year=2023")
+            .await
+            .contains("项目<b>2</b>")
+    );
+    assert!(
+        reviewer
+            .text("/dashboard?year=2022")
+            .await
+            .contains("项目<b>3</b>")
+    );
+}
+
 #[tokio::test]
 async fn the_project_page_cache_never_hides_a_change() {
     let server = start().await;
