@@ -70,15 +70,23 @@ pub async fn page(
             .ok_or(AppError::NotFound)?,
     };
     let requested = q.year.trim().parse::<i64>().ok();
-    let view = match state.dashboards.get(&(org, requested)) {
+    let key = (org, requested);
+    let view = match state.dashboards.get(&key) {
         Some(view) => view,
         None => {
-            let generation = state.dashboards.generation();
-            let view = Arc::new(view(&state, access::subtree(&all_orgs, org), requested).await?);
-            state
-                .dashboards
-                .insert((org, requested), view.clone(), generation);
-            view
+            // One computation at a time: requests that arrive while it runs wait and take its result
+            // instead of each scoring thousands of projects.
+            let _computing = state.dashboard_computing.lock().await;
+            match state.dashboards.get(&key) {
+                Some(view) => view,
+                None => {
+                    let generation = state.dashboards.generation();
+                    let subtree = access::subtree(&all_orgs, org);
+                    let view = Arc::new(view(&state, subtree, requested).await?);
+                    state.dashboards.insert(key, view.clone(), generation);
+                    view
+                }
+            }
         }
     };
     let (years, year, body, truncated) = (*view).clone();

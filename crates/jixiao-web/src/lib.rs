@@ -43,6 +43,8 @@ pub struct AppState {
     projects: cache::Cache<i64, Arc<pages::ProjectView>>,
     /// (organisation, requested year) → the review dashboard.
     dashboards: cache::Cache<(i64, Option<i64>), Arc<dashboard::View>>,
+    /// Held while a dashboard view is computed (see dashboard.rs).
+    dashboard_computing: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             sessions: cache::Cache::new(Self::CACHE_TTL),
             projects: cache::Cache::new(Self::CACHE_TTL),
             dashboards: cache::Cache::new(Self::CACHE_TTL),
+            dashboard_computing: tokio::sync::Mutex::new(()),
         }
     }
 
