@@ -24,8 +24,8 @@ pub struct Cell {
     memo: OnceCell<Memo>,
 }
 
-/// What the reader asks of a cell several times per row (blank? which header word?), worked out once: a
-/// batch of thousands of forms spends most of its import time recognising words.
+/// What the reader asks of a cell several times per row (blank? which header word?), worked out once:
+/// asking again for every row and every kind of header was most of a batch's xlsx import time.
 #[derive(Debug, Clone, Copy)]
 struct Memo {
     blank: bool,
