@@ -264,6 +264,7 @@ mod tests {
             varied_workbook(),
             fixture("panyu-national.xlsx"),
             fixture("no-table.xlsx"),
+            fixture("panyu-2022-libreoffice.xlsx"),
         ] {
             let scan = sheetxml::scan(&bytes).unwrap();
             let by_calamine = calamine_sheets(&bytes, &scan).unwrap();
