@@ -87,3 +87,39 @@ fn a_merge_over_the_whole_sheet_only_fills_the_cells_there_are() {
     let imported = import_sheet(&merged, "合并.xlsx").unwrap();
     assert_eq!(imported[0].project, plain[0].project);
 }
+
+#[test]
+fn cells_without_a_reference_count_where_they_land() {
+    // No `r` on the cells of the last row: they are placed by counting, across all 16,384 columns of
+    // row 1,048,576. Reading them would span the whole sheet.
+    let far = "<c><v>1</v></c>".repeat(16_384);
+    let cells = format!(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>项目名称</t></is></c></row><row r="1048576">{far}</row>"#
+    );
+    let msg = refused(&format!("{HEAD}<sheetData>{cells}</sheetData></worksheet>"));
+    assert!(msg.contains("超出导入上限"), "{msg}");
+    // One more cell than a row holds is past Excel's range.
+    let over = format!(r#"<row r="1">{}</row>"#, "<c><v>1</v></c>".repeat(16_385));
+    let msg = refused(&format!("{HEAD}<sheetData>{over}</sheetData></worksheet>"));
+    assert!(
+        msg.contains("第 1 行第 16385 列的单元格超出 Excel 的范围"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn sheets_that_are_each_within_the_limit_are_refused_together() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for _ in 0..3 {
+        let ws = wb.add_worksheet();
+        ws.write(0, 0, "项目名称").unwrap();
+        ws.write(1999, 1999, 1).unwrap(); // 2,000 × 2,000 cells: 4,000,000, the limit of one sheet
+    }
+    let e =
+        import_bytes(&wb.save_to_buffer().unwrap(), Path::new("三表.xlsx")).expect_err("refused");
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("三表.xlsx：") && msg.contains("各工作表的单元格范围合计超过导入上限"),
+        "{msg}"
+    );
+}

@@ -69,7 +69,8 @@ pub async fn page(
             .filter(|id| scope.contains(id))
             .ok_or(AppError::NotFound)?,
     };
-    let requested = q.year.trim().parse::<i64>().ok();
+    // Project years are i32: a year that is not one shows the latest year, as an empty one does.
+    let requested = q.year.trim().parse::<i32>().ok().map(i64::from);
     let key = (org, requested);
     let view = match state.dashboards.get(&key) {
         Some(view) => view,
@@ -140,11 +141,13 @@ async fn view(state: &Shared, subtree: Vec<i64>, requested: Option<i64>) -> Resu
         .unwrap_or_default();
     let filter = ProjectFilter {
         org_ids: Some(subtree),
-        year: i32::try_from(year).ok(),
+        // Stored and requested years are i32, so this always holds; never drop the year filter.
+        year: Some(i32::try_from(year).map_err(|_| AppError::NotFound)?),
         limit: MAX_PROJECTS,
         ..Default::default()
     };
     let projects = state.store.list_projects_with_data(&filter).await?;
+    // The store returns at most MAX_PROJECTS: reaching it means there may be more.
     let truncated = projects.len() as i64 >= MAX_PROJECTS;
     let policy = Policy::standard();
     let mut agg = Aggregate::new();

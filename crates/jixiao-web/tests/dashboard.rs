@@ -97,6 +97,11 @@ async fn the_finance_reviewer_gets_the_dashboard_per_year() {
     // 人才公寓租金补贴 states 99.74 where the rules give 96.65.
     assert!(page.contains("自评总分 99.74 高于按规则计算的 96.65，相差 3.09 分"));
 
+    // A year that is no year shows the latest one, never all years together.
+    let (status, page) = get(&server, &finance, "/dashboard?year=99999999999").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("审核看板：番禺区财政局 2023 年度") && page.contains("项目<b>3</b>"));
+
     let (status, page) = get(&server, &finance, "/dashboard?year=2022").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("项目<b>2</b>"), "two 2022 projects");

@@ -63,8 +63,9 @@ impl Scan {
         Ok(parts
             .into_iter()
             .map(|(name, part)| {
-                let cells = self.cells.remove(&part).flatten().unwrap_or_default();
-                let merges = self.merges.remove(&part).unwrap_or_default();
+                // Two sheets may name the same part: each gets its cells.
+                let cells = self.cells.get(&part).cloned().flatten().unwrap_or_default();
+                let merges = self.merges.get(&part).cloned().unwrap_or_default();
                 (name, cells, merges)
             })
             .collect())
@@ -89,10 +90,18 @@ pub fn scan(bytes: &[u8]) -> Result<Scan, String> {
         None
     };
     let (mut merges, mut cells) = (HashMap::new(), HashMap::new());
+    let mut total = 0;
     for name in names {
         let entry = zip.by_name(&name).map_err(|e| format!("{name}：{e}"))?;
         let sheet =
             scan_sheet(reader(entry), strings.as_deref()).map_err(|e| format!("{name}：{e}"))?;
+        // All sheets are held at once: the limit is on their sum.
+        total += sheet.span;
+        if total > MAX_SHEET_CELLS {
+            return Err(format!(
+                "各工作表的单元格范围合计超过导入上限 {MAX_SHEET_CELLS} 个（到 {name} 为止 {total} 个）"
+            ));
+        }
         merges.insert(name.clone(), sheet.merges);
         cells.insert(name, sheet.cells);
     }
@@ -117,6 +126,8 @@ fn reader<R: std::io::Read>(r: R) -> quick_xml::Reader<BufReader<R>> {
 struct Sheet {
     merges: Vec<Dimensions>,
     cells: Option<Cells>,
+    /// Cells in the rectangle the sheet's cells span: what reading it holds in memory.
+    span: u64,
 }
 
 fn scan_sheet<R: BufRead>(
@@ -128,7 +139,9 @@ fn scan_sheet<R: BufRead>(
     let (mut rows, mut cols) = ((u64::MAX, 0u64), (u64::MAX, 0u64));
     let mut merges = Vec::new();
     let mut cells = strings.map(|_| Vec::new());
-    let mut in_data = false;
+    let (mut in_data, mut seen_data) = (false, false);
+    // Where a cell without a reference goes, counted as calamine counts: 0-based row and column.
+    let (mut row_index, mut col_index) = (0u64, 0u64);
     loop {
         buf.clear();
         let e = match xml.read_event_into(&mut buf).map_err(xml_error)? {
@@ -137,13 +150,22 @@ fn scan_sheet<R: BufRead>(
                 in_data = false;
                 continue;
             }
+            Event::End(e) if e.local_name().as_ref() == "row" => {
+                row_index += 1;
+                col_index = 0;
+                continue;
+            }
             Event::Eof => break,
             _ => continue,
         };
         let tag = e.local_name();
         let key: &str = match tag.as_ref() {
             "sheetData" => {
-                in_data = true;
+                // calamine reads the first sheetData only.
+                if seen_data {
+                    cells = None;
+                }
+                (in_data, seen_data) = (true, true);
                 continue;
             }
             "c" | "row" => "r",
@@ -170,6 +192,7 @@ fn scan_sheet<R: BufRead>(
                 let (r, c) = cell_ref(v).ok_or_else(|| invalid(v))?;
                 rows = (rows.0.min(r), rows.1.max(r));
                 cols = (cols.0.min(c), cols.1.max(c));
+                col_index = c;
                 if in_data && let (Some(list), Some(strings)) = (cells.as_mut(), strings) {
                     match cell_value(&mut xml, kind.as_deref(), strings).map_err(xml_error)? {
                         Some(Some(text)) => list.push((((r - 1) as u32, (c - 1) as u32), text)),
@@ -178,7 +201,17 @@ fn scan_sheet<R: BufRead>(
                     }
                 }
             }
-            ("c", None) => cells = None, // positioned by counting: calamine's business
+            ("c", None) => {
+                // Placed by counting (calamine's business), but counted in the sheet's extent all the same.
+                let (r, c) = (row_index + 1, col_index + 1);
+                if r > MAX_ROW || c > MAX_COL {
+                    return Err(format!("第 {r} 行第 {c} 列的单元格超出 Excel 的范围"));
+                }
+                rows = (rows.0.min(r), rows.1.max(r));
+                cols = (cols.0.min(c), cols.1.max(c));
+                col_index = c;
+                cells = None;
+            }
             ("row", Some(v)) => {
                 let r: u64 = v
                     .parse()
@@ -186,6 +219,7 @@ fn scan_sheet<R: BufRead>(
                     .filter(|r| (1..=MAX_ROW).contains(r))
                     .ok_or_else(|| invalid(v))?;
                 rows = (rows.0.min(r), rows.1.max(r));
+                row_index = r - 1;
             }
             ("mergeCell", Some(v)) => merges.push(range_ref(v).ok_or_else(|| invalid(v))?),
             (_, Some(v)) => {
@@ -194,8 +228,9 @@ fn scan_sheet<R: BufRead>(
             _ => {}
         }
     }
+    let mut span = 0;
     if rows.0 <= rows.1 && cols.0 <= cols.1 {
-        let span = (rows.1 - rows.0 + 1) * (cols.1 - cols.0 + 1);
+        span = (rows.1 - rows.0 + 1) * (cols.1 - cols.0 + 1);
         if span > MAX_SHEET_CELLS {
             return Err(format!(
                 "单元格分布在 {} 行 × {} 列的范围内（{span} 个单元格），超出导入上限 {MAX_SHEET_CELLS} 个",
@@ -204,7 +239,11 @@ fn scan_sheet<R: BufRead>(
             ));
         }
     }
-    Ok(Sheet { merges, cells })
+    Ok(Sheet {
+        merges,
+        cells,
+        span,
+    })
 }
 
 /// The value of the `<c>` just opened, read to its end: `Some(None)` for an empty cell, `None` for a cell
@@ -322,10 +361,8 @@ fn read_text<R: BufRead>(
                 }
             }
             Event::End(e) if e.name().as_ref() == name => return Ok(Some(text)),
-            Event::Start(_) | Event::GeneralRef(_) | Event::CData(_) | Event::Eof => {
-                return Ok(None);
-            }
-            _ => {}
+            // CDATA, comments, processing instructions, nested elements: calamine reads them differently.
+            _ => return Ok(None),
         }
     }
 }

@@ -154,7 +154,8 @@ pub enum MoneyUnit {
 impl MoneyUnit {
     /// Reads `(万元)` / `（元）` / `单位：元` from a header text; none when the text names no unit.
     pub fn stated_in(s: &str) -> Option<MoneyUnit> {
-        if s.len() > LABEL_MAX || !s.contains('元') {
+        // A title or note of any length may state the unit.
+        if !s.contains('元') {
             return None;
         }
         let k = key(s);
