@@ -281,10 +281,7 @@ pub fn indicator_role(header: &str) -> Option<Role> {
     if k.is_empty() || k.len() > 60 || !ANY.is_match(&k) {
         return None;
     }
-    INDICATOR_WORDS
-        .iter()
-        .find(|(w, _)| w.in_header(&k))
-        .map(|(_, r)| *r)
+    first_word(&k, INDICATOR_WORDS)
 }
 
 /// The funds-table role of a column header, with the priority of that wording for 全年预算数.
@@ -302,28 +299,30 @@ pub fn funds_role(header: &str) -> Option<(Role, u8)> {
     if k.is_empty() || k.len() > 60 {
         return None;
     }
-    let has = |w: &str| k.contains(w);
-    Some(if has("执行率") {
-        (Role::Rate, 0)
-    } else if has("执行数") {
-        (Role::Executed, 0)
-    } else if has("年初预算") {
-        (Role::Initial, 0)
-    } else if has("调整后预算") {
-        (Role::Annual, 4)
-    } else if has("全年预算") {
-        (Role::Annual, 3)
-    } else if has("年度预算数") {
-        (Role::Annual, 2)
-    } else if has("预算数") {
-        (Role::Annual, 1)
-    } else if has("得分") {
-        (Role::Score, 0)
-    } else if has("分值") || k == "权重" {
-        (Role::Weight, 0)
-    } else {
-        return None;
-    })
+    first_word(k, FUNDS_WORDS)
+}
+
+/// The funds table's header words, in priority order, with the priority of that wording for 全年预算数.
+const FUNDS_WORDS: &[(Word, (Role, u8))] = {
+    use Role::*;
+    use Word::*;
+    &[
+        (Has("执行率"), (Rate, 0)),
+        (Has("执行数"), (Executed, 0)),
+        (Has("年初预算"), (Initial, 0)),
+        (Has("调整后预算"), (Annual, 4)),
+        (Has("全年预算"), (Annual, 3)),
+        (Has("年度预算数"), (Annual, 2)),
+        (Has("预算数"), (Annual, 1)),
+        (Has("得分"), (Score, 0)),
+        (Has("分值"), (Weight, 0)),
+        (Is("权重"), (Weight, 0)),
+    ]
+};
+
+/// What the first word of `table` that the folded header `k` holds stands for.
+fn first_word<T: Copy>(k: &str, table: &[(Word, T)]) -> Option<T> {
+    table.iter().find(|(w, _)| w.in_header(k)).map(|(_, v)| *v)
 }
 
 /// The standard 一级指标 a cell names, with a weight when written with it (`产出指标(50分)`).
