@@ -460,6 +460,7 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
             department: department.into(),
             implementer: implementer.into(),
             code: None,
+            kind: Default::default(),
         },
         funds: Funds {
             initial,

@@ -159,6 +159,16 @@ pub const CATALOGUE: &[(&str, Severity, &str)] = &[
         Severity::Warning,
         "导入时无法确定某个单元格的含义，已按说明的理由取值，请核对",
     ),
+    (
+        "import-reread",
+        Severity::Warning,
+        "按表头依次读取的结果与表中执行率、得分等数字矛盾，已改用与之一致的读法，请核对",
+    ),
+    (
+        "import-inconsistent",
+        Severity::Error,
+        "导入的数字与表中自带的执行率、得分、合计等数字矛盾，没有一种读法一致，请对照原件核对",
+    ),
 ];
 
 fn severity_of(code: &str) -> Severity {

@@ -17,6 +17,6 @@ pub use evaluation::{Evaluation, GroupScore, evaluate};
 pub use findings::{CATALOGUE, Finding, Severity};
 pub use grade::Grade;
 pub use model::{
-    Direction, FundSource, Funds, Goals, Header, Indicator, Narrative, Project, Statement,
+    Direction, FundSource, Funds, Goals, Header, Indicator, Kind, Narrative, Project, Statement,
 };
 pub use policy::Policy;

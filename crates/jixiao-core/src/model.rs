@@ -56,6 +56,36 @@ pub struct Header {
     /// 项目编码, when the form has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// What is evaluated: one project's spending (项目支出, the default) or a whole department's
+    /// (部门整体支出). Both are scored by the same rules; documents and pages name them differently.
+    #[serde(default, skip_serializing_if = "Kind::is_project")]
+    pub kind: Kind,
+}
+
+/// 评价对象: 项目支出 or 部门整体支出.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// 项目支出绩效自评
+    #[default]
+    Project,
+    /// 部门整体支出绩效自评: the 项目名称 is the department's name, the budget rows are 基本支出 /
+    /// 项目支出.
+    Department,
+}
+
+impl Kind {
+    pub fn is_project(&self) -> bool {
+        *self == Kind::Project
+    }
+
+    /// The form's own name for it: 项目支出 / 部门整体支出.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Project => "项目支出",
+            Kind::Department => "部门整体支出",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -5,7 +5,8 @@ pub mod import;
 mod project_file;
 
 pub use import::{
-    ImportError, Imported, Origin, Provenance, import_file, load_any, load_any_with_findings,
+    ImportError, Imported, Origin, Provenance, import_bytes, import_file, load_any,
+    load_any_with_findings,
 };
 pub use project_file::{
     Format, LoadError, MAX_PROJECT_FILE_BYTES, from_json, from_toml, load, schema, to_json, to_toml,

@@ -182,6 +182,7 @@ fn project() -> impl Strategy<Value = Project> {
                         department,
                         implementer,
                         code: None,
+                        kind: Default::default(),
                     },
                     funds: Funds {
                         initial,

@@ -43,6 +43,7 @@ pub fn clean() -> Project {
             department: "某区委组织部".into(),
             implementer: "某区委党校".into(),
             code: None,
+            kind: Default::default(),
         },
         funds: Funds {
             initial: Some(d("100")),

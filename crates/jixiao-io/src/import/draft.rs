@@ -33,6 +33,7 @@ pub struct Draft {
     pub department: Option<String>,
     pub implementer: Option<String>,
     pub code: Option<String>,
+    pub kind: jixiao_core::Kind,
     pub initial: Option<Decimal>,
     pub annual: Option<Decimal>,
     pub executed: Option<Decimal>,
@@ -47,6 +48,37 @@ pub struct Draft {
     pub findings: Vec<Finding>,
     /// The document stops before the table ends.
     pub truncated: Option<(Origin, String)>,
+    /// The form's own redundant figures, kept for verification (`verify.rs`).
+    pub evidence: Evidence,
+}
+
+/// What the form states besides the values the project keeps: the figures verification checks the
+/// reading against, and the raw funds row it may read again.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    /// 执行率 as printed in the funds total row, as a fraction (99.97% → 0.9997), with its printed
+    /// decimal places.
+    pub stated_rate: Option<(Decimal, u32)>,
+    /// The funds total row as the document gives it.
+    pub funds_row: Option<FundsEvidence>,
+    /// The 分值 printed in the 总分/合计 row (the form's own sum of the weights).
+    pub stated_weight_total: Option<Decimal>,
+    /// A second title of the form naming another year than the one read, and where.
+    pub other_year: Option<(i32, Origin)>,
+    /// The cells sat in their columns (a sheet, a Word table): what the form says is what was read, so a
+    /// disagreement among its figures is the form's own (the evaluation's findings say so).
+    pub positional: bool,
+}
+
+/// The funds total row: its header columns after the label, in order, and its value cells. In a
+/// positioned reading (Excel, Word) the cells sit under their columns; in a flattened text they are in
+/// reading order with their empty cells lost, so verification may try other assignments.
+#[derive(Debug, Clone)]
+pub struct FundsEvidence {
+    pub roles: Vec<super::vocab::Role>,
+    pub cells: Vec<(String, Origin)>,
+    pub positional: bool,
+    pub money: super::vocab::MoneyUnit,
 }
 
 fn finding(code: &'static str, path: impl Into<String>, message: String, advice: &str) -> Finding {
@@ -77,6 +109,26 @@ impl Draft {
             path,
             format!("{}：{what}", origin.describe()),
             "对照原件核对该值，必要时在导入的项目文件中改正。",
+        ));
+    }
+
+    /// An import-reread finding: the first reading contradicted the form, another one agrees.
+    pub fn reread(&mut self, path: impl Into<String>, origin: &Origin, what: String) {
+        self.findings.push(finding(
+            "import-reread",
+            path,
+            format!("{}：{what}", origin.describe()),
+            "对照原件核对改读后的数字；如原件本身有误，请在编辑器中改正。",
+        ));
+    }
+
+    /// An import-inconsistent finding (an error): no reading agrees with the form's own figures.
+    pub fn inconsistent(&mut self, path: impl Into<String>, origin: &Origin, what: String) {
+        self.findings.push(finding(
+            "import-inconsistent",
+            path,
+            format!("{}：{what}", origin.describe()),
+            "对照原件逐项核对这一行的数字并在编辑器中改正；原件本身矛盾的，请退回单位更正。",
         ));
     }
 
@@ -165,6 +217,7 @@ impl Draft {
                 department: self.department.unwrap_or_default(),
                 implementer: self.implementer.unwrap_or_default(),
                 code: self.code,
+                kind: self.kind,
             },
             funds: Funds {
                 initial: self.initial,

@@ -11,7 +11,7 @@ use std::cell::OnceCell;
 use rust_decimal::Decimal;
 
 use super::Origin;
-use super::draft::{Draft, DraftIndicator};
+use super::draft::{Draft, DraftIndicator, FundsEvidence};
 use super::vocab::{self, FundsRow, HeaderField, MoneyUnit, Role};
 
 #[derive(Debug, Clone)]
@@ -153,6 +153,7 @@ pub fn read(rows: &[Row], mode: Mode) -> Draft {
         ended: false,
         no_weights_noted: false,
     };
+    r.draft.evidence.positional = mode == Mode::Positional;
     for row in rows {
         if row.iter().all(|c| c.is_blank()) {
             continue;
@@ -186,7 +187,7 @@ pub fn split_forms(rows: &[Row]) -> Vec<&[Row]> {
     for (i, row) in rows.iter().enumerate() {
         let has_name = row
             .iter()
-            .any(|c| c.header_field() == Some(HeaderField::Name));
+            .any(|c| matches!(c.header_field(), Some(HeaderField::Name | HeaderField::Unit)));
         let is_ind_header = row.iter().filter(|c| c.indicator_role().is_some()).count() >= 3;
         if has_name && seen_table {
             // The title rows just above (表名, （2023年度）) belong to the new form.
@@ -235,14 +236,30 @@ impl Reader {
         let fk = vocab::key(&first.text);
         // A form title carries the year.
         for c in row {
-            if self.draft.year.is_none()
-                && let Some(y) = vocab::year_in(&c.text)
+            if vocab::names_department_form(&c.text) {
+                self.draft.kind = jixiao_core::Kind::Department;
+            }
+            if let Some(y) = vocab::year_in(&c.text)
                 && (vocab::key(&c.text).contains("自评")
                     || vocab::key(&c.text).starts_with('(')
                     || vocab::key(&c.text).contains("绩效"))
             {
-                self.draft.year = Some(y);
-                self.draft.at("project.year", &c.origin);
+                match self.draft.year {
+                    None => {
+                        self.draft.year = Some(y);
+                        self.draft.at("project.year", &c.origin);
+                    }
+                    // Two titles of one form that name different years: one of them is misread.
+                    Some(first)
+                        if first != y
+                            && self.draft.evidence.other_year.is_none()
+                            && (vocab::key(&c.text).contains("自评表")
+                                || vocab::key(&c.text).starts_with('(')) =>
+                    {
+                        self.draft.evidence.other_year = Some((y, c.origin.clone()));
+                    }
+                    Some(_) => {}
+                }
             }
             if let Some(u) = MoneyUnit::stated_in(&c.text)
                 && !self.money_stated
@@ -292,8 +309,13 @@ impl Reader {
                     .filter(|c| c.header_field().is_none() && !is_other_label(&c.text));
                 if let Some(v) = value {
                     let text = self.clean(&v.text);
+                    if field == HeaderField::Unit {
+                        self.draft.kind = jixiao_core::Kind::Department;
+                    }
                     let (slot, path) = match field {
-                        HeaderField::Name => (&mut self.draft.name, "project.name"),
+                        HeaderField::Name | HeaderField::Unit => {
+                            (&mut self.draft.name, "project.name")
+                        }
                         HeaderField::Department => {
                             (&mut self.draft.department, "project.department")
                         }
@@ -417,6 +439,35 @@ impl Reader {
         out
     }
 
+    /// The total row as the document gives it, for verification to check and, in flattened text, to
+    /// read again.
+    fn funds_evidence(&self, row: &Row, label_index: usize) -> FundsEvidence {
+        let positional = self.mode == Mode::Positional;
+        let cells = if positional {
+            self.funds_cols
+                .iter()
+                .map(|(col, _)| {
+                    row.get(*col)
+                        .filter(|c| !c.is_blank())
+                        .map(|c| (c.text.clone(), c.origin.clone()))
+                        .unwrap_or_default()
+                })
+                .collect()
+        } else {
+            row[label_index + 1..]
+                .iter()
+                .filter(|c| !c.is_blank())
+                .map(|c| (c.text.clone(), c.origin.clone()))
+                .collect()
+        };
+        FundsEvidence {
+            roles: self.funds_cols.iter().map(|(_, r)| *r).collect(),
+            cells,
+            positional,
+            money: self.money,
+        }
+    }
+
     fn funds_row(&mut self, row: &Row) -> bool {
         let Some((li, label, kind)) = row
             .iter()
@@ -429,6 +480,9 @@ impl Reader {
         let money = |s: &str| vocab::number(s);
         match kind {
             FundsRow::Total => {
+                if self.draft.evidence.funds_row.is_none() {
+                    self.draft.evidence.funds_row = Some(self.funds_evidence(row, li));
+                }
                 for (role, c) in values {
                     let o = c.origin.clone();
                     match role {
@@ -462,6 +516,11 @@ impl Reader {
                             if let Some(x) = money(&c.text) {
                                 self.draft.execution_score = Some(x);
                                 self.draft.at("funds.self_score", &o);
+                            }
+                        }
+                        Role::Rate => {
+                            if self.draft.evidence.stated_rate.is_none() {
+                                self.draft.evidence.stated_rate = vocab::rate(&c.text);
                             }
                         }
                         _ => {}
@@ -729,6 +788,22 @@ impl Reader {
                     (_, [_, (c, s)]) => Some((*c, *s)),
                     _ => None,
                 };
+                // The number before the stated total is the 分值 column's sum (`总分 100 95.5`).
+                let weight_col = self
+                    .ind_cols
+                    .iter()
+                    .find(|x| x.1 == Role::Weight)
+                    .map(|x| x.0);
+                let weights = match (self.mode, weight_col) {
+                    (Mode::Positional, Some(col)) => {
+                        row.get(col).and_then(|c| vocab::number(&c.text))
+                    }
+                    (_, Some(_)) if nums.len() == 2 => Some(nums[0].1),
+                    _ => None,
+                };
+                if let Some(w) = weights {
+                    self.draft.evidence.stated_weight_total = Some(w);
+                }
                 if let Some((c, s)) = stated {
                     self.draft.statement.total = Some(s);
                     let o = c.origin.clone();

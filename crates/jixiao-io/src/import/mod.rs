@@ -14,6 +14,7 @@ mod runon;
 mod sheetxml;
 mod stream;
 mod text;
+mod verify;
 mod vocab;
 mod xlsx;
 
@@ -348,7 +349,8 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
     };
     let out: Vec<Imported> = drafts
         .into_iter()
-        .map(|(draft, whole)| {
+        .map(|(mut draft, whole)| {
+            verify::verify(&mut draft);
             let (project, provenance, findings) = draft.finish(&whole);
             Imported {
                 file: file.into(),

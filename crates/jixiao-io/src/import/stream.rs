@@ -41,16 +41,45 @@ const LABELS: &[&str] = &[
     "其他资金",
     "上年结转资金",
     "上年结转",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "偏差原因分析及改进措施",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
 ];
 
-/// True when form labels are broken over lines: the joined text has `项目名称` but no line does.
+/// Labels every form prints in one cell; a PDF extraction of a narrow column breaks them over lines.
+const FORM_LABELS: &[&str] = &[
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "年初预算数",
+    "全年预算数",
+    "全年执行数",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+];
+
+/// True when form labels are broken over lines: the text has them once its lines are joined, but no
+/// line holds `项目名称` and some label is found only across a line break.
 pub fn looks_wrapped(lines: &[&str]) -> bool {
     let keys: Vec<String> = lines.iter().map(|l| vocab::key(l).into_owned()).collect();
-    let has_label_line = keys.iter().any(|k| k.contains("项目名称"));
-    let broken = keys
-        .windows(2)
-        .any(|w| w[0].ends_with("项目名") && w[1].starts_with('称'));
-    !has_label_line && broken
+    if keys.iter().any(|k| k.contains("项目名称")) {
+        return false;
+    }
+    let joined = keys.concat();
+    FORM_LABELS
+        .iter()
+        .any(|l| joined.contains(l) && !keys.iter().any(|k| k.contains(l)))
 }
 
 fn width(s: &str) -> usize {
@@ -104,7 +133,6 @@ pub fn read(full: &str) -> Draft {
     let start = find(0, &|i| {
         let joined: String = keys[i..(i + 3).min(keys.len())].concat();
         joined.starts_with("项目名称")
-            || joined.starts_with("项目名") && keys[i].starts_with("项目名")
     });
     let mut d = Draft::default();
     let Some(start) = start else {
@@ -438,7 +466,7 @@ fn drop_chars(lines: &mut Vec<(usize, String)>, mut n: usize) {
 }
 
 /// Joins label pieces broken over lines (`项目名` + `称`) into one token.
-fn join_labels(tokens: Vec<Cell>) -> Vec<Cell> {
+pub fn join_labels(tokens: Vec<Cell>) -> Vec<Cell> {
     let mut out = Vec::new();
     let mut i = 0;
     'outer: while i < tokens.len() {

@@ -65,16 +65,36 @@ pub enum Layout {
     Spaces { min_gap: usize },
     /// A PDF extraction with one cell (or a piece of one) per line.
     Wrapped,
+    /// One cell per paragraph, paragraphs separated by empty lines, an empty cell a line of spaces (how
+    /// many sites publish a Word table): the row structure is gone and is rebuilt from the labels.
+    Paragraphs,
+    /// One cell per line, each ending in `|`, rows ended by lines of `|` only (a table exported cell by
+    /// cell).
+    PipeCells,
 }
 
 pub fn layout_of(text: &str) -> Layout {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let piped = lines.iter().filter(|l| l.matches('|').count() >= 1).count();
+    let pipe_only = lines
+        .iter()
+        .filter(|l| l.trim().chars().all(|c| c == '|'))
+        .count();
+    let one_trailing = lines
+        .iter()
+        .filter(|l| l.matches('|').count() == 1 && l.trim_end().ends_with('|'))
+        .count();
+    if pipe_only >= 3 && one_trailing >= 5 && (pipe_only + one_trailing) * 4 >= lines.len() * 3 {
+        return Layout::PipeCells;
+    }
     if piped >= 3 && piped * 4 >= lines.len() {
         return Layout::Pipes;
     }
     if stream::looks_wrapped(&lines) {
         return Layout::Wrapped;
+    }
+    if paragraph_cells(text) {
+        return Layout::Paragraphs;
     }
     let wide_gaps = lines.iter().filter(|l| l.trim().contains("  ")).count();
     if wide_gaps * 3 >= lines.len() && lines.len() >= 5 {
@@ -183,9 +203,79 @@ fn merge_continuation(row: &mut [(usize, usize, String)], line: &[(usize, usize,
 }
 
 /// Rows of cells with their line numbers (page and line for text with form feeds).
+/// Most lines are short and stand alone between empty lines: a table published one cell per paragraph.
+fn paragraph_cells(text: &str) -> bool {
+    let all: Vec<&str> = text.lines().collect();
+    let (mut alone, mut filled) = (0, 0);
+    for (i, l) in all.iter().enumerate() {
+        if l.trim().is_empty() {
+            continue;
+        }
+        filled += 1;
+        let before = i == 0 || all[i - 1].is_empty();
+        let after = i + 1 == all.len() || all[i + 1].is_empty();
+        if before && after && l.chars().count() <= 40 {
+            alone += 1;
+        }
+    }
+    filled >= 20 && alone * 2 >= filled
+}
+
+/// The cells of a [`Layout::Paragraphs`] text, in reading order: a paragraph's lines make one cell, a
+/// paragraph of spaces is an empty cell.
+fn paragraph_rows(text: &str) -> Vec<Row> {
+    let mut cells = Vec::new();
+    let mut current: Option<(String, usize)> = None;
+    for (i, line) in text.lines().enumerate() {
+        if line.is_empty() {
+            if let Some((t, at)) = current.take() {
+                cells.push(Cell::new(t, Origin::line(at + 1), None));
+            }
+            continue;
+        }
+        match &mut current {
+            Some((t, _)) => t.push_str(line.trim()),
+            None => current = Some((line.trim().to_string(), i)),
+        }
+    }
+    if let Some((t, at)) = current {
+        cells.push(Cell::new(t, Origin::line(at + 1), None));
+    }
+    // A narrow column breaks its header over paragraphs (`年初` / `预算数`).
+    vec![stream::join_labels(cells)]
+}
+
+/// The rows of a [`Layout::PipeCells`] text: the lines between two lines of `|` are one row's cells.
+fn pipe_cell_rows(text: &str) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut row: Row = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if !t.is_empty() && t.chars().all(|c| c == '|') {
+            if row.iter().any(|c| !c.is_blank()) {
+                rows.push(std::mem::take(&mut row));
+            }
+            row.clear();
+            continue;
+        }
+        if t.is_empty() {
+            continue;
+        }
+        let cell = t.strip_suffix('|').unwrap_or(t).trim().to_string();
+        row.push(Cell::new(cell, Origin::line(i + 1), None));
+    }
+    if row.iter().any(|c| !c.is_blank()) {
+        rows.push(row);
+    }
+    rows
+}
+
 pub fn rows(text: &str, layout: Layout) -> Vec<Row> {
-    if let Layout::Spaces { min_gap: 2 } = layout {
-        return layout_rows(text);
+    match layout {
+        Layout::Spaces { min_gap: 2 } => return layout_rows(text),
+        Layout::Paragraphs => return paragraph_rows(text),
+        Layout::PipeCells => return pipe_cell_rows(text),
+        _ => {}
     }
     let mut out = Vec::new();
     let mut page = 1u32;
@@ -211,25 +301,16 @@ pub fn rows(text: &str, layout: Layout) -> Vec<Row> {
                 cells
             }
             Layout::Spaces { min_gap } => split_gaps(line, min_gap),
-            Layout::Wrapped => vec![line.trim().to_string()],
+            Layout::Wrapped | Layout::Paragraphs | Layout::PipeCells => {
+                vec![line.trim().to_string()]
+            }
         };
         if cells.iter().all(|c| c.is_empty()) {
             continue;
         }
-        // `(blank)` / `(empty)`: how the excerpts mark an empty cell.
-        // `[实际]`: a reader's annotation in an excerpt, not a cell.
-        let cells = cells
-            .into_iter()
-            .filter(|t| !(t.starts_with('[') && t.ends_with(']') && t.chars().count() <= 6))
-            .map(|t| {
-                if matches!(t.as_str(), "(blank)" | "(empty)") {
-                    String::new()
-                } else {
-                    t
-                }
-            });
         out.push(
             cells
+                .into_iter()
                 .map(|text| Cell::new(text, origin.clone(), None))
                 .collect(),
         );

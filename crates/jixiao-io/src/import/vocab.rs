@@ -93,7 +93,7 @@ pub fn is_blank(s: &str) -> bool {
     if folded.next().is_some() {
         return false;
     }
-    matches!(&k[..len], b"" | b"-" | b"/" | b"(blank)" | b"(empty)")
+    matches!(&k[..len], b"" | b"-" | b"/")
         || matches!(
             std::str::from_utf8(&k[..len]),
             Ok("—" | "／" | "……" | "…" | "——")
@@ -134,6 +134,14 @@ pub fn number(s: &str) -> Option<Decimal> {
         return None;
     }
     Decimal::from_str(&k.replace(',', "")).ok()
+}
+
+/// A rate as printed: `99.97%` → (0.9997, 2 printed decimals); `100` (no sign) is read as percent.
+pub fn rate(s: &str) -> Option<(Decimal, u32)> {
+    let k = key(s);
+    let k = k.trim_end_matches(['%', '％']);
+    let x = number(k)?;
+    Some(((x / Decimal::ONE_HUNDRED).normalize(), x.scale()))
 }
 
 /// A weight or score written with its unit or share: `50`, `50分`, `(50分)`, `（50%）`.
@@ -393,6 +401,8 @@ pub fn level1_of_level2(l2: &str) -> Option<&'static str> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeaderField {
     Name,
+    /// 部门（单位）名称: the name of a department-wide (部门整体) evaluation.
+    Unit,
     Department,
     Implementer,
     Level,
@@ -413,6 +423,8 @@ pub fn header_field(cell: &str) -> Option<HeaderField> {
             HeaderField::Department
         }
         "实施单位" | "项目实施单位" | "实施单位(盖章)" => HeaderField::Implementer,
+        "部门名称" | "部门(单位)名称" | "单位名称" | "预算单位名称" | "预算部门名称"
+        | "部门(单位)" => HeaderField::Unit,
         "项目级次" => HeaderField::Level,
         "项目编码" | "项目编号" => HeaderField::Code,
         _ => return None,
@@ -454,6 +466,10 @@ pub fn funds_row(cell: &str) -> Option<FundsRow> {
         "自有资金",
         "债券",
     ];
+    // A department-wide form splits its budget by kind of spending instead of by source.
+    if matches!(name, "基本支出" | "项目支出" | "人员经费" | "公用经费") {
+        return Some(FundsRow::Source(name.to_string()));
+    }
     if name.chars().count() <= 20
         && SOURCES.iter().any(|w| name.contains(w))
         && !name.contains("指标")
@@ -461,6 +477,14 @@ pub fn funds_row(cell: &str) -> Option<FundsRow> {
         return Some(FundsRow::Source(name.to_string()));
     }
     None
+}
+
+/// A title or label that names a department-wide self-evaluation: `部门整体支出绩效自评表`.
+pub fn names_department_form(s: &str) -> bool {
+    s.len() <= LABEL_MAX && {
+        let k = key(s);
+        k.contains("整体支出绩效") || k.contains("部门整体") && k.contains("自评")
+    }
 }
 
 /// The 年度 of a form title: `(2022年度)`, `2023年度…自评表`.
@@ -485,8 +509,6 @@ mod tests {
             " — ",
             "/",
             "／",
-            "（blank）",
-            "(empty)",
             "……",
             "…",
             "——",
@@ -499,7 +521,8 @@ mod tests {
             "0",
             "--",
             "无",
-            "(blank",
+            "(blank)",
+            "(empty)",
             "——。",
             "1/2",
             "-----------------",

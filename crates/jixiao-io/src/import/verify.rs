@@ -1,0 +1,482 @@
+//! Verification: a reading checked against the form's own redundant figures.
+//!
+//! A 自评表 states more than it needs to: the 执行率 beside 全年预算数 and 全年执行数, an execution 得分 that
+//! is 分值 × 执行率, level-1 weights that the rows under them add up to, a 总分 that is the sum of the
+//! scores. These are the form's check digits. After the form reading, this stage checks the draft
+//! against them. Where a flattened funds row disagrees, it tries the other ways the row's cells can sit
+//! under its header (a cell missing, a cell too many) and keeps the one that agrees with the most
+//! figures, saying so (`import-reread`). Where nothing agrees it keeps the best reading and says which
+//! figures disagree (`import-inconsistent`, an error): a doubtful number never passes as a sure one.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::Origin;
+use super::draft::{Draft, FundsEvidence};
+use super::vocab::{self, Role};
+
+/// Checks the draft against the form's figures; may re-read the funds row.
+pub fn verify(d: &mut Draft) {
+    funds(d);
+    indicators(d);
+    year(d);
+}
+
+/// The year read against the other titles of the form.
+fn year(d: &mut Draft) {
+    if let (Some(y), Some((other, origin))) = (d.year, d.evidence.other_year.clone()) {
+        d.inconsistent(
+            "project.year",
+            &origin,
+            format!("表中标题写 {other} 年度，与读取的评价年度 {y} 不一致"),
+        );
+    }
+}
+
+/// One assignment of a funds row's cells to its columns.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Reading {
+    initial: Option<Decimal>,
+    annual: Option<Decimal>,
+    executed: Option<Decimal>,
+    weight: Option<Decimal>,
+    rate: Option<(Decimal, u32)>,
+    score: Option<Decimal>,
+    /// Cells of the row that this reading leaves out.
+    dropped: usize,
+}
+
+impl Reading {
+    fn set(&mut self, role: Role, text: &str) -> bool {
+        if role == Role::Rate {
+            // Under a `执行率(%)` header the sign is often left out.
+            self.rate = vocab::rate(text).filter(|(r, _)| *r <= Decimal::TWO);
+            return self.rate.is_some();
+        }
+        if is_percent(text) {
+            return false;
+        }
+        let Some(x) = vocab::number(text) else {
+            return false;
+        };
+        let slot = match role {
+            Role::Initial => &mut self.initial,
+            Role::Annual => &mut self.annual,
+            Role::Executed => &mut self.executed,
+            Role::Weight => &mut self.weight,
+            Role::Score => &mut self.score,
+            _ => return false,
+        };
+        *slot = Some(x);
+        true
+    }
+
+    /// What this reading says of each column, for messages: `全年预算数 30、全年执行数 29.5`.
+    fn describe(&self) -> String {
+        let shown = |v: Option<Decimal>| v.map_or("空".to_string(), |x| x.normalize().to_string());
+        let rate = self
+            .rate
+            .map_or("空".to_string(), |(r, p)| format!("{}%", percent(r, p)));
+        format!(
+            "年初预算数 {}、全年预算数 {}、全年执行数 {}、分值 {}、执行率 {rate}、得分 {}",
+            shown(self.initial),
+            shown(self.annual),
+            shown(self.executed),
+            shown(self.weight),
+            shown(self.score)
+        )
+    }
+}
+
+fn is_percent(s: &str) -> bool {
+    let t = s.trim();
+    t.ends_with('%') || t.ends_with('％')
+}
+
+fn percent(r: Decimal, places: u32) -> Decimal {
+    (r * Decimal::ONE_HUNDRED).round_dp(places).normalize()
+}
+
+/// Every order-preserving assignment of the cells to the columns: a column may stay empty (its cell was
+/// lost), and at most one cell may be left over (a cell the header does not have).
+fn readings(roles: &[Role], cells: &[(String, Origin)]) -> Vec<Reading> {
+    fn walk(
+        roles: &[Role],
+        cells: &[(String, Origin)],
+        current: Reading,
+        out: &mut Vec<Reading>,
+    ) {
+        if out.len() > 4096 {
+            return;
+        }
+        match (roles.first(), cells.first()) {
+            (_, None) => out.push(current),
+            (None, Some(_)) => {
+                if current.dropped == 0 && cells.len() == 1 {
+                    let mut r = current;
+                    r.dropped += 1;
+                    out.push(r);
+                }
+            }
+            (Some(role), Some((text, _))) => {
+                let mut taken = current.clone();
+                if taken.set(*role, text) {
+                    walk(&roles[1..], &cells[1..], taken, out);
+                }
+                // The column's cell was lost.
+                walk(&roles[1..], cells, current.clone(), out);
+                // The cell belongs to no column.
+                if current.dropped == 0 {
+                    let mut r = current;
+                    r.dropped += 1;
+                    walk(roles, &cells[1..], r, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(roles, cells, Reading::default(), &mut out);
+    out.dedup();
+    out
+}
+
+/// The result of checking one reading: the figures that agree and those that do not.
+#[derive(Debug, Default)]
+struct Agreement {
+    agree: Vec<String>,
+    disagree: Vec<String>,
+}
+
+fn check(r: &Reading, d: &Draft) -> Agreement {
+    let mut a = Agreement::default();
+    let computed = match (r.annual, r.executed) {
+        (Some(b), Some(e)) if !b.is_zero() => Some(e / b),
+        _ => None,
+    };
+    if let (Some(c), Some((stated, places))) = (computed, r.rate) {
+        // The form rounds (or truncates) its rate to the places it prints.
+        let unit = Decimal::new(1, places);
+        let diff = (c * Decimal::ONE_HUNDRED - stated * Decimal::ONE_HUNDRED).abs();
+        let capped = stated == Decimal::ONE && c > Decimal::ONE;
+        let text = format!(
+            "执行率 {}% 与 全年执行数 / 全年预算数 = {} / {} = {}%",
+            percent(stated, places),
+            r.executed.unwrap_or_default().normalize(),
+            r.annual.unwrap_or_default().normalize(),
+            percent(c, 2)
+        );
+        if diff <= unit || capped {
+            a.agree.push(format!("{text} 一致"));
+        } else {
+            a.disagree.push(format!("{text} 不一致"));
+        }
+    }
+    if let (Some(w), Some(s)) = (r.weight, r.score) {
+        let rate = computed.or(r.rate.map(|(x, _)| x));
+        if let Some(rate) = rate {
+            let exact = w * rate.min(Decimal::ONE);
+            let ok = execution_scores(exact).contains(&s.normalize())
+                || (exact - s).abs() <= Decimal::new(1, 2);
+            let text = format!(
+                "得分 {} 与 分值 × 执行率 = {} × {}% = {}",
+                s.normalize(),
+                w.normalize(),
+                percent(rate.min(Decimal::ONE), 2),
+                exact.round_dp(2).normalize()
+            );
+            if ok {
+                a.agree.push(format!("{text} 一致"));
+            } else {
+                a.disagree.push(format!("{text} 不一致"));
+            }
+        }
+        if s > w {
+            a.disagree.push(format!(
+                "得分 {} 高于分值 {}",
+                s.normalize(),
+                w.normalize()
+            ));
+        }
+    }
+    if let (Some(b), Some(e)) = (r.annual, r.executed) {
+        let over_stated = r.rate.is_some_and(|(x, _)| x > Decimal::ONE);
+        if e > b && !over_stated {
+            a.disagree.push(format!(
+                "全年执行数 {} 大于全年预算数 {}",
+                e.normalize(),
+                b.normalize()
+            ));
+        }
+    }
+    if let Some(w) = r.weight {
+        let indicator_weights: Decimal = d.indicators.iter().filter_map(|i| i.weight).sum();
+        let expected = d
+            .evidence
+            .stated_weight_total
+            .unwrap_or(Decimal::ONE_HUNDRED);
+        let complete = d.truncated.is_none()
+            && !d.indicators.is_empty()
+            && d.indicators.iter().all(|i| i.weight.is_some());
+        if w > Decimal::ONE_HUNDRED {
+            a.disagree.push(format!("分值 {} 超过 100", w.normalize()));
+        } else if complete && w + indicator_weights == expected {
+            a.agree.push(format!(
+                "分值 {} 加各指标分值 {} 等于 {}",
+                w.normalize(),
+                indicator_weights.normalize(),
+                expected.normalize()
+            ));
+        }
+    }
+    if let Some(b) = r.annual {
+        let sources: Vec<Decimal> = d.sources.iter().map(|s| s.annual).collect();
+        if sources.len() >= 2 || sources.len() == 1 && !sources[0].is_zero() {
+            let sum: Decimal = sources.iter().sum();
+            let money = d
+                .evidence
+                .funds_row
+                .as_ref()
+                .map_or(vocab::MoneyUnit::Wan, |f| f.money);
+            let b = money.to_wan(b);
+            if sum == b {
+                a.agree.push(format!("资金来源合计 {} 等于全年预算数", sum.normalize()));
+            } else if sources.len() >= 2 || sum > b {
+                a.disagree.push(format!(
+                    "资金来源合计 {} 不等于全年预算数 {}",
+                    sum.normalize(),
+                    b.normalize()
+                ));
+            }
+        }
+    }
+    a
+}
+
+/// The execution scores the policies in use give for an exact score: rounded to 2, 1 or 0 places,
+/// truncated to 2 or 1 places, or whole points rounded down (the integer variant).
+fn execution_scores(exact: Decimal) -> Vec<Decimal> {
+    let mut v = Vec::new();
+    for places in [2, 1, 0] {
+        v.push(
+            exact
+                .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+                .normalize(),
+        );
+        v.push(
+            exact
+                .round_dp_with_strategy(places, RoundingStrategy::ToZero)
+                .normalize(),
+        );
+    }
+    v
+}
+
+/// The reading the form reader made, in the terms of a [`Reading`].
+fn first_reading(d: &Draft) -> Reading {
+    let money = d
+        .evidence
+        .funds_row
+        .as_ref()
+        .map_or(vocab::MoneyUnit::Wan, |f| f.money);
+    // The draft holds amounts in 万元; readings hold them in the row's own unit.
+    let back = |x: Decimal| match money {
+        vocab::MoneyUnit::Wan => x,
+        vocab::MoneyUnit::Yuan => x * Decimal::from(10_000),
+    };
+    Reading {
+        initial: d.initial.map(back),
+        annual: d.annual.map(back),
+        executed: d.executed.map(back),
+        weight: d.execution_weight,
+        rate: d.evidence.stated_rate,
+        score: d.execution_score,
+        dropped: 0,
+    }
+}
+
+fn same_figures(a: &Reading, b: &Reading) -> bool {
+    let norm = |x: Option<Decimal>| x.map(|v| v.normalize());
+    norm(a.initial) == norm(b.initial)
+        && norm(a.annual) == norm(b.annual)
+        && norm(a.executed) == norm(b.executed)
+        && norm(a.weight) == norm(b.weight)
+        && norm(a.score) == norm(b.score)
+        && a.rate.map(|r| r.0.normalize()) == b.rate.map(|r| r.0.normalize())
+}
+
+fn funds(d: &mut Draft) {
+    let Some(ev) = d.evidence.funds_row.clone() else {
+        return;
+    };
+    let origin = ev.cells.first().map(|c| c.1.clone()).unwrap_or_default();
+    let first = first_reading(d);
+    let first_check = check(&first, d);
+    let row_text = ev
+        .cells
+        .iter()
+        .map(|c| c.0.trim())
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Cells in their columns (a sheet, a Word table) are where the form put them: a disagreement is
+    // the form's own, and the evaluation's findings say so. Only a flattened row is read again: the
+    // reading with the fewest contradictions, then the most agreements, the first reading on a tie.
+    let mut best = (first.clone(), first_check);
+    if !ev.positional {
+        // A cell left out counts as a contradiction: a reading must not agree by ignoring a figure.
+        let rank = |c: &Agreement, r: &Reading| {
+            (
+                c.disagree.len() + r.dropped,
+                usize::MAX - c.agree.len(),
+                r.dropped,
+            )
+        };
+        for r in readings(&ev.roles, &ev.cells) {
+            if r.annual.is_none() || r.executed.is_none() {
+                continue;
+            }
+            let c = check(&r, d);
+            if rank(&c, &r) < rank(&best.1, &best.0) {
+                best = (r, c);
+            }
+        }
+    }
+    let (chosen, agreement) = best;
+    if !same_figures(&chosen, &first) {
+        let why = if agreement.agree.is_empty() {
+            "与表中其他数字矛盾更少".to_string()
+        } else {
+            agreement.agree.join("；")
+        };
+        let first_check = check(&first, d);
+        let against = if first_check.disagree.is_empty() {
+            "没有一项能与表中其他数字相互印证".to_string()
+        } else {
+            first_check.disagree.join("；")
+        };
+        let msg = format!(
+            "资金行“{row_text}”按表头依次读作 {}，但{against}；改读为 {}（{why}）",
+            first.describe(),
+            chosen.describe()
+        );
+        apply(d, &chosen, &ev, &origin);
+        d.reread("funds", &origin, msg);
+    }
+    if !agreement.disagree.is_empty() && !ev.positional {
+        d.inconsistent(
+            "funds",
+            &origin,
+            format!(
+                "资金行“{row_text}”没有一种读法与表中数字一致：{}",
+                agreement.disagree.join("；")
+            ),
+        );
+    }
+}
+
+fn apply(d: &mut Draft, r: &Reading, ev: &FundsEvidence, origin: &Origin) {
+    let wan = |x: Decimal| ev.money.to_wan(x);
+    d.initial = r.initial.map(wan);
+    d.annual = r.annual.map(wan);
+    d.executed = r.executed.map(wan);
+    d.execution_weight = r.weight;
+    d.execution_score = r.score;
+    d.evidence.stated_rate = r.rate;
+    for path in [
+        "funds.initial",
+        "funds.annual",
+        "funds.executed",
+        "funds.execution_weight",
+        "funds.self_score",
+    ] {
+        d.at(path, origin);
+    }
+}
+
+/// The indicator table against its own sums. A flattened table's rows may have lost or gained a cell;
+/// sums that do not hold say a row may be misread.
+fn indicators(d: &mut Draft) {
+    if d.indicators.is_empty() || d.evidence.positional {
+        return;
+    }
+    let mut problems: Vec<(String, Origin, String)> = Vec::new();
+    for (i, ind) in d.indicators.iter().enumerate() {
+        if let (Some(w), Some(s)) = (ind.weight, ind.self_score)
+            && s > w
+        {
+            problems.push((
+                format!("indicators[{i}]"),
+                ind.origin.clone(),
+                format!(
+                    "指标“{}”的得分 {} 高于分值 {}，该行的单元格可能错位",
+                    ind.name,
+                    s.normalize(),
+                    w.normalize()
+                ),
+            ));
+        }
+    }
+    let complete = d.truncated.is_none();
+    let table_origin = d.indicators[0].origin.clone();
+    if complete {
+        for (level, stated) in d.statement.level_weights.clone() {
+            let rows: Vec<&super::draft::DraftIndicator> = d
+                .indicators
+                .iter()
+                .filter(|i| vocab::key(&i.level1) == vocab::key(&level))
+                .collect();
+            if rows.is_empty() || rows.iter().any(|r| r.weight.is_none()) {
+                continue;
+            }
+            let sum: Decimal = rows.iter().filter_map(|r| r.weight).sum();
+            if sum != stated {
+                problems.push((
+                    "indicators".into(),
+                    rows[0].origin.clone(),
+                    format!(
+                        "“{level}”下各指标分值合计 {}，与表中标明的 {} 不符，可能有行读错",
+                        sum.normalize(),
+                        stated.normalize()
+                    ),
+                ));
+            }
+        }
+        let scores: Vec<Option<Decimal>> = std::iter::once(d.execution_score)
+            .chain(d.indicators.iter().map(|i| i.self_score))
+            .collect();
+        if let Some(total) = d.statement.total
+            && scores.iter().all(Option::is_some)
+        {
+            let sum: Decimal = scores.iter().flatten().sum();
+            if sum != total {
+                problems.push((
+                    "indicators".into(),
+                    table_origin.clone(),
+                    format!(
+                        "预算执行率得分与各指标得分合计 {}，与表中总分 {} 不符，可能有得分读错",
+                        sum.normalize(),
+                        total.normalize()
+                    ),
+                ));
+            }
+        }
+        if let (Some(total), Some(w)) = (d.evidence.stated_weight_total, d.execution_weight)
+            && d.indicators.iter().all(|i| i.weight.is_some())
+        {
+            let sum: Decimal = w + d.indicators.iter().filter_map(|i| i.weight).sum::<Decimal>();
+            if sum != total {
+                problems.push((
+                    "indicators".into(),
+                    table_origin,
+                    format!(
+                        "预算执行率分值与各指标分值合计 {}，与表中分值合计 {} 不符，可能有分值读错",
+                        sum.normalize(),
+                        total.normalize()
+                    ),
+                ));
+            }
+        }
+    }
+    for (path, origin, msg) in problems {
+        d.inconsistent(path, &origin, msg);
+    }
+}
