@@ -8,20 +8,26 @@ use anyhow::{Context, Result, bail};
 use jixiao_core::Project;
 use jixiao_io::Imported;
 
-/// Loads one project from any importable format; import findings go to stderr.
-pub fn load(file: &Path) -> Result<Project> {
-    let imported = jixiao_io::load_any_with_findings(file)?;
-    for f in &imported.findings {
-        eprintln!(
-            "{}：导入{}：[{}] {}（{}）",
-            file.display(),
-            f.severity.label(),
-            f.code,
-            f.message,
-            f.path
-        );
+/// Loads the projects of any importable file (a workbook or text may hold several); import findings go
+/// to stderr and stay with each project.
+pub fn load(file: &Path) -> Result<Vec<Imported>> {
+    let all = jixiao_io::import_file(file)?;
+    if all.is_empty() {
+        bail!("{}：未找到自评表", file.display());
     }
-    Ok(imported.project)
+    for imported in &all {
+        for f in &imported.findings {
+            eprintln!(
+                "{}：导入{}：[{}] {}（{}）",
+                file.display(),
+                f.severity.label(),
+                f.code,
+                f.message,
+                f.path
+            );
+        }
+    }
+    Ok(all)
 }
 
 /// Where each project goes: with one input and one project, OUT is the file (`.toml` or `.json`) or a

@@ -119,15 +119,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Eval { file, policy, json } => {
             let policy = load_policy(&policy)?;
-            let project = load_project(&file)?;
-            let evaluation = evaluate(&project, &policy);
+            let all = load_projects(&file)?;
+            let several = all.len() > 1;
+            let mut reports = Vec::new();
+            for (i, (project, evaluation)) in all.iter().map(|p| evaluated(p, &policy)).enumerate()
+            {
+                if json {
+                    reports.push(output::eval_json(&project, &evaluation));
+                } else {
+                    if several {
+                        out!(
+                            "（{} 中第 {} 个，共 {} 个）\n",
+                            file.display(),
+                            i + 1,
+                            all.len()
+                        );
+                    }
+                    out!("{}", output::eval_text(&project, &evaluation, &policy));
+                    if several && i + 1 < all.len() {
+                        out!("\n");
+                    }
+                }
+            }
             if json {
-                out!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&output::eval_json(&project, &evaluation))?
-                );
-            } else {
-                out!("{}", output::eval_text(&project, &evaluation, &policy));
+                // One project: its object; several: a list of them, in document order.
+                let value = if several {
+                    serde_json::Value::Array(reports)
+                } else {
+                    reports.remove(0)
+                };
+                out!("{}\n", serde_json::to_string_pretty(&value)?);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -141,14 +162,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut unreadable = false;
             let mut reports = Vec::new();
             for file in &files {
-                match load_project(file) {
-                    Ok(project) => {
-                        let evaluation = evaluate(&project, &policy);
-                        any_error |= evaluation.has_errors();
-                        if json {
-                            reports.push(output::check_json(file, &evaluation));
-                        } else {
-                            out!("{}", output::check_text(file, &project, &evaluation));
+                match load_projects(file) {
+                    Ok(all) => {
+                        for imported in &all {
+                            let (project, evaluation) = evaluated(imported, &policy);
+                            any_error |= evaluation.has_errors();
+                            if json {
+                                reports.push(output::check_json(file, &project, &evaluation));
+                            } else {
+                                out!("{}", output::check_text(file, &project, &evaluation));
+                            }
                         }
                     }
                     // One unreadable file does not hide the others' findings.
@@ -215,8 +238,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn load_project(file: &Path) -> Result<Project> {
+fn load_projects(file: &Path) -> Result<Vec<jixiao_io::Imported>> {
     import_cmd::load(file)
+}
+
+/// The evaluation of an imported project, with what the import found among its findings: a reading
+/// that contradicts the form is an error of the evaluation like any other.
+fn evaluated(
+    imported: &jixiao_io::Imported,
+    policy: &Policy,
+) -> (Project, jixiao_core::Evaluation) {
+    let mut evaluation = evaluate(&imported.project, policy);
+    evaluation
+        .findings
+        .splice(0..0, imported.findings.iter().cloned());
+    (imported.project.clone(), evaluation)
 }
 
 /// A built-in name, or a path to a policy file.

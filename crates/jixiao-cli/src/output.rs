@@ -56,7 +56,7 @@ pub fn eval_json(project: &Project, e: &Evaluation) -> Json {
         .map(|g| json!({ "name": g.name, "weight": number(g.weight), "score": number(g.score), "self_score": opt_number(g.self_score) }))
         .collect();
     json!({
-        "project": { "name": project.project.name, "year": project.project.year, "department": project.project.department, "implementer": project.project.implementer },
+        "project": { "name": project.project.name, "year": project.project.year, "kind": project.project.kind, "department": project.project.department, "implementer": project.project.implementer },
         "policy": e.policy,
         "total": number(e.total),
         "grade": e.grade,
@@ -77,9 +77,10 @@ pub fn eval_json(project: &Project, e: &Evaluation) -> Json {
     })
 }
 
-pub fn check_json(file: &Path, e: &Evaluation) -> Json {
+pub fn check_json(file: &Path, project: &Project, e: &Evaluation) -> Json {
     json!({
         "file": file.display().to_string(),
+        "project": project.project.name,
         "total": number(e.total),
         "grade": e.grade,
         "findings": e.findings.iter().map(finding_json).collect::<Vec<_>>(),
@@ -136,7 +137,13 @@ pub fn eval_text(project: &Project, e: &Evaluation, policy: &Policy) -> String {
     let p = &project.project;
     let f = &project.funds;
     let mut out = String::new();
-    let _ = writeln!(out, "{}（{}年度）", p.name, p.year);
+    let _ = writeln!(
+        out,
+        "{}（{}年度{}绩效自评）",
+        p.name,
+        p.year,
+        p.kind.label()
+    );
     let _ = writeln!(
         out,
         "主管部门：{}　实施单位：{}　评分规则：{}",

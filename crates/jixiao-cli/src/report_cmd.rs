@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use jixiao_core::evaluate;
 use jixiao_report::{Format, Options, Template};
 
 #[derive(Args)]
@@ -42,24 +41,45 @@ fn parse_template(s: &str) -> Result<Template, String> {
 
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let policy = crate::load_policy(&args.policy)?;
-    let project = crate::load_project(&args.file)?;
-    let evaluation = evaluate(&project, &policy);
+    let all = crate::load_projects(&args.file)?;
     let options = Options {
         template: args.template,
         appendix: args.appendix,
         fonts_dir: args.fonts_dir,
     };
-    let rendered = jixiao_report::render(&project, &evaluation, &policy, args.format, &options)
-        .with_context(|| format!("{}：无法生成{}文档", args.file.display(), args.format))?;
-    for w in &rendered.warnings {
-        eprintln!("警告：{w}");
+    for (i, imported) in all.iter().enumerate() {
+        let (project, evaluation) = crate::evaluated(imported, &policy);
+        let rendered = jixiao_report::render(&project, &evaluation, &policy, args.format, &options)
+            .with_context(|| format!("{}：无法生成{}文档", args.file.display(), args.format))?;
+        for w in &rendered.warnings {
+            eprintln!("警告：{w}");
+        }
+        // A file with several projects gives one document each: 报告-1.pdf, 报告-2.pdf …
+        let output = if all.len() > 1 {
+            numbered(&args.output, i + 1)
+        } else {
+            args.output.clone()
+        };
+        std::fs::write(&output, &rendered.bytes)
+            .with_context(|| format!("{}：无法写入", output.display()))?;
+        eprintln!(
+            "已生成 {}（{} 字节）",
+            output.display(),
+            rendered.bytes.len()
+        );
     }
-    std::fs::write(&args.output, &rendered.bytes)
-        .with_context(|| format!("{}：无法写入", args.output.display()))?;
-    eprintln!(
-        "已生成 {}（{} 字节）",
-        args.output.display(),
-        rendered.bytes.len()
-    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `报告.pdf` → `报告-2.pdf`.
+fn numbered(path: &std::path::Path, n: usize) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{n}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{n}"),
+    };
+    path.with_file_name(name)
 }

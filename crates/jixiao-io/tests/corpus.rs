@@ -42,7 +42,10 @@ fn keys_in(dir: &Path) -> Vec<PathBuf> {
 
 /// The documents a key describes: every importable file with the key's stem.
 fn documents_of(key: &Path) -> Vec<PathBuf> {
-    let stem = key.to_string_lossy().trim_end_matches(".key.toml").to_string();
+    let stem = key
+        .to_string_lossy()
+        .trim_end_matches(".key.toml")
+        .to_string();
     ["txt", "pdf", "xlsx", "xls", "docx"]
         .iter()
         .map(|ext| PathBuf::from(format!("{stem}.{ext}")))
@@ -155,17 +158,16 @@ enum Got {
     Number(Option<Decimal>),
 }
 
-fn compare_field(
-    out: &mut Vec<Cell>,
-    findings: &[Finding],
-    path: String,
-    want: &Value,
-    got: Got,
-) {
+fn compare_field(out: &mut Vec<Cell>, findings: &[Finding], path: String, want: &Value, got: Got) {
     let (right, want_s, got_s, empty) = match got {
         Got::Text(g) => {
             let empty = squeeze(&g).is_empty();
-            (squeeze(&key_text(want)) == squeeze(&g), key_text(want), g, empty)
+            (
+                squeeze(&key_text(want)) == squeeze(&g),
+                key_text(want),
+                g,
+                empty,
+            )
         }
         Got::Number(g) => {
             let w = key_decimal(want);
@@ -322,7 +324,13 @@ fn compare(key: &Value, imp: &Imported) -> Comparison {
                 "actual" => p.goals.actual.clone(),
                 _ => continue,
             };
-            compare_field(&mut cells, &findings, format!("goals.{k}"), v, Got::Text(got));
+            compare_field(
+                &mut cells,
+                &findings,
+                format!("goals.{k}"),
+                v,
+                Got::Text(got),
+            );
         }
     }
     if let Some(rows) = key.get("indicators").and_then(Value::as_array) {
@@ -461,10 +469,7 @@ fn run_one(key_path: &Path, doc: &Path) -> FileResult {
         .into_owned();
     let key: Value = toml::from_str(&std::fs::read_to_string(key_path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", key_path.display()));
-    let refuse = key
-        .get("key")
-        .and_then(|k| k.get("refuse"))
-        .map(key_text);
+    let refuse = key.get("key").and_then(|k| k.get("refuse")).map(key_text);
     let imported = jixiao_io::import_file(doc);
     let (tally, refused, silent) = match (imported, refuse) {
         (Err(e), _) => (Tally::default(), Some(e.to_string()), Vec::new()),
@@ -481,16 +486,17 @@ fn run_one(key_path: &Path, doc: &Path) -> FileResult {
         (Ok(all), None) => {
             // A document may hold several forms (the tail of one and a whole next one): the key
             // describes the one that agrees with it most.
-            let best = all
-                .iter()
-                .map(|imp| compare(&key, imp))
-                .max_by_key(|c| {
-                    let t = c.tally();
-                    (t.right, usize::MAX - t.silent)
-                });
+            let best = all.iter().map(|imp| compare(&key, imp)).max_by_key(|c| {
+                let t = c.tally();
+                (t.right, usize::MAX - t.silent)
+            });
             match best {
                 Some(c) => (c.tally(), None, silent_cells(&c)),
-                None => (Tally::default(), Some("没有导入任何项目".into()), Vec::new()),
+                None => (
+                    Tally::default(),
+                    Some("没有导入任何项目".into()),
+                    Vec::new(),
+                ),
             }
         }
     };
@@ -615,9 +621,23 @@ fn the_corpus_is_as_large_as_promised() {
         .collect();
     let pdfs = keys_in(&root().join("lo-pdf"))
         .iter()
-        .filter(|k| documents_of(k).iter().any(|d| d.extension().is_some_and(|e| e == "pdf")))
+        .filter(|k| {
+            documents_of(k)
+                .iter()
+                .any(|d| d.extension().is_some_and(|e| e == "pdf"))
+        })
         .count();
-    assert!(tables >= 60, "{tables} published tables with keys (at least 60)");
-    assert!(provinces.len() >= 15, "{} provinces: {provinces:?}", provinces.len());
-    assert!(pdfs >= 20, "{pdfs} LibreOffice PDFs with keys (at least 20)");
+    assert!(
+        tables >= 60,
+        "{tables} published tables with keys (at least 60)"
+    );
+    assert!(
+        provinces.len() >= 15,
+        "{} provinces: {provinces:?}",
+        provinces.len()
+    );
+    assert!(
+        pdfs >= 20,
+        "{pdfs} LibreOffice PDFs with keys (at least 20)"
+    );
 }

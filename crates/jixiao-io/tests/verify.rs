@@ -22,7 +22,9 @@ fn form(funds_header: &str, funds: &str, rows: &[&str], total: &str) -> String {
     t.push_str(&format!("年度资金总额 {funds}\n"));
     t.push_str("年度总体目标 预期目标 实际完成情况\n");
     t.push_str("做好社区矫正工作 已完成\n");
-    t.push_str("一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n");
+    t.push_str(
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n",
+    );
     for r in rows {
         t.push_str(r);
         t.push('\n');
@@ -64,11 +66,18 @@ fn an_empty_initial_budget_cell_no_longer_shifts_the_funds_row() {
     let f = &imp.project.funds;
     assert_eq!(f.initial, None);
     assert_eq!((f.annual, f.executed), (d("30"), d("29.5")));
-    assert_eq!((f.execution_weight, f.self_score), (d("10"), Some(d("9.83"))));
+    assert_eq!(
+        (f.execution_weight, f.self_score),
+        (d("10"), Some(d("9.83")))
+    );
     let reread = the(&imp, "import-reread");
     assert_eq!(reread.path, "funds");
     assert!(reread.message.contains("98.33%"), "{}", reread.message);
-    assert!(!codes(&imp).contains(&"import-inconsistent"), "{:?}", imp.findings);
+    assert!(
+        !codes(&imp).contains(&"import-inconsistent"),
+        "{:?}",
+        imp.findings
+    );
 }
 
 #[test]
@@ -78,7 +87,10 @@ fn the_execution_score_decides_when_no_rate_is_printed() {
     let imp = import(&form(header, "80 76 10 9.5", ROWS, "100 99.5"));
     let f = &imp.project.funds;
     assert_eq!((f.annual, f.executed), (d("80"), d("76")));
-    assert_eq!((f.execution_weight, f.self_score), (d("10"), Some(d("9.5"))));
+    assert_eq!(
+        (f.execution_weight, f.self_score),
+        (d("10"), Some(d("9.5")))
+    );
     assert!(codes(&imp).contains(&"import-reread"), "{:?}", imp.findings);
 }
 
@@ -106,7 +118,12 @@ fn a_funds_row_no_reading_agrees_with_is_an_error_naming_the_row() {
 
 #[test]
 fn a_correct_first_reading_is_kept_without_a_word() {
-    let imp = import(&form(NATIONAL, "30 30 29.5 10 98.33% 9.83", ROWS, "100 99.83"));
+    let imp = import(&form(
+        NATIONAL,
+        "30 30 29.5 10 98.33% 9.83",
+        ROWS,
+        "100 99.83",
+    ));
     let f = &imp.project.funds;
     assert_eq!(f.initial, Some(d("30")));
     assert_eq!((f.annual, f.executed), (d("30"), d("29.5")));
@@ -124,13 +141,22 @@ fn a_score_above_its_weight_marks_the_row() {
         "效益指标 社会效益指标 重新犯罪率 ≤1% 0.5% 30 300",
         "满意度指标 服务对象满意度指标 群众满意度 ≥90% 95% 10 10",
     ];
-    let imp = import(&form(NATIONAL, "30 30 29.5 10 98.33% 9.83", &rows, "100 369.83"));
+    let imp = import(&form(
+        NATIONAL,
+        "30 30 29.5 10 98.33% 9.83",
+        &rows,
+        "100 369.83",
+    ));
     let f = imp
         .findings
         .iter()
         .find(|f| f.code == "import-inconsistent" && f.path == "indicators[1]")
         .unwrap_or_else(|| panic!("{:?}", imp.findings));
-    assert!(f.message.contains("300") && f.message.contains("30"), "{}", f.message);
+    assert!(
+        f.message.contains("300") && f.message.contains("30"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -140,14 +166,23 @@ fn weights_that_miss_the_printed_level_weight_mark_the_table() {
         "效益指标(30分) 社会效益指标 重新犯罪率 ≤1% 0.5% 30 30",
         "满意度指标(10分) 服务对象满意度指标 群众满意度 ≥90% 95% 10 10",
     ];
-    let imp = import(&form(NATIONAL, "30 30 29.5 10 98.33% 9.83", &rows, "90 89.83"));
+    let imp = import(&form(
+        NATIONAL,
+        "30 30 29.5 10 98.33% 9.83",
+        &rows,
+        "90 89.83",
+    ));
     let f = imp
         .findings
         .iter()
         .find(|f| f.code == "import-inconsistent" && f.message.contains("产出指标"))
         .unwrap_or_else(|| panic!("{:?}", imp.findings));
     assert_eq!(f.path, "indicators");
-    assert!(f.message.contains("40") && f.message.contains("50"), "{}", f.message);
+    assert!(
+        f.message.contains("40") && f.message.contains("50"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -158,5 +193,9 @@ fn a_stated_total_that_is_not_the_sum_of_the_scores_marks_the_table() {
         .iter()
         .find(|f| f.code == "import-inconsistent" && f.message.contains("总分"))
         .unwrap_or_else(|| panic!("{:?}", imp.findings));
-    assert!(f.message.contains("99.83") && f.message.contains("95"), "{}", f.message);
+    assert!(
+        f.message.contains("99.83") && f.message.contains("95"),
+        "{}",
+        f.message
+    );
 }

@@ -277,12 +277,19 @@ fn unit_name(p: &Project) -> &str {
 impl Report {
     pub fn build(p: &Project, e: &Evaluation, policy: &Policy, options: &Options) -> Report {
         let scores = Scores::new(p, e, policy);
-        let title = format!(
-            "{}{}年度“{}”项目支出绩效自评报告",
-            unit_name(p),
-            p.project.year,
-            p.project.name.trim()
-        );
+        let title = match p.project.kind {
+            jixiao_core::Kind::Project => format!(
+                "{}{}年度“{}”项目支出绩效自评报告",
+                unit_name(p),
+                p.project.year,
+                p.project.name.trim()
+            ),
+            jixiao_core::Kind::Department => format!(
+                "{}{}年度部门整体支出绩效自评报告",
+                p.project.name.trim(),
+                p.project.year
+            ),
+        };
         let sheet = build_sheet(p, e, policy, &scores);
         let chart = build_chart(p, e, &scores);
         let blocks = match options.template {
@@ -415,7 +422,11 @@ fn build_sheet(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Shee
     // 项目名称 / 项目级次, 主管部门 / 实施单位
     let right = n - 6;
     rows.push(vec![
-        Cell::label("项目名称"),
+        Cell::label(if p.project.kind.is_project() {
+            "项目名称"
+        } else {
+            "部门（单位）名称"
+        }),
         Cell::text(p.project.name.clone()).span(4, 1),
         Cell::label("项目级次"),
         Cell::center(p.project.level.clone().unwrap_or_default()).span(right, 1),
@@ -628,7 +639,7 @@ fn build_sheet(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> Shee
         ));
     }
     Sheet {
-        title: "项目支出绩效自评表".into(),
+        title: format!("{}绩效自评表", p.project.kind.label()),
         subtitle: format!("（{}年度）", p.project.year),
         widths,
         rows,

@@ -14,6 +14,7 @@ mod cache;
 mod dashboard;
 pub mod demo;
 mod error;
+mod import;
 mod pages;
 mod view;
 
@@ -115,9 +116,9 @@ pub fn app(store: Store) -> Router {
         .route("/projects/{id}/download/{format}", get(pages::download))
         .route(
             "/import",
-            get(pages::import_page).post(pages::import_upload),
+            get(import::import_page).post(import::import_upload),
         )
-        .route("/import/confirm", post(pages::import_confirm))
+        .route("/import/confirm", post(import::import_confirm))
         .route("/dashboard", get(dashboard::page))
         .route("/admin", get(admin::page))
         .route("/admin/users", post(admin::create_user))

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -236,6 +236,21 @@ pub struct FindingRow {
     pub advice: String,
 }
 
+pub fn finding_row(f: &jixiao_core::Finding) -> FindingRow {
+    FindingRow {
+        severity: f.severity.label(),
+        class: match f.severity {
+            jixiao_core::Severity::Error => "error",
+            jixiao_core::Severity::Warning => "warning",
+            jixiao_core::Severity::Info => "info",
+        },
+        code: f.code,
+        path: f.path.clone(),
+        message: f.message.clone(),
+        advice: f.advice.clone(),
+    }
+}
+
 pub struct Scored {
     pub rows: Vec<IndicatorRow>,
     pub findings: Vec<FindingRow>,
@@ -308,22 +323,7 @@ pub fn scored(p: &Project, e: &Evaluation) -> Scored {
     };
     Scored {
         rows,
-        findings: e
-            .findings
-            .iter()
-            .map(|f| FindingRow {
-                severity: f.severity.label(),
-                class: match f.severity {
-                    jixiao_core::Severity::Error => "error",
-                    jixiao_core::Severity::Warning => "warning",
-                    jixiao_core::Severity::Info => "info",
-                },
-                code: f.code,
-                path: f.path.clone(),
-                message: f.message.clone(),
-                advice: f.advice.clone(),
-            })
-            .collect(),
+        findings: e.findings.iter().map(finding_row).collect(),
         total: view::score(e.total),
         grade: e.grade.to_string(),
         self_total: view::opt(e.self_total),
@@ -1015,155 +1015,4 @@ fn attachment(name: &str) -> String {
         })
         .collect();
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-#[derive(Template)]
-#[template(path = "import.html")]
-struct ImportPage {
-    nav: Nav,
-    error: String,
-}
-
-pub async fn import_page(user: CurrentUser) -> Result<Html<String>, AppError> {
-    require(user.user.role == jixiao_store::Role::Editor)?;
-    Ok(Html(
-        ImportPage {
-            nav: user.nav(),
-            error: String::new(),
-        }
-        .render()?,
-    ))
-}
-
-#[derive(Template)]
-#[template(path = "import_preview.html")]
-struct PreviewPage {
-    nav: Nav,
-    file: String,
-    p: Project,
-    s: Scored,
-    data: String,
-}
-
-pub async fn import_upload(
-    State(_state): State<Shared>,
-    user: CurrentUser,
-    mut multipart: Multipart,
-) -> Result<Response, AppError> {
-    require(user.user.role == jixiao_store::Role::Editor)?;
-    let mut upload: Option<(String, axum::body::Bytes)> = None;
-    let failed = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE || over_body_limit(&e) {
-            AppError::TooLarge
-        } else {
-            AppError::BadRequest(format!("上传失败：{e}"))
-        }
-    };
-    while let Some(field) = multipart.next_field().await.map_err(failed)? {
-        if field.name() == Some("file") {
-            // Only the last path component of the client's name is kept, and only for messages.
-            let name = field
-                .file_name()
-                .unwrap_or("upload")
-                .rsplit(['/', '\\'])
-                .next()
-                .unwrap_or("upload")
-                .to_string();
-            // At most MAX_BODY, held once (the body limit stops a longer stream as it arrives).
-            let bytes = field.bytes().await.map_err(failed)?;
-            upload = Some((name, bytes));
-        }
-    }
-    let Some((name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
-        let page = ImportPage {
-            nav: user.nav(),
-            error: "请选择要导入的文件".into(),
-        };
-        return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
-    };
-    match parse_upload(&name, &bytes) {
-        Ok(project) => {
-            let e = evaluate(&project, Policy::standard());
-            let page = PreviewPage {
-                nav: user.nav(),
-                file: name,
-                s: scored(&project, &e),
-                data: jixiao_io::to_json(&project),
-                p: project,
-            };
-            Ok(Html(page.render()?).into_response())
-        }
-        Err(msg) => {
-            let page = ImportPage {
-                nav: user.nav(),
-                error: msg,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
-        }
-    }
-}
-
-/// An upload streamed without a length and stopped at the body limit: the limit's error sits deep in the
-/// multipart error's sources, where `status()` does not look.
-fn over_body_limit(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cause = Some(e);
-    while let Some(err) = cause {
-        if err.to_string().contains("length limit exceeded") {
-            return true;
-        }
-        cause = err.source();
-    }
-    false
-}
-
-/// Reads an uploaded file with the same readers as `jixiao import`.
-fn parse_upload(name: &str, bytes: &[u8]) -> Result<Project, String> {
-    let dir = tempfile_dir().map_err(|e| format!("无法处理上传：{e}"))?;
-    let ext = std::path::Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("");
-    let path = dir.join(format!(
-        "upload.{}",
-        ext.chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-    ));
-    std::fs::write(&path, bytes).map_err(|e| format!("无法处理上传：{e}"))?;
-    let result = jixiao_io::load_any(&path)
-        .map_err(|e| e.to_string().replace(&path.display().to_string(), name));
-    let _ = std::fs::remove_dir_all(&dir);
-    result
-}
-
-fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("jixiao-upload-{}", crate::auth::random_token()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
-}
-
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    data: String,
-}
-
-pub async fn import_confirm(
-    State(state): State<Shared>,
-    user: CurrentUser,
-    Form(form): Form<ConfirmForm>,
-) -> Result<Response, AppError> {
-    require(user.user.role == jixiao_store::Role::Editor)?;
-    let project = jixiao_io::from_json(&form.data, std::path::Path::new("导入内容"))
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let rec = state
-        .store
-        .create_project(
-            user.user.org_id,
-            &project,
-            user.user.id,
-            Action::Import,
-            "上传导入",
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/projects/{}", rec.id)).into_response())
 }

@@ -112,6 +112,8 @@ enum State {
     Start,
     Funds,
     GoalsHeader,
+    /// After a positioned goals row: lines under the goal columns continue the two texts.
+    GoalsContinued,
     Indicators,
     After,
 }
@@ -125,6 +127,9 @@ struct Reader {
     funds_cols: Vec<(usize, Role)>,
     funds_x: Vec<HeaderColumn>,
     goal_cols: Option<(usize, usize)>,
+    /// Character columns of 预期目标 and 实际完成情况 in a positioned text.
+    goal_x: Option<((u32, u32), (u32, u32))>,
+    goals_wrapped_noted: bool,
     ind_cols: Vec<(usize, Role)>,
     ind_x: Vec<HeaderColumn>,
     level1: String,
@@ -145,6 +150,8 @@ pub fn read(rows: &[Row], mode: Mode) -> Draft {
         funds_cols: Vec::new(),
         funds_x: Vec::new(),
         goal_cols: None,
+        goal_x: None,
+        goals_wrapped_noted: false,
         ind_cols: Vec::new(),
         ind_x: Vec::new(),
         level1: String::new(),
@@ -185,9 +192,12 @@ pub fn split_forms(rows: &[Row]) -> Vec<&[Row]> {
     let mut starts = vec![0];
     let mut seen_table = false;
     for (i, row) in rows.iter().enumerate() {
-        let has_name = row
-            .iter()
-            .any(|c| matches!(c.header_field(), Some(HeaderField::Name | HeaderField::Unit)));
+        let has_name = row.iter().any(|c| {
+            matches!(
+                c.header_field(),
+                Some(HeaderField::Name | HeaderField::Unit)
+            )
+        });
         let is_ind_header = row.iter().filter(|c| c.indicator_role().is_some()).count() >= 3;
         if has_name && seen_table {
             // The title rows just above (表名, （2023年度）) belong to the new form.
@@ -292,6 +302,12 @@ impl Reader {
                 self.goals_or_text(row);
             }
             State::GoalsHeader => self.goals_values(row),
+            State::GoalsContinued => {
+                if !self.goals_continue(row) {
+                    self.state = State::After;
+                    self.goals_or_text(row);
+                }
+            }
             State::Indicators => self.indicator_row(row),
             _ => self.goals_or_text(row),
         }
@@ -304,11 +320,43 @@ impl Reader {
         while i < cells.len() {
             if let Some(field) = cells[i].header_field() {
                 any = true;
-                let value = cells
-                    .get(i + 1)
-                    .filter(|c| c.header_field().is_none() && !is_other_label(&c.text));
+                let value = cells.get(i + 1).filter(|c| {
+                    c.header_field().is_none() && !is_other_label(&c.text) && !c.is_blank()
+                });
                 if let Some(v) = value {
-                    let text = self.clean(&v.text);
+                    let path = match field {
+                        HeaderField::Name | HeaderField::Unit => "project.name",
+                        HeaderField::Department => "project.department",
+                        HeaderField::Implementer => "project.implementer",
+                        HeaderField::Level => "project.level",
+                        HeaderField::Code => "project.code",
+                    };
+                    let mut text = self.clean(&v.text);
+                    // A flattened text split the value at its spaces: the pieces up to the next label
+                    // are one value, but where it ends is not certain.
+                    let mut taken = 1;
+                    if self.mode == Mode::Sequential {
+                        while let Some(more) = cells.get(i + 1 + taken).filter(|c| {
+                            c.header_field().is_none()
+                                && !is_other_label(&c.text)
+                                && vocab::funds_row(&c.text).is_none()
+                                && c.indicator_role().is_none()
+                        }) {
+                            text.push(' ');
+                            text.push_str(&self.clean(&more.text));
+                            taken += 1;
+                        }
+                        if taken > 1 {
+                            self.draft.ambiguous(
+                                path,
+                                &v.origin,
+                                format!("“{text}”由 {taken} 段文字连成，取值的界限不能确定"),
+                            );
+                        }
+                    }
+                    if let Some(why) = suspicious_header_value(&text) {
+                        self.draft.ambiguous(path, &v.origin, why);
+                    }
                     if field == HeaderField::Unit {
                         self.draft.kind = jixiao_core::Kind::Department;
                     }
@@ -340,7 +388,7 @@ impl Reader {
                             self.draft.at("project.code", &o);
                         }
                     }
-                    i += 2;
+                    i += 1 + taken;
                     continue;
                 }
             }
@@ -566,10 +614,19 @@ impl Reader {
             return false;
         };
         self.goal_cols = Some((e, a));
+        if let (Some(ex), Some(ax)) = (row[e].x, row[a].x) {
+            self.goal_x = Some((ex, ax));
+        }
         // Values on the same row after the labels (flattened text).
-        let rest: Vec<&Cell> = row[a + 1..].iter().filter(|c| !c.is_blank()).collect();
+        let rest: Vec<&Cell> = row[a + 1..]
+            .iter()
+            .filter(|c| !c.is_blank() && !is_goal_label(&c.text))
+            .collect();
         if rest.len() >= 2 && self.mode == Mode::Sequential {
             self.set_goals(rest[0], rest[1]);
+            if rest.len() > 2 {
+                self.goals_split_unsure(rest[0], rest.len());
+            }
             self.state = State::After;
         } else {
             self.state = State::GoalsHeader;
@@ -599,6 +656,62 @@ impl Reader {
         self.draft.at("goals.actual", &a.origin);
     }
 
+    /// The goal texts were cut from more pieces than the two columns: where one ends is a guess.
+    fn goals_split_unsure(&mut self, first: &Cell, pieces: usize) {
+        self.draft.ambiguous(
+            "goals",
+            &first.origin,
+            format!(
+                "绩效目标一行有 {pieces} 段文字，只有“预期目标”“实际完成情况”两栏，两段目标的分界不能确定"
+            ),
+        );
+    }
+
+    /// A line of a positioned text under the goal columns: each piece goes to the column it sits under.
+    fn goals_continue(&mut self, row: &Row) -> bool {
+        let Some((ex, ax)) = self.goal_x else {
+            return false;
+        };
+        let cells: Vec<&Cell> = row.iter().filter(|c| !c.is_blank()).collect();
+        let is_text = |c: &&Cell| {
+            c.x.is_some()
+                && c.indicator_role().is_none()
+                && c.funds_role().is_none()
+                && c.header_field().is_none()
+                && vocab::level1(&c.text).is_none()
+                && vocab::level2(&c.text).is_none()
+        };
+        if cells.is_empty() || !cells.iter().all(is_text) {
+            return false;
+        }
+        // Text left of the 预期目标 column is the wrapped row label (年度总体目标), not a goal.
+        let label = (0, ex.0.saturating_sub(1));
+        let header: [HeaderColumn; 3] = [
+            (0, Role::Level1, Some(label)),
+            (1, Role::Target, Some(ex)),
+            (2, Role::Actual, Some(ax)),
+        ];
+        for c in cells {
+            let text = vocab::clean_cell(&c.text);
+            match column_under(c.x.expect("checked"), &header) {
+                Some(Role::Target) => self.draft.goals.expected.push_str(&text),
+                Some(Role::Actual) => self.draft.goals.actual.push_str(&text),
+                _ => {}
+            }
+        }
+        if !self.goals_wrapped_noted {
+            self.goals_wrapped_noted = true;
+            let o = row[0].origin.clone();
+            self.draft.ambiguous(
+                "goals",
+                &o,
+                "绩效目标是跨行折断的长段落，已按文字所在的栏拼接；栏距很近时两栏的文字可能互相混入，请对照原件核对"
+                    .into(),
+            );
+        }
+        true
+    }
+
     fn goals_values(&mut self, row: &Row) {
         let (e, a) = self.goal_cols.unwrap_or((0, 1));
         match self.mode {
@@ -608,8 +721,29 @@ impl Reader {
                     self.set_goals(&ec, &ac);
                 }
             }
+            Mode::Sequential if self.goal_x.is_some() && row.iter().all(|c| c.x.is_some()) => {
+                // Cells placed by their character columns; the lines after may continue them.
+                self.draft.goals = Default::default();
+                self.state = State::GoalsContinued;
+                if !self.goals_continue(row) {
+                    self.state = State::After;
+                    return;
+                }
+                let o = row[0].origin.clone();
+                self.draft.at("goals.expected", &o);
+                self.draft.at("goals.actual", &o);
+                return;
+            }
             Mode::Sequential => {
-                let cells: Vec<Cell> = row.iter().filter(|c| !c.is_blank()).cloned().collect();
+                // The row label (年度总体目标, 绩效目标) is no goal.
+                let cells: Vec<Cell> = row
+                    .iter()
+                    .filter(|c| !c.is_blank() && !is_goal_label(&c.text))
+                    .cloned()
+                    .collect();
+                if cells.len() > 2 {
+                    self.goals_split_unsure(&cells[0], cells.len());
+                }
                 match cells.as_slice() {
                     [x, y, ..] => self.set_goals(x, y),
                     [x] => {
@@ -1246,6 +1380,35 @@ fn is_level_weight_only(s: &str) -> bool {
     k.starts_with('(') && vocab::points_in(&k).is_some() && k.ends_with(')')
 }
 
+/// A header value that holds more than a name: another label of the form (cells run together), or a
+/// paragraph.
+fn suspicious_header_value(text: &str) -> Option<String> {
+    const LABELS: &[&str] = &[
+        "项目名称",
+        "主管部门",
+        "实施单位",
+        "项目单位",
+        "单位名称",
+        "项目负责人",
+        "评价方式",
+        "项目资金",
+        "预算数",
+        "及代码",
+    ];
+    let k = vocab::key(text);
+    if let Some(l) = LABELS.iter().find(|l| k.contains(*l)) {
+        return Some(format!(
+            "“{text}”中含有表头文字“{l}”，相邻单元格可能连在了一起，取值的界限不能确定"
+        ));
+    }
+    (k.chars().count() > 60).then(|| {
+        format!(
+            "“{text}”长达 {} 个字，不像名称，可能连带了其他内容",
+            k.chars().count()
+        )
+    })
+}
+
 /// `指标1:完成…` → `完成…` (the form numbers its rows).
 fn strip_numbering(s: &str) -> String {
     let k = s.trim();
@@ -1263,7 +1426,8 @@ fn strip_numbering(s: &str) -> String {
 
 fn is_other_label(s: &str) -> bool {
     let k = vocab::key(s);
-    k.starts_with("项目负责人")
+    matches!(&*k, "备注" | "说明" | "填报说明" | "单位:万元" | "单位:元")
+        || k.starts_with("项目负责人")
         || k.starts_with("联系电话")
         || vocab::funds_role(s).is_some()
         || k.starts_with("项目资金")
@@ -1304,6 +1468,22 @@ fn is_expected_goal(s: &str) -> bool {
             | "年度目标"
             | "年度绩效目标"
     )
+}
+
+/// The label of the goals row, or a column header: never a goal's text.
+fn is_goal_label(s: &str) -> bool {
+    let k = vocab::key(s);
+    is_expected_goal(s)
+        || is_actual_goal(s)
+        || matches!(
+            &*k,
+            "年度总体目标"
+                | "总体目标"
+                | "绩效目标"
+                | "年度总体目标完成情况"
+                | "二级指标"
+                | "一级指标"
+        )
 }
 
 fn is_actual_goal(s: &str) -> bool {

@@ -207,6 +207,12 @@ pub fn read(text: &str) -> Draft {
         if slot.is_none() {
             *slot = Some(v.to_string());
             d.at(path, &whole);
+            // Where a value ends in text with no separators is a guess.
+            d.ambiguous(
+                path,
+                &whole,
+                format!("“{v}”取自连在一起的文字（单元格之间没有分隔），取值的界限不能确定"),
+            );
         }
     }
     if let Some(y) = vocab::year_in(&k) {

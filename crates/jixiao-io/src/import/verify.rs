@@ -16,9 +16,49 @@ use super::vocab::{self, Role};
 
 /// Checks the draft against the form's figures; may re-read the funds row.
 pub fn verify(d: &mut Draft) {
+    execution_weight(d);
     funds(d);
     indicators(d);
     year(d);
+}
+
+/// A form that prints no 分值 for budget execution: the weight is what the indicator weights leave of
+/// 100 when the table is whole, else the common 10 — either way said, never silently assumed.
+fn execution_weight(d: &mut Draft) {
+    if d.execution_weight.is_some() || d.is_empty() {
+        return;
+    }
+    let weights: Option<Decimal> = d.indicators.iter().map(|i| i.weight).sum();
+    let total = d
+        .evidence
+        .stated_weight_total
+        .unwrap_or(Decimal::ONE_HUNDRED);
+    let origin = d
+        .provenance
+        .get("funds.annual")
+        .cloned()
+        .unwrap_or_default();
+    match weights {
+        Some(w) if d.truncated.is_none() && !d.indicators.is_empty() && w < total => {
+            let rest = total - w;
+            d.execution_weight = Some(rest);
+            d.ambiguous(
+                "funds.execution_weight",
+                &origin,
+                format!(
+                    "表中未见预算执行率的分值，按 {} − 各指标分值合计 {} = {} 取值",
+                    total.normalize(),
+                    w.normalize(),
+                    rest.normalize()
+                ),
+            );
+        }
+        _ => d.ambiguous(
+            "funds.execution_weight",
+            &origin,
+            "表中未见预算执行率的分值，按常用的 10 分计".into(),
+        ),
+    }
 }
 
 /// The year read against the other titles of the form.
@@ -99,12 +139,7 @@ fn percent(r: Decimal, places: u32) -> Decimal {
 /// Every order-preserving assignment of the cells to the columns: a column may stay empty (its cell was
 /// lost), and at most one cell may be left over (a cell the header does not have).
 fn readings(roles: &[Role], cells: &[(String, Origin)]) -> Vec<Reading> {
-    fn walk(
-        roles: &[Role],
-        cells: &[(String, Origin)],
-        current: Reading,
-        out: &mut Vec<Reading>,
-    ) {
+    fn walk(roles: &[Role], cells: &[(String, Origin)], current: Reading, out: &mut Vec<Reading>) {
         if out.len() > 4096 {
             return;
         }
@@ -190,11 +225,8 @@ fn check(r: &Reading, d: &Draft) -> Agreement {
             }
         }
         if s > w {
-            a.disagree.push(format!(
-                "得分 {} 高于分值 {}",
-                s.normalize(),
-                w.normalize()
-            ));
+            a.disagree
+                .push(format!("得分 {} 高于分值 {}", s.normalize(), w.normalize()));
         }
     }
     if let (Some(b), Some(e)) = (r.annual, r.executed) {
@@ -227,25 +259,39 @@ fn check(r: &Reading, d: &Draft) -> Agreement {
             ));
         }
     }
-    if let Some(b) = r.annual {
-        let sources: Vec<Decimal> = d.sources.iter().map(|s| s.annual).collect();
-        if sources.len() >= 2 || sources.len() == 1 && !sources[0].is_zero() {
-            let sum: Decimal = sources.iter().sum();
-            let money = d
-                .evidence
-                .funds_row
-                .as_ref()
-                .map_or(vocab::MoneyUnit::Wan, |f| f.money);
-            let b = money.to_wan(b);
-            if sum == b {
-                a.agree.push(format!("资金来源合计 {} 等于全年预算数", sum.normalize()));
-            } else if sources.len() >= 2 || sum > b {
-                a.disagree.push(format!(
-                    "资金来源合计 {} 不等于全年预算数 {}",
-                    sum.normalize(),
-                    b.normalize()
-                ));
-            }
+    let money = d
+        .evidence
+        .funds_row
+        .as_ref()
+        .map_or(vocab::MoneyUnit::Wan, |f| f.money);
+    for (label, total, parts) in [
+        (
+            "全年预算数",
+            r.annual,
+            d.sources.iter().map(|s| s.annual).collect::<Vec<_>>(),
+        ),
+        (
+            "全年执行数",
+            r.executed,
+            d.sources.iter().map(|s| s.executed).collect(),
+        ),
+    ] {
+        let (Some(total), false) = (total, parts.is_empty()) else {
+            continue;
+        };
+        let sum: Decimal = parts.iter().sum();
+        let total = money.to_wan(total);
+        if sum == total {
+            a.agree.push(format!(
+                "资金来源{label}合计 {} 等于年度资金总额",
+                sum.normalize()
+            ));
+        } else {
+            a.disagree.push(format!(
+                "资金来源{label}合计 {} 不等于年度资金总额的 {}",
+                sum.normalize(),
+                total.normalize()
+            ));
         }
     }
     a
@@ -304,7 +350,30 @@ fn same_figures(a: &Reading, b: &Reading) -> bool {
 }
 
 fn funds(d: &mut Draft) {
+    // Source rows with no total to add up to: nothing confirms where their figures sit.
+    if !d.sources.is_empty() && (d.annual.is_none() || d.executed.is_none()) {
+        let origin = d
+            .provenance
+            .get("funds.sources[0]")
+            .cloned()
+            .unwrap_or_default();
+        d.ambiguous(
+            "funds.sources",
+            &origin,
+            "读到了资金来源各行，但没有读到年度资金总额，无法核对各行数字是否读在了正确的列".into(),
+        );
+    }
     let Some(ev) = d.evidence.funds_row.clone() else {
+        // Figures read some other way (a run-on text, a narrative): checked, not re-read.
+        let first = first_reading(d);
+        let c = check(&first, d);
+        if !c.disagree.is_empty() && !d.evidence.positional {
+            d.inconsistent(
+                "funds",
+                &Origin::default(),
+                format!("资金数字相互矛盾：{}", c.disagree.join("；")),
+            );
+        }
         return;
     };
     let origin = ev.cells.first().map(|c| c.1.clone()).unwrap_or_default();
@@ -462,7 +531,11 @@ fn indicators(d: &mut Draft) {
         if let (Some(total), Some(w)) = (d.evidence.stated_weight_total, d.execution_weight)
             && d.indicators.iter().all(|i| i.weight.is_some())
         {
-            let sum: Decimal = w + d.indicators.iter().filter_map(|i| i.weight).sum::<Decimal>();
+            let sum: Decimal = w + d
+                .indicators
+                .iter()
+                .filter_map(|i| i.weight)
+                .sum::<Decimal>();
             if sum != total {
                 problems.push((
                     "indicators".into(),

@@ -423,7 +423,11 @@ pub fn header_field(cell: &str) -> Option<HeaderField> {
             HeaderField::Department
         }
         "实施单位" | "项目实施单位" | "实施单位(盖章)" => HeaderField::Implementer,
-        "部门名称" | "部门(单位)名称" | "单位名称" | "预算单位名称" | "预算部门名称"
+        "部门名称"
+        | "部门(单位)名称"
+        | "单位名称"
+        | "预算单位名称"
+        | "预算部门名称"
         | "部门(单位)" => HeaderField::Unit,
         "项目级次" => HeaderField::Level,
         "项目编码" | "项目编号" => HeaderField::Code,
@@ -503,17 +507,7 @@ mod tests {
     #[test]
     fn placeholders_are_blank_and_text_is_not() {
         for s in [
-            "",
-            "  ",
-            "-",
-            " — ",
-            "/",
-            "／",
-            "……",
-            "…",
-            "——",
-            "★ - ",
-            "\u{3000}",
+            "", "  ", "-", " — ", "/", "／", "……", "…", "——", "★ - ", "\u{3000}",
         ] {
             assert!(is_blank(s), "{s:?}");
         }
