@@ -423,3 +423,63 @@ async fn create_submit_return_resubmit_approve() {
     std::fs::write(shots.join("approved.pdf"), &pdf).unwrap();
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_import_that_contradicts_the_form_is_shown_and_acknowledged() {
+    let Some((server, _driver, c)) = session().await else {
+        return;
+    };
+    let shots = screenshots();
+    login(&c, &server, "danwei3").await;
+    // A published table whose funds row says 50% where 29.5 / 30 is 98.33%.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("社区矫正经费自评表.txt");
+    std::fs::write(
+        &file,
+        "项目支出绩效自评表\n（2023年度）\n项目名称 社区矫正经费\n主管部门 某县司法局 实施单位 某县司法局\n\
+         项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n年度资金总额 30 30 29.5 10 50% 9.83\n\
+         年度总体目标 预期目标 实际完成情况\n做好社区矫正工作 已完成\n\
+         一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n\
+         产出指标 数量指标 矫正对象人数 ≥50人 56人 50 50\n效益指标 社会效益指标 重新犯罪率 ≤1% 0.5% 30 30\n\
+         满意度指标 服务对象满意度指标 群众满意度 ≥90% 95% 10 10\n总分 100 99.83\n",
+    )
+    .unwrap();
+    c.goto(&format!("{}/import", server.base)).await.unwrap();
+    c.find(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    click_button(&c, "上传并预览").await;
+    let note = wait_for_text(
+        &c,
+        "table.funds tr.import-note.error",
+        "import-inconsistent",
+    )
+    .await;
+    assert!(note.contains("50%"), "{note}");
+    std::fs::write(
+        shots.join("import-inconsistent.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    // Without the tick the browser does not send the form.
+    let preview_url = c.current_url().await.unwrap();
+    click_button(&c, "确认导入").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(c.current_url().await.unwrap(), preview_url);
+    c.find(Locator::Css("input[name=ack]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_button(&c, "确认导入").await;
+    let comments = wait_for_text(&c, "ul.comments", "导入发现（错误）").await;
+    assert!(
+        comments.contains("导入数字与表中自带数字矛盾"),
+        "{comments}"
+    );
+    c.close().await.unwrap();
+}

@@ -1232,3 +1232,75 @@ async fn the_project_page_cache_never_hides_a_change() {
             .contains("全民健身赛事活动（再改）")
     );
 }
+
+/// The value of a hidden form field in a page, unescaped.
+fn hidden_field(page: &str, name: &str) -> String {
+    let start = page
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no field {name}"))
+        + name.len()
+        + 15;
+    let end = start + page[start..].find('"').unwrap();
+    page[start..end]
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn an_import_that_contradicts_the_form_must_be_acknowledged() {
+    let server = start().await;
+    let unit = Browser::login(&server, "danwei3").await;
+    // The funds row states 50% while 29.5 / 30 is 98.33%: no reading of the row agrees with it.
+    let text = "项目支出绩效自评表\n（2023年度）\n项目名称 社区矫正经费\n主管部门 某县司法局 实施单位 某县司法局\n\
+        项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n年度资金总额 30 30 29.5 10 50% 9.83\n\
+        年度总体目标 预期目标 实际完成情况\n做好社区矫正工作 已完成\n\
+        一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n\
+        产出指标 数量指标 矫正对象人数 ≥50人 56人 50 50\n效益指标 社会效益指标 重新犯罪率 ≤1% 0.5% 30 30\n\
+        满意度指标 服务对象满意度指标 群众满意度 ≥90% 95% 10 10\n总分 100 99.83\n";
+    let part = reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("矛盾.txt");
+    let res = unit
+        .client
+        .post(format!("{}/import?csrf={}", server.base, unit.csrf))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let preview = res.text().await.unwrap();
+    // The finding sits in the funds table, beside the figures it concerns, and saving asks for a tick.
+    let funds_table = &preview[preview.find("class=\"grid funds\"").unwrap()..];
+    let funds_table = &funds_table[..funds_table.find("</table>").unwrap()];
+    assert!(
+        funds_table.contains("import-inconsistent") && funds_table.contains("50%"),
+        "{funds_table}"
+    );
+    assert!(preview.contains("我已对照原件核对上述导入问题"));
+
+    let data = hidden_field(&preview, "data");
+    let notes = hidden_field(&preview, "notes");
+    assert!(notes.contains("import-inconsistent"), "{notes}");
+    let res = unit
+        .post("/import/confirm", &[("data", &data), ("notes", &notes)])
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("请先对照原件核对"));
+
+    let res = unit
+        .post(
+            "/import/confirm",
+            &[("data", &data), ("notes", &notes), ("ack", "on")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page_path = res.headers()["location"].to_str().unwrap().to_string();
+    // The finding stays on the saved revision.
+    let page = unit.text(&page_path).await;
+    assert!(
+        page.contains("导入发现（错误）") && page.contains("导入数字与表中自带数字矛盾"),
+        "{page}"
+    );
+}
