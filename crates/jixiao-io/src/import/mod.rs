@@ -6,17 +6,12 @@
 //! value keeps its [`Origin`]; what the importer was unsure of is an `import-ambiguous` finding and what the
 //! document did not contain an `import-incomplete` finding, never a silent guess.
 
-mod docx;
 mod draft;
-mod grid;
-mod pdf;
-mod runon;
-mod sheetxml;
-mod stream;
-mod text;
+mod form;
+mod layout;
+mod source;
 mod verify;
 mod vocab;
-mod xlsx;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -318,22 +313,22 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
     let drafts = match format {
         SourceFormat::ProjectFile => return project_file_import(bytes, file),
         SourceFormat::Xlsx | SourceFormat::Xls => {
-            xlsx::read(bytes, file, format == SourceFormat::Xls)?
+            source::xlsx::read(bytes, file, format == SourceFormat::Xls)?
         }
-        SourceFormat::Docx => docx::read(bytes, file)?,
-        SourceFormat::Pdf => match pdf::attached_project(bytes, file)? {
+        SourceFormat::Docx => source::docx::read(bytes, file)?,
+        SourceFormat::Pdf => match source::pdf::attached_project(bytes, file)? {
             Some(imported) => return Ok(vec![imported]),
-            None => pdf::read(bytes, file)?,
+            None => source::pdf::read(bytes, file)?,
         },
         SourceFormat::Text => {
-            if let Some(line) = text::damaged_utf8(bytes) {
+            if let Some(line) = layout::damaged_utf8(bytes) {
                 return Err(ImportError::BadUtf8 {
                     file: file.into(),
                     line,
                 });
             }
             let text =
-                text::decode(bytes).ok_or_else(|| ImportError::Binary { file: file.into() })?;
+                layout::decode(bytes).ok_or_else(|| ImportError::Binary { file: file.into() })?;
             let trimmed = text.trim_start();
             let ext = file
                 .extension()
@@ -344,7 +339,7 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
             {
                 return project_file_import(text.as_bytes(), file);
             }
-            text::read(&text, file)?
+            layout::read(&text, file)?
         }
     };
     let out: Vec<Imported> = drafts

@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use rust_decimal::Decimal;
 
-use super::draft::{Draft, DraftIndicator};
-use super::{Origin, vocab};
+use crate::import::draft::{Draft, DraftIndicator};
+use crate::import::{Origin, vocab};
 
 /// True when the text has form labels glued to their values (no spaces, no `|`, few lines).
 pub fn looks_run_on(text: &str) -> bool {

@@ -8,8 +8,9 @@ use std::process::Command;
 use jixiao_core::{Finding, Severity};
 use lopdf::{Dictionary, Document, Object};
 
-use super::draft::Draft;
-use super::{ImportError, Imported, Origin, Provenance, text};
+use crate::import::draft::Draft;
+use crate::import::layout as text;
+use crate::import::{ImportError, Imported, Origin, Provenance};
 use crate::project_file;
 
 /// The project file jixiao attaches to the PDFs it writes (jixiao-report's `pdf::ATTACHMENT`).

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use quick_xml::events::Event;
 
-use super::draft::Draft;
-use super::grid::{self, Cell, Mode, Row};
-use super::{ImportError, Origin, keep_forms, text};
+use crate::import::draft::Draft;
+use crate::import::form::{self as grid, Cell, Mode, Row};
+use crate::import::layout as text;
+use crate::import::{ImportError, Origin, keep_forms};
 
 struct Table {
     rows: Vec<Row>,

@@ -8,10 +8,10 @@ use std::str::FromStr;
 
 use calamine::{Data, Reader};
 
-use super::draft::Draft;
-use super::grid::{self, Cell, Mode, Row};
 use super::sheetxml::{self, Cells};
-use super::{ImportError, Origin, keep_forms};
+use crate::import::draft::Draft;
+use crate::import::form::{self as grid, Cell, Mode, Row};
+use crate::import::{ImportError, Origin, keep_forms};
 
 /// The text of a cell as the form shows it. Floats: Rust's shortest round-trip representation.
 pub fn cell_text(d: Data) -> String {

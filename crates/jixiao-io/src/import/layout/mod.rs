@@ -7,9 +7,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::draft::Draft;
-use super::grid::{self, Cell, Mode, Row};
-use super::{ImportError, Origin, keep_forms, stream, vocab};
+use crate::import::draft::Draft;
+use crate::import::form::{self as grid, Cell, Mode, Row, runon, wrapped as stream};
+use crate::import::{ImportError, Origin, keep_forms, vocab};
 
 /// Text from bytes: UTF-8 (BOM optional), UTF-16 with BOM, else GB18030 (a superset of GBK). None for binary.
 pub fn decode(bytes: &[u8]) -> Option<String> {
@@ -359,8 +359,8 @@ fn read_as(text: &str, file: &Path, layout: Layout) -> Result<Vec<(Draft, Origin
                 .collect()
         }
     };
-    if drafts.iter().all(Draft::is_empty) && super::runon::looks_run_on(text) {
-        drafts = vec![super::runon::read(text)];
+    if drafts.iter().all(Draft::is_empty) && runon::looks_run_on(text) {
+        drafts = vec![runon::read(text)];
     }
     let whole = Origin::default();
     if drafts.len() == 1 {

@@ -10,9 +10,12 @@ use std::cell::OnceCell;
 
 use rust_decimal::Decimal;
 
-use super::Origin;
-use super::draft::{Draft, DraftIndicator, FundsEvidence};
-use super::vocab::{self, FundsRow, HeaderField, MoneyUnit, Role};
+pub(super) mod runon;
+pub(super) mod wrapped;
+
+use crate::import::Origin;
+use crate::import::draft::{Draft, DraftIndicator, FundsEvidence};
+use crate::import::vocab::{self, FundsRow, HeaderField, MoneyUnit, Role};
 
 #[derive(Debug, Clone)]
 pub struct Cell {

@@ -11,9 +11,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 use unicode_width::UnicodeWidthStr;
 
-use super::draft::{Draft, DraftIndicator};
-use super::grid::{self, Cell, Mode, Row};
-use super::{Origin, text, vocab};
+use super::{self as grid, Cell, Mode, Row};
+use crate::import::draft::{Draft, DraftIndicator};
+use crate::import::layout as text;
+use crate::import::{Origin, vocab};
 
 /// Labels of the form, as their keys (whitespace removed, brackets folded).
 const LABELS: &[&str] = &[
