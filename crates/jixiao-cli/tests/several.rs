@@ -2,7 +2,7 @@
 //! reported project by project; a 部门整体 form is read and scored as a department-wide evaluation; an
 //! import that contradicts the form makes `check` exit 1.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -153,19 +153,8 @@ fn a_department_wide_form_is_scored_as_such() {
 
 #[test]
 fn an_import_that_contradicts_the_form_fails_check() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("矛盾.txt");
-    std::fs::write(
-        &file,
-        form(
-            "项目支出绩效自评表",
-            "项目名称",
-            "社区矫正经费",
-            "30 30 29.5 10 50% 9.83",
-            "产出指标 数量指标 矫正对象人数 ≥50人 56人 50 50",
-        ),
-    )
-    .unwrap();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/import/funds-row-contradicts.txt");
     jixiao()
         .arg("check")
         .arg(&file)

@@ -1255,12 +1255,7 @@ async fn an_import_that_contradicts_the_form_must_be_acknowledged() {
     let server = start().await;
     let unit = Browser::login(&server, "danwei3").await;
     // The funds row states 50% while 29.5 / 30 is 98.33%: no reading of the row agrees with it.
-    let text = "项目支出绩效自评表\n（2023年度）\n项目名称 社区矫正经费\n主管部门 某县司法局 实施单位 某县司法局\n\
-        项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n年度资金总额 30 30 29.5 10 50% 9.83\n\
-        年度总体目标 预期目标 实际完成情况\n做好社区矫正工作 已完成\n\
-        一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n\
-        产出指标 数量指标 矫正对象人数 ≥50人 56人 50 50\n效益指标 社会效益指标 重新犯罪率 ≤1% 0.5% 30 30\n\
-        满意度指标 服务对象满意度指标 群众满意度 ≥90% 95% 10 10\n总分 100 99.83\n";
+    let text = include_str!("../../../tests/fixtures/import/funds-row-contradicts.txt");
     let part = reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("矛盾.txt");
     let res = unit
         .client
