@@ -280,6 +280,10 @@ fn check(r: &Reading, d: &Draft) -> Agreement {
             continue;
         };
         let sum: Decimal = parts.iter().sum();
+        // Rows that give no figure in this column (read as 0) say nothing about it.
+        if sum.is_zero() {
+            continue;
+        }
         let total = money.to_wan(total);
         if sum == total {
             a.agree.push(format!(
