@@ -2,10 +2,16 @@
 //! reports (.txt, UTF-8 or GBK/GB18030), PDF (through `pdftotext`, lopdf as fallback) and Word (.docx),
 //! besides the project file itself (.toml/.json).
 //!
-//! The format is decided by content first (zip, PDF and OLE signatures), then by extension. Every imported
-//! value keeps its [`Origin`]; what the importer was unsure of is an `import-ambiguous` finding and what the
-//! document did not contain an `import-incomplete` finding, never a silent guess.
+//! This module is the pipeline, each stage in its own module, data passing one way:
+//! bytes → [`source`] (what the document holds) → [`layout`] (a text's rows of cells) → [`form`] (one
+//! draft per form, and the narrative) → [`verify`] (the draft against the form's own figures) →
+//! [`draft`] (`finish`: the project, its provenance and the import findings). [`cell`] and [`vocab`] are
+//! shared by the stages: the cell they pass on and the words of the form.
+//!
+//! Every imported value keeps its [`Origin`]; what the importer was unsure of is an `import-ambiguous`
+//! finding and what the document did not contain an `import-incomplete` finding, never a silent guess.
 
+mod cell;
 mod draft;
 mod form;
 mod layout;
@@ -20,7 +26,12 @@ use std::path::{Path, PathBuf};
 use jixiao_core::{Finding, Project};
 use serde::Serialize;
 
-use crate::project_file::{self, LoadError};
+use crate::project_file::LoadError;
+use draft::Draft;
+use form::{Mode, narrative};
+use layout::Layout;
+use source::Source;
+pub use source::{MAX_UNZIPPED_BYTES, MAX_ZIP_ENTRIES, SourceFormat, detect};
 
 /// Where a value was read: sheet and row (Excel), page and line (PDF), line (text), table and row (Word).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -102,16 +113,6 @@ pub struct Imported {
     pub findings: Vec<Finding>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceFormat {
-    ProjectFile,
-    Xlsx,
-    Xls,
-    Text,
-    Pdf,
-    Docx,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("{file}：无法读取文件：{source}", file = .file.display())]
@@ -172,131 +173,6 @@ impl ImportError {
     }
 }
 
-/// The format of a document, by content first, then by extension.
-pub fn detect(bytes: &[u8], file: &Path) -> Result<SourceFormat, ImportError> {
-    let ext = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ImportError::Empty { file: file.into() });
-    }
-    if bytes.starts_with(b"PK") {
-        return zip_kind(bytes, file, ext.as_deref());
-    }
-    if bytes.starts_with(b"%PDF") {
-        return Ok(SourceFormat::Pdf);
-    }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Ok(SourceFormat::Xls);
-    }
-    match ext.as_deref() {
-        Some("xlsx" | "xlsm") => {
-            return Err(ImportError::BadWorkbook {
-                file: file.into(),
-                reason: "不是 zip 格式的 xlsx 文件".into(),
-            });
-        }
-        Some("xls") => {
-            return Err(ImportError::BadWorkbook {
-                file: file.into(),
-                reason: "不是 Excel 97-2003 (.xls) 文件".into(),
-            });
-        }
-        Some("docx") => {
-            return Err(ImportError::BadDocx {
-                file: file.into(),
-                reason: "不是 zip 格式的 docx 文件".into(),
-            });
-        }
-        Some("pdf") => {
-            return Err(ImportError::BadPdf {
-                file: file.into(),
-                reason: "文件头不是 %PDF".into(),
-            });
-        }
-        Some("toml" | "json") => return Ok(SourceFormat::ProjectFile),
-        _ => {}
-    }
-    Ok(SourceFormat::Text)
-}
-
-fn zip_kind(bytes: &[u8], file: &Path, ext: Option<&str>) -> Result<SourceFormat, ImportError> {
-    let bad = |reason: String| match ext {
-        Some("docx") => ImportError::BadDocx {
-            file: file.into(),
-            reason,
-        },
-        _ => ImportError::BadWorkbook {
-            file: file.into(),
-            reason,
-        },
-    };
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| bad(format!("zip 结构损坏（{e}）")))?;
-    check_zip_bounds(&mut archive, file, &bad)?;
-    let names: Vec<String> = archive
-        .file_names()
-        .flatten()
-        .map(|n| n.into_owned())
-        .collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    if names.contains(&"xl/workbook.xml") || names.contains(&"xl/workbook.bin") {
-        Ok(SourceFormat::Xlsx)
-    } else if names.contains(&"word/document.xml") {
-        Ok(SourceFormat::Docx)
-    } else {
-        let missing = if ext == Some("docx") {
-            "word/document.xml"
-        } else {
-            "xl/workbook.xml"
-        };
-        Err(ImportError::NotOffice {
-            file: file.into(),
-            missing,
-        })
-    }
-}
-
-/// At most this many entries in an xlsx/docx zip: real workbooks and reports have a few dozen.
-pub const MAX_ZIP_ENTRIES: usize = 10_000;
-/// At most this many bytes once unzipped, all entries together: a large batch workbook is tens of MB.
-pub const MAX_UNZIPPED_BYTES: u64 = 256 * 1024 * 1024;
-
-/// Refuses a zip bomb before anything is decompressed, from the central directory alone. The zip reader
-/// stops at each entry's declared size, so an entry that lies about its size fails as corrupt instead.
-fn check_zip_bounds(
-    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
-    file: &Path,
-    bad: &dyn Fn(String) -> ImportError,
-) -> Result<(), ImportError> {
-    let too_large = |what: String, limit: String| ImportError::TooLarge {
-        file: file.into(),
-        what,
-        limit,
-    };
-    if archive.len() > MAX_ZIP_ENTRIES {
-        return Err(too_large(
-            format!("有 {} 个文件", archive.len()),
-            format!("{MAX_ZIP_ENTRIES} 个"),
-        ));
-    }
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(i)
-            .map_err(|e| bad(format!("zip 结构损坏（{e}）")))?;
-        total = total.saturating_add(entry.size());
-        if total > MAX_UNZIPPED_BYTES {
-            return Err(too_large(
-                format!("超过 {} MB", total / (1024 * 1024)),
-                format!("{} MB", MAX_UNZIPPED_BYTES / (1024 * 1024)),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// Reads a document into one or more projects (an Excel file may hold one project per sheet, or several
 /// tables in one sheet).
 pub fn import_file(file: &Path) -> Result<Vec<Imported>, ImportError> {
@@ -310,39 +186,19 @@ pub fn import_file(file: &Path) -> Result<Vec<Imported>, ImportError> {
 /// As [`import_file`], from bytes already read; `file` names the source in errors and provenance.
 pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportError> {
     let format = detect(bytes, file)?;
-    let drafts = match format {
-        SourceFormat::ProjectFile => return project_file_import(bytes, file),
-        SourceFormat::Xlsx | SourceFormat::Xls => {
-            source::xlsx::read(bytes, file, format == SourceFormat::Xls)?
+    let (drafts, what) = match source::read(bytes, file, format)? {
+        Source::Project(imported) => return Ok(vec![*imported]),
+        Source::Sheets { tables, narrative } => {
+            let what = if format == SourceFormat::Docx {
+                "Word 文档"
+            } else {
+                "工作簿"
+            };
+            (read_tables(&tables, narrative.as_deref()), what)
         }
-        SourceFormat::Docx => source::docx::read(bytes, file)?,
-        SourceFormat::Pdf => match source::pdf::attached_project(bytes, file)? {
-            Some(imported) => return Ok(vec![imported]),
-            None => source::pdf::read(bytes, file)?,
-        },
-        SourceFormat::Text => {
-            if let Some(line) = layout::damaged_utf8(bytes) {
-                return Err(ImportError::BadUtf8 {
-                    file: file.into(),
-                    line,
-                });
-            }
-            let text =
-                layout::decode(bytes).ok_or_else(|| ImportError::Binary { file: file.into() })?;
-            let trimmed = text.trim_start();
-            let ext = file
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase);
-            if ext.is_none() && (trimmed.starts_with('{') || trimmed.starts_with("[project]"))
-                || text.contains("\n[project]") && text.contains("[funds]")
-            {
-                return project_file_import(text.as_bytes(), file);
-            }
-            layout::read(&text, file)?
-        }
+        Source::Text { text, pdf } => (read_text(&text, pdf), "文本"),
     };
-    let out: Vec<Imported> = drafts
+    let out: Vec<Imported> = keep_forms(drafts, file, what)?
         .into_iter()
         .map(|(mut draft, whole)| {
             verify::verify(&mut draft);
@@ -358,25 +214,57 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
     Ok(out)
 }
 
-fn project_file_import(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| LoadError::NotUtf8 { file: file.into() })?;
-    let ext = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let project = if ext.as_deref() == Some("json")
-        || ext.as_deref() != Some("toml") && text.trim_start().starts_with('{')
-    {
-        project_file::from_json(text, file)?
-    } else {
-        project_file::from_toml(text, file)?
+/// Tables whose cells sit in their columns: the forms of each, and when there is one form, the narrative
+/// of the document around it.
+fn read_tables(
+    tables: &[(Origin, Vec<cell::Row>)],
+    narrative: Option<&str>,
+) -> Vec<(Draft, Origin)> {
+    let mut drafts = Vec::new();
+    for (whole, rows) in tables {
+        for part in form::split_forms(rows) {
+            drafts.push((form::read(part, Mode::Positional), whole.clone()));
+        }
+    }
+    if let Some(narrative) = narrative {
+        if drafts.is_empty() {
+            drafts.push((Draft::default(), Origin::default()));
+        }
+        if let [(d, _)] = drafts.as_mut_slice() {
+            narrative::sections(narrative, &[], d);
+            narrative::fill_from_text(narrative, d);
+        }
+    }
+    drafts
+}
+
+/// The text of a report: its rows in their layout and the forms in them, or a reader of its own for a
+/// layout without rows; when there is one form, the narrative sections around the table.
+fn read_text(text: &str, pdf: bool) -> Vec<(Draft, Origin)> {
+    let layout = layout::layout_of(text, pdf);
+    let mut table_lines = None;
+    let mut drafts = match layout {
+        Layout::Wrapped => vec![form::wrapped::read(text)],
+        _ => {
+            let rows = layout::rows(text, layout);
+            table_lines = layout::table_span(&rows);
+            form::split_forms(&rows)
+                .into_iter()
+                .map(|part| form::read(part, Mode::Sequential))
+                .collect()
+        }
     };
-    Ok(vec![Imported {
-        file: file.into(),
-        project,
-        provenance: Provenance::default(),
-        findings: Vec::new(),
-    }])
+    if drafts.iter().all(Draft::is_empty) && layout::looks_run_on(text) {
+        drafts = vec![form::runon::read(text)];
+    }
+    if let [d] = drafts.as_mut_slice() {
+        if layout != Layout::Wrapped {
+            let skip: Vec<std::ops::Range<usize>> = table_lines.into_iter().collect();
+            narrative::sections(text, &skip, d);
+        }
+        narrative::fill_from_text(text, d);
+    }
+    drafts.into_iter().map(|d| (d, Origin::default())).collect()
 }
 
 /// Loads one project from any importable format: what `eval`, `check` and `report` accept.
@@ -408,10 +296,10 @@ impl fmt::Display for Origin {
 
 /// The drafts of a document that contain a form; the error names what was missing when none does.
 fn keep_forms(
-    drafts: Vec<(draft::Draft, Origin)>,
+    drafts: Vec<(Draft, Origin)>,
     file: &Path,
     what: &str,
-) -> Result<Vec<(draft::Draft, Origin)>, ImportError> {
+) -> Result<Vec<(Draft, Origin)>, ImportError> {
     let kept: Vec<_> = drafts.into_iter().filter(|(d, _)| !d.is_empty()).collect();
     if kept.is_empty() {
         return Err(ImportError::NoTable {

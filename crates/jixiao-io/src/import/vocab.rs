@@ -500,6 +500,59 @@ pub fn year_in(s: &str) -> Option<i32> {
     Y.captures(s).and_then(|c| c[1].parse().ok())
 }
 
+/// Labels of the form, as their keys (whitespace removed, brackets folded): what a piece of a label broken over
+/// lines is joined up to.
+pub const LABELS: &[&str] = &[
+    "项目名称",
+    "项目级次",
+    "主管部门",
+    "实施单位",
+    "项目资金(万元)",
+    "项目资金(元)",
+    "年初预算数",
+    "年度预算数",
+    "全年预算数",
+    "年度预算执行数",
+    "全年执行数",
+    "分值(权重)",
+    "分值",
+    "预算执行率",
+    "执行率",
+    "得分",
+    "年度资金总额",
+    "其中:当年财政拨款",
+    "其中:本年财政拨款",
+    "当年财政拨款",
+    "财政专户管理资金",
+    "其他资金",
+    "上年结转资金",
+    "上年结转",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "偏差原因分析及改进措施",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+];
+
+/// Where a table stood among the paragraphs of a Word document: it ends the narrative section before it.
+pub const TABLE_MARK: &str = "\u{1}table";
+
+/// The title of a narrative heading (`一、项目概况`, `（三）存在的问题`), None for other lines.
+pub fn heading(line: &str) -> Option<&str> {
+    static HEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))\s*(\S.*)$").unwrap()
+    });
+    HEADING
+        .captures(line)
+        .map(|c| c.get(1).expect("group").as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
-//! A table whose cells were run together without any separator by the publishing site
-//! (`项目名称中江县…主管部门中江县水利局…年度资金总额:202010100.00%10…`).
+//! Form reading for a text whose cells were run together without any separator by the publishing site
+//! (`项目名称中江县…主管部门中江县水利局…年度资金总额:202010100.00%10…`): hands on one draft when the row
+//! reader found no form in it.
 //!
 //! Labels are still words, so header fields are the text between two labels. Numbers that ran together are
 //! split only where one reading is consistent (执行率 = 执行数 / 预算数, 实际 = 指标值 written twice, a
@@ -14,24 +15,6 @@ use rust_decimal::Decimal;
 
 use crate::import::draft::{Draft, DraftIndicator};
 use crate::import::{Origin, vocab};
-
-/// True when the text has form labels glued to their values (no spaces, no `|`, few lines).
-pub fn looks_run_on(text: &str) -> bool {
-    let k = vocab::key(text);
-    let labels = [
-        "项目名称",
-        "主管部门",
-        "实施单位",
-        "年度资金总额",
-        "一级指标",
-        "三级指标",
-    ]
-    .iter()
-    .filter(|l| k.contains(*l))
-    .count();
-    let spaces = text.chars().filter(|c| *c == ' ').count();
-    labels >= 3 && spaces * 10 < text.chars().count()
-}
 
 /// Labels that end a header value.
 const STOPS: &[&str] = &[

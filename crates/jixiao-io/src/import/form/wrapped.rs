@@ -1,6 +1,7 @@
-//! A PDF text extraction with one table cell per line and long cells wrapped over several lines (the seed):
-//! labels are broken (`项目名` / `称`), the cells of a row follow each other, and a row of the indicator table
-//! ends with its `分值 得分` line.
+//! Form reading for a text whose rows cannot be rebuilt (`Layout::Wrapped`): a PDF text extraction with one
+//! table cell per line and long cells wrapped over several lines (the seed). Labels are broken (`项目名` /
+//! `称`), the cells of a row follow each other, and a row of the indicator table ends with its `分值 得分`
+//! line. Hands on one draft, narrative sections included.
 //!
 //! Wrapped cells are put back together by their width: a cell's lines all have the width of its column
 //! except the last, so a cell goes on while its lines are as wide as its first line and the next line is no
@@ -11,77 +12,13 @@ use std::sync::LazyLock;
 use regex::Regex;
 use unicode_width::UnicodeWidthStr;
 
-use super::{self as grid, Cell, Mode, Row};
+use super::narrative::{join_paragraphs, sections};
+use super::statement::ticked_grade;
+use super::{Mode, read as read_rows};
+use crate::import::Origin;
+use crate::import::cell::{Cell, Row, join_labels};
 use crate::import::draft::{Draft, DraftIndicator};
-use crate::import::layout as text;
-use crate::import::{Origin, vocab};
-
-/// Labels of the form, as their keys (whitespace removed, brackets folded).
-const LABELS: &[&str] = &[
-    "项目名称",
-    "项目级次",
-    "主管部门",
-    "实施单位",
-    "项目资金(万元)",
-    "项目资金(元)",
-    "年初预算数",
-    "年度预算数",
-    "全年预算数",
-    "年度预算执行数",
-    "全年执行数",
-    "分值(权重)",
-    "分值",
-    "预算执行率",
-    "执行率",
-    "得分",
-    "年度资金总额",
-    "其中:当年财政拨款",
-    "其中:本年财政拨款",
-    "当年财政拨款",
-    "财政专户管理资金",
-    "其他资金",
-    "上年结转资金",
-    "上年结转",
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "实际完成值",
-    "偏差原因分析及改进措施",
-    "经济效益指标",
-    "社会效益指标",
-    "生态效益指标",
-    "可持续影响指标",
-    "服务对象满意度指标",
-];
-
-/// Labels every form prints in one cell; a PDF extraction of a narrow column breaks them over lines.
-const FORM_LABELS: &[&str] = &[
-    "项目名称",
-    "主管部门",
-    "实施单位",
-    "年初预算数",
-    "全年预算数",
-    "全年执行数",
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "实际完成值",
-];
-
-/// True when form labels are broken over lines: the text has them once its lines are joined, but no
-/// line holds `项目名称` and some label is found only across a line break.
-pub fn looks_wrapped(lines: &[&str]) -> bool {
-    let keys: Vec<String> = lines.iter().map(|l| vocab::key(l).into_owned()).collect();
-    if keys.iter().any(|k| k.contains("项目名称")) {
-        return false;
-    }
-    let joined = keys.concat();
-    FORM_LABELS
-        .iter()
-        .any(|l| joined.contains(l) && !keys.iter().any(|k| k.contains(l)))
-}
+use crate::import::vocab::{self, LABELS};
 
 fn width(s: &str) -> usize {
     let k: String = s.chars().filter(|c| !c.is_whitespace()).collect();
@@ -137,7 +74,7 @@ pub fn read(full: &str) -> Draft {
     });
     let mut d = Draft::default();
     let Some(start) = start else {
-        text::sections(full, &[], &mut d);
+        sections(full, &[], &mut d);
         return d;
     };
     let goals_at = find(start, &|i| {
@@ -155,7 +92,7 @@ pub fn read(full: &str) -> Draft {
     }
     let tokens = join_labels(tokens);
     let rows = token_rows(tokens);
-    let mut d = grid::read(&rows, Mode::Sequential);
+    let mut d = read_rows(&rows, Mode::Sequential);
 
     // Goals: two wrapped cells after their labels.
     if let Some(g) = goals_at {
@@ -184,8 +121,8 @@ pub fn read(full: &str) -> Draft {
         if n > 0 {
             let expected: Vec<&str> = body[..n].iter().map(|l| l.text).collect();
             let actual: Vec<&str> = body[n..].iter().map(|l| l.text).collect();
-            d.goals.expected = text::join_paragraphs(&expected);
-            d.goals.actual = text::join_paragraphs(&actual);
+            d.goals.expected = join_paragraphs(&expected);
+            d.goals.actual = join_paragraphs(&actual);
             d.at("goals.expected", &Origin::line(body[0].no + 1));
             if let Some(a) = body.get(n) {
                 d.at("goals.actual", &Origin::line(a.no + 1));
@@ -273,7 +210,7 @@ pub fn read(full: &str) -> Draft {
                         grade_text.push_str(lines[j].text);
                         j += 1;
                     }
-                    if let Some(g) = grid::ticked_grade(&grade_text) {
+                    if let Some(g) = ticked_grade(&grade_text) {
                         d.statement.grade = Some(g);
                         d.at("statement.grade", &o);
                     }
@@ -288,7 +225,7 @@ pub fn read(full: &str) -> Draft {
         }
     }
     let skip = lines[start].no..lines.get(table_end).map(|l| l.no).unwrap_or(usize::MAX);
-    text::sections(full, &[skip], &mut d);
+    sections(full, &[skip], &mut d);
     d
 }
 
@@ -464,31 +401,6 @@ fn drop_chars(lines: &mut Vec<(usize, String)>, mut n: usize) {
             lines[0].1 = rest;
         }
     }
-}
-
-/// Joins label pieces broken over lines (`项目名` + `称`) into one token.
-pub fn join_labels(tokens: Vec<Cell>) -> Vec<Cell> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    'outer: while i < tokens.len() {
-        for k in (2..=5).rev() {
-            if i + k > tokens.len() {
-                continue;
-            }
-            let joined: String = tokens[i..i + k]
-                .iter()
-                .map(|t| vocab::key(&t.text))
-                .collect();
-            if LABELS.contains(&joined.as_str()) {
-                out.push(Cell::new(joined, tokens[i].origin.clone(), None));
-                i += k;
-                continue 'outer;
-            }
-        }
-        out.push(tokens[i].clone());
-        i += 1;
-    }
-    out
 }
 
 /// Rows for the grid reader: a row starts at each label; the values that follow belong to it.

@@ -1,60 +1,17 @@
-//! Published report text: decoding (UTF-8, UTF-16 with BOM, GBK/GB18030), the table as flattened by a web
-//! page (`|` between cells) or by a text extraction (cells separated by spaces, or wrapped one cell per line),
-//! and the narrative sections (一、… 六、) in their places.
+//! Layout: the text of a report (a .txt, or the text layer of a PDF) → rows of cells. How the table was
+//! flattened decides how its rows are rebuilt: `|` between cells (web tables), runs of spaces (a text
+//! extraction; `pdftotext -layout` keeps the columns, so cells are placed under the header), one cell per
+//! paragraph, one cell per line ended by `|`, or a whole table on one line. Two layouts keep no rows at all
+//! (one cell per line with wrapped cells, cells run together): they are recognised here and read by their
+//! own form readers.
 
-use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::import::draft::Draft;
-use crate::import::form::{self as grid, Cell, Mode, Row, runon, wrapped as stream};
-use crate::import::{ImportError, Origin, keep_forms, vocab};
-
-/// Text from bytes: UTF-8 (BOM optional), UTF-16 with BOM, else GB18030 (a superset of GBK). None for binary.
-pub fn decode(bytes: &[u8]) -> Option<String> {
-    let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        String::from_utf8(rest.to_vec()).ok()?
-    } else if bytes.starts_with(&[0xFF, 0xFE]) {
-        encoding_rs::UTF_16LE
-            .decode_without_bom_handling_and_without_replacement(&bytes[2..])?
-            .into_owned()
-    } else if bytes.starts_with(&[0xFE, 0xFF]) {
-        encoding_rs::UTF_16BE
-            .decode_without_bom_handling_and_without_replacement(&bytes[2..])?
-            .into_owned()
-    } else if let Ok(s) = std::str::from_utf8(bytes) {
-        s.to_string()
-    } else {
-        encoding_rs::GB18030
-            .decode_without_bom_handling_and_without_replacement(bytes)?
-            .into_owned()
-    };
-    // Control characters other than line breaks, tabs and form feeds mean binary content.
-    let control = text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        .count();
-    if control > 0 && control * 50 > text.chars().count().max(1) || text.contains('\0') {
-        return None;
-    }
-    Some(text)
-}
-
-/// The 1-based line of the first invalid byte of text that is UTF-8 with damage (a cut or a stray byte, or a
-/// GBK passage pasted into it), as opposed to GBK text: it has a UTF-8 BOM, or Chinese characters in valid
-/// UTF-8 before the damage (GBK bytes rarely form even one three-byte UTF-8 sequence). Such text must not
-/// be read as GBK: that would turn it into other characters without a word.
-pub fn damaged_utf8(bytes: &[u8]) -> Option<usize> {
-    let (bom, body) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        Some(rest) => (true, rest),
-        None => (false, bytes),
-    };
-    let error = std::str::from_utf8(body).err()?;
-    let valid = std::str::from_utf8(&body[..error.valid_up_to()]).ok()?;
-    let wide = valid.chars().filter(|c| c.len_utf8() >= 3).take(2).count();
-    (bom || wide >= 2).then(|| valid.matches('\n').count() + 1)
-}
+use super::Origin;
+use super::cell::{Cell, Row, join_labels};
+use super::vocab;
 
 /// How the table was flattened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +30,15 @@ pub enum Layout {
     PipeCells,
 }
 
-pub fn layout_of(text: &str) -> Layout {
+/// How a text was flattened. In a PDF's text (`pdftotext -layout`) columns are runs of two or more spaces.
+pub fn layout_of(text: &str, pdf: bool) -> Layout {
+    match layout_by_lines(text) {
+        Layout::Spaces { .. } if pdf => Layout::Spaces { min_gap: 2 },
+        other => other,
+    }
+}
+
+fn layout_by_lines(text: &str) -> Layout {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let piped = lines.iter().filter(|l| l.matches('|').count() >= 1).count();
     let pipe_only = lines
@@ -90,7 +55,7 @@ pub fn layout_of(text: &str) -> Layout {
     if piped >= 3 && piped * 4 >= lines.len() {
         return Layout::Pipes;
     }
-    if stream::looks_wrapped(&lines) {
+    if looks_wrapped(&lines) {
         return Layout::Wrapped;
     }
     if paragraph_cells(text) {
@@ -102,6 +67,52 @@ pub fn layout_of(text: &str) -> Layout {
     } else {
         Layout::Spaces { min_gap: 1 }
     }
+}
+
+/// Labels every form prints in one cell; a PDF extraction of a narrow column breaks them over lines.
+const FORM_LABELS: &[&str] = &[
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "年初预算数",
+    "全年预算数",
+    "全年执行数",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+];
+
+/// True when form labels are broken over lines: the text has them once its lines are joined, but no
+/// line holds `项目名称` and some label is found only across a line break.
+fn looks_wrapped(lines: &[&str]) -> bool {
+    let keys: Vec<String> = lines.iter().map(|l| vocab::key(l).into_owned()).collect();
+    if keys.iter().any(|k| k.contains("项目名称")) {
+        return false;
+    }
+    let joined = keys.concat();
+    FORM_LABELS
+        .iter()
+        .any(|l| joined.contains(l) && !keys.iter().any(|k| k.contains(l)))
+}
+
+/// True when the text has form labels glued to their values (no spaces, no `|`, few lines).
+pub fn looks_run_on(text: &str) -> bool {
+    let k = vocab::key(text);
+    let labels = [
+        "项目名称",
+        "主管部门",
+        "实施单位",
+        "年度资金总额",
+        "一级指标",
+        "三级指标",
+    ]
+    .iter()
+    .filter(|l| k.contains(*l))
+    .count();
+    let spaces = text.chars().filter(|c| *c == ' ').count();
+    labels >= 3 && spaces * 10 < text.chars().count()
 }
 
 /// A cell of a `pdftotext -layout` line: first and end character column, text.
@@ -202,7 +213,6 @@ fn merge_continuation(row: &mut [(usize, usize, String)], line: &[(usize, usize,
     }
 }
 
-/// Rows of cells with their line numbers (page and line for text with form feeds).
 /// Most lines are short and stand alone between empty lines: a table published one cell per paragraph.
 fn paragraph_cells(text: &str) -> bool {
     let all: Vec<&str> = text.lines().collect();
@@ -242,7 +252,7 @@ fn paragraph_rows(text: &str) -> Vec<Row> {
         cells.push(Cell::new(t, Origin::line(at + 1), None));
     }
     // A narrow column breaks its header over paragraphs (`年初` / `预算数`).
-    vec![stream::join_labels(cells)]
+    vec![join_labels(cells)]
 }
 
 /// The rows of a [`Layout::PipeCells`] text: the lines between two lines of `|` are one row's cells.
@@ -270,7 +280,17 @@ fn pipe_cell_rows(text: &str) -> Vec<Row> {
     rows
 }
 
+/// The rows of a text in its layout; a table flattened onto a line or three is cut back into rows.
 pub fn rows(text: &str, layout: Layout) -> Vec<Row> {
+    let rows = rows_by_layout(text, layout);
+    if rows.len() <= 3 && rows.iter().map(Vec::len).sum::<usize>() >= 30 {
+        return reflow(rows);
+    }
+    rows
+}
+
+/// Rows of cells with their line numbers (page and line for text with form feeds).
+fn rows_by_layout(text: &str, layout: Layout) -> Vec<Row> {
     match layout {
         Layout::Spaces { min_gap: 2 } => return layout_rows(text),
         Layout::Paragraphs => return paragraph_rows(text),
@@ -326,263 +346,6 @@ fn split_gaps(line: &str, min_gap: usize) -> Vec<String> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect()
-}
-
-/// Reads a published text: the forms it contains, and the narrative sections around them.
-pub fn read(text: &str, file: &Path) -> Result<Vec<(Draft, Origin)>, ImportError> {
-    read_as(text, file, layout_of(text))
-}
-
-/// `pdftotext -layout` output: columns are runs of two or more spaces.
-pub fn read_pdf_layout(text: &str, file: &Path) -> Result<Vec<(Draft, Origin)>, ImportError> {
-    let layout = match layout_of(text) {
-        Layout::Spaces { .. } => Layout::Spaces { min_gap: 2 },
-        other => other,
-    };
-    read_as(text, file, layout)
-}
-
-fn read_as(text: &str, file: &Path, layout: Layout) -> Result<Vec<(Draft, Origin)>, ImportError> {
-    let mut table_lines: Option<std::ops::Range<usize>> = None;
-    let mut drafts = match layout {
-        Layout::Wrapped => vec![stream::read(text)],
-        _ => {
-            let mut rows = rows(text, layout);
-            if rows.len() <= 3 && rows.iter().map(Vec::len).sum::<usize>() >= 30 {
-                rows = reflow(rows);
-            }
-            table_lines = table_span(&rows);
-            let mode = Mode::Sequential;
-            grid::split_forms(&rows)
-                .into_iter()
-                .map(|part| grid::read(part, mode))
-                .collect()
-        }
-    };
-    if drafts.iter().all(Draft::is_empty) && runon::looks_run_on(text) {
-        drafts = vec![runon::read(text)];
-    }
-    let whole = Origin::default();
-    if drafts.len() == 1 {
-        let d = &mut drafts[0];
-        if layout != Layout::Wrapped {
-            let skip: Vec<std::ops::Range<usize>> = table_lines.into_iter().collect();
-            sections(text, &skip, d);
-        }
-        fill_from_text(text, d);
-    }
-    keep_forms(
-        drafts.into_iter().map(|d| (d, whole.clone())).collect(),
-        file,
-        "文本",
-    )
-}
-
-/// Where a table stood among the paragraphs of a Word document: it ends the section before it.
-pub const TABLE_MARK: &str = "\u{1}table";
-
-static HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))\s*(\S.*)$").unwrap()
-});
-
-/// Which narrative field a heading opens.
-fn section_field(title: &str) -> Option<&'static str> {
-    let k = vocab::key(title);
-    let has = |w: &str| k.contains(w);
-    Some(if has("背景") || has("立项依据") {
-        "background"
-    } else if has("资金来源") || has("资金使用") || has("使用情况") && has("资金") {
-        "funds_usage"
-    } else if has("实施情况") {
-        "implementation"
-    } else if has("评价概述") || has("评价工作") {
-        "overview"
-    } else if has("评价结论") || has("绩效分析") {
-        "conclusion"
-    } else if has("主要绩效") || has("成功经验") {
-        "experience"
-    } else if has("存在问题") || has("存在的问题") {
-        "problems"
-    } else if has("改进措施") || has("下一步") {
-        "measures"
-    } else if has("绩效目标") && !has("完成") {
-        "goals"
-    } else {
-        return None;
-    })
-}
-
-/// Fills the narrative fields from the headed sections of `text`, leaving out the lines in `skip` (the table).
-pub fn sections(text: &str, skip: &[std::ops::Range<usize>], d: &mut Draft) {
-    let mut current: Option<(&'static str, usize)> = None;
-    let mut buf: Vec<&str> = Vec::new();
-    let flush = |d: &mut Draft, current: Option<(&'static str, usize)>, buf: &mut Vec<&str>| {
-        if let Some((field, line)) = current {
-            let value = join_paragraphs(buf);
-            let slot = match field {
-                "background" => &mut d.report.background,
-                "goals" => &mut d.report.goals,
-                "funds_usage" => &mut d.report.funds_usage,
-                "implementation" => &mut d.report.implementation,
-                "overview" => &mut d.report.overview,
-                "conclusion" => &mut d.report.conclusion,
-                "experience" => &mut d.report.experience,
-                "problems" => &mut d.report.problems,
-                _ => &mut d.report.measures,
-            };
-            if slot.is_empty() && !value.is_empty() {
-                *slot = value;
-                d.at(format!("report.{field}"), &Origin::line(line + 1));
-            }
-        }
-        buf.clear();
-    };
-    for (i, line) in text.lines().enumerate() {
-        if skip.iter().any(|r| r.contains(&i)) {
-            continue;
-        }
-        if line == TABLE_MARK {
-            flush(d, current, &mut buf);
-            current = None;
-            continue;
-        }
-        let k = vocab::key(line);
-        if k.chars().count() <= 24
-            && (k.ends_with("自评表") || k.starts_with('(') && vocab::year_in(&k).is_some())
-        {
-            continue; // the table's title lines
-        }
-        if let Some(c) = HEADING.captures(line) {
-            let title = c[1].trim();
-            if title.chars().count() <= 30 {
-                if let Some(field) = section_field(title) {
-                    flush(d, current, &mut buf);
-                    current = Some((field, i));
-                    continue;
-                } else if line
-                    .trim_start()
-                    .chars()
-                    .next()
-                    .is_some_and(|c| "一二三四五六七八九十".contains(c))
-                {
-                    // A top-level heading without its own field (一、评价项目概述) ends the section before it.
-                    flush(d, current, &mut buf);
-                    current = None;
-                    continue;
-                }
-            }
-        }
-        if current.is_some() {
-            buf.push(line);
-        }
-    }
-    flush(d, current, &mut buf);
-}
-
-/// Wrapped lines joined into paragraphs: a paragraph ends at a line ending a sentence whose next line opens one.
-pub fn join_paragraphs(lines: &[&str]) -> String {
-    static OPENS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]+）|\d+[.、．]|[（(]\d+[)）])").unwrap()
-    });
-    let lines: Vec<&str> = lines
-        .iter()
-        .map(|l| l.trim())
-        .filter(|l| !l.is_empty())
-        .collect();
-    let mut paragraphs: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for (i, line) in lines.iter().enumerate() {
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(line);
-        let ends = line.ends_with('。') || line.ends_with('：') || line.ends_with(':');
-        let next_opens = lines.get(i + 1).is_some_and(|n| OPENS.is_match(n));
-        if ends && next_opens {
-            paragraphs.push(vocab::clean_cell(&cur));
-            cur.clear();
-        }
-    }
-    if !cur.is_empty() {
-        paragraphs.push(vocab::clean_cell(&cur));
-    }
-    paragraphs.join("\n")
-}
-
-/// What the narrative says when the table does not: the year, and 年初预算数 in （三）资金来源及使用情况.
-pub fn fill_from_text(text: &str, d: &mut Draft) {
-    static INITIAL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"年初(?:批复)?预算(?:数)?(?:为)?\s*(\d+(?:\.\d+)?)\s*万").unwrap()
-    });
-    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20\d\d)\s*年").unwrap());
-    if d.initial.is_none() {
-        let usage = if d.report.funds_usage.is_empty() {
-            None
-        } else {
-            Some(d.report.funds_usage.clone())
-        };
-        let source = usage.as_deref().unwrap_or(text);
-        if let Some(c) = INITIAL.captures(source)
-            && let Ok(x) = c[1].parse()
-        {
-            d.initial = Some(x);
-            let line = line_of(text, &c[1]);
-            d.at("funds.initial", &Origin::line(line));
-        }
-    }
-    narrative_facts(text, d);
-    if d.year.is_none() {
-        // A title line naming the year (…2022年度…自评报告), else the year the narrative speaks of most.
-        for (i, line) in text.lines().enumerate().take(40) {
-            let title = ["自评", "报告", "表", "评价"]
-                .iter()
-                .any(|w| line.contains(w))
-                && line.trim().chars().count() <= 60;
-            if let Some(y) = vocab::year_in(line).filter(|_| title) {
-                d.year = Some(y);
-                d.at("project.year", &Origin::line(i + 1));
-                return;
-            }
-        }
-        let mut counts: std::collections::BTreeMap<i32, (usize, usize)> = Default::default();
-        for (i, line) in text.lines().enumerate() {
-            for c in YEAR.captures_iter(line) {
-                if let Ok(y) = c[1].parse::<i32>() {
-                    counts.entry(y).or_insert((0, i)).0 += 1;
-                }
-            }
-        }
-        let mut ranked: Vec<(i32, usize, usize)> =
-            counts.into_iter().map(|(y, (n, l))| (y, n, l)).collect();
-        ranked.sort_by_key(|r| std::cmp::Reverse(r.1));
-        if let Some(&(y, n, l)) = ranked.first() {
-            d.year = Some(y);
-            let o = Origin::line(l + 1);
-            d.at("project.year", &o);
-            let second = ranked
-                .get(1)
-                .map(|r| format!("；其次是 {} 年（{} 次）", r.0, r.1))
-                .unwrap_or_default();
-            d.ambiguous(
-                "project.year",
-                &o,
-                format!("表中没有评价年度，取正文中出现最多的年份 {y} 年（{n} 次）{second}"),
-            );
-        }
-    }
-}
-
-/// The line of an amount said about 年初预算 (on its line or the line before, as text wraps).
-fn line_of(text: &str, number: &str) -> usize {
-    let lines: Vec<&str> = text.lines().collect();
-    (0..lines.len())
-        .find(|&i| {
-            lines[i].contains(number)
-                && (lines[i].contains("年初")
-                    || lines[..i].iter().rev().take(3).any(|l| l.contains("年初")))
-        })
-        .map(|i| i + 1)
-        .unwrap_or(1)
 }
 
 /// A whole table flattened onto one line (`项目名称 X 主管部门 Y … 数量指标 A ≥50个 50 8 8 质量指标 …`): rows
@@ -644,82 +407,6 @@ fn reflow(rows: Vec<Row>) -> Vec<Row> {
         }
     }
     out
-}
-
-/// A narrative report without the form: the budget, spending and score it states, each an
-/// `import-ambiguous` finding saying which sentence it came from.
-fn narrative_facts(text: &str, d: &mut Draft) {
-    static ANNUAL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:实际下达预算|调整后预算数?|全年预算数?|年度预算数?)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*万元").unwrap()
-    });
-    static EXECUTED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:实际总支出|实际支出|全年执行数?|执行数)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*万元")
-            .unwrap()
-    });
-    static TOTAL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:综合评价得分|自评得分|总得分|评价得分)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分")
-            .unwrap()
-    });
-    static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(?:19|20)\d\d\s*年度?(\S{2,30}?)(?:项目)?(?:支出)?(?:绩效)?(?:自评结果|自评报告|绩效自评|自评表)").unwrap()
-    });
-    let found = |re: &Regex| {
-        text.lines().enumerate().find_map(|(i, l)| {
-            re.captures(l)
-                .map(|c| (i + 1, c[1].to_string(), c[0].to_string()))
-        })
-    };
-    if d.annual.is_none()
-        && let Some((line, n, said)) = found(&ANNUAL)
-        && let Ok(x) = n.parse()
-    {
-        d.annual = Some(x);
-        let o = Origin::line(line);
-        d.at("funds.annual", &o);
-        d.ambiguous(
-            "funds.annual",
-            &o,
-            format!("表中没有全年预算数，取自正文“{said}”"),
-        );
-    }
-    if d.executed.is_none()
-        && let Some((line, n, said)) = found(&EXECUTED)
-        && let Ok(x) = n.parse()
-    {
-        d.executed = Some(x);
-        let o = Origin::line(line);
-        d.at("funds.executed", &o);
-        d.ambiguous(
-            "funds.executed",
-            &o,
-            format!("表中没有全年执行数，取自正文“{said}”"),
-        );
-    }
-    if d.statement.total.is_none()
-        && let Some((line, n, said)) = found(&TOTAL)
-        && let Ok(x) = n.parse()
-    {
-        d.statement.total = Some(x);
-        let o = Origin::line(line);
-        d.at("statement.total", &o);
-        d.ambiguous(
-            "statement.total",
-            &o,
-            format!("表中没有总分，取自正文“{said}”"),
-        );
-    }
-    if d.name.is_none()
-        && let Some((line, n, said)) = found(&TITLE)
-    {
-        d.name = Some(n.clone());
-        let o = Origin::line(line);
-        d.at("project.name", &o);
-        d.ambiguous(
-            "project.name",
-            &o,
-            format!("表中没有项目名称，取自标题“{}”", said.trim()),
-        );
-    }
 }
 
 /// `pdftotext -layout` text: cells by their columns; lines that continue wrapped cells are merged into them.
@@ -833,7 +520,7 @@ fn split_at_columns(
 /// The lines (0-based, end exclusive) the form occupies in a text, so that the narrative sections around it
 /// do not swallow it: from its title or 项目名称 row (or the indicator header when there is no header block)
 /// to the row before the next narrative heading.
-fn table_span(rows: &[Row]) -> Option<std::ops::Range<usize>> {
+pub fn table_span(rows: &[Row]) -> Option<std::ops::Range<usize>> {
     let line = |r: &Row| {
         r.first()
             .and_then(|c| c.origin.line)
@@ -855,7 +542,7 @@ fn table_span(rows: &[Row]) -> Option<std::ops::Range<usize>> {
         .iter()
         .position(|r| {
             r.len() == 1
-                && HEADING.is_match(&r[0].text)
+                && vocab::heading(&r[0].text).is_some()
                 && vocab::key(&r[0].text).chars().count() <= 40
         })
         .map(|i| first + 1 + i);

@@ -1,21 +1,21 @@
-//! Word reports (.docx): the tables of the document (grid spans repeated, vertical merges filled from the
-//! cell above, so cells sit in their columns) and the headed narrative sections between them.
+//! Word reports (.docx) → the rows of the document's tables (grid spans repeated, vertical merges filled
+//! from the cell above, so cells sit in their columns) and the paragraphs outside them, for the narrative.
 
 use std::io::{Cursor, Read};
 use std::path::Path;
 
 use quick_xml::events::Event;
 
-use crate::import::draft::Draft;
-use crate::import::form::{self as grid, Cell, Mode, Row};
-use crate::import::layout as text;
-use crate::import::{ImportError, Origin, keep_forms};
+use crate::import::cell::{Cell, Row};
+use crate::import::{ImportError, Origin, vocab};
 
 struct Table {
     rows: Vec<Row>,
 }
 
-pub fn read(bytes: &[u8], file: &Path) -> Result<Vec<(Draft, Origin)>, ImportError> {
+/// The rows of all the tables, one after the other, and the paragraphs outside tables joined by lines
+/// ([`vocab::TABLE_MARK`] where a table stood).
+pub fn read(bytes: &[u8], file: &Path) -> Result<(Vec<Row>, String), ImportError> {
     let bad = |reason: String| ImportError::BadDocx {
         file: file.into(),
         reason,
@@ -32,20 +32,7 @@ pub fn read(bytes: &[u8], file: &Path) -> Result<Vec<(Draft, Origin)>, ImportErr
     for t in tables {
         rows.extend(t.rows);
     }
-    let narrative = paragraphs.join("\n");
-    let mut drafts: Vec<(Draft, Origin)> = grid::split_forms(&rows)
-        .into_iter()
-        .map(|part| (grid::read(part, Mode::Positional), Origin::default()))
-        .collect();
-    if drafts.is_empty() {
-        drafts.push((Draft::default(), Origin::default()));
-    }
-    if drafts.len() == 1 {
-        let d = &mut drafts[0].0;
-        text::sections(&narrative, &[], d);
-        text::fill_from_text(&narrative, d);
-    }
-    keep_forms(drafts, file, "Word 文档")
+    Ok((rows, paragraphs.join("\n")))
 }
 
 fn local(name: &str) -> &str {
@@ -83,7 +70,7 @@ fn parse(xml: &str) -> Result<(Vec<Table>, Vec<String>), String> {
                         depth += 1;
                         if depth == 1 {
                             grid_rows.clear();
-                            paragraphs.push(text::TABLE_MARK.to_string());
+                            paragraphs.push(vocab::TABLE_MARK.to_string());
                         }
                     }
                     "tr" if depth == 1 => row.clear(),

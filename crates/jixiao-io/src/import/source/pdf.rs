@@ -1,6 +1,6 @@
-//! PDF: the text layer through `pdftotext -layout` (Debian poppler-utils + poppler-data, the only tool that
-//! decodes older Chinese PDFs), lopdf in-process when pdftotext is not installed. A PDF without text (a scan)
-//! is refused with "needs OCR".
+//! PDF → its text layer through `pdftotext -layout` (Debian poppler-utils + poppler-data, the only tool
+//! that decodes older Chinese PDFs), lopdf in-process when pdftotext is not installed; or, for a PDF
+//! written by jixiao, the project file it carries. A PDF without text (a scan) is refused with "needs OCR".
 
 use std::path::Path;
 use std::process::Command;
@@ -8,9 +8,7 @@ use std::process::Command;
 use jixiao_core::{Finding, Severity};
 use lopdf::{Dictionary, Document, Object};
 
-use crate::import::draft::Draft;
-use crate::import::layout as text;
-use crate::import::{ImportError, Imported, Origin, Provenance};
+use crate::import::{ImportError, Imported, Provenance};
 use crate::project_file;
 
 /// The project file jixiao attaches to the PDFs it writes (jixiao-report's `pdf::ATTACHMENT`).
@@ -106,10 +104,10 @@ fn find_in_name_tree<'a>(
         .and_then(|(_, n)| n.as_array())
     {
         for pair in pairs.chunks(2) {
-            if let [key, value] = pair {
-                if doc.dereference(key).ok().and_then(|(_, k)| k.as_str().ok()) == Some(name) {
-                    return Some(value);
-                }
+            if let [key, value] = pair
+                && doc.dereference(key).ok().and_then(|(_, k)| k.as_str().ok()) == Some(name)
+            {
+                return Some(value);
             }
         }
     }
@@ -124,7 +122,8 @@ fn find_in_name_tree<'a>(
     })
 }
 
-pub fn read(bytes: &[u8], file: &Path) -> Result<Vec<(Draft, Origin)>, ImportError> {
+/// The text layer, pages separated by form feeds.
+pub fn read(bytes: &[u8], file: &Path) -> Result<String, ImportError> {
     let extracted = match pdftotext(bytes, file)? {
         Some(t) => t,
         None => lopdf_text(bytes, file)?,
@@ -137,7 +136,7 @@ pub fn read(bytes: &[u8], file: &Path) -> Result<Vec<(Draft, Origin)>, ImportErr
     {
         return Err(ImportError::NeedsOcr { file: file.into() });
     }
-    text::read_pdf_layout(&extracted, file)
+    Ok(extracted)
 }
 
 /// `pdftotext -layout FILE -`; None when the program is not installed.

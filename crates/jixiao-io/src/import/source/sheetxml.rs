@@ -531,7 +531,7 @@ fn cell_ref(s: &str) -> Option<(u64, u64)> {
         n * 26 + u64::from(b.to_ascii_uppercase() - b'A') + 1
     });
     let row: u64 = row.parse().ok()?;
-    (row >= 1 && row <= MAX_ROW && col <= MAX_COL).then_some((row, col))
+    ((1..=MAX_ROW).contains(&row) && col <= MAX_COL).then_some((row, col))
 }
 
 /// `A1` or `A1:B2` with the start not after the end, as 0-based calamine dimensions.

@@ -1,6 +1,7 @@
-//! Excel workbooks (.xlsx, .xls) through calamine. Merged ranges are filled with their top-left value, so
-//! every cell sits in the column its header names; numbers go through their shortest decimal text to an
-//! exact decimal (never f64 arithmetic).
+//! Excel workbooks (.xlsx, .xls) → one table of positioned cells per sheet. An xlsx is read in one pass
+//! over its XML ([`super::sheetxml`]), calamine when that gives up, an .xls through calamine. Merged ranges
+//! are filled with their top-left value, so every cell sits in the column its header names; numbers go
+//! through their shortest decimal text to an exact decimal (never f64 arithmetic).
 
 use std::io::Cursor;
 use std::path::Path;
@@ -9,9 +10,8 @@ use std::str::FromStr;
 use calamine::{Data, Reader};
 
 use super::sheetxml::{self, Cells};
-use crate::import::draft::Draft;
-use crate::import::form::{self as grid, Cell, Mode, Row};
-use crate::import::{ImportError, Origin, keep_forms};
+use crate::import::cell::{Cell, Row};
+use crate::import::{ImportError, Origin};
 
 /// The text of a cell as the form shows it. Floats: Rust's shortest round-trip representation.
 pub fn cell_text(d: Data) -> String {
@@ -41,7 +41,8 @@ pub(super) fn float_text(f: f64) -> String {
     }
 }
 
-pub fn read(bytes: &[u8], file: &Path, xls: bool) -> Result<Vec<(Draft, Origin)>, ImportError> {
+/// The sheets of a workbook, each as rows of cells, with an origin naming the sheet.
+pub fn read(bytes: &[u8], file: &Path, xls: bool) -> Result<Vec<(Origin, Vec<Row>)>, ImportError> {
     let bad = |reason: String| ImportError::BadWorkbook {
         file: file.into(),
         reason,
@@ -66,27 +67,17 @@ pub fn read(bytes: &[u8], file: &Path, xls: bool) -> Result<Vec<(Draft, Origin)>
             Err(scan) => calamine_sheets(bytes, &scan).map_err(bad)?,
         }
     };
-    let sheets: Vec<(String, Vec<Row>)> = sheets
+    Ok(sheets
         .into_iter()
         .map(|(name, cells, merges)| {
             let rows = grid_of(&name, cells, &merges);
-            (name, rows)
+            let whole = Origin {
+                sheet: Some(name),
+                ..Default::default()
+            };
+            (whole, rows)
         })
-        .collect();
-    let mut drafts = Vec::new();
-    for (name, rows) in &sheets {
-        for part in grid::split_forms(rows) {
-            let d = grid::read(part, Mode::Positional);
-            drafts.push((
-                d,
-                Origin {
-                    sheet: Some(name.clone()),
-                    ..Default::default()
-                },
-            ));
-        }
-    }
-    keep_forms(drafts, file, "工作簿")
+        .collect())
 }
 
 /// The sheets of an xlsx workbook the direct reading left to calamine: each sheet's non-empty cells, as
@@ -318,8 +309,7 @@ mod tests {
         let scan = sheetxml::scan(&bytes).unwrap();
         let scan = scan
             .into_sheets()
-            .err()
-            .expect("an error cell is calamine's business");
+            .expect_err("an error cell is calamine's business");
         let sheets = calamine_sheets(&bytes, &scan).unwrap();
         assert_eq!(sheets[0].1[0], ((0, 0), "项目名称".to_string()));
         assert!(
@@ -329,7 +319,7 @@ mod tests {
             "{:?}",
             sheets[0].1
         );
-        let rows = read(&bytes, Path::new("t.xlsx"), false)
+        let rows = crate::import::import_bytes(&bytes, Path::new("t.xlsx"))
             .err()
             .map(|e| e.to_string());
         assert!(
