@@ -1,4 +1,6 @@
-//! A project being assembled from a document: every value set with its origin, every doubt recorded.
+//! A project being assembled from a document: every value set with its origin, every doubt recorded. The
+//! form reader fills a draft, verification checks it, and [`Draft::finish`] (the last stage) hands on the
+//! project, its provenance and the import findings.
 
 use std::collections::BTreeMap;
 

@@ -2,11 +2,11 @@
 //! reports (.txt, UTF-8 or GBK/GB18030), PDF (through `pdftotext`, lopdf as fallback) and Word (.docx),
 //! besides the project file itself (.toml/.json).
 //!
-//! This module is the pipeline, each stage in its own module, data passing one way:
-//! bytes → [`source`] (what the document holds) → [`layout`] (a text's rows of cells) → [`form`] (one
-//! draft per form, and the narrative) → [`verify`] (the draft against the form's own figures) →
-//! [`draft`] (`finish`: the project, its provenance and the import findings). [`cell`] and [`vocab`] are
-//! shared by the stages: the cell they pass on and the words of the form.
+//! This module is the pipeline, each stage in its own module, data passing one way: bytes → `source`
+//! (what the document holds) → `layout` (a text's rows of cells) → `form` (one draft per form, and the
+//! narrative) → `verify` (the draft against the form's own figures) → `draft` (`finish`: the project, its
+//! provenance and the import findings). `cell` and `vocab` are shared by the stages: the cell they pass on
+//! and the words of the form.
 //!
 //! Every imported value keeps its [`Origin`]; what the importer was unsure of is an `import-ambiguous`
 //! finding and what the document did not contain an `import-incomplete` finding, never a silent guess.
@@ -258,6 +258,7 @@ fn read_text(text: &str, pdf: bool) -> Vec<(Draft, Origin)> {
         drafts = vec![form::runon::read(text)];
     }
     if let [d] = drafts.as_mut_slice() {
+        // The wrapped reader has read the sections itself: it alone knows where its table ends.
         if layout != Layout::Wrapped {
             let skip: Vec<std::ops::Range<usize>> = table_lines.into_iter().collect();
             narrative::sections(text, &skip, d);

@@ -1,5 +1,6 @@
 //! The words of the official forms: header labels, column headers, level names, amounts.
-//! Columns and fields are recognised by these words, never by their position.
+//! Columns and fields are recognised by these words, never by their position. Shared by the stages: the
+//! layout splits cells before a label, the form reader and verification read by these words.
 
 use std::borrow::Cow;
 use std::str::FromStr;
