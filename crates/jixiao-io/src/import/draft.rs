@@ -70,6 +70,8 @@ pub struct Evidence {
     /// The cells sat in their columns (a sheet, a Word table): what the form says is what was read, so a
     /// disagreement among its figures is the form's own (the evaluation's findings say so).
     pub positional: bool,
+    /// Some source row gave only some of its figures (the rest were not printed).
+    pub partial_sources: bool,
 }
 
 /// The funds total row: its header columns after the label, in order, and its value cells. In a
@@ -81,6 +83,8 @@ pub struct FundsEvidence {
     pub cells: Vec<(String, Origin)>,
     pub positional: bool,
     pub money: super::vocab::MoneyUnit,
+    /// The form states its money unit (otherwise 万元 is assumed).
+    pub money_stated: bool,
 }
 
 fn finding(code: &'static str, path: impl Into<String>, message: String, advice: &str) -> Finding {

@@ -186,7 +186,7 @@ pub fn import_file(file: &Path) -> Result<Vec<Imported>, ImportError> {
 /// As [`import_file`], from bytes already read; `file` names the source in errors and provenance.
 pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportError> {
     let format = detect(bytes, file)?;
-    let (drafts, what) = match source::read(bytes, file, format)? {
+    let (drafts, what, text) = match source::read(bytes, file, format)? {
         Source::Project(imported) => return Ok(vec![*imported]),
         Source::Sheets { tables, narrative } => {
             let what = if format == SourceFormat::Docx {
@@ -194,14 +194,14 @@ pub fn import_bytes(bytes: &[u8], file: &Path) -> Result<Vec<Imported>, ImportEr
             } else {
                 "工作簿"
             };
-            (read_tables(&tables, narrative.as_deref()), what)
+            (read_tables(&tables, narrative.as_deref()), what, None)
         }
-        Source::Text { text, pdf } => (read_text(&text, pdf), "文本"),
+        Source::Text { text, pdf } => (read_text(&text, pdf), "文本", Some(text)),
     };
     let out: Vec<Imported> = keep_forms(drafts, file, what)?
         .into_iter()
         .map(|(mut draft, whole)| {
-            verify::verify(&mut draft);
+            verify::verify(&mut draft, text.as_deref());
             let (project, provenance, findings) = draft.finish(&whole);
             Imported {
                 file: file.into(),

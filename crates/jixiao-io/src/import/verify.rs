@@ -15,11 +15,66 @@ use super::draft::{Draft, FundsEvidence};
 use super::vocab::{self, Role};
 
 /// Checks the draft against the form's figures; may re-read the funds row.
-pub fn verify(d: &mut Draft) {
+pub fn verify(d: &mut Draft, text: Option<&str>) {
+    if let Some(text) = text {
+        header_in_text(d, text);
+    }
     execution_weight(d);
+    money_unit(d);
     funds(d);
     indicators(d);
     year(d);
+}
+
+/// A name the document does not contain as written was put together by the reader (pieces of wrapped
+/// cells on neighbouring lines): say so.
+fn header_in_text(d: &mut Draft, text: &str) {
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let lines: Vec<String> = text.lines().map(squeeze).collect();
+    for (path, value) in [
+        ("project.name", d.name.clone()),
+        ("project.department", d.department.clone()),
+        ("project.implementer", d.implementer.clone()),
+    ] {
+        let Some(v) = value.filter(|v| !v.trim().is_empty()) else {
+            continue;
+        };
+        let v_key = squeeze(&v);
+        if !lines.iter().any(|l| l.contains(&v_key)) {
+            let origin = d.provenance.get(path).cloned().unwrap_or_default();
+            d.ambiguous(
+                path,
+                &origin,
+                format!("“{v}”在原文的任何一行中都不完整出现，是由相邻几行的文字拼成的，可能混入了其他单元格的字"),
+            );
+        }
+    }
+}
+
+/// Budgets of 10 亿元 and more are rare for one project: read in 万元 from a form that states no unit,
+/// they are more likely 元.
+fn money_unit(d: &mut Draft) {
+    let stated = d
+        .evidence
+        .funds_row
+        .as_ref()
+        .is_some_and(|f| f.money_stated);
+    let large = Decimal::from(100_000);
+    if !stated && d.annual.is_some_and(|a| a >= large) {
+        let origin = d
+            .provenance
+            .get("funds.annual")
+            .cloned()
+            .unwrap_or_default();
+        d.ambiguous(
+            "funds",
+            &origin,
+            format!(
+                "表中未注明金额单位，按万元读出的全年预算数为 {} 万元，数额很大，可能以元为单位",
+                d.annual.unwrap_or_default().normalize()
+            ),
+        );
+    }
 }
 
 /// A form that prints no 分值 for budget execution: the weight is what the indicator weights leave of
@@ -279,11 +334,11 @@ fn check(r: &Reading, d: &Draft) -> Agreement {
         let (Some(total), false) = (total, parts.is_empty()) else {
             continue;
         };
-        let sum: Decimal = parts.iter().sum();
-        // Rows that give no figure in this column (read as 0) say nothing about it.
-        if sum.is_zero() {
+        // Rows that leave a figure out (read as 0) cannot be added up: unchecked, and said so below.
+        if d.evidence.partial_sources {
             continue;
         }
+        let sum: Decimal = parts.iter().sum();
         let total = money.to_wan(total);
         if sum == total {
             a.agree.push(format!(
@@ -354,8 +409,11 @@ fn same_figures(a: &Reading, b: &Reading) -> bool {
 }
 
 fn funds(d: &mut Draft) {
-    // Source rows with no total to add up to: nothing confirms where their figures sit.
-    if !d.sources.is_empty() && (d.annual.is_none() || d.executed.is_none()) {
+    // Source rows with no total to add up to, or with figures left out: nothing confirms where their
+    // figures sit.
+    if !d.sources.is_empty()
+        && (d.annual.is_none() || d.executed.is_none() || d.evidence.partial_sources)
+    {
         let origin = d
             .provenance
             .get("funds.sources[0]")
@@ -364,7 +422,8 @@ fn funds(d: &mut Draft) {
         d.ambiguous(
             "funds.sources",
             &origin,
-            "读到了资金来源各行，但没有读到年度资金总额，无法核对各行数字是否读在了正确的列".into(),
+            "资金来源各行缺少总额或部分数字，无法与年度资金总额核对，各行数字可能没有读在正确的列"
+                .into(),
         );
     }
     let Some(ev) = d.evidence.funds_row.clone() else {

@@ -123,6 +123,7 @@ impl Reader {
             cells,
             positional,
             money: self.money,
+            money_stated: self.money_stated,
         }
     }
 
@@ -197,6 +198,10 @@ impl Reader {
                     }
                 }
                 if annual.is_some() || executed.is_some() {
+                    // A figure the row leaves out is no 0: verification must not add it up.
+                    if annual.is_none() || executed.is_none() {
+                        self.draft.evidence.partial_sources = true;
+                    }
                     let i = self.draft.sources.len();
                     let o = label.origin.clone();
                     self.draft.at(format!("funds.sources[{i}]"), &o);

@@ -151,11 +151,14 @@ impl Reader {
             }
         }
         let mut has_body = false;
+        // The row prints its own 一级 (not carried down from a row above).
+        let mut level1_on_row = false;
         for (role, c) in &assigned {
             let text = self.clean(&c.text);
             match role {
                 Role::Level1 => {
                     let k = vocab::key(&text);
+                    level1_on_row |= vocab::level1(&text).is_some();
                     if let Some(l1) = vocab::level1(&text) {
                         self.level1 = l1;
                         self.level2.clear();
@@ -279,6 +282,41 @@ impl Reader {
                 );
                 value.clear();
             }
+        }
+        // A 二级 that belongs under another 一级 than the one carried down: the 一级 cell of this group was
+        // lost (a merged cell printed mid-span, a wrapped PDF line), so the carried name is wrong.
+        if let Some(l1) = vocab::level1_of_level2(&self.level2)
+            && !level1_on_row
+            && !self.level1.is_empty()
+            && vocab::level1(&self.level1).is_some_and(|carried| carried != l1)
+        {
+            let o = d.origin.clone();
+            let i = self.draft.indicators.len();
+            self.draft.ambiguous(
+                format!("indicators[{i}]"),
+                &o,
+                format!(
+                    "二级指标“{}”属于“{l1}”，而上方的一级指标是“{}”，一级指标单元格可能丢失，已按二级指标改为“{l1}”",
+                    self.level2, self.level1
+                ),
+            );
+            self.level1 = l1.to_string();
+        }
+        // A 二级 name cut short (`满意度指` of a wrapped cell) in a positioned text.
+        if d.origin.page.is_some()
+            && !self.level2.is_empty()
+            && vocab::level2(&self.level2).is_none()
+        {
+            let o = d.origin.clone();
+            let i = self.draft.indicators.len();
+            self.draft.ambiguous(
+                format!("indicators[{i}].level2"),
+                &o,
+                format!(
+                    "二级指标“{}”不是常见的二级指标名称，PDF 中折行的单元格可能只读到了一部分",
+                    self.level2
+                ),
+            );
         }
         if self.level1.is_empty()
             && let Some(l1) = vocab::level1_of_level2(&self.level2)

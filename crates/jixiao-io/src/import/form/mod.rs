@@ -214,7 +214,15 @@ impl Reader {
             }
             if let Some(u) = MoneyUnit::stated_in(&c.text)
                 && !self.money_stated
-                && (vocab::key(&c.text).contains("资金") || vocab::key(&c.text).contains("预算"))
+                && {
+                    let k = vocab::key(&c.text);
+                    k.contains("资金")
+                        || k.contains("预算")
+                        || k.starts_with("金额单位")
+                        || k.starts_with("单位:")
+                        // `（元）` alone: the second line of a wrapped 项目资金（元） label.
+                        || self.state != State::Indicators && (k == "(元)" || k == "(万元)")
+                }
             {
                 self.money = u;
                 self.money_stated = true;

@@ -132,6 +132,20 @@ impl Reader {
                     self.draft.statement.total = Some(s);
                     let o = c.origin.clone();
                     self.draft.at("statement.total", &o);
+                    // One number under both a 分值 and a 得分 column: which one it is, is a guess.
+                    if by_column.is_none()
+                        && nums.len() == 1
+                        && !(score_col.is_some() && weight_col.is_none())
+                    {
+                        self.draft.ambiguous(
+                            "statement.total",
+                            &o,
+                            format!(
+                                "总分行只有一个数字 {}，表中既有分值栏也有得分栏，不能确定它是分值合计还是得分合计",
+                                s.normalize()
+                            ),
+                        );
+                    }
                 }
             }
             "评价结论" => {
