@@ -6,6 +6,7 @@ use jixiao_core::model::Direction;
 use jixiao_core::policy::{ReverseFormula, RoundMode};
 use jixiao_core::scoring::{Outcome, score_execution, score_indicator};
 use jixiao_core::{Grade, Policy};
+use rust_decimal::Decimal;
 use support::*;
 
 fn score_with(
@@ -217,6 +218,59 @@ fn not_applicable_rescales_the_total() {
     let mut no_rescale = Policy::default_policy();
     no_rescale.not_applicable.rescale = false;
     assert_eq!(jixiao_core::evaluate(&p, &no_rescale).total, d("82"));
+}
+
+#[test]
+fn not_applicable_rows_rescale_to_100_not_to_the_sum_of_the_weights() {
+    // Weights that add up to 120 (a weights-sum error of its own): with 20 of them not applicable,
+    // the applicable 100 are the whole scale and the total is not stretched to 110.
+    let mut p = clean();
+    p.funds.executed = p.funds.annual;
+    p.indicators.push(indicator(
+        "效益指标",
+        "经济效益指标",
+        "带动产值",
+        "/",
+        "/",
+        10,
+    ));
+    p.indicators.push(indicator(
+        "效益指标",
+        "经济效益指标",
+        "带动就业",
+        "/",
+        "/",
+        10,
+    ));
+    p.indicators[0].actual = "6场".into(); // 20 × 6/10 = 12
+    let e = eval(&p);
+    assert_eq!(e.applicable_weight, d("100"));
+    assert_eq!(e.raw_total, d("92"));
+    assert_eq!(
+        e.total,
+        d("92"),
+        "100 applicable points are already the 100-point scale"
+    );
+    // One of them applicable after all (10 more points, 0 scored): 92 of 110 → 83.64 on 100, not on 120.
+    p.indicators[6].target = "≥5人".into();
+    p.indicators[6].actual = "0人".into();
+    let e = eval(&p);
+    assert_eq!(e.applicable_weight, d("110"));
+    assert_eq!(e.total, d("83.64"));
+    // With weights that add up to 100, 90 applicable: 82 → 91.11, as before.
+    let mut p = clean();
+    p.funds.executed = p.funds.annual;
+    p.indicators[3].weight = Decimal::from(20);
+    p.indicators.push(indicator(
+        "效益指标",
+        "经济效益指标",
+        "带动产值",
+        "/",
+        "/",
+        10,
+    ));
+    p.indicators[0].actual = "6场".into();
+    assert_eq!(eval(&p).total, d("91.11"));
 }
 
 #[test]
