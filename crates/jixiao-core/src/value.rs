@@ -1081,9 +1081,10 @@ fn parse_date(s: &str) -> Option<DateBound> {
     if !s.contains('月') && c.name("y").is_none() {
         return None;
     }
+    // "2023.12" is December 2023 (a year-month as forms write deadlines); "12.5" and "1000.01" stay numbers.
     let dots = c.name("ysep").is_some_and(|m| m.as_str() == ".")
         || c.name("msep").is_some_and(|m| m.as_str() == ".");
-    if dots && (c.name("d").is_none() || c.name("y").is_none()) {
+    if dots && c.name("y").is_none() {
         return None;
     }
     let year = c.name("y").and_then(|m| m.as_str().parse().ok());

@@ -65,9 +65,11 @@ fn numbers_in_every_script() {
     check("≥９５．５％", Ge, "95.5", "%");
     check("3‰", Eq, "3", "‰");
     check("14.53万元", Eq, "14.53", "万元");
-    // Regression (proptest): a decimal with a year-like integer part is not a date.
+    // Regression (proptest): a decimal with an integer part that is no year is not a date; a year and a
+    // month written with a dot is ("2023.12", a deadline in the value corpus).
     check("1000.01", Eq, "1000.01", "");
-    check("2023.12", Eq, "2023.12", "");
+    check("2023.13", Eq, "2023.13", "");
+    check("2023.125", Eq, "2023.125", "");
     check("-5%", Eq, "-5", "%");
 }
 
@@ -310,6 +312,10 @@ mod properties {
         #[test]
         fn quantities_round_trip(c in cmp(), int in 0u32..100_000, frac in 0u32..100, unit in unit()) {
             let number = Decimal::new(i64::from(int) * 100 + i64::from(frac), 2).normalize();
+            // A bare 2023.12 reads as December 2023 (a year and a month), not as a number.
+            let month_like = (1..=12).contains(&frac) || (frac % 10 == 0 && frac > 0);
+            let year_month = (1900..2100).contains(&int) && month_like && unit.is_empty() && c == Comparator::Eq;
+            prop_assume!(!year_month);
             let kind = ValueKind::Quantity(Quantity { cmp: c, number, unit });
             prop_assert_eq!(parse(&render(&kind)).kind, kind);
         }
