@@ -1265,13 +1265,11 @@ fn mentions(s: &str) -> Vec<Mention> {
                 let (suffix, _) = strip_suffix_cmp_prefix(after_unit);
                 let mut before = &s[..i];
                 // A minus sign written against the number ("增长率为-3%"), not a range ("85-90").
+                let sign = before.strip_suffix(['-', '−']);
                 let negative = arabic
-                    && before.ends_with(['-', '−'])
-                    && !before[..before.len() - 1]
-                        .ends_with(|p: char| p.is_ascii_digit() || p == '%');
+                    && sign.is_some_and(|b| !b.ends_with(|p: char| p.is_ascii_digit() || p == '%'));
                 if negative {
-                    before =
-                        &before[..before.len() - before.chars().last().map_or(0, char::len_utf8)];
+                    before = sign.unwrap_or(before);
                 }
                 let prefix = PREFIXES
                     .iter()

@@ -331,6 +331,16 @@ mod properties {
             let _ = parse(&s);
             let _ = parse_actual(&s, &parse("≥95%"));
         }
+
+        #[test]
+        fn never_panics_on_the_words_of_the_new_forms(s in "[0-9.,%‰余多近约万亿以上下内左右至~～\\-−年月日号底前季度第一二三四上下半全是否有无未开展取消延期暂停/—≥≤<>=个次人会议村控制在（）()*√]{0,24}") {
+            for target in ["≥95%", "≤-3%", "85%-90%", "年底前", "无", "5次", "显著提升"] {
+                let v = parse_actual(&s, &parse(target));
+                prop_assert_eq!(&v.text, &s);
+                let _ = v.describe();
+            }
+            let _ = parse(&s).describe();
+        }
     }
 
     #[test]
