@@ -327,7 +327,11 @@ impl Checker<'_> {
         let indicator_points = sum(p.indicators.iter().map(|i| i.weight));
         if indicator_points > Decimal::ZERO {
             for (i, ind) in p.indicators.iter().enumerate() {
-                let share = (ind.weight / indicator_points).saturating_mul(Decimal::ONE_HUNDRED);
+                let share = ind
+                    .weight
+                    .checked_div(indicator_points)
+                    .unwrap_or(Decimal::MAX)
+                    .saturating_mul(Decimal::ONE_HUNDRED);
                 if share > self.policy.checks.dominates_percent {
                     self.push(
                         "single-indicator-dominates",

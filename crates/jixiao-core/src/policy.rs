@@ -218,8 +218,9 @@ impl Policy {
     ) -> (Decimal, Decimal, bool) {
         let [lo, hi] = self.band(level);
         (
-            weight * lo / Decimal::ONE_HUNDRED,
-            weight * hi / Decimal::ONE_HUNDRED,
+            // The share first: never larger than the weight, so no overflow whatever the weight.
+            weight * (lo / Decimal::ONE_HUNDRED),
+            weight * (hi / Decimal::ONE_HUNDRED),
             level == crate::value::Achievement::Achieved,
         )
     }

@@ -61,7 +61,12 @@ pub struct ExecutionScore {
 }
 
 fn pct(x: Decimal) -> String {
-    format!("{}%", (x * Decimal::ONE_HUNDRED).round_dp(2).normalize())
+    format!(
+        "{}%",
+        x.saturating_mul(Decimal::ONE_HUNDRED)
+            .round_dp(2)
+            .normalize()
+    )
 }
 
 fn num(x: Decimal) -> String {
@@ -746,7 +751,7 @@ impl Scorer<'_> {
                 .checked_mul(o.deduct_percent_per_100)?
                 .min(o.deduct_max_percent)
                 .clamp(Decimal::ZERO, hundred);
-            let s = self.policy.round(w * (hundred - cut) / hundred);
+            let s = self.policy.round(w * ((hundred - cut) / hundred));
             return Some(self.result(
                 Outcome::Met,
                 Some(s),

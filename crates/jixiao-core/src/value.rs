@@ -1027,7 +1027,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// Deadlines named by a part of the year: 年底前, 2023年底, 第四季度, 上半年 (resolved to its last day).
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?:截至|截止|于|在)?(?:当|本)?(?:(?P<y>(?:19|20)\d{{2}})年度?)?(?:(?P<ye>年底|年末|年内|年度内|全年|底|末|内)|第?(?P<q>[一二三四1-4])季度(?:末|内|底)?|(?P<h>[上下])半年(?:末|内|底)?){DATE_TAIL}$"
+        r"^(?:截至|截止|于|在)?(?:当|本)?(?:(?P<y>(?:19|20)\d{{2}})年度?)?(?:(?P<ye>年底|年末|年内|年度内|全年|年度|底|末|内)|第?(?P<q>[一二三四1-4])季度(?:末|内|底)?|(?P<h>[上下])半年(?:末|内|底)?){DATE_TAIL}$"
     ))
     .expect("valid regex")
 });
@@ -1052,7 +1052,22 @@ fn period_month(q: Option<&str>, h: Option<&str>) -> u32 {
     }
 }
 
+/// A year alone as a deadline: "2023年", "2023年度内完成" (by the end of that year).
+static YEAR_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:截至|截止|于|在)?(?P<y>(?:19|20)\d{{2}})年度?{DATE_TAIL}$"
+    ))
+    .expect("valid regex")
+});
+
 fn parse_period(s: &str) -> Option<DateBound> {
+    if let Some(c) = YEAR_ONLY.captures(s) {
+        return Some(DateBound {
+            year: c["y"].parse().ok(),
+            month: 12,
+            day: None,
+        });
+    }
     let c = PERIOD.captures(s)?;
     let year = c.name("y").and_then(|m| m.as_str().parse().ok());
     // 底 / 末 / 内 on their own need a year before them ("2023年底"); 年底 and 全年 do not.
@@ -1179,7 +1194,6 @@ fn parse_quantity(s: &str) -> Result<Option<(Quantity, &str)>, String> {
     let Some((unit, words)) = split_unit(after) else {
         return Ok(None);
     };
-    // A trailing 以上 after the words ("5次以上会议" is rare; "98%以上" was taken off above).
     let number = if negative { -number } else { number };
     // 余/多 says "more than": a lower bound unless a comparator says otherwise.
     let cmp = match (prefix, suffix, more) {

@@ -156,6 +156,9 @@ fn dates_in_every_common_writing() {
     assert_eq!(deadline("下半年"), this_year(12));
     assert_eq!(deadline("1-12月"), this_year(12));
     assert_eq!(deadline("2020年全年"), deadline("2020年底"));
+    assert_eq!(deadline("2023年"), d2023(12, None));
+    assert_eq!(deadline("2023年度内完成"), d2023(12, None));
+    assert_eq!(deadline("本年度"), this_year(12));
     assert_eq!(score("2023/10/15", "2023.10.15"), d("10"));
     assert_eq!(score("年底前", "2023年12月20日"), d("10"));
     assert_eq!(score("第四季度", "于2023年11月完成"), d("10"));
