@@ -1260,6 +1260,23 @@ fn mentions(s: &str) -> Vec<Mention> {
                 || p == ','
                 || (CN_DIGITS.contains(p) && !c.is_ascii_digit())
         });
+        // "(1)成立管理组织;(2)…", "1.…", "2、…": the numbers of a list are not values.
+        let digits = rest
+            .char_indices()
+            .find(|(_, ch)| !ch.is_ascii_digit())
+            .map_or(rest.len(), |(k, _)| k);
+        let list_mark = digits > 0 && {
+            let (before, after) = (&s[..i], &rest[digits..]);
+            (before.ends_with('(') && after.starts_with(')'))
+                || ((before.is_empty() || before.ends_with([';', '；', '。', ',', '，']))
+                    && after
+                        .strip_prefix(['、', '.'])
+                        .is_some_and(|a| !a.starts_with(|ch: char| ch.is_ascii_digit())))
+        };
+        if list_mark {
+            i += digits;
+            continue;
+        }
         if starts_number
             && !inside
             && let Some((number, more, after)) = number_with_multiplier(rest)
@@ -1485,6 +1502,17 @@ const LONE_PREFIXES: &str = "共计为约近达超均每总各累全满年月日
 /// ("M.8万元") or one unexplained character glued to the number ("工5%", a comparator lost in
 /// extraction). Sentences ("满意度≥90%") are left to `sentence`.
 fn garbled_target(s: &str) -> Option<String> {
+    // A letter that looks like a digit standing where the number should be ("第O份").
+    for (i, c) in s.char_indices() {
+        let next = &s[i + c.len_utf8()..];
+        let prev = s[..i].chars().last();
+        if "OoIlZS".contains(c)
+            && !prev.is_some_and(|p| p.is_ascii_alphanumeric())
+            && (next.starts_with(|n: char| n.is_ascii_digit()) || known_unit_prefix(next).is_some())
+        {
+            return Some(format!("数值位置上是字母“{c}”"));
+        }
+    }
     let first_digit = s.find(|c: char| c.is_ascii_digit())?;
     let before = &s[..first_digit];
     if before.ends_with(|c: char| c.is_ascii_alphabetic() || c == '.') {
@@ -1536,10 +1564,10 @@ fn sentence(s: &str, target: Option<&ValueKind>) -> ValueKind {
         ValueKind::Quantity(q)
     };
     if numbers.is_empty() {
-        // A target with only a date in it is a deadline ("2023年12月31日前完成验收").
+        // A target whose only number is a date is a deadline ("2023年12月31日前完成验收",
+        // "完成时间为2022年12月30日").
         if target.is_none()
             && let Some(d) = date_in_text(s)
-            && (s.ends_with('前') || s.contains("前完成") || s.contains("底前"))
         {
             return ValueKind::Deadline(d);
         }

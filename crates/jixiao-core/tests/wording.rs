@@ -373,9 +373,20 @@ fn what_cannot_be_read_is_unparsed_not_guessed() {
     p.indicators[0].target = "".into();
     let f = the(&eval(&p), "value-unparsed");
     assert_eq!(f.path, "indicators[0].target");
+    // A letter where the digit should be (第O份, value corpus).
+    assert!(matches!(parse("第O份").kind, ValueKind::Unparsed { .. }));
     // Words that say something are read: 不超过预算 (value corpus), 共5场.
     assert!(parse("不超过预算").is_words());
     assert_eq!(quantity("共5场").1, d("5"));
+}
+
+#[test]
+fn list_numbers_are_not_values() {
+    // A target written as a numbered list (value corpus: 宜兴 基本公卫), and 1、2、 in a sentence.
+    assert!(parse("(1)成立管理组织;(2)季度督导、半年度考核、年度考核;(3)季度通报").is_words());
+    assert!(parse("（1）成立管理组织；（2）季度督导").is_words());
+    assert_eq!(score("≥90%", "1、开展培训；2、合格率96%"), d("10"));
+    assert_eq!(score("完成时间为2022年12月30日", "2022年12月20日"), d("10"));
 }
 
 #[test]
