@@ -528,6 +528,8 @@ fn chinese_number(s: &str) -> Option<Decimal> {
 
 /// Units seen on forms, longest first where one is a prefix of another.
 const UNITS: &[&str] = &[
+    "百分比",
+    "百分率",
     "个百分点",
     "百分点",
     "个工作日",
@@ -648,12 +650,29 @@ fn known_unit_prefix(s: &str) -> Option<&'static str> {
         .max_by_key(|u| u.len())
 }
 
+/// Words written for the unit %.
+const PERCENT_WORDS: [&str; 2] = ["百分比", "百分率"];
+
 /// Splits what follows a number into its unit and trailing words: `次会议` is the unit 次 and the words
 /// 会议, `个村` the unit 村 (个 is only a measure word), `栏` an unknown unit. `None` when what follows
 /// is not a unit and a few words (a sentence, or digits).
 fn split_unit(after: &str) -> Option<(&str, &str)> {
     if after.is_empty() {
         return Some(("", ""));
+    }
+    // 百分比 written for % ("≥100百分比").
+    for word in PERCENT_WORDS {
+        if let Some(words) = after.strip_prefix(word) {
+            let short = words.chars().count() <= 12 && !words.chars().any(|c| c.is_ascii_digit());
+            return short.then_some(("%", words));
+        }
+    }
+    // 百分比 written for % ("≥100百分比").
+    for word in ["百分比", "百分率"] {
+        if let Some(words) = after.strip_prefix(word) {
+            return (words.is_empty() || split_unit(words).is_some_and(|(u, _)| u.is_empty()))
+                .then_some(("%", words));
+        }
     }
     let sentence_mark = |c: char| c.is_ascii_digit() || "，,。；;、：:（()）".contains(c);
     if let Some(unit) = known_unit_prefix(after) {
@@ -1315,7 +1334,12 @@ fn mentions(s: &str) -> Vec<Mention> {
                     quantity: Quantity {
                         cmp,
                         number: if negative { -number } else { number },
-                        unit: unit.to_string(),
+                        unit: if PERCENT_WORDS.contains(&unit) {
+                            "%"
+                        } else {
+                            unit
+                        }
+                        .to_string(),
                     },
                     after_fall_word: FALL_WORDS.iter().any(|w| before.ends_with(w)),
                 });

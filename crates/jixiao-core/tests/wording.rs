@@ -401,4 +401,11 @@ fn annotations_in_brackets_are_not_numbers() {
         quantity("≥12（个）"),
         (Comparator::Ge, d("12"), "个".into())
     );
+    // 百分比 written for % (value corpus: "≥100百分比").
+    assert_eq!(
+        quantity("≥100百分比"),
+        (Comparator::Ge, d("100"), "%".into())
+    );
+    assert_eq!(score("≥95百分比", "98%"), d("10"));
+    assert_eq!(score("≥95%", "覆盖率98百分比"), d("10"));
 }
