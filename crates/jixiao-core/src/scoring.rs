@@ -112,7 +112,11 @@ pub fn score_execution(funds: &Funds, policy: &Policy) -> ExecutionScore {
     let (score, rule) = if policy.execution.integer {
         (raw.floor(), "分值 × 预算执行率（最高 100%），取整")
     } else {
-        (policy.round(raw), "分值 × 预算执行率（最高 100%）")
+        // Rounding never lifts a score above its weight (a weight of 0.1553 rounds to 0.16 at 2 places).
+        (
+            policy.round(raw).min(weight),
+            "分值 × 预算执行率（最高 100%）",
+        )
     };
     ExecutionScore {
         rate: Some(rate),
@@ -394,6 +398,12 @@ impl Scorer<'_> {
         }
     }
 
+    /// A score rounded as the policy says, kept within 0 and the weight: rounding half up must not lift
+    /// a score above a weight written with more places than the policy keeps (0.1553 → 0.16).
+    fn round(&self, x: Decimal) -> Decimal {
+        self.policy.round(x).min(self.ind.weight).max(Decimal::ZERO)
+    }
+
     fn not_applicable(&self) -> IndicatorScore {
         self.result(
             Outcome::NotApplicable,
@@ -496,7 +506,7 @@ impl Scorer<'_> {
                     format!(
                         "{band}；自评 {} 超出档位，取档位边界 {}",
                         num(s),
-                        num(self.policy.round(c))
+                        num(self.round(c))
                     ),
                 )
             }
@@ -511,7 +521,7 @@ impl Scorer<'_> {
         };
         let mut r = self.result(
             Outcome::Graded,
-            Some(self.policy.round(score)),
+            Some(self.round(score)),
             rule.to_string(),
             formula,
         );
@@ -535,7 +545,7 @@ impl Scorer<'_> {
             };
             let mut r = self.result(
                 Outcome::Unscorable,
-                Some(self.policy.round(score)),
+                Some(self.round(score)),
                 format!(
                     "单位不一致（指标值“{unit}”，实际值“{}”），无法按公式计分",
                     a.unit
@@ -551,7 +561,7 @@ impl Scorer<'_> {
     /// `weight × part / whole` for `0 ≤ part/whole ≤ 1`, rounded; `None` only on overflow.
     fn share(&self, part: Decimal, whole: Decimal) -> Option<Decimal> {
         let ratio = part.checked_div(whole)?.clamp(Decimal::ZERO, Decimal::ONE);
-        Some(self.policy.round(self.ind.weight.checked_mul(ratio)?))
+        Some(self.round(self.ind.weight.checked_mul(ratio)?))
     }
 
     fn quantity(&self, t: &value::Quantity, a: &value::Quantity) -> IndicatorScore {
@@ -645,7 +655,7 @@ impl Scorer<'_> {
                 ReverseFormula::Linear => {
                     let dev = actual.checked_sub(target)?.checked_div(target.abs())?;
                     let kept = (Decimal::ONE - dev.min(Decimal::ONE)).max(zero);
-                    let s = self.policy.round(w.checked_mul(kept)?);
+                    let s = self.round(w.checked_mul(kept)?);
                     self.result(
                         Outcome::Missed,
                         Some(s),
@@ -751,7 +761,7 @@ impl Scorer<'_> {
                 .checked_mul(o.deduct_percent_per_100)?
                 .min(o.deduct_max_percent)
                 .clamp(Decimal::ZERO, hundred);
-            let s = self.policy.round(w * ((hundred - cut) / hundred));
+            let s = self.round(w * ((hundred - cut) / hundred));
             return Some(self.result(
                 Outcome::Met,
                 Some(s),

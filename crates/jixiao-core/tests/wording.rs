@@ -353,6 +353,26 @@ fn numbers_near_the_decimal_limit_are_refused_not_overflowed() {
 }
 
 #[test]
+fn rounding_never_lifts_a_score_above_its_weight() {
+    // Regression (fuzz target evaluate): a weight with four places rounded half up at two went over it.
+    let mut p = clean();
+    p.funds.executed = p.funds.annual;
+    p.funds.execution_weight = d("0.1553");
+    p.indicators[0].weight = d("0.1553");
+    p.indicators[0].target = "显著提升".into();
+    p.indicators[0].actual = "达成".into();
+    let e = eval(&p);
+    assert_eq!(e.execution.score, Some(d("0.1553")));
+    assert_eq!(e.indicators[0].score, Some(d("0.1553")));
+    p.indicators[0].actual = "部分达成".into();
+    assert_eq!(
+        eval(&p).indicators[0].score,
+        Some(d("0.09")),
+        "60% of 0.1553 = 0.09318"
+    );
+}
+
+#[test]
 fn what_cannot_be_read_is_unparsed_not_guessed() {
     // Symbols only and template placeholders (≥**人 is a blank form), and garbled extractions from the
     // value corpus (M.8万元, 工5%): an error finding naming the indicator and the text.
