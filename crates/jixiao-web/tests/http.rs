@@ -942,7 +942,10 @@ async fn api_tokens_conflicts_and_live_evaluation() {
         .api(reqwest::Method::POST, "/api/v1/evaluate", Some(draft))
         .await;
     assert!(
-        v["invalid"].as_str().unwrap().contains("indicators[2].weight"),
+        v["invalid"]
+            .as_str()
+            .unwrap()
+            .contains("indicators[2].weight"),
         "{v}"
     );
     let spec: Value = Client::new()
