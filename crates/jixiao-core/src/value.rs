@@ -1382,16 +1382,18 @@ pub fn parse(text: &str) -> Value {
 pub fn parse_actual(text: &str, target: &Value) -> Value {
     let mut kind = bounded(parse_kind(text, Some(&target.kind)));
     let mut note = None;
-    let target_unit = match &target.kind {
-        ValueKind::Quantity(q) => Some(q.unit.as_str()),
-        ValueKind::Range(r) => Some(r.unit.as_str()),
-        _ => None,
+    let (target_unit, target_top) = match &target.kind {
+        ValueKind::Quantity(q) => (Some(q.unit.as_str()), q.number),
+        ValueKind::Range(r) => (Some(r.unit.as_str()), r.high),
+        _ => (None, Decimal::ZERO),
     };
     if let (Some("%"), ValueKind::Quantity(q)) = (target_unit, &mut kind)
         && q.unit.is_empty()
     {
         let written = q.number;
-        if q.number > Decimal::ZERO && q.number <= Decimal::ONE {
+        // A share (0.98 of 95%) only where the target's own scale is above 1%: against 0.4% a bare 0.1
+        // is on the target's scale, 0.1%.
+        if q.number > Decimal::ZERO && q.number <= Decimal::ONE && target_top.abs() > Decimal::ONE {
             q.number = (q.number * Decimal::ONE_HUNDRED).normalize();
         }
         q.unit = "%".into();
@@ -1481,6 +1483,18 @@ fn parse_text(s: &str, target: Option<&ValueKind>) -> ValueKind {
     }
     if let Some(date) = parse_date(s) {
         return ValueKind::Deadline(date);
+    }
+    // ±10%: a tolerance either side of zero.
+    if let Some(rest) = s.strip_prefix('±')
+        && let Ok(Some((q, ""))) = parse_quantity(rest)
+        && q.cmp == Comparator::Eq
+        && q.number > Decimal::ZERO
+    {
+        return ValueKind::Range(Range {
+            low: -q.number,
+            high: q.number,
+            unit: q.unit,
+        });
     }
     if let Some(range) = parse_range(s) {
         // "1-12月" is the whole year: done by the end of the last month.

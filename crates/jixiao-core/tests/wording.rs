@@ -222,6 +222,17 @@ fn ranges_inside_and_outside() {
     assert_eq!(scored("85～90%", "95%").outcome, Outcome::Missed);
     assert_eq!(score("3-5个工作日", "4个工作日"), d("10"));
     assert_eq!(score("3-5个工作日", "10个工作日"), d("5"));
+    // ±10%: a tolerance on either side of zero.
+    assert_eq!(
+        parse("±10%").kind,
+        ValueKind::Range(jixiao_core::value::Range {
+            low: d("-10"),
+            high: d("10"),
+            unit: "%".into()
+        })
+    );
+    assert_eq!(score("±10%", "8%"), d("10"));
+    assert_eq!(score("±10%", "-12.5%"), d("8"));
 }
 
 #[test]
@@ -287,6 +298,14 @@ fn percentages_written_without_the_sign_are_read_with_a_note() {
         assert!(v.describe().contains("按"), "{}", v.describe());
     }
     assert_eq!(score("≥95%", "0.98"), d("10"));
+    // Against a target under 1% a bare number is on the target's scale: 0.1 against 0.4% is 0.1%.
+    assert_eq!(
+        parse_actual("0.1", &parse("0.4%"))
+            .quantity()
+            .map(|q| q.number),
+        Some(d("0.1"))
+    );
+    assert_eq!(score("0.4%", "0.1"), d("2.5"));
     assert_eq!(score("≥95%", "90"), d("9.47"));
     // Written with %, nothing is assumed.
     assert!(parse_actual("98%", &target).note.is_none());
