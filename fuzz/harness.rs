@@ -117,3 +117,107 @@ pub fn project_file(data: &[u8]) {
     }
     import_as(data, "fuzz-project");
 }
+
+/// A whole project from fuzzer text, scored and checked: the first line is the project (year, 全年预算数,
+/// 执行数, 预算执行率分值, its self-score, the stated total, 年初预算数), each further line an indicator
+/// (一级指标, 二级指标, name, target, actual, weight, self-score, direction), fields separated by `|`. A field
+/// that is no number is left out. Projects the model refuses (`Project::validate`) stop there, as the loaders
+/// do; every other project must be evaluated without a panic, with every score between 0 and its weight.
+pub fn evaluate_project(data: &[u8]) {
+    use jixiao_core::model::{Direction, Funds, Goals, Header, Indicator, Narrative, Statement};
+    use jixiao_core::scoring::Outcome;
+    use rust_decimal::Decimal;
+
+    let text = lossy(data);
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap_or("").split('|').collect();
+    let field = |f: &[&str], i: usize| f.get(i).copied().unwrap_or("").trim().to_string();
+    let number = |f: &[&str], i: usize| field(f, i).parse::<Decimal>().ok();
+    let project = Project {
+        project: Header {
+            name: "模糊测试".into(),
+            year: field(&head, 0).parse().unwrap_or(2023),
+            level: None,
+            department: String::new(),
+            implementer: String::new(),
+            code: None,
+        },
+        funds: Funds {
+            initial: number(&head, 6),
+            annual: number(&head, 1).unwrap_or(Decimal::ONE_HUNDRED),
+            executed: number(&head, 2).unwrap_or(Decimal::ONE_HUNDRED),
+            execution_weight: number(&head, 3).unwrap_or(Decimal::TEN),
+            self_score: number(&head, 4),
+            review_score: None,
+            sources: Vec::new(),
+        },
+        goals: Goals::default(),
+        indicators: lines
+            .map(|line| {
+                let f: Vec<&str> = line.split('|').collect();
+                Indicator {
+                    level1: match field(&f, 0) {
+                        s if s.is_empty() => "产出指标".into(),
+                        s => s,
+                    },
+                    level2: field(&f, 1),
+                    name: match field(&f, 2) {
+                        s if s.is_empty() => "指标".into(),
+                        s => s,
+                    },
+                    target: f.get(3).copied().unwrap_or("").to_string(),
+                    actual: f.get(4).copied().unwrap_or("").to_string(),
+                    weight: number(&f, 5).unwrap_or(Decimal::TEN),
+                    self_score: number(&f, 6),
+                    review_score: None,
+                    deviation: None,
+                    direction: match field(&f, 7).as_str() {
+                        "正向" => Some(Direction::Positive),
+                        "反向" => Some(Direction::Reverse),
+                        "定性" => Some(Direction::Qualitative),
+                        _ => None,
+                    },
+                }
+            })
+            .collect(),
+        statement: Statement {
+            total: number(&head, 5),
+            ..Statement::default()
+        },
+        report: Narrative::default(),
+    };
+    if !project.validate().is_empty() {
+        return;
+    }
+    for policy in [Policy::standard(), &linear_policy()] {
+        let e = evaluate(&project, policy);
+        for (ind, sc) in project.indicators.iter().zip(&e.indicators) {
+            if let Some(s) = sc.score {
+                assert!(
+                    s >= Decimal::ZERO && s <= ind.weight,
+                    "score {s} outside 0–{} for {:?} / {:?}",
+                    ind.weight,
+                    ind.target,
+                    ind.actual
+                );
+            }
+            if sc.outcome == Outcome::Unscorable && !sc.unit_mismatch {
+                assert!(
+                    e.findings.iter().any(|f| f.code == "value-unparsed"),
+                    "an indicator that cannot be scored is an error finding"
+                );
+            }
+        }
+        if let Some(s) = e.execution.score {
+            assert!(s >= Decimal::ZERO && s <= project.funds.execution_weight);
+        }
+        assert!(e.total >= Decimal::ZERO);
+    }
+}
+
+/// The built-in policy with the linear reverse formula, so that both formulas are fuzzed.
+fn linear_policy() -> Policy {
+    let mut p = Policy::default_policy();
+    p.reverse.formula = jixiao_core::policy::ReverseFormula::Linear;
+    p
+}

@@ -157,6 +157,31 @@ fn broken_project_files_name_the_file_and_field() {
             "#",
             "funds",
         ),
+        // Beyond the model's bounds (issue 13): amounts, weights, scores and their decimal places.
+        (
+            "huge-amount.toml",
+            "executed = \"14.53\"",
+            "executed = \"79228162514264337593543950335\"",
+            "funds.executed",
+        ),
+        (
+            "huge-weight.toml",
+            "weight = 10\nself_score = 10",
+            "weight = \"100000000000000000000\"\nself_score = 10",
+            "indicators[2].weight",
+        ),
+        (
+            "long-score.toml",
+            "weight = 10\nself_score = 10",
+            "weight = 10\nself_score = \"9.0000000000000000001\"",
+            "indicators[2].self_score",
+        ),
+        (
+            "huge-total.toml",
+            "total = 100",
+            "total = \"100000000000000000000\"",
+            "statement.total",
+        ),
     ];
     for (name, from, to, field) in cases {
         let file = broken(&dir, name, from, to);

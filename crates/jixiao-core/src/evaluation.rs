@@ -59,28 +59,35 @@ pub fn evaluate(project: &Project, policy: &Policy) -> Evaluation {
         .map(|ind| scoring::score_indicator(ind, policy, project.project.year))
         .collect();
 
+    // Sums saturate: validated projects (bounded weights) never come near, and nothing else panics.
     let mut applicable_weight = Decimal::ZERO;
     let mut raw_total = Decimal::ZERO;
     if let Some(s) = execution.score {
-        applicable_weight += execution.weight;
-        raw_total += s;
+        applicable_weight = applicable_weight.saturating_add(execution.weight);
+        raw_total = raw_total.saturating_add(s);
     }
     for (ind, sc) in project.indicators.iter().zip(&indicators) {
         if sc.outcome != Outcome::NotApplicable {
-            applicable_weight += ind.weight;
-            raw_total += sc.score.unwrap_or_default();
+            applicable_weight = applicable_weight.saturating_add(ind.weight);
+            raw_total = raw_total.saturating_add(sc.score.unwrap_or_default());
         }
     }
     let all_weight = project.total_weight();
-    let total = if policy.not_applicable.rescale
+    // Rows not applicable leave the total on the scale of the applicable weights: bring it back to the
+    // 100-point scale of the grades (not to the sum of the weights, which may itself be wrong).
+    let rescaled = (policy.not_applicable.rescale
         && applicable_weight > Decimal::ZERO
-        && applicable_weight != all_weight
-    {
-        policy.round(raw_total * all_weight / applicable_weight)
-    } else {
-        raw_total
+        && applicable_weight != all_weight)
+        .then(|| {
+            raw_total
+                .checked_mul(Decimal::ONE_HUNDRED)?
+                .checked_div(applicable_weight)
+        })
+        .flatten();
+    let total = match rescaled {
+        Some(t) => policy.round(t).min(Decimal::ONE_HUNDRED),
+        None => raw_total.min(all_weight.max(Decimal::ZERO)),
     };
-    let total = total.min(all_weight.max(Decimal::ZERO));
     let complete = indicators
         .iter()
         .all(|s| s.outcome == Outcome::NotApplicable || s.score.is_some());
@@ -105,10 +112,10 @@ pub fn evaluate(project: &Project, policy: &Policy) -> Evaluation {
             }
         };
         let g = &mut groups[i];
-        g.weight += ind.weight;
-        g.score += sc.score.unwrap_or_default();
+        g.weight = g.weight.saturating_add(ind.weight);
+        g.score = g.score.saturating_add(sc.score.unwrap_or_default());
         g.self_score = match (g.self_score, ind.self_score) {
-            (Some(a), Some(b)) => Some(a + b),
+            (Some(a), Some(b)) => Some(a.saturating_add(b)),
             _ => None,
         };
     }
@@ -118,7 +125,7 @@ pub fn evaluate(project: &Project, policy: &Policy) -> Evaluation {
         project
             .indicators
             .iter()
-            .try_fold(exec, |acc, i| Some(acc + i.self_score?))
+            .try_fold(exec, |acc, i| Some(acc.saturating_add(i.self_score?)))
     });
 
     let mut evaluation = Evaluation {

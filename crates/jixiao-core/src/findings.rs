@@ -150,6 +150,16 @@ pub const CATALOGUE: &[(&str, Severity, &str)] = &[
     ),
     ("vague-target", Severity::Info, "定性指标值缺少可衡量的标准"),
     (
+        "actual-not-done",
+        Severity::Warning,
+        "实际完成值表明工作未开展、未完成、取消或延期，按未达成计分",
+    ),
+    (
+        "value-assumed",
+        Severity::Warning,
+        "指标值的读法含推断（如未写 % 的百分数），请核对",
+    ),
+    (
         "import-incomplete",
         Severity::Warning,
         "导入的文件不完整（如表格中途截断），只导入了可见部分",
@@ -189,7 +199,17 @@ fn wan(x: Decimal) -> String {
 }
 
 fn pct(x: Decimal) -> String {
-    format!("{}%", (x * Decimal::ONE_HUNDRED).round_dp(2).normalize())
+    format!(
+        "{}%",
+        x.saturating_mul(Decimal::ONE_HUNDRED)
+            .round_dp(2)
+            .normalize()
+    )
+}
+
+/// Sums saturate: bounded (validated) projects never reach the limit, and nothing panics.
+fn sum(values: impl Iterator<Item = Decimal>) -> Decimal {
+    values.fold(Decimal::ZERO, Decimal::saturating_add)
 }
 
 /// A level-1 name compared loosely: 产出 = 产出指标.
@@ -255,7 +275,7 @@ impl Checker<'_> {
                     "分值合计为 {}（预算执行率 {} + 绩效指标 {}），应为 100",
                     n(total),
                     n(p.funds.execution_weight),
-                    n(total - p.funds.execution_weight)
+                    n(total.saturating_sub(p.funds.execution_weight))
                 ),
                 "调整各指标分值，使预算执行率与绩效指标分值合计为 100。",
             );
@@ -265,7 +285,7 @@ impl Checker<'_> {
             let e = sums
                 .entry(level_key(&ind.level1))
                 .or_insert((ind.level1.clone(), Decimal::ZERO));
-            e.1 += ind.weight;
+            e.1 = e.1.saturating_add(ind.weight);
         }
         for (name, stated) in &p.statement.level_weights {
             let sum = sums.get(level_key(name)).map_or(Decimal::ZERO, |(_, s)| *s);
@@ -283,14 +303,14 @@ impl Checker<'_> {
             }
         }
         let mut odd = Vec::new();
-        if let Some(std) = self.policy.standard_weights.get("预算执行率") {
-            if *std != p.funds.execution_weight {
-                odd.push(format!(
-                    "预算执行率 {}（标准 {}）",
-                    n(p.funds.execution_weight),
-                    n(*std)
-                ));
-            }
+        if let Some(std) = self.policy.standard_weights.get("预算执行率")
+            && *std != p.funds.execution_weight
+        {
+            odd.push(format!(
+                "预算执行率 {}（标准 {}）",
+                n(p.funds.execution_weight),
+                n(*std)
+            ));
         }
         for (key, (name, sum)) in &sums {
             match self
@@ -314,10 +334,14 @@ impl Checker<'_> {
                 "确认本地区规定的权重；如无特别规定，按预算执行率 10、产出 50、效益 30、满意度 10 设置。",
             );
         }
-        let indicator_points: Decimal = p.indicators.iter().map(|i| i.weight).sum();
+        let indicator_points = sum(p.indicators.iter().map(|i| i.weight));
         if indicator_points > Decimal::ZERO {
             for (i, ind) in p.indicators.iter().enumerate() {
-                let share = ind.weight / indicator_points * Decimal::ONE_HUNDRED;
+                let share = ind
+                    .weight
+                    .checked_div(indicator_points)
+                    .unwrap_or(Decimal::MAX)
+                    .saturating_mul(Decimal::ONE_HUNDRED);
                 if share > self.policy.checks.dominates_percent {
                     self.push(
                         "single-indicator-dominates",
@@ -366,8 +390,8 @@ impl Checker<'_> {
             }
         }
         if !f.sources.is_empty() {
-            let annual: Decimal = f.sources.iter().map(|s| s.annual).sum();
-            let executed: Decimal = f.sources.iter().map(|s| s.executed).sum();
+            let annual = sum(f.sources.iter().map(|s| s.annual));
+            let executed = sum(f.sources.iter().map(|s| s.executed));
             for (field, label, sum, total) in [
                 ("annual", "全年预算数", annual, f.annual),
                 ("executed", "全年执行数", executed, f.executed),
@@ -387,7 +411,12 @@ impl Checker<'_> {
             }
         }
         if let Some(initial) = f.initial.filter(|i| *i > Decimal::ZERO) {
-            let change = (f.annual - initial) / initial * Decimal::ONE_HUNDRED;
+            let change = f
+                .annual
+                .saturating_sub(initial)
+                .checked_div(initial)
+                .unwrap_or(Decimal::MAX)
+                .saturating_mul(Decimal::ONE_HUNDRED);
             if change.abs() > self.policy.checks.budget_adjusted_percent {
                 let dir = if change < Decimal::ZERO {
                     "调减"
@@ -407,21 +436,21 @@ impl Checker<'_> {
                 );
             }
         }
-        if let Some(rate) = self.eval.execution.rate {
-            if rate * Decimal::ONE_HUNDRED < self.policy.execution.low_percent {
-                self.push(
-                    "execution-low",
-                    "funds.executed",
-                    format!(
-                        "预算执行率 {}（执行 {} / 预算 {} 万元），低于 {}%",
-                        pct(rate),
-                        wan(f.executed),
-                        wan(f.annual),
-                        n(self.policy.execution.low_percent)
-                    ),
-                    "说明预算执行率偏低的原因及改进措施。",
-                );
-            }
+        if let Some(rate) = self.eval.execution.rate
+            && rate.saturating_mul(Decimal::ONE_HUNDRED) < self.policy.execution.low_percent
+        {
+            self.push(
+                "execution-low",
+                "funds.executed",
+                format!(
+                    "预算执行率 {}（执行 {} / 预算 {} 万元），低于 {}%",
+                    pct(rate),
+                    wan(f.executed),
+                    wan(f.annual),
+                    n(self.policy.execution.low_percent)
+                ),
+                "说明预算执行率偏低的原因及改进措施。",
+            );
         }
         let w = f.execution_weight;
         for (field, label, score) in [
@@ -451,7 +480,7 @@ impl Checker<'_> {
                     "“{name}”自评得分 {}，按规则计算为 {}，高出 {}",
                     n(stated),
                     n(computed),
-                    n(stated - computed)
+                    n(stated.saturating_sub(computed))
                 ),
                 "按评分规则重新计算得分，或在偏差原因中说明依据。",
             );
@@ -463,7 +492,7 @@ impl Checker<'_> {
                     "“{name}”自评得分 {}，按规则计算为 {}，低 {}",
                     n(stated),
                     n(computed),
-                    n(computed - stated)
+                    n(computed.saturating_sub(stated))
                 ),
                 "核对自评得分；如有扣分依据，请在偏差原因中说明。",
             );
@@ -515,7 +544,14 @@ impl Checker<'_> {
                 );
             }
         }
-        if sc.outcome == Outcome::Unscorable
+        if sc.outcome == Outcome::Unscorable && matches!(sc.target.kind, ValueKind::Empty) {
+            self.push(
+                "value-unparsed",
+                at("target"),
+                format!("指标“{name}”未填写年度指标值，无法计分"),
+                "填写年度指标值（如“≥95%”“1场”“2023年12月31日前”）。",
+            );
+        } else if sc.outcome == Outcome::Unscorable
             && !sc.unit_mismatch
             && !matches!(sc.target.kind, ValueKind::Unparsed { .. })
             && !matches!(sc.actual.kind, ValueKind::Unparsed { .. })
@@ -556,7 +592,34 @@ impl Checker<'_> {
                 "实际完成值应采用与指标值相同的计量单位（如指标为比率，应填写比率）。",
             );
         }
-        if matches!(sc.target.kind, ValueKind::Quantity(_)) && sc.actual.is_words() {
+        if let ValueKind::NotDone { word } = &sc.actual.kind {
+            self.push(
+                "actual-not-done",
+                at("actual"),
+                format!(
+                    "指标“{name}”实际完成值“{}”写明“{word}”，按未达成计分，不能得满分",
+                    ind.actual
+                ),
+                "说明未完成的原因和后续安排；复核时按实际完成情况认定得分。",
+            );
+        }
+        for (field, label, v) in [
+            ("target", "年度指标值", &sc.target),
+            ("actual", "实际完成值", &sc.actual),
+        ] {
+            if let Some(note) = &v.note {
+                self.push(
+                    "value-assumed",
+                    at(field),
+                    format!("指标“{name}”的{label}“{}”{note}", v.text),
+                    "核对后按指标值的写法填写（如写明 %）。",
+                );
+            }
+        }
+        if matches!(sc.target.kind, ValueKind::Quantity(_) | ValueKind::Range(_))
+            && sc.actual.is_words()
+            && !matches!(sc.actual.kind, ValueKind::NotDone { .. })
+        {
             self.push(
                 "qualitative-actual",
                 at("actual"),
@@ -567,20 +630,13 @@ impl Checker<'_> {
                 "填写与指标值同单位的实际数值（如“3场”“62人次”）。",
             );
         }
-        // Qualitative band.
-        if let (Some(level), Some(s)) = (sc.achievement, ind.self_score) {
-            let [lo, hi] = self.policy.band(level);
-            let (lo_pts, hi_pts) = (w * lo / Decimal::ONE_HUNDRED, w * hi / Decimal::ONE_HUNDRED);
-            // Bands are [lo, hi) except the top one, which includes the full weight.
-            let inside =
-                s >= lo_pts && (s < hi_pts || (level == Achievement::Achieved && s <= hi_pts));
-            if !inside {
-                let hi_bracket = if level == Achievement::Achieved {
-                    "]"
-                } else {
-                    ")"
-                };
-                self.push(
+        // Qualitative band: the same edges as scoring (`Policy::in_band`).
+        if let (Some(level), Some(s)) = (sc.achievement, ind.self_score)
+            && !self.policy.in_band(level, w, s)
+        {
+            let (lo_pts, hi_pts, hi_included) = self.policy.band_points(level, w);
+            let hi_bracket = if hi_included { "]" } else { ")" };
+            self.push(
                     "score-outside-band",
                     at("self_score"),
                     format!(
@@ -592,22 +648,23 @@ impl Checker<'_> {
                     ),
                     "按达成程度对应的档位重新打分，或补充达成的证据。",
                 );
-            }
         }
         let outside_band = self
             .out
             .last()
             .is_some_and(|f| f.code == "score-outside-band" && f.path == at("self_score"));
-        if let (Some(stated), Some(computed)) = (ind.self_score, sc.score) {
-            if !outside_band && !sc.unit_mismatch && sc.outcome != Outcome::NotApplicable {
-                self.compare_scores(&at("self_score"), name, stated, computed);
-            }
+        if let (Some(stated), Some(computed)) = (ind.self_score, sc.score)
+            && !outside_band
+            && !sc.unit_mismatch
+            && sc.outcome != Outcome::NotApplicable
+        {
+            self.compare_scores(&at("self_score"), name, stated, computed);
         }
         // Overshoot and deviations.
         let overshoot = sc.direction == Direction::Positive
-            && sc
-                .ratio
-                .is_some_and(|r| r * Decimal::ONE_HUNDRED >= self.policy.overshoot.percent);
+            && sc.ratio.is_some_and(|r| {
+                r.saturating_mul(Decimal::ONE_HUNDRED) >= self.policy.overshoot.percent
+            });
         if overshoot {
             let t = sc.target.quantity().expect("a ratio comes from quantities");
             let actual = sc.actual_number.unwrap_or_default();
@@ -670,10 +727,10 @@ impl Checker<'_> {
             let names_satisfaction = ind.name.contains("满意")
                 || ind.level2.contains("满意度") && ind.name.contains("满意");
             let qualitative_satisfaction = names_satisfaction && sc.target.is_words();
-            if !(is_rate && names_satisfaction)
-                && !qualitative_satisfaction
-                && !matches!(sc.target.kind, ValueKind::NotApplicable)
-            {
+            let acceptable = (is_rate && names_satisfaction)
+                || qualitative_satisfaction
+                || matches!(sc.target.kind, ValueKind::NotApplicable);
+            if !acceptable {
                 self.push(
                     "satisfaction-not-a-rate",
                     at("name"),
@@ -682,21 +739,21 @@ impl Checker<'_> {
                 );
             }
         }
-        if ind.level1.contains("效益") {
-            if let Some(q) = sc.target.quantity() {
-                let base = value::unit_base(&q.unit).0;
-                if [
-                    "篇", "场", "次", "期", "份", "条", "批", "轮", "届", "课时", "学时",
-                ]
-                .contains(&base.as_str())
-                {
-                    self.push(
+        if ind.level1.contains("效益")
+            && let Some(q) = sc.target.quantity()
+        {
+            let base = value::unit_base(&q.unit).0;
+            if [
+                "篇", "场", "次", "期", "份", "条", "批", "轮", "届", "课时", "学时",
+            ]
+            .contains(&base.as_str())
+            {
+                self.push(
                         "benefit-is-output",
                         at("target"),
                         format!("效益指标“{name}”的指标值“{}”统计的是活动或稿件数量，属于产出而非效益", ind.target),
                         "效益指标应衡量效果（如知晓率、参与企业增长、政策兑现率），数量类指标列入产出指标。",
                     );
-                }
             }
         }
         if sc.target.is_words() {
@@ -730,27 +787,71 @@ impl Checker<'_> {
         }
     }
 
+    /// A stated total against the self-scores it should add up to. Rows without a self-score count with
+    /// their computed score, so the check runs whatever was left blank; a total rescaled for rows not
+    /// applicable (to 100) is accepted too.
+    fn total(&mut self, total: Decimal) {
+        let p = self.project;
+        let e = self.eval;
+        let mut filled_in = 0;
+        let mut take = |stated: Option<Decimal>, computed: Option<Decimal>| match stated {
+            Some(s) => s,
+            None => {
+                filled_in += 1;
+                computed.unwrap_or_default()
+            }
+        };
+        let exec = take(p.funds.self_score, e.execution.score);
+        let mut applicable = e
+            .execution
+            .score
+            .map_or(Decimal::ZERO, |_| p.funds.execution_weight);
+        let mut sum = exec;
+        for (ind, sc) in p.indicators.iter().zip(&e.indicators) {
+            let na = sc.outcome == Outcome::NotApplicable;
+            let s = take(ind.self_score, if na { None } else { sc.score });
+            sum = sum.saturating_add(s);
+            if !na {
+                applicable = applicable.saturating_add(ind.weight);
+            }
+        }
+        let rescaled = (applicable > Decimal::ZERO)
+            .then(|| {
+                sum.checked_mul(Decimal::ONE_HUNDRED)?
+                    .checked_div(applicable)
+            })
+            .flatten()
+            .map(|x| self.policy.round(x));
+        if total == sum || Some(total) == rescaled {
+            return;
+        }
+        let note = if filled_in > 0 {
+            format!("（其中 {filled_in} 项未填自评得分，按计算得分计入）")
+        } else {
+            String::new()
+        };
+        self.push(
+            "total-mismatch",
+            "statement.total",
+            format!(
+                "填报总分 {}，但预算执行率与各指标自评得分之和为 {}{note}",
+                n(total),
+                n(sum)
+            ),
+            "核对总分与各项自评得分。",
+        );
+    }
+
     fn statement(&mut self) {
         let p = self.project;
         let st = &p.statement;
         let stated_sum = p.funds.self_score.and_then(|exec| {
             p.indicators
                 .iter()
-                .try_fold(exec, |acc, i| Some(acc + i.self_score?))
+                .try_fold(exec, |acc, i| Some(acc.saturating_add(i.self_score?)))
         });
-        if let (Some(total), Some(sum)) = (st.total, stated_sum) {
-            if total != sum {
-                self.push(
-                    "total-mismatch",
-                    "statement.total",
-                    format!(
-                        "填报总分 {}，但预算执行率与各指标自评得分之和为 {}",
-                        n(total),
-                        n(sum)
-                    ),
-                    "核对总分与各项自评得分。",
-                );
-            }
+        if let Some(total) = st.total {
+            self.total(total);
         }
         if let (Some(grade), Some(total)) = (st.grade, st.total.or(stated_sum)) {
             let due = self.policy.grade(total);

@@ -236,7 +236,11 @@ pub struct Narrative {
 impl Project {
     /// Sum of all indicator weights plus the execution weight.
     pub fn total_weight(&self) -> Decimal {
-        self.funds.execution_weight + self.indicators.iter().map(|i| i.weight).sum::<Decimal>()
+        self.indicators
+            .iter()
+            .fold(self.funds.execution_weight, |acc, i| {
+                acc.saturating_add(i.weight)
+            })
     }
 }
 
@@ -246,6 +250,32 @@ pub struct Invalid {
     /// Field path in the project file, e.g. `indicators[2].weight`.
     pub path: String,
     pub message: String,
+}
+
+/// The largest amount accepted, in 万元 (a trillion 万元): far beyond any project, small enough that every
+/// rate and sum stays exact.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+/// The largest weight or score accepted (in absolute value); a form's weights add up to 100.
+pub const MAX_POINTS: i64 = 1000;
+/// Decimal places accepted for amounts (万元 to the cent is 6 places) and for weights and scores.
+pub const AMOUNT_PLACES: u32 = 6;
+pub const POINT_PLACES: u32 = 4;
+
+/// Why a number is outside the model's bounds, if it is.
+fn out_of_bounds(v: Decimal, max: i64, places: u32, what: &str) -> Option<String> {
+    if v.abs() > Decimal::from(max) {
+        Some(format!(
+            "{what}{} 超出范围（绝对值不能超过 {max}）",
+            v.normalize()
+        ))
+    } else if v.normalize().scale() > places {
+        Some(format!(
+            "{what}{} 的小数位数过多（最多 {places} 位）",
+            v.normalize()
+        ))
+    } else {
+        None
+    }
 }
 
 impl Project {
@@ -272,6 +302,30 @@ impl Project {
                 bad(path.into(), format!("金额不能为负数（{v}）"));
             }
         }
+        for (path, v) in [
+            ("funds.initial", f.initial),
+            ("funds.annual", Some(f.annual)),
+            ("funds.executed", Some(f.executed)),
+        ] {
+            if let Some(m) = v.and_then(|v| out_of_bounds(v, MAX_AMOUNT, AMOUNT_PLACES, "金额")) {
+                bad(path.into(), m);
+            }
+        }
+        for (path, v) in [
+            ("funds.execution_weight", Some(f.execution_weight)),
+            ("funds.self_score", f.self_score),
+            ("funds.review_score", f.review_score),
+            ("statement.total", self.statement.total),
+        ] {
+            if let Some(m) = v.and_then(|v| out_of_bounds(v, MAX_POINTS, POINT_PLACES, "分值")) {
+                bad(path.into(), m);
+            }
+        }
+        for (name, v) in &self.statement.level_weights {
+            if let Some(m) = out_of_bounds(*v, MAX_POINTS, POINT_PLACES, "分值") {
+                bad(format!("statement.level_weights.{name}"), m);
+            }
+        }
         if f.execution_weight.is_sign_negative() && !f.execution_weight.is_zero() {
             bad(
                 "funds.execution_weight".into(),
@@ -285,7 +339,15 @@ impl Project {
                     "资金来源名称不能为空".into(),
                 );
             }
-            for (field, v) in [("annual", s.annual), ("executed", s.executed)] {
+            for (field, v) in [
+                ("initial", s.initial),
+                ("annual", Some(s.annual)),
+                ("executed", Some(s.executed)),
+            ] {
+                let Some(v) = v else { continue };
+                if let Some(m) = out_of_bounds(v, MAX_AMOUNT, AMOUNT_PLACES, "金额") {
+                    bad(format!("funds.sources[{i}].{field}"), m);
+                }
                 if v.is_sign_negative() && !v.is_zero() {
                     bad(
                         format!("funds.sources[{i}].{field}"),
@@ -303,6 +365,16 @@ impl Project {
             }
             if ind.level1.trim().is_empty() {
                 bad(format!("indicators[{i}].level1"), "一级指标不能为空".into());
+            }
+            for (field, v) in [
+                ("weight", Some(ind.weight)),
+                ("self_score", ind.self_score),
+                ("review_score", ind.review_score),
+            ] {
+                if let Some(m) = v.and_then(|v| out_of_bounds(v, MAX_POINTS, POINT_PLACES, "分值"))
+                {
+                    bad(format!("indicators[{i}].{field}"), m);
+                }
             }
             if ind.weight.is_sign_negative() && !ind.weight.is_zero() {
                 bad(

@@ -207,6 +207,34 @@ impl Policy {
             Failed => self.qualitative.failed,
         }
     }
+
+    /// A level's band in points for `weight`: `(low, high, high_included)`. The bands meet at their edges
+    /// (80% ends 部分达成 and starts 达成), so an edge belongs to the higher band: every band is
+    /// `[low, high)` except 达成, which includes the full weight. Scoring and findings both use this.
+    pub fn band_points(
+        &self,
+        level: crate::value::Achievement,
+        weight: Decimal,
+    ) -> (Decimal, Decimal, bool) {
+        let [lo, hi] = self.band(level);
+        (
+            // The share first: never larger than the weight, so no overflow whatever the weight.
+            weight * (lo / Decimal::ONE_HUNDRED),
+            weight * (hi / Decimal::ONE_HUNDRED),
+            level == crate::value::Achievement::Achieved,
+        )
+    }
+
+    /// Whether a score lies in a level's band (see `band_points`).
+    pub fn in_band(
+        &self,
+        level: crate::value::Achievement,
+        weight: Decimal,
+        score: Decimal,
+    ) -> bool {
+        let (lo, hi, hi_included) = self.band_points(level, weight);
+        score >= lo && (score < hi || (hi_included && score <= hi))
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod support;
 
+use jixiao_core::scoring::Outcome;
 use jixiao_core::{CATALOGUE, FundSource, Grade, Severity};
 use rust_decimal::Decimal;
 use support::*;
@@ -105,6 +106,42 @@ fn score_outside_band() {
 }
 
 #[test]
+fn band_edges_are_the_same_for_scoring_and_findings() {
+    // An edge belongs to the higher band (docs/scoring.md): 24 of 30 is 80%, the bottom of 达成 and
+    // outside 部分达成; 18 is 60%, inside 部分达成. Scoring and the finding agree on both.
+    let mut p = clean();
+    p.indicators[3].target = "显著提升".into();
+    p.indicators[3].actual = "部分达成".into();
+    p.indicators[3].deviation = Some("部分镇街宣传覆盖不足".into());
+    p.indicators[3].self_score = Some(Decimal::from(24));
+    let e = eval(&p);
+    assert!(e.has_finding("score-outside-band"));
+    assert_eq!(
+        e.indicators[3].score,
+        Some(d("23.99")),
+        "brought under the edge"
+    );
+    p.indicators[3].self_score = Some(Decimal::from(18));
+    let e = eval(&p);
+    assert!(!e.has_finding("score-outside-band"));
+    assert_eq!(e.indicators[3].score, Some(d("18")), "kept");
+    // 达成 from its lower edge to the full weight, both kept and not flagged.
+    p.indicators[3].actual = "达成".into();
+    for s in [24, 30] {
+        p.indicators[3].self_score = Some(Decimal::from(s));
+        let e = eval(&p);
+        assert!(!e.has_finding("score-outside-band"), "{s}");
+        assert_eq!(e.indicators[3].score, Some(Decimal::from(s)));
+    }
+    // 未达成 ends just under 60%: 18 is flagged and brought to 17.99.
+    p.indicators[3].actual = "未达成".into();
+    p.indicators[3].self_score = Some(Decimal::from(18));
+    let e = eval(&p);
+    assert!(e.has_finding("score-outside-band"));
+    assert_eq!(e.indicators[3].score, Some(d("17.99")));
+}
+
+#[test]
 fn missing_actual() {
     let mut p = clean();
     p.indicators[1].actual = "".into();
@@ -112,8 +149,31 @@ fn missing_actual() {
     let f = the(&e, "missing-actual");
     assert!(f.message.contains("培训合格率") && f.severity == Severity::Error);
     assert_eq!(e.indicators[1].score, Some(Decimal::ZERO));
-    p.indicators[1].actual = "无".into();
-    assert!(fires(&p, "missing-actual"));
+    // A dash against a numeric target is a blank cell, not a row declared not applicable.
+    for dash in ["/", "—", "／"] {
+        p.indicators[1].actual = dash.into();
+        let e = eval(&p);
+        assert!(e.has_finding("missing-actual"), "{dash}");
+        assert_eq!(e.indicators[1].outcome, Outcome::Missing, "{dash}");
+        assert_eq!(e.indicators[1].score, Some(Decimal::ZERO), "{dash}");
+    }
+    // Not: both target and actual a dash (the row is not applicable), 不适用 in words, 无 (nothing
+    // of the kind arose), a zero.
+    p.indicators[1].target = "/".into();
+    p.indicators[1].actual = "/".into();
+    assert!(!fires(&p, "missing-actual"));
+    assert_eq!(eval(&p).indicators[1].outcome, Outcome::NotApplicable);
+    p.indicators[1].target = "≥95%".into();
+    for words in ["不适用", "无"] {
+        p.indicators[1].actual = words.into();
+        assert!(!fires(&p, "missing-actual"), "{words}");
+        assert_eq!(eval(&p).indicators[1].outcome, Outcome::NotApplicable);
+    }
+    // A dash against words is not applicable too.
+    p.indicators[1].target = "显著提升".into();
+    p.indicators[1].actual = "/".into();
+    assert!(!fires(&p, "missing-actual"));
+    p.indicators[1].target = "≥95%".into();
     p.indicators[1].actual = "0%".into();
     assert!(!fires(&p, "missing-actual"), "zero is an answer");
 }
@@ -192,6 +252,88 @@ fn total_mismatch() {
     );
     p.statement.total = Some(d("99.8"));
     assert!(!fires(&p, "total-mismatch"));
+    // Without the execution self-score (or any self-score) the stated total is still checked: the rows
+    // left blank count with their computed score (execution 9.8 here).
+    let mut p = clean();
+    stated(&mut p);
+    p.funds.self_score = None;
+    p.statement.total = Some(d("100"));
+    let f = the(&eval(&p), "total-mismatch");
+    assert!(
+        f.message.contains("99.8") && f.message.contains("1 项未填自评得分"),
+        "{}",
+        f.message
+    );
+    p.statement.total = Some(d("99.8"));
+    assert!(!fires(&p, "total-mismatch"));
+    let mut p = clean();
+    p.statement.total = Some(d("95"));
+    assert!(fires(&p, "total-mismatch"), "no self-score at all");
+    p.statement.total = Some(d("99.8"));
+    assert!(!fires(&p, "total-mismatch"));
+    // A total rescaled for a row not applicable is accepted: 89.8 of the applicable 90 is 99.78.
+    let mut p = clean();
+    stated(&mut p);
+    p.indicators[4].target = "/".into();
+    p.indicators[4].actual = "/".into();
+    p.indicators[4].self_score = None;
+    p.statement.total = Some(d("99.78"));
+    assert!(!fires(&p, "total-mismatch"));
+    p.statement.total = Some(d("89.8"));
+    assert!(!fires(&p, "total-mismatch"));
+    p.statement.total = Some(d("100"));
+    assert!(fires(&p, "total-mismatch"));
+}
+
+#[test]
+fn actual_not_done() {
+    // Real wording: 因疫情影响未开展, 因故取消, 延期至次年实施, 暂停实施.
+    for actual in [
+        "因疫情影响未开展",
+        "该活动因故取消",
+        "延期至次年实施",
+        "项目暂停实施",
+        "尚未完成验收",
+    ] {
+        let mut p = clean();
+        p.indicators[0].actual = actual.into();
+        p.indicators[0].self_score = Some(Decimal::from(20));
+        let e = eval(&p);
+        let f = the(&e, "actual-not-done");
+        assert!(
+            f.message.contains("培训场次") && f.message.contains(actual),
+            "{}",
+            f.message
+        );
+        // Not achieved: no full marks, even with a full self-score (the band stops under 60%).
+        assert_eq!(e.indicators[0].score, Some(d("11.99")), "{actual}");
+        assert!(fires(&p, "score-outside-band"));
+    }
+    // Not: the negation negated, or work done.
+    let mut p = clean();
+    p.indicators[2].actual = "按时完成，未延期".into();
+    assert!(!fires(&p, "actual-not-done"));
+    p.indicators[0].actual = "已开展12场".into();
+    assert!(!fires(&p, "actual-not-done"));
+}
+
+#[test]
+fn value_assumed() {
+    let mut p = clean();
+    p.indicators[1].actual = "0.97".into();
+    let e = eval(&p);
+    let f = the(&e, "value-assumed");
+    assert!(
+        f.message.contains("0.97") && f.message.contains("97%") && f.path == "indicators[1].actual",
+        "{}",
+        f.message
+    );
+    assert_eq!(e.indicators[1].score, Some(d("20")));
+    p.indicators[1].actual = "97".into();
+    assert!(fires(&p, "value-assumed"));
+    // Not: the % written.
+    p.indicators[1].actual = "97%".into();
+    assert!(!fires(&p, "value-assumed"));
 }
 
 #[test]

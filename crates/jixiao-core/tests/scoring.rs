@@ -6,6 +6,7 @@ use jixiao_core::model::Direction;
 use jixiao_core::policy::{ReverseFormula, RoundMode};
 use jixiao_core::scoring::{Outcome, score_execution, score_indicator};
 use jixiao_core::{Grade, Policy};
+use rust_decimal::Decimal;
 use support::*;
 
 fn score_with(
@@ -220,6 +221,59 @@ fn not_applicable_rescales_the_total() {
 }
 
 #[test]
+fn not_applicable_rows_rescale_to_100_not_to_the_sum_of_the_weights() {
+    // Weights that add up to 120 (a weights-sum error of its own): with 20 of them not applicable,
+    // the applicable 100 are the whole scale and the total is not stretched to 110.
+    let mut p = clean();
+    p.funds.executed = p.funds.annual;
+    p.indicators.push(indicator(
+        "效益指标",
+        "经济效益指标",
+        "带动产值",
+        "/",
+        "/",
+        10,
+    ));
+    p.indicators.push(indicator(
+        "效益指标",
+        "经济效益指标",
+        "带动就业",
+        "/",
+        "/",
+        10,
+    ));
+    p.indicators[0].actual = "6场".into(); // 20 × 6/10 = 12
+    let e = eval(&p);
+    assert_eq!(e.applicable_weight, d("100"));
+    assert_eq!(e.raw_total, d("92"));
+    assert_eq!(
+        e.total,
+        d("92"),
+        "100 applicable points are already the 100-point scale"
+    );
+    // One of them applicable after all (10 more points, 0 scored): 92 of 110 → 83.64 on 100, not on 120.
+    p.indicators[6].target = "≥5人".into();
+    p.indicators[6].actual = "0人".into();
+    let e = eval(&p);
+    assert_eq!(e.applicable_weight, d("110"));
+    assert_eq!(e.total, d("83.64"));
+    // With weights that add up to 100, 90 applicable: 82 → 91.11, as before.
+    let mut p = clean();
+    p.funds.executed = p.funds.annual;
+    p.indicators[3].weight = Decimal::from(20);
+    p.indicators.push(indicator(
+        "效益指标",
+        "经济效益指标",
+        "带动产值",
+        "/",
+        "/",
+        10,
+    ));
+    p.indicators[0].actual = "6场".into();
+    assert_eq!(eval(&p).total, d("91.11"));
+}
+
+#[test]
 fn grades_follow_the_total() {
     let p = Policy::default_policy();
     assert_eq!(p.grade(d("89.5")), Grade::Good);
@@ -280,6 +334,75 @@ mod properties {
         ]
     }
 
+    /// Targets in the forms of issue 13, with numbers of either sign.
+    fn target_form() -> impl Strategy<Value = String> {
+        let n = -1000i64..1000;
+        prop_oneof![
+            (cmp(), n.clone()).prop_map(|(c, t)| format!("{c}{t}%")),
+            (cmp(), n.clone()).prop_map(|(c, t)| format!("{c}{t}人")),
+            prop_oneof![Just("≥0"), Just(">0"), Just("0起"), Just("≤0")].prop_map(String::from),
+            (n.clone(), 0i64..100).prop_map(|(a, w)| format!("{a}%-{}%", a + w)),
+            (n.clone(), 0i64..100).prop_map(|(a, w)| format!("{a}～{}个工作日", a + w)),
+            n.clone().prop_map(|t| format!("控制在{t}%以内")),
+            n.clone().prop_map(|t| format!("{t}余人")),
+            n.clone().prop_map(|t| format!("约{t}万元")),
+            n.clone().prop_map(|t| format!("{t}万")),
+            prop_oneof![
+                Just("是"),
+                Just("否"),
+                Just("有"),
+                Just("无"),
+                Just("显著提升"),
+                Just("年底前"),
+                Just("第四季度"),
+                Just("上半年"),
+                Just("11月30日前"),
+                Just("2023.10.15"),
+                Just("/"),
+                Just("√"),
+                Just("≥**人"),
+                Just("")
+            ]
+            .prop_map(String::from),
+        ]
+    }
+
+    /// Actuals in the forms of issue 13.
+    fn actual_form() -> impl Strategy<Value = String> {
+        let n = -100_000i64..100_000;
+        prop_oneof![
+            n.clone().prop_map(|a| format!("{a}%")),
+            n.clone().prop_map(|a| format!("{a}")),
+            (0u32..1000).prop_map(|a| format!("0.{a:03}")),
+            n.clone().prop_map(|a| format!("{a}人")),
+            n.clone().prop_map(|a| format!("{a}余人")),
+            n.clone().prop_map(|a| format!("近{a}人")),
+            n.clone().prop_map(|a| format!("{a}次会议")),
+            n.clone().prop_map(|a| format!("{a}万")),
+            n.clone().prop_map(|a| format!("增长率为{a}%")),
+            n.clone().prop_map(|a| format!("成本同比下降{a}%")),
+            n.clone().prop_map(|a| format!("{a}个工作日")),
+            prop_oneof![
+                Just("是"),
+                Just("否"),
+                Just("有"),
+                Just("无"),
+                Just("未开展"),
+                Just("因故取消"),
+                Just("延期至次年"),
+                Just("基本完成"),
+                Just("达成预期指标"),
+                Just("2023年11月20日"),
+                Just("2024.1.5"),
+                Just("/"),
+                Just("—"),
+                Just("不适用"),
+                Just("")
+            ]
+            .prop_map(String::from),
+        ]
+    }
+
     proptest! {
         #[test]
         fn score_is_between_zero_and_weight(p in policy(), c in cmp(), t in 0u32..1000, a in -100i32..5000, w in 0u32..40) {
@@ -304,12 +427,99 @@ mod properties {
         }
 
         #[test]
+        fn new_forms_score_between_zero_and_weight(
+            p in policy(),
+            t in target_form(),
+            a in actual_form(),
+            w in 0u32..40,
+            self_score in proptest::option::of(-5i64..45),
+        ) {
+            // Any target against any actual, with or without a self-score: never a panic, and a score,
+            // when there is one, between 0 and the weight.
+            let mut ind = indicator("产出指标", "成本指标", "测试指标", &t, &a, i64::from(w));
+            ind.self_score = self_score.map(Decimal::from);
+            let s = score_indicator(&ind, &p, 2023);
+            if let Some(s) = s.score {
+                prop_assert!(s >= Decimal::ZERO && s <= Decimal::from(w), "{t} / {a}: {s} of {w}");
+            }
+        }
+
+        #[test]
+        fn negative_reverse_targets_never_increase_as_the_actual_grows(p in policy(), t in 1u32..100, a in -200i32..200, step in 1i32..100) {
+            let target = format!("≤-{t}%");
+            let lo = score_with(&p, &target, &format!("{a}%"), 10, None);
+            let hi = score_with(&p, &target, &format!("{}%", a + step), 10, None);
+            prop_assert!(hi <= lo, "{target}: {a}% → {lo}, {}% → {hi}", a + step);
+        }
+
+        #[test]
+        fn floors_never_decrease_as_the_actual_grows(c in prop_oneof![Just("≥"), Just(">")], a in -100i32..100, step in 1i32..50) {
+            let p = Policy::default_policy();
+            let lo = score_with(&p, &format!("{c}0"), &format!("{a}"), 10, None);
+            let hi = score_with(&p, &format!("{c}0"), &format!("{}", a + step), 10, None);
+            prop_assert!(hi >= lo);
+        }
+
+        #[test]
+        fn ranges_rise_to_the_range_and_fall_after_it(lo in 1u32..100, width in 0u32..50, a in 0u32..300, step in 1u32..50) {
+            let p = Policy::default_policy();
+            let target = format!("{lo}%-{}%", lo + width);
+            let s1 = score_with(&p, &target, &format!("{a}%"), 10, None);
+            let s2 = score_with(&p, &target, &format!("{}%", a + step), 10, None);
+            if a + step <= lo + width {
+                prop_assert!(s2 >= s1, "{target}: {a}% → {s1}, {}% → {s2}", a + step);
+            } else if a >= lo {
+                prop_assert!(s2 <= s1, "{target}: {a}% → {s1}, {}% → {s2}", a + step);
+            }
+            if (lo..=lo + width).contains(&a) {
+                prop_assert_eq!(s1, Decimal::TEN);
+            }
+        }
+
+        #[test]
+        fn written_forms_of_the_actual_never_decrease_as_it_grows(
+            form in prop_oneof![
+                Just("{}余人"), Just("近{}人"), Just("约{}人"), Just("{}人左右"), Just("{}人以上"),
+                Just("{}次会议"), Just("共培训{}人次"), Just("{}万")
+            ],
+            t in 1u32..100_000,
+            a in 0u32..100_000,
+            step in 1u32..1000,
+        ) {
+            let p = Policy::default_policy();
+            let target = format!("≥{t}人");
+            let lo = score_with(&p, &target, &form.replace("{}", &a.to_string()), 10, None);
+            let hi = score_with(&p, &target, &form.replace("{}", &(a + step).to_string()), 10, None);
+            prop_assert!(hi >= lo, "{form}: {a} → {lo}, {} → {hi}", a + step);
+        }
+
+        #[test]
+        fn percentages_without_the_sign_never_decrease_as_they_grow(t in 1u32..100, a in 2u32..200, step in 1u32..50, frac in 1u32..100, fstep in 1u32..50) {
+            // Whole numbers are percentages, fractions up to 1 are shares: each monotone on its own.
+            let p = Policy::default_policy();
+            let target = format!("≥{t}%");
+            let lo = score_with(&p, &target, &a.to_string(), 10, None);
+            let hi = score_with(&p, &target, &(a + step).to_string(), 10, None);
+            prop_assert!(hi >= lo);
+            let f = |x: u32| format!("0.{x:02}");
+            let (x, y) = (frac.min(99), (frac + fstep).min(99));
+            let lo = score_with(&p, &target, &f(x), 10, None);
+            let hi = score_with(&p, &target, &f(y), 10, None);
+            prop_assert!(hi >= lo, "{} → {lo}, {} → {hi}", f(x), f(y));
+        }
+
+        #[test]
         fn total_never_exceeds_100(actuals in proptest::collection::vec(0u32..500, 5), executed in 0u32..300, na in proptest::collection::vec(any::<bool>(), 5), p in policy()) {
             let mut project = clean();
             project.funds.executed = Decimal::from(executed);
             for (i, (a, na)) in actuals.iter().zip(na).enumerate() {
                 let ind = &mut project.indicators[i];
-                ind.actual = if na { "/".into() } else { format!("{a}") };
+                if na {
+                    ind.target = "/".into();
+                    ind.actual = "/".into();
+                } else {
+                    ind.actual = format!("{a}");
+                }
             }
             let e = jixiao_core::evaluate(&project, &p);
             prop_assert!(e.total <= Decimal::ONE_HUNDRED && e.total >= Decimal::ZERO, "{}", e.total);

@@ -54,6 +54,17 @@ fn value_seeds_and_regressions() {
 }
 
 #[test]
+fn evaluate_seeds_and_regressions() {
+    // Whole projects through `evaluate`; the regressions include the two panics of issue 13 (a negative
+    // reverse target divided by zero, an actual near 10^28 overflowed).
+    let n = run_all("evaluate", Vec::new(), harness::evaluate_project);
+    assert!(
+        n >= 5,
+        "the evaluate seeds are committed under fuzz/seeds/evaluate ({n} found)"
+    );
+}
+
+#[test]
 fn text_import_seeds_and_regressions() {
     let mut inputs = files("tests/fixtures/published", &[".txt"]);
     inputs.extend(files("tests/fixtures/seed", &[".txt"]));

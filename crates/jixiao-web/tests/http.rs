@@ -878,6 +878,76 @@ async fn api_tokens_conflicts_and_live_evaluation() {
         )
         .await;
     assert_eq!(v["hint"], "≥ 95 %");
+    // What cannot be read says so under the cell as it is typed (issue 13), in the hint and in the live
+    // evaluation's findings, naming the indicator and the text; new readings show what was understood.
+    for text in ["√", "≥**人", "工5%"] {
+        let (_, v) = owner
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/parse",
+                Some(json!({ "text": text })),
+            )
+            .await;
+        assert!(
+            v["hint"].as_str().unwrap().starts_with("无法识别："),
+            "{text}: {v}"
+        );
+    }
+    for (text, target, hint) in [
+        ("3.5万", "≥30000人", "= 35000"),
+        ("0.98", "≥95%", "= 98 %（未写 %，0.98 按 98% 理解）"),
+        ("因故取消", "2场", "未完成：“取消”"),
+        ("第四季度", "", "截止 当年12月底"),
+        ("85～90%", "", "85–90 %"),
+    ] {
+        let body = if target.is_empty() {
+            json!({ "text": text })
+        } else {
+            json!({ "text": text, "target": target })
+        };
+        let (_, v) = owner
+            .api(reqwest::Method::POST, "/api/v1/parse", Some(body))
+            .await;
+        assert_eq!(v["hint"], hint, "{text}");
+    }
+    let mut draft: Value =
+        toml::from_str(include_str!("../../../examples/panyu-2022.toml")).unwrap();
+    draft["indicators"][2]["target"] = json!("≥**人");
+    let (s, v) = owner
+        .api(reqwest::Method::POST, "/api/v1/evaluate", Some(draft))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        v["indicators"][2]["target_hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("无法识别："),
+        "{}",
+        v["indicators"][2]
+    );
+    let unparsed = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "value-unparsed")
+        .expect("a value-unparsed finding");
+    assert_eq!(unparsed["severity"], "error");
+    assert_eq!(unparsed["path"], "indicators[2].target");
+    assert!(unparsed["message"].as_str().unwrap().contains("≥**人"));
+    // A number beyond the model's bounds is refused with its field path, not scored.
+    let mut draft: Value =
+        toml::from_str(include_str!("../../../examples/panyu-2022.toml")).unwrap();
+    draft["indicators"][2]["weight"] = json!("100000000000000000000");
+    let (_, v) = owner
+        .api(reqwest::Method::POST, "/api/v1/evaluate", Some(draft))
+        .await;
+    assert!(
+        v["invalid"]
+            .as_str()
+            .unwrap()
+            .contains("indicators[2].weight"),
+        "{v}"
+    );
     let spec: Value = Client::new()
         .get(format!("{}/api/openapi.json", server.base))
         .send()
