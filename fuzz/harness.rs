@@ -141,6 +141,7 @@ pub fn evaluate_project(data: &[u8]) {
             department: String::new(),
             implementer: String::new(),
             code: None,
+            kind: Default::default(),
         },
         funds: Funds {
             initial: number(&head, 6),

@@ -613,6 +613,7 @@ fn every_catalogue_code_is_tested() {
     let import_tests = [
         include_str!("../../jixiao-io/tests/import_published.rs"),
         include_str!("../../jixiao-io/tests/import_xlsx.rs"),
+        include_str!("../../jixiao-io/tests/verify.rs"),
     ]
     .concat();
     for (code, _, _) in CATALOGUE {
