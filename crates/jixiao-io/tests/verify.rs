@@ -199,3 +199,31 @@ fn a_stated_total_that_is_not_the_sum_of_the_scores_marks_the_table() {
         f.message
     );
 }
+
+#[test]
+fn a_header_printed_over_two_lines_is_read_as_one() {
+    // A county 公开表: the header's second line carries 实际完成值 / 分值 / 得分.
+    let text = "项目支出绩效自评表\n（2023年度）\n项目名称 社区矫正经费\n主管部门 某县司法局 实施单位 某县司法局\n\
+        项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n年度资金总额 30 30 29.5 10 98.33% 9.83\n\
+        一级指标 二级指标 三级指标 指标性质 指标值 度量单位\n实际完成值 分值 得分\n\
+        产出指标 数量指标 矫正对象人数 ≥ 50 人 56 50 50\n\
+        效益指标 社会效益指标 重新犯罪率 ≤ 1 % 0.5 30 30\n\
+        满意度指标 服务对象满意度指标 群众满意度 ≥ 90 % 95 10 10\n总分 100 99.83\n";
+    let imp = import(text);
+    let rows: Vec<(&str, &str, Decimal, Option<Decimal>)> = imp
+        .project
+        .indicators
+        .iter()
+        .map(|i| (i.target.as_str(), i.actual.as_str(), i.weight, i.self_score))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("≥50人", "56人", d("50"), Some(d("50"))),
+            ("≤1%", "0.5%", d("30"), Some(d("30"))),
+            ("≥90%", "95%", d("10"), Some(d("10"))),
+        ],
+        "{:?}",
+        imp.findings
+    );
+}

@@ -19,7 +19,6 @@ impl Reader {
         if roles.len() < 3 || !(has(Role::Name) && (has(Role::Target) || has(Role::Actual))) {
             return false;
         }
-        let has_weight = has(Role::Weight);
         let mut seen = Vec::new();
         let header_row = row.clone();
         self.ind_cols = roles
@@ -42,8 +41,49 @@ impl Reader {
         self.ended = false;
         self.level1.clear();
         self.level2.clear();
-        // The first cell may also carry the table's weight, e.g. 绩效指标(90分).
-        if !has_weight && !self.no_weights_noted {
+        self.header_open = true;
+        true
+    }
+
+    /// A header printed over two lines (指标性质 / 指标值 / 度量单位, then 实际完成值 / 分值 / 得分): the
+    /// second line holds only header words the first did not have. Its columns join the header.
+    fn header_continues(&mut self, row: &Row) -> bool {
+        let cells: Vec<(usize, &Cell)> = row
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_blank())
+            .collect();
+        let roles: Vec<(usize, Role)> = cells
+            .iter()
+            .filter_map(|(i, c)| c.indicator_role().map(|r| (*i, r)))
+            .collect();
+        let new = |r: &Role| !self.ind_cols.iter().any(|x| x.1 == *r);
+        if roles.is_empty() || roles.len() != cells.len() || !roles.iter().all(|(_, r)| new(r)) {
+            return false;
+        }
+        let next = self.ind_cols.iter().map(|x| x.0).max().map_or(0, |m| m + 1);
+        for (k, (i, r)) in roles.into_iter().enumerate() {
+            // Cells in their columns keep them; flattened ones follow the first line's columns.
+            let col = if self.mode == Mode::Positional {
+                i
+            } else {
+                next + k
+            };
+            self.ind_cols.push((col, r));
+            self.ind_x.push((col, r, row[i].x));
+        }
+        let o = row[cells[0].0].origin.clone();
+        self.draft.ambiguous(
+            "indicators",
+            &o,
+            "指标表的表头分两行印出，已把第二行的栏目接在第一行之后".into(),
+        );
+        true
+    }
+
+    /// Said once the header is complete: a table with no 分值 column.
+    fn note_no_weights(&mut self, row: &Row) {
+        if !self.no_weights_noted && !self.ind_cols.iter().any(|x| x.1 == Role::Weight) {
             self.no_weights_noted = true;
             let o = row[0].origin.clone();
             self.draft.incomplete(
@@ -52,10 +92,16 @@ impl Reader {
                 "此表没有分值和得分列，各指标分值按 0 导入".into(),
             );
         }
-        true
     }
 
     pub(super) fn indicator_row(&mut self, row: &Row) {
+        if std::mem::take(&mut self.header_open) {
+            if self.header_continues(row) {
+                self.header_open = false;
+                return;
+            }
+            self.note_no_weights(row);
+        }
         // Empty cells kept: a flattened web table keeps them (`| |`), and they hold their columns.
         let start = row
             .iter()

@@ -78,6 +78,8 @@ struct Reader {
     pending_level_weight: Option<(Decimal, Origin)>,
     ended: bool,
     no_weights_noted: bool,
+    /// The indicator header was the last row read: the next may continue it (a header over two lines).
+    header_open: bool,
 }
 
 /// Reads one form (one project) from rows.
@@ -100,6 +102,7 @@ pub fn read(rows: &[Row], mode: Mode) -> Draft {
         pending_level_weight: None,
         ended: false,
         no_weights_noted: false,
+        header_open: false,
     };
     r.draft.evidence.positional = mode == Mode::Positional;
     for row in rows {
