@@ -1,5 +1,5 @@
 //! `jixiao batch DIR|FILE... -o OUT.xlsx [--html OUT.html] [--json OUT.json] [--jobs N]`: a finance
-//! bureau's review of thousands of self-evaluations (DESIGN §6): review workbook, dashboard, JSON.
+//! bureau's review of thousands of self-evaluations (docs/batch.md): review workbook, dashboard, JSON.
 
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;

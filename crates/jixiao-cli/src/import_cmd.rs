@@ -1,4 +1,4 @@
-//! `jixiao import FILE... [-o OUT]`: documents → project files (DESIGN §6, §7), and the loader every command
+//! `jixiao import FILE... [-o OUT]`: documents → project files (docs/import.md, docs/project-file.md), and the loader every command
 //! uses so that `eval` and `check` accept every importable format.
 
 use std::path::{Path, PathBuf};

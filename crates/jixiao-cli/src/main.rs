@@ -1,4 +1,4 @@
-//! `jixiao`: thin wiring of the jixiao crates (DESIGN §6).
+//! `jixiao`: thin wiring of the jixiao crates.
 
 mod backup_cmd;
 mod batch_cmd;

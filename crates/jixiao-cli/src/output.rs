@@ -1,4 +1,4 @@
-//! What `eval` and `check` print: a table for people, JSON for scripts (DESIGN §6).
+//! What `eval` and `check` print: a table for people, JSON for scripts (the CLI contract in README).
 
 use std::fmt::Write;
 use std::path::Path;

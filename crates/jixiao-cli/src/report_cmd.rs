@@ -1,4 +1,4 @@
-//! `jixiao report FILE --format xlsx|docx|pdf|html|md|json -o OUT`: the official documents (DESIGN §6).
+//! `jixiao report FILE --format xlsx|docx|pdf|html|md|json -o OUT`: the official documents.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

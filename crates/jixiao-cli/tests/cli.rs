@@ -1,4 +1,4 @@
-//! The `jixiao` binary as users and scripts call it (DESIGN §6): real processes, real files.
+//! The `jixiao` binary as users and scripts call it (README, 命令行): real processes, real files.
 
 use std::path::{Path, PathBuf};
 

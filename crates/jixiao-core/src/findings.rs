@@ -1,4 +1,4 @@
-//! The credibility checker (DESIGN §4): what a reviewer would question, with a stable code,
+//! The credibility checker (README, 审核发现): what a reviewer would question, with a stable code,
 //! a severity, the place, a message in Chinese naming the indicator and the numbers, and what to do.
 
 use std::collections::BTreeMap;

@@ -1,6 +1,6 @@
 //! The domain model: one project-year as recorded on the 自评表 and in the 自评报告.
 //!
-//! These types are also the project file format (DESIGN §7): field names are the keys of the
+//! These types are also the project file format (docs/project-file.md): field names are the keys of the
 //! TOML/JSON file, so renaming a field is a breaking change of the file contract.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! Scoring by the rules of a policy (DESIGN §3). Every score carries a trace that says why.
+//! Scoring by the rules of a policy (docs/scoring.md). Every score carries a trace that says why.
 
 use rust_decimal::Decimal;
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! The worked numbers of DESIGN §3 and the issue, one test each, plus the scoring properties.
+//! The worked numbers of docs/scoring.md, one test each, plus the scoring properties.
 
 mod support;
 

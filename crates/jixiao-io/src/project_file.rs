@@ -1,4 +1,4 @@
-//! The project file (DESIGN §7): TOML or JSON of the same shape. It is a contract: unknown keys are
+//! The project file (docs/project-file.md): TOML or JSON of the same shape. It is a contract: unknown keys are
 //! errors naming their path, and values the domain refuses are reported with their field path.
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Import what already exists (DESIGN §1.5): official Excel templates (.xlsx/.xls), the text of published
+//! Import what already exists: official Excel templates (.xlsx/.xls), the text of published
 //! reports (.txt, UTF-8 or GBK/GB18030), PDF (through `pdftotext`, lopdf as fallback) and Word (.docx),
 //! besides the project file itself (.toml/.json).
 //!
