@@ -448,3 +448,21 @@ fn annotations_in_brackets_are_not_numbers() {
     assert_eq!(score("≥95百分比", "98%"), d("10"));
     assert_eq!(score("≥95%", "覆盖率98百分比"), d("10"));
 }
+
+#[test]
+fn month_deadlines_of_a_published_form_resolve_to_the_project_year() {
+    // 金寨县 2023 部门整体支出绩效自评表 (www.ahjinzhai.gov.cn/public/6624963/37545031.html): 完成美丽宜居自然村庄
+    // 验收时间 9月前 / 7月; 完成户用卫生厕所改造验收时间 11月前 / 10月.
+    assert_eq!(score("9月前", "7月"), d("10"));
+    assert_eq!(score("11月前", "10月"), d("10"));
+    assert_eq!(score("11月前", "12月"), d("0"));
+    // 昌吉职业技术学院 2019 (实施期限 2019.01.01--2019.12.31) and 永兴县 2017 (2017.12): dotted dates.
+    assert!(matches!(parse("2017.12").kind, ValueKind::Deadline(_)));
+}
+
+#[test]
+fn ascii_comparators_and_percent_words_of_published_forms() {
+    // 同心县 2023 (种植作物成活率 >=85), 棠溪镇 2022 (委托业务报告合格率 ≥100百分比 / 100).
+    assert_eq!(quantity(">=85%"), (Comparator::Ge, d("85"), "%".into()));
+    assert_eq!(score("≥100百分比", "100"), d("10"));
+}

@@ -227,3 +227,40 @@ fn a_header_printed_over_two_lines_is_read_as_one() {
         imp.findings
     );
 }
+
+#[test]
+fn a_weight_found_from_the_indicator_weights_survives_a_reread() {
+    // No 分值 column: the weight is 100 − 80 = 20, and re-reading the row (年初预算数 lost) keeps it.
+    let rows = [
+        "产出指标 数量指标 矫正对象人数 ≥50人 56人 40 40",
+        "效益指标 社会效益指标 重新犯罪率 ≤1% 0.5% 30 30",
+        "满意度指标 服务对象满意度指标 群众满意度 ≥90% 95% 10 10",
+    ];
+    let header = "年初预算数 全年预算数 全年执行数 执行率";
+    let imp = import(&form(header, "30 29.5 98.33%", &rows, "100 99.67"));
+    let f = &imp.project.funds;
+    assert_eq!(
+        (f.annual, f.executed),
+        (d("30"), d("29.5")),
+        "{:?}",
+        imp.findings
+    );
+    assert_eq!(f.execution_weight, d("20"), "{:?}", imp.findings);
+}
+
+#[test]
+fn a_total_printed_to_fewer_places_agrees() {
+    let imp = import(&form(
+        NATIONAL,
+        "30 30 29.5 10 98.33% 9.83",
+        ROWS,
+        "100 99.8",
+    ));
+    assert!(
+        !imp.findings
+            .iter()
+            .any(|f| f.code == "import-inconsistent" && f.message.contains("总分")),
+        "{:?}",
+        imp.findings
+    );
+}

@@ -19,9 +19,10 @@ pub fn verify(d: &mut Draft, text: Option<&str>) {
     if let Some(text) = text {
         header_in_text(d, text);
     }
+    // The funds row first: the weight and unit checks judge the figures it settles.
+    funds(d);
     execution_weight(d);
     money_unit(d);
-    funds(d);
     indicators(d);
     year(d);
 }
@@ -93,8 +94,14 @@ fn execution_weight(d: &mut Draft) {
         .get("funds.annual")
         .cloned()
         .unwrap_or_default();
+    // Weights that were never printed (a table without 分值) leave nothing to subtract from.
     match weights {
-        Some(w) if d.truncated.is_none() && !d.indicators.is_empty() && w < total => {
+        Some(w)
+            if d.truncated.is_none()
+                && !d.indicators.is_empty()
+                && w > Decimal::ZERO
+                && w < total =>
+        {
             let rest = total - w;
             d.execution_weight = Some(rest);
             d.ambiguous(
@@ -510,7 +517,10 @@ fn apply(d: &mut Draft, r: &Reading, ev: &FundsEvidence, origin: &Origin) {
     d.initial = r.initial.map(wan);
     d.annual = r.annual.map(wan);
     d.executed = r.executed.map(wan);
-    d.execution_weight = r.weight;
+    // A row without a 分值 column keeps the weight found elsewhere.
+    if ev.roles.contains(&Role::Weight) {
+        d.execution_weight = r.weight;
+    }
     d.execution_score = r.score;
     d.evidence.stated_rate = r.rate;
     for path in [
@@ -579,7 +589,10 @@ fn indicators(d: &mut Draft) {
             && scores.iter().all(Option::is_some)
         {
             let sum: Decimal = scores.iter().flatten().sum();
-            if sum != total {
+            // The form prints its total to the places it shows (99.8 for 99.83).
+            let shown =
+                sum.round_dp_with_strategy(total.scale(), RoundingStrategy::MidpointAwayFromZero);
+            if shown != total && sum != total {
                 problems.push((
                     "indicators".into(),
                     table_origin.clone(),

@@ -94,7 +94,20 @@ impl Reader {
         }
     }
 
+    /// Findings said of a row that is then not imported may not name an index: the next imported row
+    /// would take it. They go to the table.
+    fn row_not_imported(&mut self, before: usize) {
+        let i = self.draft.indicators.len();
+        let own = format!("indicators[{i}]");
+        for f in &mut self.draft.findings[before..] {
+            if f.path.starts_with(&own) {
+                f.path = "indicators".into();
+            }
+        }
+    }
+
     pub(super) fn indicator_row(&mut self, row: &Row) {
+        let before = self.draft.findings.len();
         if std::mem::take(&mut self.header_open) {
             if self.header_continues(row) {
                 self.header_open = false;
@@ -299,6 +312,7 @@ impl Reader {
             }
         }
         if !has_body || vocab::is_blank(&d.name) {
+            self.row_not_imported(before);
             return;
         }
         let only_name = assigned
@@ -315,6 +329,7 @@ impl Reader {
                     d.name
                 ),
             );
+            self.row_not_imported(before);
             return;
         }
         for (field, value) in [("target", &mut d.target), ("actual", &mut d.actual)] {
@@ -400,6 +415,7 @@ impl Reader {
                 &o,
                 format!("“{}”是上一指标的分项，没有分值，未作为指标导入", d.name),
             );
+            self.row_not_imported(before);
             return;
         }
         if let Some(msg) = ambiguous {
