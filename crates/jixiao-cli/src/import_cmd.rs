@@ -8,26 +8,24 @@ use anyhow::{Context, Result, bail};
 use jixiao_core::Project;
 use jixiao_io::Imported;
 
-/// Loads the projects of any importable file (a workbook or text may hold several); import findings go
-/// to stderr and stay with each project.
+/// Loads the projects of any importable file (a workbook or text may hold several), each with its
+/// import findings (`eval` and `check` print them with the review's, `report` on stderr).
 pub fn load(file: &Path) -> Result<Vec<Imported>> {
-    let all = jixiao_io::import_file(file)?;
-    if all.is_empty() {
-        bail!("{}：未找到自评表", file.display());
+    Ok(jixiao_io::import_file(file)?)
+}
+
+/// Import findings on stderr, each naming the file and the place.
+pub fn print_findings(imported: &Imported) {
+    for f in &imported.findings {
+        eprintln!(
+            "{}：{}：[{}] {}（{}）",
+            imported.file.display(),
+            f.severity.label(),
+            f.code,
+            f.message,
+            f.path
+        );
     }
-    for imported in &all {
-        for f in &imported.findings {
-            eprintln!(
-                "{}：导入{}：[{}] {}（{}）",
-                file.display(),
-                f.severity.label(),
-                f.code,
-                f.message,
-                f.path
-            );
-        }
-    }
-    Ok(all)
 }
 
 /// Where each project goes: with one input and one project, OUT is the file (`.toml` or `.json`) or a
@@ -45,18 +43,7 @@ pub fn run(files: &[PathBuf], out: Option<&Path>, json: bool) -> Result<ExitCode
             }
         }
     }
-    for imp in &all {
-        for f in &imp.findings {
-            eprintln!(
-                "{}：{}：[{}] {}（{}）",
-                imp.file.display(),
-                f.severity.label(),
-                f.code,
-                f.message,
-                f.path
-            );
-        }
-    }
+    all.iter().for_each(print_findings);
     let ext = if json { "json" } else { "toml" };
     let render = |p: &Project, as_json: bool| {
         if as_json {

@@ -48,6 +48,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         fonts_dir: args.fonts_dir,
     };
     for (i, imported) in all.iter().enumerate() {
+        crate::import_cmd::print_findings(imported);
         let (project, evaluation) = crate::evaluated(imported, &policy);
         let rendered = jixiao_report::render(&project, &evaluation, &policy, args.format, &options)
             .with_context(|| format!("{}：无法生成{}文档", args.file.display(), args.format))?;

@@ -147,7 +147,7 @@ pub enum ImportError {
     NeedsOcr { file: PathBuf },
     #[error("{file}：{what}", file = .file.display())]
     NoTable { file: PathBuf, what: String },
-    #[error("{file}：包含 {count} 个项目，请用 jixiao import 拆分为项目文件后再逐个使用", file = .file.display())]
+    #[error("{file}：包含 {count} 个项目，这里只能处理一个（jixiao import 可拆分为项目文件）", file = .file.display())]
     Several { file: PathBuf, count: usize },
     #[error(transparent)]
     Project(#[from] LoadError),

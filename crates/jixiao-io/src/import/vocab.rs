@@ -140,8 +140,12 @@ pub fn number(s: &str) -> Option<Decimal> {
 /// A rate as printed: `99.97%` → (0.9997, 2 printed decimals); `100` (no sign) is read as percent.
 pub fn rate(s: &str) -> Option<(Decimal, u32)> {
     let k = key(s);
-    let k = k.trim_end_matches(['%', '％']);
-    let x = number(k)?;
+    let signed = k.ends_with(['%', '％']);
+    let x = number(k.trim_end_matches(['%', '％']))?;
+    // Without a sign, `0.958` is a fraction (an execution rate of 0.958% is no reading anyone means).
+    if !signed && x <= Decimal::TWO && x.scale() >= 2 {
+        return Some((x.normalize(), x.scale().saturating_sub(2)));
+    }
     Some(((x / Decimal::ONE_HUNDRED).normalize(), x.scale()))
 }
 
