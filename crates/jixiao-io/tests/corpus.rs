@@ -66,6 +66,8 @@ struct Tally {
     right: usize,
     missed: usize,
     flagged: usize,
+    /// Of the flagged, those only a finding on their whole block points at.
+    by_block: usize,
     silent: usize,
 }
 
@@ -82,6 +84,7 @@ impl Tally {
         self.right += t.right;
         self.missed += t.missed;
         self.flagged += t.flagged;
+        self.by_block += t.by_block;
         self.silent += t.silent;
     }
 }
@@ -101,12 +104,20 @@ fn findings_of(imp: &Imported) -> Vec<Finding> {
 
 /// A finding on `path` itself, on its row (`indicators[2]`), or on its block (`indicators`, `funds`).
 fn flags(findings: &[Finding], path: &str) -> bool {
-    findings.iter().any(|f| {
-        let p = f.path.as_str();
-        !p.is_empty()
-            && (path == p
-                || path.starts_with(p)
-                    && matches!(path.as_bytes().get(p.len()), Some(b'.') | Some(b'[')))
+    findings.iter().any(|f| covers(&f.path, path))
+}
+
+fn covers(p: &str, path: &str) -> bool {
+    !p.is_empty()
+        && (path == p
+            || path.starts_with(p)
+                && matches!(path.as_bytes().get(p.len()), Some(b'.') | Some(b'[')))
+}
+
+/// Flagged only by a finding on a whole block (`funds`, `indicators`, `goals`), not on the cell or row.
+fn flagged_by_block_only(findings: &[Finding], path: &str) -> bool {
+    !findings.iter().any(|f| {
+        covers(&f.path, path) && (f.path.contains('[') || f.path.contains('.') || f.path == path)
     })
 }
 
@@ -136,6 +147,7 @@ struct Cell {
     want: String,
     got: String,
     outcome: Outcome,
+    by_block: bool,
 }
 
 struct Comparison {
@@ -147,6 +159,7 @@ impl Comparison {
         let mut t = Tally::default();
         for c in &self.cells {
             t.add(c.outcome);
+            t.by_block += usize::from(c.by_block);
         }
         t
     }
@@ -195,11 +208,13 @@ fn compare_field(out: &mut Vec<Cell>, findings: &[Finding], path: String, want: 
     } else {
         Outcome::Silent
     };
+    let by_block = outcome == Outcome::Flagged && flagged_by_block_only(findings, &path);
     out.push(Cell {
         path,
         want: want_s,
         got: got_s,
         outcome,
+        by_block,
     });
 }
 
@@ -377,6 +392,7 @@ fn compare(key: &Value, imp: &Imported) -> Comparison {
                 Outcome::Silent
             };
             cells.push(Cell {
+                by_block: outcome == Outcome::Flagged && flagged_by_block_only(&findings, &path),
                 path,
                 want: "（没有此行）".into(),
                 got: p.indicators[j].name.clone(),
@@ -438,6 +454,7 @@ fn unexpected(imp: &Imported) -> Comparison {
             Outcome::Silent
         };
         cells.push(Cell {
+            by_block: outcome == Outcome::Flagged && flagged_by_block_only(&findings, &path),
             path,
             want: "（不是自评表）".into(),
             got,
@@ -586,8 +603,8 @@ fn report(results: &[FileResult], by_part: &BTreeMap<String, Tally>) -> String {
             .count();
         writeln!(
             s,
-            "合计 {part}: {files} 个文件，单元格 正确 {} / 漏读 {} / 错误但已标出 {} / 静默错误 {}，拒绝 {refused} 个文件",
-            t.right, t.missed, t.flagged, t.silent
+            "合计 {part}: {files} 个文件，单元格 正确 {} / 漏读 {} / 错误但已标出 {}（其中只由整块的发现标出 {}） / 静默错误 {}，拒绝 {refused} 个文件",
+            t.right, t.missed, t.flagged, t.by_block, t.silent
         )
         .unwrap();
     }
