@@ -74,6 +74,15 @@ pub struct Evidence {
     pub partial_sources: bool,
 }
 
+impl Evidence {
+    /// The money unit of the funds row (万元 unless the form states 元).
+    pub fn money(&self) -> super::vocab::MoneyUnit {
+        self.funds_row
+            .as_ref()
+            .map_or(super::vocab::MoneyUnit::Wan, |f| f.money)
+    }
+}
+
 /// The funds total row: its header columns after the label, in order, and its value cells. In a
 /// positioned reading (Excel, Word) the cells sit under their columns; in a flattened text they are in
 /// reading order with their empty cells lost, so verification may try other assignments.
@@ -116,6 +125,11 @@ impl Draft {
             format!("{}：{what}", origin.describe()),
             "对照原件核对该值，必要时在导入的项目文件中改正。",
         ));
+    }
+
+    /// Where a field was read, or the whole document when it was not recorded.
+    pub fn origin_of(&self, path: &str) -> Origin {
+        self.provenance.get(path).cloned().unwrap_or_default()
     }
 
     /// An import-reread finding: the first reading contradicted the form, another one agrees.

@@ -42,7 +42,7 @@ fn header_in_text(d: &mut Draft, text: &str) {
         };
         let v_key = squeeze(&v);
         if !lines.iter().any(|l| l.contains(&v_key)) {
-            let origin = d.provenance.get(path).cloned().unwrap_or_default();
+            let origin = d.origin_of(path);
             d.ambiguous(
                 path,
                 &origin,
@@ -62,11 +62,7 @@ fn money_unit(d: &mut Draft) {
         .is_some_and(|f| f.money_stated);
     let large = Decimal::from(100_000);
     if !stated && d.annual.is_some_and(|a| a >= large) {
-        let origin = d
-            .provenance
-            .get("funds.annual")
-            .cloned()
-            .unwrap_or_default();
+        let origin = d.origin_of("funds.annual");
         d.ambiguous(
             "funds",
             &origin,
@@ -89,11 +85,7 @@ fn execution_weight(d: &mut Draft) {
         .evidence
         .stated_weight_total
         .unwrap_or(Decimal::ONE_HUNDRED);
-    let origin = d
-        .provenance
-        .get("funds.annual")
-        .cloned()
-        .unwrap_or_default();
+    let origin = d.origin_of("funds.annual");
     // Weights that were never printed (a table without 分值) leave nothing to subtract from.
     match weights {
         Some(w)
@@ -321,11 +313,7 @@ fn check(r: &Reading, d: &Draft) -> Agreement {
             ));
         }
     }
-    let money = d
-        .evidence
-        .funds_row
-        .as_ref()
-        .map_or(vocab::MoneyUnit::Wan, |f| f.money);
+    let money = d.evidence.money();
     for (label, total, parts) in [
         (
             "全年预算数",
@@ -384,16 +372,9 @@ fn execution_scores(exact: Decimal) -> Vec<Decimal> {
 
 /// The reading the form reader made, in the terms of a [`Reading`].
 fn first_reading(d: &Draft) -> Reading {
-    let money = d
-        .evidence
-        .funds_row
-        .as_ref()
-        .map_or(vocab::MoneyUnit::Wan, |f| f.money);
     // The draft holds amounts in 万元; readings hold them in the row's own unit.
-    let back = |x: Decimal| match money {
-        vocab::MoneyUnit::Wan => x,
-        vocab::MoneyUnit::Yuan => x * Decimal::from(10_000),
-    };
+    let money = d.evidence.money();
+    let back = |x: Decimal| money.from_wan(x);
     Reading {
         initial: d.initial.map(back),
         annual: d.annual.map(back),
@@ -421,11 +402,7 @@ fn funds(d: &mut Draft) {
     if !d.sources.is_empty()
         && (d.annual.is_none() || d.executed.is_none() || d.evidence.partial_sources)
     {
-        let origin = d
-            .provenance
-            .get("funds.sources[0]")
-            .cloned()
-            .unwrap_or_default();
+        let origin = d.origin_of("funds.sources[0]");
         d.ambiguous(
             "funds.sources",
             &origin,
@@ -465,7 +442,7 @@ fn funds(d: &mut Draft) {
         let rank = |c: &Agreement, r: &Reading| {
             (
                 c.disagree.len() + r.dropped,
-                usize::MAX - c.agree.len(),
+                std::cmp::Reverse(c.agree.len()),
                 r.dropped,
             )
         };

@@ -191,6 +191,14 @@ impl MoneyUnit {
             MoneyUnit::Yuan => (x / Decimal::from(10_000)).normalize(),
         }
     }
+
+    /// An amount in 万元 back in this unit, exactly.
+    pub fn from_wan(self, x: Decimal) -> Decimal {
+        match self {
+            MoneyUnit::Wan => x,
+            MoneyUnit::Yuan => x * Decimal::from(10_000),
+        }
+    }
 }
 
 /// The columns of the indicator table and of the funds table.
