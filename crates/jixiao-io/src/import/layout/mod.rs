@@ -298,19 +298,7 @@ fn rows_by_layout(text: &str, layout: Layout) -> Vec<Row> {
         _ => {}
     }
     let mut out = Vec::new();
-    let mut page = 1u32;
-    let paged = text.contains('\u{c}');
-    for (i, raw) in text.lines().enumerate() {
-        let mut line = raw;
-        while let Some(rest) = line.strip_prefix('\u{c}') {
-            page += 1;
-            line = rest;
-        }
-        let origin = Origin {
-            line: Some(i as u32 + 1),
-            page: paged.then_some(page),
-            ..Default::default()
-        };
+    for (origin, line) in paged_lines(text) {
         let cells: Vec<String> = match layout {
             Layout::Pipes => {
                 let mut cells: Vec<String> =
@@ -409,18 +397,31 @@ fn reflow(rows: Vec<Row>) -> Vec<Row> {
     out
 }
 
-/// `pdftotext -layout` text: cells by their columns; lines that continue wrapped cells are merged into them.
-fn layout_rows(text: &str) -> Vec<Row> {
-    let mut out: Vec<(Origin, Vec<Positioned>)> = Vec::new();
-    let mut header_starts: Vec<(usize, usize)> = Vec::new();
-    let mut page = 1u32;
+/// Each line with where it stands: its 1-based number, and its page when the text has form feeds (a PDF
+/// extraction starts each page with one); the form feeds themselves are taken off the line.
+fn paged_lines(text: &str) -> impl Iterator<Item = (Origin, &str)> {
     let paged = text.contains('\u{c}');
-    for (i, raw) in text.lines().enumerate() {
+    let mut page = 1u32;
+    text.lines().enumerate().map(move |(i, raw)| {
         let mut line = raw;
         while let Some(rest) = line.strip_prefix('\u{c}') {
             page += 1;
             line = rest;
         }
+        let origin = Origin {
+            line: Some(i as u32 + 1),
+            page: paged.then_some(page),
+            ..Default::default()
+        };
+        (origin, line)
+    })
+}
+
+/// `pdftotext -layout` text: cells by their columns; lines that continue wrapped cells are merged into them.
+fn layout_rows(text: &str) -> Vec<Row> {
+    let mut out: Vec<(Origin, Vec<Positioned>)> = Vec::new();
+    let mut header_starts: Vec<(usize, usize)> = Vec::new();
+    for (origin, line) in paged_lines(text) {
         let mut cells = positioned(line);
         if cells.is_empty() {
             continue;
@@ -428,11 +429,6 @@ fn layout_rows(text: &str) -> Vec<Row> {
         if !header_starts.is_empty() {
             cells = split_at_columns(cells, &header_starts);
         }
-        let origin = Origin {
-            line: Some(i as u32 + 1),
-            page: paged.then_some(page),
-            ..Default::default()
-        };
         match out.last_mut() {
             Some((_, prev)) if continues(prev, &cells) => merge_continuation(prev, &cells),
             _ => out.push((origin, cells)),
