@@ -374,7 +374,7 @@ fn execution_scores(exact: Decimal) -> Vec<Decimal> {
 fn first_reading(d: &Draft) -> Reading {
     // The draft holds amounts in 万元; readings hold them in the row's own unit.
     let money = d.evidence.money();
-    let back = |x: Decimal| money.from_wan(x);
+    let back = |x: Decimal| money.of_wan(x);
     Reading {
         initial: d.initial.map(back),
         annual: d.annual.map(back),

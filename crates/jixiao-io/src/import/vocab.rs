@@ -193,7 +193,7 @@ impl MoneyUnit {
     }
 
     /// An amount in 万元 back in this unit, exactly.
-    pub fn from_wan(self, x: Decimal) -> Decimal {
+    pub fn of_wan(self, x: Decimal) -> Decimal {
         match self {
             MoneyUnit::Wan => x,
             MoneyUnit::Yuan => x * Decimal::from(10_000),
