@@ -5,7 +5,7 @@
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 
-use jixiao_core::{Policy, Project, evaluate, value};
+use jixiao_core::{Code, Policy, Project, evaluate, value};
 use jixiao_io::LoadError;
 use jixiao_io::import::import_bytes;
 
@@ -204,7 +204,7 @@ pub fn evaluate_project(data: &[u8]) {
             }
             if sc.outcome == Outcome::Unscorable && !sc.unit_mismatch {
                 assert!(
-                    e.findings.iter().any(|f| f.code == "value-unparsed"),
+                    e.findings.iter().any(|f| f.code == Code::ValueUnparsed),
                     "an indicator that cannot be scored is an error finding"
                 );
             }

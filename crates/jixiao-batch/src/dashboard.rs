@@ -241,7 +241,7 @@ pub fn body(review: &Review) -> String {
         .iter()
         .map(|c| {
             (
-                format!("{}（{}）", c.code, c.severity.label()),
+                format!("{}（{}）", c.name, c.severity.label()),
                 c.projects as f64,
                 format!("{} 个项目", c.projects),
                 severity_color(c.severity),
@@ -336,7 +336,7 @@ pub fn body(review: &Review) -> String {
         let top: Vec<String> = o
             .top_codes
             .iter()
-            .map(|(c, k)| format!("{}（{k}）", esc(c)))
+            .map(|(c, k)| format!("{}（{k}）", esc(c.name())))
             .collect();
         let _ = write!(
             s,

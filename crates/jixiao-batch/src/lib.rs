@@ -16,5 +16,5 @@ pub mod synthetic;
 pub mod workbook;
 
 pub use run::{Done, Options, run};
-pub use summary::{Aggregate, CodeRow, Failure, OrgRow, ProjectRow, Review, summarize};
+pub use summary::{Aggregate, CodeRow, Failure, OrgRow, ProjectRow, Review};
 pub use workbook::ReviewWorkbook;

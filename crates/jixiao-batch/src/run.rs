@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use jixiao_core::{Finding, Policy, evaluate};
+use jixiao_core::{Finding, Policy, Summary, evaluate};
 
-use crate::summary::{Aggregate, Failure, ProjectRow, Review, summarize};
+use crate::summary::{Aggregate, Failure, ProjectRow, Review};
 
 /// File extensions the batch reads inside a directory (a file named explicitly is always read).
 pub const EXTENSIONS: &[&str] = &[
@@ -181,12 +181,14 @@ fn score(
     import_findings: Vec<Finding>,
     policy: &Policy,
 ) -> (ProjectRow, Vec<Finding>) {
-    let eval = evaluate(project, policy);
+    let mut eval = evaluate(project, policy);
     let mut findings = import_findings;
-    findings.extend(eval.findings.iter().cloned());
-    findings.sort_by_key(|f| f.severity);
-    let row = summarize(source, project, &eval, &findings, policy, None);
-    (row, findings)
+    findings.append(&mut eval.findings);
+    findings.sort_by_key(|f| f.severity());
+    eval.findings = findings;
+    let summary = Summary::of(project, &eval, policy);
+    let row = ProjectRow::new(source, project, &summary, &eval.findings, policy, None);
+    (row, eval.findings)
 }
 
 /// Sends the work for one input; false when the workers are gone.

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use jixiao_core::{Evaluation, Finding, Grade, Policy, Project, Severity};
+use jixiao_core::{Code, Finding, Grade, Policy, Project, Severity, Summary};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -73,70 +73,64 @@ fn num(x: Decimal) -> String {
     x.round_dp(2).normalize().to_string()
 }
 
-/// The summary row of one evaluated project. `findings` are the evaluation's findings plus any import
-/// findings; `organisation` overrides the 实施单位 (the web app files projects under its own units).
-pub fn summarize(
-    source: String,
-    project: &Project,
-    eval: &Evaluation,
-    findings: &[Finding],
-    policy: &Policy,
-    organisation: Option<String>,
-) -> ProjectRow {
-    let h = &project.project;
-    let f = &project.funds;
-    let count = |s: Severity| findings.iter().filter(|x| x.severity == s).count() as u32;
-    let mut sorted: Vec<&Finding> = findings.iter().collect();
-    sorted.sort_by_key(|x| x.severity);
-    let stated_total = eval.self_total;
-    let organisation = organisation.unwrap_or_else(|| {
-        if h.implementer.trim().is_empty() {
-            h.department.clone()
-        } else {
-            h.implementer.clone()
-        }
-    });
-    let mut row = ProjectRow {
-        source,
-        department: h.department.clone(),
-        organisation,
-        name: h.name.clone(),
-        year: h.year,
-        stated_total,
-        computed_total: eval.total,
-        stated_grade: project
-            .statement
-            .grade
-            .or_else(|| stated_total.map(|t| policy.grade(t))),
-        computed_grade: eval.grade,
-        initial: f.initial,
-        annual: f.annual,
-        executed: f.executed,
-        adjustment: f
-            .initial
-            .filter(|i| *i > Decimal::ZERO)
-            .map(|i| ((f.annual - i) / i).round_dp(4)),
-        execution_rate: eval.execution.rate.map(|r| r.round_dp(4)),
-        errors: count(Severity::Error),
-        warnings: count(Severity::Warning),
-        infos: count(Severity::Info),
-        top_findings: sorted
-            .iter()
-            .take(3)
-            .map(|x| format!("{}：{}", x.code, x.message))
-            .collect(),
-        all_full_marks: findings.iter().any(|x| x.code == "all-full-marks"),
-        risk: Decimal::ZERO,
-        reasons: Vec::new(),
-    };
-    risk(&mut row, findings, policy);
-    row
+impl ProjectRow {
+    /// The row of one project, from its summary (jixiao_core::Summary, computed with the findings the
+    /// row counts, import findings included). `organisation` overrides the 实施单位 (the web app files
+    /// projects under its own units).
+    pub fn new(
+        source: String,
+        project: &Project,
+        summary: &Summary,
+        findings: &[Finding],
+        policy: &Policy,
+        organisation: Option<String>,
+    ) -> ProjectRow {
+        let h = &project.project;
+        let mut sorted: Vec<&Finding> = findings.iter().collect();
+        sorted.sort_by_key(|x| x.severity());
+        let organisation = organisation.unwrap_or_else(|| {
+            if h.implementer.trim().is_empty() {
+                h.department.clone()
+            } else {
+                h.implementer.clone()
+            }
+        });
+        let mut row = ProjectRow {
+            source,
+            department: h.department.clone(),
+            organisation,
+            name: h.name.clone(),
+            year: h.year,
+            stated_total: summary.self_total,
+            computed_total: summary.total,
+            stated_grade: summary.self_grade,
+            computed_grade: summary.grade,
+            initial: summary.initial,
+            annual: summary.annual,
+            executed: summary.executed,
+            adjustment: summary.adjustment,
+            execution_rate: summary.execution_rate,
+            errors: summary.errors,
+            warnings: summary.warnings,
+            infos: summary.infos,
+            top_findings: sorted
+                .iter()
+                .take(3)
+                .map(|x| format!("{}：{}", x.name(), x.message))
+                .collect(),
+            all_full_marks: summary.all_full_marks,
+            risk: Decimal::ZERO,
+            reasons: Vec::new(),
+        };
+        risk(&mut row, summary, policy);
+        row
+    }
 }
 
 /// Risk points: the lenient gap in points; a budget cut beyond the policy's threshold (doubled when the
 /// execution rate still shows ≥ 95%: the cut hides a missed year); unexplained misses and overshoots;
 /// error-level findings.
-fn risk(row: &mut ProjectRow, findings: &[Finding], policy: &Policy) {
+fn risk(row: &mut ProjectRow, summary: &Summary, policy: &Policy) {
     let mut points = Decimal::ZERO;
     if let Some(gap) = row.gap().filter(|g| *g > Decimal::ZERO) {
         points += gap;
@@ -163,28 +157,25 @@ fn risk(row: &mut ProjectRow, findings: &[Finding], policy: &Policy) {
             ));
         }
     }
-    let unexplained = findings
-        .iter()
-        .filter(|x| x.code == "deviation-unexplained")
-        .count() as i64;
+    let unexplained = summary.unexplained;
     if unexplained > 0 {
-        points += Decimal::from(unexplained * RISK_PER_UNEXPLAINED);
+        points += Decimal::from(i64::from(unexplained) * RISK_PER_UNEXPLAINED);
         row.reasons.push(format!(
             "{unexplained} 项指标未完成或超额完成，未说明偏差原因"
         ));
     }
     if row.errors > 0 {
         points += Decimal::from(i64::from(row.errors) * RISK_PER_ERROR);
-        let mut codes: Vec<&str> = Vec::new();
-        for x in findings.iter().filter(|x| x.severity == Severity::Error) {
-            if !codes.contains(&x.code) {
-                codes.push(x.code);
-            }
-        }
+        let names: Vec<&str> = summary
+            .codes
+            .iter()
+            .filter(|c| c.severity() == Severity::Error)
+            .map(|c| c.name())
+            .collect();
         row.reasons.push(format!(
             "{} 项错误级发现（{}）",
             row.errors,
-            codes.join("、")
+            names.join("、")
         ));
     }
     row.risk = points;
@@ -201,7 +192,7 @@ struct OrgAcc {
     full_marks: u32,
     errors: u32,
     warnings: u32,
-    codes: BTreeMap<&'static str, u32>,
+    codes: BTreeMap<Code, u32>,
 }
 
 /// One organisation across its projects.
@@ -219,14 +210,16 @@ pub struct OrgRow {
     pub full_marks_share: Decimal,
     pub errors: u32,
     pub warnings: u32,
-    /// The most frequent finding codes and how many projects have each.
-    pub top_codes: Vec<(String, u32)>,
+    /// The most frequent findings and how many projects have each.
+    pub top_codes: Vec<(Code, u32)>,
 }
 
 /// One finding code across all projects.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CodeRow {
-    pub code: String,
+    pub code: Code,
+    /// The Chinese name users read.
+    pub name: &'static str,
     pub severity: Severity,
     /// Number of findings, and of projects with at least one.
     pub findings: u64,
@@ -239,7 +232,7 @@ pub struct Aggregate {
     rows: Vec<ProjectRow>,
     failures: Vec<Failure>,
     orgs: HashMap<String, OrgAcc>,
-    codes: BTreeMap<&'static str, (Severity, u64, u64)>,
+    codes: BTreeMap<Code, (u64, u64)>,
 }
 
 impl Aggregate {
@@ -262,13 +255,13 @@ impl Aggregate {
         o.full_marks += u32::from(row.all_full_marks);
         o.errors += row.errors;
         o.warnings += row.warnings;
-        let mut seen: Vec<&'static str> = Vec::new();
+        let mut seen: Vec<Code> = Vec::new();
         for f in findings {
-            let c = self.codes.entry(f.code).or_insert((f.severity, 0, 0));
-            c.1 += 1;
+            let c = self.codes.entry(f.code).or_insert((0, 0));
+            c.0 += 1;
             if !seen.contains(&f.code) {
                 seen.push(f.code);
-                c.2 += 1;
+                c.1 += 1;
                 *o.codes.entry(f.code).or_default() += 1;
             }
         }
@@ -310,8 +303,8 @@ impl Aggregate {
             .orgs
             .into_iter()
             .map(|(organisation, o)| {
-                let mut top: Vec<(&str, u32)> = o.codes.into_iter().collect();
-                top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                let mut top: Vec<(Code, u32)> = o.codes.into_iter().collect();
+                top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 OrgRow {
                     department: o.department,
                     organisation,
@@ -324,11 +317,7 @@ impl Aggregate {
                     .round_dp(4),
                     errors: o.errors,
                     warnings: o.warnings,
-                    top_codes: top
-                        .into_iter()
-                        .take(3)
-                        .map(|(c, n)| (c.to_string(), n))
-                        .collect(),
+                    top_codes: top.into_iter().take(3).collect(),
                 }
             })
             .collect();
@@ -342,9 +331,10 @@ impl Aggregate {
         let mut codes: Vec<CodeRow> = self
             .codes
             .into_iter()
-            .map(|(code, (severity, findings, projects))| CodeRow {
-                code: code.into(),
-                severity,
+            .map(|(code, (findings, projects))| CodeRow {
+                code,
+                name: code.name(),
+                severity: code.severity(),
                 findings,
                 projects,
             })

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use jixiao_core::{
-    FundSource, Funds, Goals, Header, Indicator, Narrative, Policy, Project, Statement, evaluate,
+    Code, FundSource, Funds, Goals, Header, Indicator, Narrative, Policy, Project, Statement,
+    evaluate,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
@@ -42,7 +43,7 @@ impl FromStr for GenFormat {
 /// An error planted on purpose: the finding code the batch must report, and where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Planted {
-    pub code: String,
+    pub code: Code,
     pub path: String,
 }
 
@@ -283,12 +284,8 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
     let year = rng.range(2021, 2024) as i32;
     let name = rng.pick(PROJECT_NAMES).to_string();
     let mut planted = Vec::new();
-    let plant = |planted: &mut Vec<Planted>, code: &str, path: String| {
-        planted.push(Planted {
-            code: code.into(),
-            path,
-        })
-    };
+    let plant =
+        |planted: &mut Vec<Planted>, code: Code, path: String| planted.push(Planted { code, path });
 
     // Funds: executed 90–100% of the annual budget; the initial budget within ±20% unless a cut is planted.
     let annual_cents = rng.range(500, 2_000_000);
@@ -302,7 +299,7 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
         let cut = rng.range(40, 90);
         initial = Some(money(annual_cents * 100 / (100 - cut)));
         executed = annual;
-        plant(&mut planted, "budget-adjusted", "funds.annual".into());
+        plant(&mut planted, Code::BudgetAdjusted, "funds.annual".into());
     }
     let exec_score = round2(Decimal::TEN * (executed / annual).min(Decimal::ONE));
     let sources = if rng.chance(50) {
@@ -387,7 +384,7 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
         r.score = round2(w * actual / t);
         plant(
             &mut planted,
-            "self-score-above-computed",
+            Code::SelfScoreAboveComputed,
             format!("indicators[{i}].self_score"),
         );
     } else if rng.chance(12) {
@@ -402,12 +399,12 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
         r.score = r.indicator.weight;
         plant(
             &mut planted,
-            "target-overshoot",
+            Code::TargetOvershoot,
             format!("indicators[{i}].target"),
         );
         plant(
             &mut planted,
-            "deviation-unexplained",
+            Code::DeviationUnexplained,
             format!("indicators[{i}].deviation"),
         );
     }
@@ -421,7 +418,7 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
         r.score = r.indicator.weight;
         plant(
             &mut planted,
-            "unit-mismatch",
+            Code::UnitMismatch,
             format!("indicators[{i}].actual"),
         );
     }
@@ -441,7 +438,7 @@ pub fn project(seed: u64, index: usize) -> (Project, Expected) {
             r.indicator.weight = new;
             r.indicator.self_score = Some(new);
             r.score = new;
-            plant(&mut planted, "weights-sum", "indicators".into());
+            plant(&mut planted, Code::WeightsSum, "indicators".into());
         }
     }
 
@@ -812,16 +809,16 @@ mod tests {
                     "project {i}: planted {p:?} not found in {:#?}",
                     e.findings
                 );
-                planted.insert(p.code.clone());
+                planted.insert(p.code);
             }
             // The clean parts are clean: no planted kind of error where none was planted.
             for f in &e.findings {
                 if [
-                    "self-score-above-computed",
-                    "target-overshoot",
-                    "unit-mismatch",
-                    "budget-adjusted",
-                    "weights-sum",
+                    Code::SelfScoreAboveComputed,
+                    Code::TargetOvershoot,
+                    Code::UnitMismatch,
+                    Code::BudgetAdjusted,
+                    Code::WeightsSum,
                 ]
                 .contains(&f.code)
                 {

@@ -47,11 +47,13 @@ pub const FINDING_COLUMNS: &[(&str, f64)] = &[
     ("实施单位", 22.0),
     ("项目名称", 30.0),
     ("年度", 6.0),
-    ("代码", 24.0),
+    ("审核发现", 18.0),
     ("级别", 6.0),
     ("位置", 22.0),
     ("说明", 60.0),
     ("建议", 40.0),
+    // Last: for reviewers who search by code.
+    ("代码", 24.0),
 ];
 pub const ORG_COLUMNS: &[(&str, f64)] = &[
     ("主管部门", 20.0),
@@ -170,11 +172,12 @@ impl ReviewWorkbook {
             ws.write_string(r, 1, &row.organisation)?;
             ws.write_string(r, 2, &row.name)?;
             ws.write_number(r, 3, row.year)?;
-            ws.write_string(r, 4, x.code)?;
-            ws.write_string(r, 5, x.severity.label())?;
+            ws.write_string(r, 4, x.name())?;
+            ws.write_string(r, 5, x.severity().label())?;
             ws.write_string(r, 6, &x.path)?;
             ws.write_string(r, 7, &x.message)?;
             ws.write_string(r, 8, &x.advice)?;
+            ws.write_string(r, 9, x.code.as_str())?;
             self.next_finding_row += 1;
         }
         Ok(())
@@ -239,7 +242,7 @@ impl ReviewWorkbook {
             let top: Vec<String> = o
                 .top_codes
                 .iter()
-                .map(|(c, n)| format!("{c}（{n} 个项目）"))
+                .map(|(c, n)| format!("{}（{n} 个项目）", c.name()))
                 .collect();
             ws.write_string(r, 9, top.join("、"))?;
         }

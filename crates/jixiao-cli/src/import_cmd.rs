@@ -18,9 +18,10 @@ pub fn load(file: &Path) -> Result<Vec<Imported>> {
 pub fn print_findings(imported: &Imported) {
     for f in &imported.findings {
         eprintln!(
-            "{}：{}：[{}] {}（{}）",
+            "{}：{}：{}（{}）{}（{}）",
             imported.file.display(),
-            f.severity.label(),
+            f.severity().label(),
+            f.name(),
             f.code,
             f.message,
             f.path

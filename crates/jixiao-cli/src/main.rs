@@ -53,8 +53,11 @@ enum Command {
         #[command(subcommand)]
         action: PolicyAction,
     },
-    /// 打印项目文件的 JSON Schema
-    Schema,
+    /// 打印 JSON Schema：project（项目文件，默认）或 evaluation（eval --json、接口与开放数据的评分结果）
+    Schema {
+        #[arg(value_enum, default_value = "project")]
+        of: SchemaOf,
+    },
     /// 启动网页应用（单位填报、审核、历史、导入导出）
     Serve(serve_cmd::ServeArgs),
     /// 导入：xlsx / xls / txt / pdf / docx / json / toml → 项目文件（TOML；-o 为 .json 或加 --json 时为 JSON）
@@ -125,7 +128,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for (i, (project, evaluation)) in all.iter().map(|p| evaluated(p, &policy)).enumerate()
             {
                 if json {
-                    reports.push(output::eval_json(&project, &evaluation));
+                    reports.push(output::eval_json(&project, &evaluation, &policy));
                 } else {
                     if several {
                         out!(
@@ -231,11 +234,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Restore(args) => backup_cmd::restore(args),
         Command::Batch(args) => batch_cmd::run(args),
         Command::Gen(args) => gen_cmd::run(args),
-        Command::Schema => {
-            out!("{}\n", serde_json::to_string_pretty(&jixiao_io::schema())?);
+        Command::Schema { of } => {
+            let schema = match of {
+                SchemaOf::Project => jixiao_io::schema(),
+                SchemaOf::Evaluation => serde_json::to_value(jixiao_core::exchange::schema())?,
+            };
+            out!("{}\n", serde_json::to_string_pretty(&schema)?);
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SchemaOf {
+    /// 项目文件
+    Project,
+    /// 项目、评分结果与审核发现（jixiao-evaluation）
+    Evaluation,
 }
 
 fn load_projects(file: &Path) -> Result<Vec<jixiao_io::Imported>> {
@@ -256,7 +271,7 @@ fn evaluated(
 }
 
 /// A built-in name, or a path to a policy file.
-fn load_policy(name_or_file: &str) -> Result<Policy> {
+pub(crate) fn load_policy(name_or_file: &str) -> Result<Policy> {
     if jixiao_core::policy::BUILTIN
         .iter()
         .any(|(n, _)| *n == name_or_file)

@@ -4,86 +4,24 @@ use std::fmt::Write;
 use std::path::Path;
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Value as Json, json};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use jixiao_core::{Evaluation, Finding, Policy, Project, Severity};
+use jixiao_core::{Evaluation, Exchange, Finding, Policy, Project, Severity};
 
-/// A JSON number from an exact decimal (already rounded by the policy).
-fn number(x: Decimal) -> Json {
-    x.normalize()
-        .to_f64()
-        .and_then(serde_json::Number::from_f64)
-        .map_or(Json::Null, Json::Number)
-}
-
-fn opt_number(x: Option<Decimal>) -> Json {
-    x.map_or(Json::Null, number)
-}
-
-fn finding_json(f: &Finding) -> Json {
-    json!({ "code": f.code, "severity": f.severity, "path": f.path, "message": f.message, "advice": f.advice })
-}
-
-pub fn eval_json(project: &Project, e: &Evaluation) -> Json {
-    let indicators: Vec<Json> = project
-        .indicators
-        .iter()
-        .zip(&e.indicators)
-        .map(|(ind, sc)| {
-            json!({
-                "name": ind.name,
-                "level1": ind.level1,
-                "level2": ind.level2,
-                "target": ind.target,
-                "actual": ind.actual,
-                "target_understood": sc.target.describe(),
-                "actual_understood": sc.actual.describe(),
-                "direction": sc.direction,
-                "outcome": sc.outcome,
-                "weight": number(ind.weight),
-                "score": opt_number(sc.score),
-                "self_score": opt_number(ind.self_score),
-                "review_score": opt_number(ind.review_score),
-                "trace": sc.trace,
-            })
-        })
-        .collect();
-    let groups: Vec<Json> = e
-        .groups
-        .iter()
-        .map(|g| json!({ "name": g.name, "weight": number(g.weight), "score": number(g.score), "self_score": opt_number(g.self_score) }))
-        .collect();
-    json!({
-        "project": { "name": project.project.name, "year": project.project.year, "kind": project.project.kind, "department": project.project.department, "implementer": project.project.implementer },
-        "policy": e.policy,
-        "total": number(e.total),
-        "grade": e.grade,
-        "complete": e.complete,
-        "applicable_weight": number(e.applicable_weight),
-        "self_total": opt_number(e.self_total),
-        "self_grade": project.statement.grade,
-        "execution": {
-            "rate": opt_number(e.execution.rate.map(|r| (r * Decimal::ONE_HUNDRED).round_dp(2))),
-            "score": opt_number(e.execution.score),
-            "weight": number(e.execution.weight),
-            "self_score": opt_number(project.funds.self_score),
-            "trace": e.execution.trace,
-        },
-        "groups": groups,
-        "indicators": indicators,
-        "findings": e.findings.iter().map(finding_json).collect::<Vec<_>>(),
-    })
+/// `eval --json`: the one JSON form of a project, its evaluation and findings (schema
+/// `jixiao-evaluation`, the same as the API and the open-data export).
+pub fn eval_json(project: &Project, e: &Evaluation, policy: &Policy) -> Json {
+    serde_json::to_value(Exchange::new(project, e, policy)).unwrap_or(Json::Null)
 }
 
 pub fn check_json(file: &Path, project: &Project, e: &Evaluation) -> Json {
     json!({
         "file": file.display().to_string(),
         "project": project.project.name,
-        "total": number(e.total),
+        "total": e.total.normalize().to_string(),
         "grade": e.grade,
-        "findings": e.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        "findings": e.findings,
     })
 }
 
@@ -280,7 +218,7 @@ fn findings_text(findings: &[Finding]) -> String {
         let _ = writeln!(out, "未发现问题。");
         return out;
     }
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let count = |s: Severity| findings.iter().filter(|f| f.severity() == s).count();
     let _ = writeln!(
         out,
         "审核发现 {} 项（错误 {}，警告 {}，提示 {}）：",
@@ -292,8 +230,9 @@ fn findings_text(findings: &[Finding]) -> String {
     for f in findings {
         let _ = writeln!(
             out,
-            "[{}] {}　{}\n　　{}\n　　建议：{}",
-            f.severity.label(),
+            "[{}] {}（{}）　{}\n　　{}\n　　建议：{}",
+            f.severity().label(),
+            f.name(),
             f.code,
             f.path,
             f.message,

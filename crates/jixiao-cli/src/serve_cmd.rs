@@ -17,6 +17,9 @@ pub struct ServeArgs {
     /// 加载演示机构、用户和项目（仅在数据库中没有用户时）
     #[arg(long)]
     demo: bool,
+    /// 评分规则：内置名称（mof-2020、mof-2017）或规则文件；换用后，项目列表的摘要在启动时按新规则重算
+    #[arg(long, default_value = "mof-2020", env = "JIXIAO_POLICY")]
+    policy: String,
     /// 反向代理的地址（可多个，逗号分隔）：来自这些地址的请求按 X-Forwarded-For 识别客户端地址（用于登录锁定和审计日志）
     #[arg(
         long = "trusted-proxy",
@@ -27,6 +30,7 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    let policy = crate::load_policy(&args.policy)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -35,6 +39,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         addr: args.addr,
         database: args.database,
         demo: args.demo,
+        policy,
         trusted_proxies: args.trusted_proxies,
     }))?;
     Ok(ExitCode::SUCCESS)

@@ -156,13 +156,20 @@ fn gen_then_batch_finds_every_planted_error_and_the_expected_totals() {
         ])
     );
 
-    // Findings, from the workbook's findings sheet: (source, code, path).
+    // Findings, from the workbook's findings sheet: (source, code, path). A reviewer reads each
+    // finding by its Chinese name; the code is the last column, for searching.
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     let findings = wb.worksheet_range(workbook::FINDINGS).unwrap();
+    assert_eq!(text(&findings.rows().next().unwrap()[4]), "审核发现");
+    for r in findings.rows().skip(1) {
+        let code = jixiao_core::Code::parse(&text(&r[9])).expect("a catalogue code");
+        assert_eq!(text(&r[4]), code.name());
+        assert!(!code.name().is_ascii());
+    }
     let found: BTreeSet<(String, String, String)> = findings
         .rows()
         .skip(1)
-        .map(|r| (text(&r[0]), text(&r[4]), text(&r[6])))
+        .map(|r| (text(&r[0]), text(&r[9]), text(&r[6])))
         .collect();
 
     let mut planted = 0;
@@ -188,7 +195,7 @@ fn gen_then_batch_finds_every_planted_error_and_the_expected_totals() {
         );
         for p in &e.planted {
             assert!(
-                found.contains(&(source.clone(), p.code.clone(), p.path.clone())),
+                found.contains(&(source.clone(), p.code.to_string(), p.path.clone())),
                 "{source}: planted {} at {} not found",
                 p.code,
                 p.path
@@ -217,14 +224,18 @@ fn gen_then_batch_finds_every_planted_error_and_the_expected_totals() {
         .find(|(_, e)| {
             e.planted
                 .iter()
-                .any(|p| p.code == "self-score-above-computed")
+                .any(|p| p.code == jixiao_core::Code::SelfScoreAboveComputed)
         })
         .unwrap();
     let reasons = rows[&lenient.0]["reasons"].to_string();
     assert!(reasons.contains("高于按规则计算"), "{reasons}");
     let cut = all
         .iter()
-        .find(|(_, e)| e.planted.iter().any(|p| p.code == "budget-adjusted"))
+        .find(|(_, e)| {
+            e.planted
+                .iter()
+                .any(|p| p.code == jixiao_core::Code::BudgetAdjusted)
+        })
         .unwrap();
     let reasons = rows[&cut.0]["reasons"].to_string();
     assert!(

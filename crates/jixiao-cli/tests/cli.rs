@@ -44,21 +44,26 @@ fn eval_json_has_the_contract_fields() {
         .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["total"], 100.0);
-    assert_eq!(v["grade"], "优");
-    assert_eq!(v["execution"]["rate"], 100.0);
-    assert_eq!(v["execution"]["score"], 10.0);
-    assert_eq!(v["self_total"], 100.0);
-    let inds = v["indicators"].as_array().unwrap();
+    // The one JSON form (schema jixiao-evaluation): exact decimals as strings.
+    assert_eq!(v["schema"], "jixiao-evaluation");
+    let e = &v["evaluation"];
+    assert_eq!(e["total"], "100");
+    assert_eq!(e["grade"], "优");
+    assert_eq!(e["execution"]["rate"], "1");
+    assert_eq!(e["execution"]["computed_score"], "10");
+    assert_eq!(e["self_total"], "100");
+    assert_eq!(v["funds"]["annual"]["unit"], "万元");
+    let inds = e["indicators"].as_array().unwrap();
     assert_eq!(inds.len(), 6);
     assert_eq!(inds[4]["name"], "媒体报道");
     assert_eq!(inds[4]["level1"], "效益指标");
     assert_eq!(inds[4]["level2"], "社会效益");
-    assert_eq!(inds[4]["weight"], 15.0);
-    assert_eq!(inds[4]["score"], 15.0);
-    assert_eq!(inds[4]["self_score"], 15.0);
+    assert_eq!(inds[4]["weight"], "15");
+    assert_eq!(inds[4]["computed_score"], "15");
+    assert_eq!(inds[4]["self_score"], "15");
     let findings = v["findings"].as_array().unwrap();
     assert!(findings.iter().any(|f| f["code"] == "budget-adjusted"
+        && f["name"] == "预算调整幅度大"
         && f["severity"] == "warning"
         && f["path"] == "funds.annual"));
     assert!(
@@ -212,7 +217,7 @@ fn json_project_files_load_too() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["total"], 100.0);
+    assert_eq!(v["evaluation"]["total"], "100");
     // A JSON field error names the path too.
     std::fs::write(
         &file,
@@ -294,7 +299,7 @@ fn policies() {
         .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["policy"], "local");
+    assert_eq!(v["evaluation"]["policy"]["name"], "local");
     // A broken policy file is bad input.
     std::fs::write(&file, "name = 1").unwrap();
     jixiao()

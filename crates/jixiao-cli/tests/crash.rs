@@ -4,9 +4,8 @@
 //! database must pass `PRAGMA integrity_check`, and at most the one save in flight per client may
 //! have landed without an acknowledgement.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Stdio};
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,106 +13,12 @@ use jixiao_core::Project;
 use jixiao_store::Store;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+use support::{Server, api_token};
 
 const ROUNDS: usize = 3;
 const PROJECTS: usize = 3;
 /// Acknowledged saves per round before the kill (the kill then lands while saves are in flight).
 const SAVES_BEFORE_KILL: usize = 30;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(db: &Path, demo: bool) -> Server {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"));
-        cmd.args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            db.to_str().unwrap(),
-        ]);
-        if demo {
-            cmd.arg("--demo");
-        }
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Reads the address from the start-up line, then keeps draining the pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split_once("http://").map(|(_, r)| r) {
-                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
-                }
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("server started");
-        Server {
-            child,
-            base: format!("http://{addr}"),
-        }
-    }
-
-    /// SIGKILL: no shutdown, no flush, no destructor runs in the server.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Signs in as a unit's clerk and makes an API token (it is stored, so it outlives the restarts).
-async fn api_token(base: &str) -> String {
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let res = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("username", "danwei5"),
-            ("password", jixiao_web::demo::PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let me: Value = client
-        .get(format!("{base}/api/v1/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let res = client
-        .post(format!("{base}/api/v1/tokens"))
-        .header("X-CSRF-Token", me["csrf"].as_str().unwrap())
-        .json(&json!({ "name": "崩溃测试" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    res.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 type Acked = Arc<Mutex<Vec<(i64, i64, String)>>>;
 
@@ -167,7 +72,7 @@ async fn acknowledged_saves_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
     let server = Server::start(&db, true);
-    let token = api_token(&server.base).await;
+    let token = api_token(&server.base, "danwei5").await;
     let client = Client::new();
     let seed: Project = toml::from_str(include_str!("../../../examples/panyu-2022.toml")).unwrap();
     let mut ids = Vec::new();

@@ -133,7 +133,7 @@ fn a_department_wide_form_is_scored_as_such() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["project"]["kind"], "department");
     assert_eq!(v["project"]["name"], "某县司法局");
-    assert_eq!(v["total"], 99.83);
+    assert_eq!(v["evaluation"]["total"], "99.83");
     jixiao()
         .arg("eval")
         .arg(&file)

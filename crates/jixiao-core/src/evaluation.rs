@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::findings::{self, Finding, Severity};
+use crate::findings::{self, Code, Finding, Severity};
 use crate::grade::Grade;
 use crate::model::Project;
 use crate::policy::Policy;
@@ -43,9 +43,11 @@ pub struct Evaluation {
 
 impl Evaluation {
     pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity == Severity::Error)
+        self.findings
+            .iter()
+            .any(|f| f.severity() == Severity::Error)
     }
-    pub fn has_finding(&self, code: &str) -> bool {
+    pub fn has_finding(&self, code: Code) -> bool {
         self.findings.iter().any(|f| f.code == code)
     }
 }

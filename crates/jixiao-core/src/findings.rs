@@ -6,35 +6,16 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub use crate::catalogue::{Code, Severity};
 use crate::evaluation::Evaluation;
 use crate::model::{Direction, Indicator, Project};
 use crate::policy::Policy;
 use crate::scoring::Outcome;
 use crate::value::{self, Achievement, ValueKind};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Error => "错误",
-            Severity::Warning => "警告",
-            Severity::Info => "提示",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// Stable kebab-case code, e.g. `target-overshoot`.
-    pub code: &'static str,
-    pub severity: Severity,
+    pub code: Code,
     /// Field path in the project file: `funds.annual`, `indicators[3].actual`, `statement.total`.
     pub path: String,
     pub message: String,
@@ -42,151 +23,62 @@ pub struct Finding {
     pub advice: String,
 }
 
-/// Every code the checker can emit, with its severity and a one-line description (for docs and `--help`).
-pub const CATALOGUE: &[(&str, Severity, &str)] = &[
-    (
-        "weights-sum",
-        Severity::Error,
-        "分值合计不等于 100，或一级指标分值与表中标明的权重不一致",
-    ),
-    (
-        "score-out-of-range",
-        Severity::Error,
-        "得分高于分值或低于 0",
-    ),
-    (
-        "score-outside-band",
-        Severity::Warning,
-        "定性指标得分不在其达成程度对应的档位内",
-    ),
-    ("missing-actual", Severity::Error, "未填写实际完成值"),
-    (
-        "value-unparsed",
-        Severity::Error,
-        "年度指标值或实际完成值无法识别，无法计分",
-    ),
-    (
-        "executed-exceeds-budget",
-        Severity::Error,
-        "执行数大于全年预算数",
-    ),
-    (
-        "funds-sum-mismatch",
-        Severity::Error,
-        "资金来源分项之和与年度资金总额不一致",
-    ),
-    (
-        "total-mismatch",
-        Severity::Error,
-        "填报的总分不等于各项自评得分之和",
-    ),
-    (
-        "grade-mismatch",
-        Severity::Error,
-        "填报的评价等级与总分不符",
-    ),
-    (
-        "self-score-above-computed",
-        Severity::Warning,
-        "自评得分高于按规则计算的得分",
-    ),
-    (
-        "self-score-below-computed",
-        Severity::Info,
-        "自评得分低于按规则计算的得分",
-    ),
-    (
-        "target-overshoot",
-        Severity::Warning,
-        "实际完成值远超正向指标值，指标值可能设置偏低",
-    ),
-    (
-        "deviation-unexplained",
-        Severity::Warning,
-        "未完成或超额完成指标，但未填写偏差原因",
-    ),
-    ("deadline-missed", Severity::Warning, "时效指标逾期完成"),
-    (
-        "budget-adjusted",
-        Severity::Warning,
-        "全年预算数较年初预算数调整幅度过大",
-    ),
-    ("execution-low", Severity::Warning, "预算执行率偏低"),
-    (
-        "weights-nonstandard",
-        Severity::Info,
-        "一级指标分值与标准权重（10/50/30/10）不同",
-    ),
-    (
-        "single-indicator-dominates",
-        Severity::Warning,
-        "单个指标分值超过绩效指标总分值的一半",
-    ),
-    (
-        "unit-mismatch",
-        Severity::Warning,
-        "实际完成值与年度指标值的计量单位不一致",
-    ),
-    (
-        "qualitative-actual",
-        Severity::Warning,
-        "数量指标的实际完成值只有文字表述，没有数值",
-    ),
-    (
-        "satisfaction-not-a-rate",
-        Severity::Warning,
-        "满意度指标不是满意度（率）",
-    ),
-    ("all-full-marks", Severity::Info, "所有指标均为满分"),
-    (
-        "problems-none",
-        Severity::Warning,
-        "“存在问题”填“无”，但存在偏差、问题或报告中写明了问题",
-    ),
-    (
-        "benefit-is-output",
-        Severity::Info,
-        "效益指标统计的是活动、篇数等产出，而非效果",
-    ),
-    ("vague-target", Severity::Info, "定性指标值缺少可衡量的标准"),
-    (
-        "actual-not-done",
-        Severity::Warning,
-        "实际完成值表明工作未开展、未完成、取消或延期，按未达成计分",
-    ),
-    (
-        "value-assumed",
-        Severity::Warning,
-        "指标值的读法含推断（如未写 % 的百分数），请核对",
-    ),
-    (
-        "import-incomplete",
-        Severity::Warning,
-        "导入的文件不完整（如表格中途截断），只导入了可见部分",
-    ),
-    (
-        "import-ambiguous",
-        Severity::Warning,
-        "导入时无法确定某个单元格的含义，已按说明的理由取值，请核对",
-    ),
-    (
-        "import-reread",
-        Severity::Warning,
-        "按表头依次读取的结果与表中执行率、得分等数字矛盾，已改用与之一致的读法，请核对",
-    ),
-    (
-        "import-inconsistent",
-        Severity::Error,
-        "导入的数字与表中自带的执行率、得分、合计等数字矛盾，没有一种读法一致，请对照原件核对",
-    ),
-];
+impl Finding {
+    pub fn new(code: Code, path: impl Into<String>, message: String, advice: &str) -> Finding {
+        Finding {
+            code,
+            path: path.into(),
+            message,
+            advice: advice.into(),
+        }
+    }
+    /// The severity is the catalogue's: one per code.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+    /// The Chinese name users read.
+    pub fn name(&self) -> &'static str {
+        self.code.name()
+    }
+}
 
-fn severity_of(code: &str) -> Severity {
-    CATALOGUE
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map(|(_, s, _)| *s)
-        .expect("every emitted code is in the catalogue")
+impl schemars::JsonSchema for Finding {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Finding".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let code = g.subschema_for::<Code>();
+        let severity = g.subschema_for::<Severity>();
+        schemars::json_schema!({
+            "type": "object",
+            "description": "审核发现",
+            "properties": {
+                "code": code,
+                "name": { "type": "string", "description": "中文名称" },
+                "severity": severity,
+                "path": { "type": "string", "description": "项目文件中的位置，如 indicators[3].actual" },
+                "message": { "type": "string" },
+                "advice": { "type": "string", "description": "处理建议" }
+            },
+            "required": ["code", "name", "severity", "path", "message", "advice"],
+            "additionalProperties": false
+        })
+    }
+}
+
+/// Written with its Chinese name and severity beside the code, so that every reader has them.
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Finding", 6)?;
+        st.serialize_field("code", &self.code)?;
+        st.serialize_field("name", self.name())?;
+        st.serialize_field("severity", &self.severity())?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("advice", &self.advice)?;
+        st.end()
+    }
 }
 
 fn n(x: Decimal) -> String {
@@ -249,19 +141,13 @@ pub fn check(project: &Project, eval: &Evaluation, policy: &Policy) -> Vec<Findi
     c.indicators();
     c.statement();
     let mut out = c.out;
-    out.sort_by_key(|f| f.severity);
+    out.sort_by_key(|f| f.severity());
     out
 }
 
 impl Checker<'_> {
-    fn push(&mut self, code: &'static str, path: impl Into<String>, message: String, advice: &str) {
-        self.out.push(Finding {
-            code,
-            severity: severity_of(code),
-            path: path.into(),
-            message,
-            advice: advice.into(),
-        });
+    fn push(&mut self, code: Code, path: impl Into<String>, message: String, advice: &str) {
+        self.out.push(Finding::new(code, path, message, advice));
     }
 
     fn weights(&mut self) {
@@ -269,7 +155,7 @@ impl Checker<'_> {
         let total = p.total_weight();
         if total != Decimal::ONE_HUNDRED {
             self.push(
-                "weights-sum",
+                Code::WeightsSum,
                 "indicators",
                 format!(
                     "分值合计为 {}（预算执行率 {} + 绩效指标 {}），应为 100",
@@ -291,7 +177,7 @@ impl Checker<'_> {
             let sum = sums.get(level_key(name)).map_or(Decimal::ZERO, |(_, s)| *s);
             if sum != *stated {
                 self.push(
-                    "weights-sum",
+                    Code::WeightsSum,
                     format!("statement.level_weights.{name}"),
                     format!(
                         "{name}标明权重为 {}，但其下三级指标分值合计为 {}",
@@ -328,7 +214,7 @@ impl Checker<'_> {
         }
         if !odd.is_empty() {
             self.push(
-                "weights-nonstandard",
+                Code::WeightsNonstandard,
                 "indicators",
                 format!("一级指标分值与标准权重不同：{}", odd.join("，")),
                 "确认本地区规定的权重；如无特别规定，按预算执行率 10、产出 50、效益 30、满意度 10 设置。",
@@ -344,7 +230,7 @@ impl Checker<'_> {
                     .saturating_mul(Decimal::ONE_HUNDRED);
                 if share > self.policy.checks.dominates_percent {
                     self.push(
-                        "single-indicator-dominates",
+                        Code::SingleIndicatorDominates,
                         format!("indicators[{i}].weight"),
                         format!(
                             "指标“{}”分值 {}，占绩效指标总分值 {} 的 {}%",
@@ -364,7 +250,7 @@ impl Checker<'_> {
         let f = &self.project.funds;
         if f.executed > f.annual {
             self.push(
-                "executed-exceeds-budget",
+                Code::ExecutedExceedsBudget,
                 "funds.executed",
                 format!(
                     "全年执行数 {} 万元大于全年预算数 {} 万元",
@@ -377,7 +263,7 @@ impl Checker<'_> {
         for (i, s) in f.sources.iter().enumerate() {
             if s.executed > s.annual {
                 self.push(
-                    "executed-exceeds-budget",
+                    Code::ExecutedExceedsBudget,
                     format!("funds.sources[{i}].executed"),
                     format!(
                         "资金来源“{}”执行数 {} 万元大于预算数 {} 万元",
@@ -398,7 +284,7 @@ impl Checker<'_> {
             ] {
                 if sum != total {
                     self.push(
-                        "funds-sum-mismatch",
+                        Code::FundsSumMismatch,
                         format!("funds.{field}"),
                         format!(
                             "资金来源分项{label}之和 {} 万元，与年度资金总额 {} 万元不一致",
@@ -424,7 +310,7 @@ impl Checker<'_> {
                     "调增"
                 };
                 self.push(
-                    "budget-adjusted",
+                    Code::BudgetAdjusted,
                     "funds.annual",
                     format!(
                         "年初预算数 {} 万元调整为全年预算数 {} 万元（{dir} {}%），预算执行率按调整后预算计算",
@@ -440,7 +326,7 @@ impl Checker<'_> {
             && rate.saturating_mul(Decimal::ONE_HUNDRED) < self.policy.execution.low_percent
         {
             self.push(
-                "execution-low",
+                Code::ExecutionLow,
                 "funds.executed",
                 format!(
                     "预算执行率 {}（执行 {} / 预算 {} 万元），低于 {}%",
@@ -459,7 +345,7 @@ impl Checker<'_> {
         ] {
             if let Some(s) = score.filter(|s| *s > w || *s < Decimal::ZERO) {
                 self.push(
-                    "score-out-of-range",
+                    Code::ScoreOutOfRange,
                     format!("funds.{field}"),
                     format!("预算执行率{label} {} 超出分值范围 0–{}", n(s), n(w)),
                     "得分应在 0 到分值之间。",
@@ -474,7 +360,7 @@ impl Checker<'_> {
     fn compare_scores(&mut self, path: &str, name: &str, stated: Decimal, computed: Decimal) {
         if stated > computed {
             self.push(
-                "self-score-above-computed",
+                Code::SelfScoreAboveComputed,
                 path,
                 format!(
                     "“{name}”自评得分 {}，按规则计算为 {}，高出 {}",
@@ -486,7 +372,7 @@ impl Checker<'_> {
             );
         } else if stated < computed {
             self.push(
-                "self-score-below-computed",
+                Code::SelfScoreBelowComputed,
                 path,
                 format!(
                     "“{name}”自评得分 {}，按规则计算为 {}，低 {}",
@@ -522,7 +408,7 @@ impl Checker<'_> {
         ] {
             if let Some(s) = score.filter(|s| *s > w || *s < Decimal::ZERO) {
                 self.push(
-                    "score-out-of-range",
+                    Code::ScoreOutOfRange,
                     at(field),
                     format!("指标“{name}”{label} {} 超出分值范围 0–{}", n(s), n(w)),
                     "得分应在 0 到分值之间。",
@@ -537,7 +423,7 @@ impl Checker<'_> {
                     "实际完成值"
                 };
                 self.push(
-                    "value-unparsed",
+                    Code::ValueUnparsed,
                     at(field),
                     format!("指标“{name}”的{label}“{}”无法识别：{reason}", v.text),
                     "改写为“≥95%”“1场”“2023年12月31日前”“达成”等可识别的形式。",
@@ -546,7 +432,7 @@ impl Checker<'_> {
         }
         if sc.outcome == Outcome::Unscorable && matches!(sc.target.kind, ValueKind::Empty) {
             self.push(
-                "value-unparsed",
+                Code::ValueUnparsed,
                 at("target"),
                 format!("指标“{name}”未填写年度指标值，无法计分"),
                 "填写年度指标值（如“≥95%”“1场”“2023年12月31日前”）。",
@@ -557,7 +443,7 @@ impl Checker<'_> {
             && !matches!(sc.actual.kind, ValueKind::Unparsed { .. })
         {
             self.push(
-                "value-unparsed",
+                Code::ValueUnparsed,
                 at("actual"),
                 format!("指标“{name}”无法计分：{}", sc.trace.rule),
                 "使实际完成值与年度指标值采用相同的表述形式。",
@@ -565,7 +451,7 @@ impl Checker<'_> {
         }
         if sc.outcome == Outcome::Missing {
             self.push(
-                "missing-actual",
+                Code::MissingActual,
                 at("actual"),
                 format!("指标“{name}”未填写实际完成值（年度指标值“{}”）", ind.target),
                 "填写实际完成值；确实无法取得的，说明原因。",
@@ -583,7 +469,7 @@ impl Checker<'_> {
                     .unwrap_or_default(),
             );
             self.push(
-                "unit-mismatch",
+                Code::UnitMismatch,
                 at("actual"),
                 format!(
                     "指标“{name}”年度指标值“{}”单位为“{tu}”，实际完成值“{}”单位为“{au}”，无法比较",
@@ -594,7 +480,7 @@ impl Checker<'_> {
         }
         if let ValueKind::NotDone { word } = &sc.actual.kind {
             self.push(
-                "actual-not-done",
+                Code::ActualNotDone,
                 at("actual"),
                 format!(
                     "指标“{name}”实际完成值“{}”写明“{word}”，按未达成计分，不能得满分",
@@ -609,7 +495,7 @@ impl Checker<'_> {
         ] {
             if let Some(note) = &v.note {
                 self.push(
-                    "value-assumed",
+                    Code::ValueAssumed,
                     at(field),
                     format!("指标“{name}”的{label}“{}”{note}", v.text),
                     "核对后按指标值的写法填写（如写明 %）。",
@@ -621,7 +507,7 @@ impl Checker<'_> {
             && !matches!(sc.actual.kind, ValueKind::NotDone { .. })
         {
             self.push(
-                "qualitative-actual",
+                Code::QualitativeActual,
                 at("actual"),
                 format!(
                     "指标“{name}”年度指标值为“{}”，实际完成值“{}”没有给出数值",
@@ -637,7 +523,7 @@ impl Checker<'_> {
             let (lo_pts, hi_pts, hi_included) = self.policy.band_points(level, w);
             let hi_bracket = if hi_included { "]" } else { ")" };
             self.push(
-                    "score-outside-band",
+                    Code::ScoreOutsideBand,
                     at("self_score"),
                     format!(
                         "指标“{name}”实际完成情况为“{}”，得分应在 [{}, {}{hi_bracket} 之间，自评得分为 {}",
@@ -652,7 +538,7 @@ impl Checker<'_> {
         let outside_band = self
             .out
             .last()
-            .is_some_and(|f| f.code == "score-outside-band" && f.path == at("self_score"));
+            .is_some_and(|f| f.code == Code::ScoreOutsideBand && f.path == at("self_score"));
         if let (Some(stated), Some(computed)) = (ind.self_score, sc.score)
             && !outside_band
             && !sc.unit_mismatch
@@ -670,7 +556,7 @@ impl Checker<'_> {
             let actual = sc.actual_number.unwrap_or_default();
             let r = sc.ratio.unwrap_or_default();
             self.push(
-                "target-overshoot",
+                Code::TargetOvershoot,
                 at("target"),
                 format!(
                     "指标“{name}”指标值 {}{}，实际完成 {}{}，为指标值的 {}，指标值可能设置偏低",
@@ -698,7 +584,7 @@ impl Checker<'_> {
                 "未完成"
             };
             self.push(
-                "deviation-unexplained",
+                Code::DeviationUnexplained,
                 at("deviation"),
                 format!(
                     "指标“{name}”{what}（指标值“{}”，实际“{}”），但未填写偏差原因分析及改进措施",
@@ -709,7 +595,7 @@ impl Checker<'_> {
         }
         if let (ValueKind::Deadline(_), Outcome::Missed) = (&sc.target.kind, sc.outcome) {
             self.push(
-                "deadline-missed",
+                Code::DeadlineMissed,
                 at("actual"),
                 format!(
                     "指标“{name}”要求“{}”完成，实际为“{}”，逾期",
@@ -732,7 +618,7 @@ impl Checker<'_> {
                 || matches!(sc.target.kind, ValueKind::NotApplicable);
             if !acceptable {
                 self.push(
-                    "satisfaction-not-a-rate",
+                    Code::SatisfactionNotARate,
                     at("name"),
                     format!("满意度指标“{name}”的指标值为“{}”，不是服务对象满意度（率）", ind.target),
                     "满意度指标应为调查得出的满意度，如“服务对象满意度 ≥90%”；走访人次等应列入产出指标。",
@@ -749,7 +635,7 @@ impl Checker<'_> {
             .contains(&base.as_str())
             {
                 self.push(
-                        "benefit-is-output",
+                        Code::BenefitIsOutput,
                         at("target"),
                         format!("效益指标“{name}”的指标值“{}”统计的是活动或稿件数量，属于产出而非效益", ind.target),
                         "效益指标应衡量效果（如知晓率、参与企业增长、政策兑现率），数量类指标列入产出指标。",
@@ -778,7 +664,7 @@ impl Checker<'_> {
             let text = ind.target.as_str();
             if !text.chars().any(|c| c.is_ascii_digit()) && VAGUE.iter().any(|v| text.contains(v)) {
                 self.push(
-                    "vague-target",
+                    Code::VagueTarget,
                     at("target"),
                     format!("指标“{name}”的指标值“{text}”没有可衡量的标准"),
                     "写明衡量标准（如“投诉率下降 10%”“知晓率 ≥80%”），或说明定性评判的依据。",
@@ -831,7 +717,7 @@ impl Checker<'_> {
             String::new()
         };
         self.push(
-            "total-mismatch",
+            Code::TotalMismatch,
             "statement.total",
             format!(
                 "填报总分 {}，但预算执行率与各指标自评得分之和为 {}{note}",
@@ -857,7 +743,7 @@ impl Checker<'_> {
             let due = self.policy.grade(total);
             if grade != due {
                 self.push(
-                    "grade-mismatch",
+                    Code::GradeMismatch,
                     "statement.grade",
                     format!("填报评价等级为“{grade}”，但总分 {} 对应“{due}”", n(total)),
                     "按总分确定评价等级：优 ≥90，良 ≥80，中 ≥60，差 <60。",
@@ -881,7 +767,7 @@ impl Checker<'_> {
                 .all(|(i, _)| i.self_score == Some(i.weight))
         {
             self.push(
-                "all-full-marks",
+                Code::AllFullMarks,
                 "indicators",
                 format!(
                     "全部 {} 个指标{}均为满分",
@@ -901,7 +787,7 @@ impl Checker<'_> {
             let questioned = self
                 .out
                 .iter()
-                .filter(|f| f.severity != Severity::Info)
+                .filter(|f| f.severity() != Severity::Info)
                 .count();
             if questioned > 0 {
                 reasons.push(format!("检查发现 {questioned} 项错误或警告"));
@@ -923,7 +809,7 @@ impl Checker<'_> {
             }
             if !reasons.is_empty() {
                 self.push(
-                    "problems-none",
+                    Code::ProblemsNone,
                     "statement.problems",
                     format!("自评表“存在问题”填“无”，但{}", reasons.join("，")),
                     "如实填写存在的问题及改进措施，与自评报告保持一致。",

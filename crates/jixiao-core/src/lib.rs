@@ -5,18 +5,24 @@
 //! * [`policy`]: scoring rules as data; [`scoring`]: scores with traces; [`findings`]: the checker
 //! * [`evaluate`]: all of it for one project
 
+pub mod catalogue;
 pub mod evaluation;
+pub mod exchange;
 pub mod findings;
 pub mod grade;
 pub mod model;
 pub mod policy;
 pub mod scoring;
+pub mod summary;
 pub mod value;
 
+pub use catalogue::{CATALOGUE, Code, Severity};
 pub use evaluation::{Evaluation, GroupScore, evaluate};
-pub use findings::{CATALOGUE, Finding, Severity};
+pub use exchange::Exchange;
+pub use findings::Finding;
 pub use grade::Grade;
 pub use model::{
     Direction, FundSource, Funds, Goals, Header, Indicator, Kind, Narrative, Project, Statement,
 };
 pub use policy::Policy;
+pub use summary::{ENGINE_VERSION, ReviewTotal, Summary};

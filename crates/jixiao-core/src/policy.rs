@@ -175,6 +175,16 @@ impl Policy {
         Ok(())
     }
 
+    /// The policy's name and a hash of every rule in it: two policies with the same fingerprint score
+    /// alike. Stored summaries carry it, so that a change of rules is noticed (FNV-1a over the TOML).
+    pub fn fingerprint(&self) -> String {
+        let text = toml::to_string(self).unwrap_or_default();
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        format!("{}#{hash:016x}", self.name)
+    }
+
     /// Rounds a score as the policy says.
     pub fn round(&self, x: Decimal) -> Decimal {
         let strategy = match self.rounding.mode {

@@ -2,6 +2,7 @@
 
 mod support;
 
+use jixiao_core::Code;
 use jixiao_core::model::Direction;
 use jixiao_core::policy::{ReverseFormula, RoundMode};
 use jixiao_core::scoring::{Outcome, score_execution, score_indicator};
@@ -293,7 +294,7 @@ fn unreadable_values_are_not_guessed_and_do_not_stop_the_rest() {
     assert!(!e.complete);
     // The others are still scored: 9.8 + 20 + 10 + 30 + 10.
     assert_eq!(e.total, d("79.8"));
-    let f = the(&e, "value-unparsed");
+    let f = the(&e, Code::ValueUnparsed);
     assert!(
         f.message.contains("培训合格率") && f.message.contains("检查12家，抽查5家"),
         "{}",

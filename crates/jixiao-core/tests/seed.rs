@@ -2,6 +2,7 @@
 
 mod support;
 
+use jixiao_core::Code;
 use jixiao_core::{Grade, Project, Severity};
 use support::*;
 
@@ -22,20 +23,20 @@ fn seed_scores_as_published() {
     assert_eq!(e.self_total, Some(d("100")));
     assert!(e.complete);
     assert!(!e.has_errors(), "{:#?}", e.findings);
-    assert!(e.findings.iter().all(|f| f.severity != Severity::Error));
+    assert!(e.findings.iter().all(|f| f.severity() != Severity::Error));
 }
 
 #[test]
 fn seed_findings_are_what_a_reviewer_would_raise() {
     let e = eval(&seed());
-    let adjusted = the(&e, "budget-adjusted");
+    let adjusted = the(&e, Code::BudgetAdjusted);
     assert!(
         adjusted.message.contains("150.00") && adjusted.message.contains("14.53"),
         "{}",
         adjusted.message
     );
 
-    let overshoots = findings(&e, "target-overshoot");
+    let overshoots = findings(&e, Code::TargetOvershoot);
     assert_eq!(overshoots.len(), 2, "{overshoots:#?}");
     assert!(overshoots.iter().any(|f| f.message.contains("媒体报道")
         && f.message.contains("5篇")
@@ -49,13 +50,13 @@ fn seed_findings_are_what_a_reviewer_would_raise() {
     );
 
     assert!(
-        the(&e, "satisfaction-not-a-rate")
+        the(&e, Code::SatisfactionNotARate)
             .message
             .contains("走访高层次人才")
     );
-    the(&e, "all-full-marks");
-    the(&e, "problems-none");
-    let qualitative = findings(&e, "qualitative-actual");
+    the(&e, Code::AllFullMarks);
+    the(&e, Code::ProblemsNone);
+    let qualitative = findings(&e, Code::QualitativeActual);
     assert!(
         qualitative
             .iter()

@@ -16,6 +16,7 @@
 
 mod support;
 
+use jixiao_core::Code;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -158,7 +159,7 @@ fn value_corpus() {
             )];
             let e = evaluate(&p, &policy);
             let sc = &e.indicators[0];
-            let unparsed = e.has_finding("value-unparsed");
+            let unparsed = e.has_finding(Code::ValueUnparsed);
             let got_kind = kind(sc, unparsed);
             let expected_score = t
                 .score

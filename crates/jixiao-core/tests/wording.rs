@@ -4,6 +4,7 @@
 
 mod support;
 
+use jixiao_core::Code;
 use jixiao_core::Policy;
 use jixiao_core::policy::ReverseFormula;
 use jixiao_core::scoring::{IndicatorScore, Outcome, score_indicator};
@@ -204,7 +205,7 @@ fn yes_no_targets_keep_their_meaning() {
     p.indicators[0].actual = "无".into();
     let e = eval(&p);
     assert_eq!(e.indicators[0].outcome, Outcome::Met);
-    assert!(!e.has_finding("missing-actual"), "{:#?}", e.findings);
+    assert!(!e.has_finding(Code::MissingActual), "{:#?}", e.findings);
 }
 
 #[test]
@@ -361,7 +362,7 @@ fn numbers_near_the_decimal_limit_are_refused_not_overflowed() {
     }
     let mut p = clean();
     p.indicators[0].actual = "79228162514264337593543950335场".into();
-    let f = the(&eval(&p), "value-unparsed");
+    let f = the(&eval(&p), Code::ValueUnparsed);
     assert!(
         f.message.contains("培训场次") && f.message.contains("79228162514264337593543950335"),
         "{}",
@@ -400,7 +401,7 @@ fn what_cannot_be_read_is_unparsed_not_guessed() {
         p.indicators[0].target = target.into();
         let e = eval(&p);
         assert_eq!(e.indicators[0].score, None, "{target}");
-        let f = the(&e, "value-unparsed");
+        let f = the(&e, Code::ValueUnparsed);
         assert!(
             f.message.contains("培训场次") && f.message.contains(target),
             "{target}: {}",
@@ -410,7 +411,7 @@ fn what_cannot_be_read_is_unparsed_not_guessed() {
     // An empty target is not a qualitative one.
     let mut p = clean();
     p.indicators[0].target = "".into();
-    let f = the(&eval(&p), "value-unparsed");
+    let f = the(&eval(&p), Code::ValueUnparsed);
     assert_eq!(f.path, "indicators[0].target");
     // A letter where the digit should be (第O份, value corpus).
     assert!(matches!(parse("第O份").kind, ValueKind::Unparsed { .. }));

@@ -97,7 +97,7 @@ fn findings_of(imp: &Imported) -> Vec<Finding> {
     out.extend(
         jixiao_core::findings::check(&imp.project, &eval, &policy)
             .into_iter()
-            .filter(|f| f.severity == Severity::Error),
+            .filter(|f| f.severity() == Severity::Error),
     );
     out
 }

@@ -1,6 +1,7 @@
 //! Published excerpts: what particular layouts must give beyond their cells (findings, provenance, several
 //! forms in one text). Every excerpt's cells are compared with its answer key by tests/corpus.rs.
 
+use jixiao_core::Code;
 use std::path::{Path, PathBuf};
 
 use jixiao_io::Imported;
@@ -58,7 +59,7 @@ fn assert_rows(imp: &Imported, rows: &[Row<'_>]) {
     }
 }
 
-fn has(imp: &Imported, code: &str, path: &str) -> bool {
+fn has(imp: &Imported, code: Code, path: &str) -> bool {
     imp.findings
         .iter()
         .any(|f| f.code == code && f.path == path)
@@ -181,7 +182,7 @@ fn f01_chizhou_national_layout_flattened_on_one_line() {
     assert_eq!(p.statement.level_weights.get("产出指标"), Some(&d("50")));
     assert_eq!(p.statement.level_weights.get("效益指标"), Some(&d("30")));
     // Cut off in the middle of the 满意度 row ("公众满").
-    assert!(has(imp, "import-incomplete", "indicators"));
+    assert!(has(imp, Code::ImportIncomplete, "indicators"));
 }
 
 #[test]
@@ -190,7 +191,7 @@ fn f02_sichuan_tail_of_one_form_then_a_cut_form() {
     assert_eq!(all.len(), 2, "the tail of a previous form, then a new form");
     // The tail: one indicator row, 评价结论, 存在问题, 改进措施; no header.
     let tail = &all[0];
-    assert!(has(tail, "import-incomplete", "project.name"));
+    assert!(has(tail, Code::ImportIncomplete, "project.name"));
     assert_rows(
         tail,
         &[(
@@ -255,8 +256,8 @@ fn f02_sichuan_tail_of_one_form_then_a_cut_form() {
         )
     );
     assert!(i.actual.is_empty());
-    assert!(has(imp, "import-incomplete", "indicators"));
-    assert!(has(imp, "import-ambiguous", "indicators[0]"));
+    assert!(has(imp, Code::ImportIncomplete, "indicators"));
+    assert!(has(imp, Code::ImportAmbiguous, "indicators[0]"));
 }
 
 #[test]
@@ -268,14 +269,14 @@ fn f13_hbust_narrative_with_a_table_without_points() {
     assert_eq!(p.project.name, "本专科生奖助学金");
     assert_eq!(p.project.year, 2021);
     assert!(
-        has(imp, "import-ambiguous", "project.name"),
+        has(imp, Code::ImportAmbiguous, "project.name"),
         "the name comes from the title"
     );
     assert_eq!(
         (p.funds.annual, p.funds.executed),
         (d("2596"), d("2595.6208"))
     );
-    assert!(has(imp, "import-ambiguous", "funds.annual"));
+    assert!(has(imp, Code::ImportAmbiguous, "funds.annual"));
     assert_eq!(p.statement.total, Some(d("99.8")));
     assert_rows(
         imp,
@@ -364,7 +365,7 @@ fn f13_hbust_narrative_with_a_table_without_points() {
         ],
     );
     // No 分值 column: one finding for the table, not a silent 0.
-    assert!(has(imp, "import-incomplete", "indicators"));
+    assert!(has(imp, Code::ImportIncomplete, "indicators"));
     assert!(
         p.report
             .problems
@@ -416,7 +417,7 @@ fn f06_zhongjiang_cells_run_together() {
         (d("20"), d("20"), d("10"), Some(d("10")))
     );
     assert!(
-        has(imp, "import-ambiguous", "funds"),
+        has(imp, Code::ImportAmbiguous, "funds"),
         "the split is said, not silent"
     );
     assert_eq!(p.funds.sources.len(), 1);
@@ -514,7 +515,7 @@ fn f06_zhongjiang_cells_run_together() {
     assert_eq!(p.statement.level_weights.get("效益指标"), Some(&d("20")));
     // The form's weights (70/20/10) differ from its own footnote (50/30/10): the checker says so.
     let e = jixiao_core::evaluate(p, &jixiao_core::Policy::builtin("mof-2020").unwrap());
-    assert!(e.has_finding("weights-nonstandard"));
+    assert!(e.has_finding(Code::WeightsNonstandard));
 }
 
 #[test]
@@ -532,7 +533,7 @@ fn f10_hengshan_no_score_layout_run_together() {
     assert_eq!(p.funds.sources[0].name, "中央、省、市补助县级资金");
     // Without 分值 and 得分 there is nothing to split the run-together indicator cells by: said, not guessed.
     assert!(p.indicators.is_empty());
-    assert!(has(imp, "import-incomplete", "indicators"));
+    assert!(has(imp, Code::ImportIncomplete, "indicators"));
 }
 
 #[test]
@@ -552,7 +553,7 @@ fn f14_hbeu_template_with_numbers_stripped() {
         "funds.executed",
         "indicators",
     ] {
-        assert!(has(imp, "import-incomplete", path), "{path}");
+        assert!(has(imp, Code::ImportIncomplete, path), "{path}");
     }
 }
 

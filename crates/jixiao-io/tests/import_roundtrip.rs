@@ -4,6 +4,7 @@
 
 mod common;
 
+use jixiao_core::Code;
 use std::path::Path;
 
 use common::national::{self, Unit};
@@ -367,7 +368,7 @@ fn a_pdf_whose_attachment_disagrees_with_its_text_is_flagged() {
     let all = jixiao_io::import::import_bytes(&pdf, Path::new("改过的.pdf")).unwrap();
     assert_eq!(all[0].project.project.name, "另一个项目");
     assert_eq!(all[0].findings.len(), 1);
-    assert_eq!(all[0].findings[0].code, "import-ambiguous");
+    assert_eq!(all[0].findings[0].code, Code::ImportAmbiguous);
     assert!(
         all[0].findings[0].message.contains("另一个项目"),
         "{}",

@@ -1,5 +1,6 @@
 //! The seed report text imports to the hand transcription (examples/panyu-2022.toml) and evaluates the same.
 
+use jixiao_core::Code;
 use std::path::{Path, PathBuf};
 
 use jixiao_core::{Policy, Project, evaluate};
@@ -154,7 +155,7 @@ fn seed_text_cut_mid_table_imports_what_is_there() {
     assert!(
         imp.findings
             .iter()
-            .any(|f| f.code == "import-incomplete" && f.path == "indicators")
+            .any(|f| f.code == Code::ImportIncomplete && f.path == "indicators")
     );
     assert_eq!(imp.project.funds.annual.to_string(), "14.53");
     // The table's 总分 row is cut off; the narrative's "总得分为 100 分" stands in for it, and says so.
@@ -169,6 +170,6 @@ fn seed_text_cut_mid_table_imports_what_is_there() {
     assert!(
         imp.findings
             .iter()
-            .any(|f| f.code == "import-ambiguous" && f.path == "statement.total")
+            .any(|f| f.code == Code::ImportAmbiguous && f.path == "statement.total")
     );
 }

@@ -4,6 +4,7 @@
 
 mod common;
 
+use jixiao_core::Code;
 use std::path::{Path, PathBuf};
 
 use common::national::{self, Unit};
@@ -546,7 +547,7 @@ fn no_score_layout_imports_with_zero_weights_and_says_so() {
     assert_eq!(
         imp.findings
             .iter()
-            .filter(|f| f.code == "import-incomplete" && f.path == "indicators")
+            .filter(|f| f.code == Code::ImportIncomplete && f.path == "indicators")
             .count(),
         1
     );
@@ -567,7 +568,7 @@ fn a_cell_the_importer_cannot_read_is_ambiguous_not_guessed() {
     let f = imp
         .findings
         .iter()
-        .find(|f| f.code == "import-ambiguous" && f.path == "indicators[0].weight")
+        .find(|f| f.code == Code::ImportAmbiguous && f.path == "indicators[0].weight")
         .expect("import-ambiguous");
     assert!(
         f.message.contains("二十分") && f.message.contains("第 13 行"),
@@ -577,7 +578,7 @@ fn a_cell_the_importer_cannot_read_is_ambiguous_not_guessed() {
     assert!(
         imp.findings
             .iter()
-            .any(|f| f.code == "import-incomplete" && f.path == "indicators[0].weight")
+            .any(|f| f.code == Code::ImportIncomplete && f.path == "indicators[0].weight")
     );
     assert_eq!(imp.project.indicators[0].weight, Decimal::ZERO);
 }

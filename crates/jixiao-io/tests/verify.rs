@@ -2,6 +2,7 @@
 //! wrong and which the check puts right (with an `import-reread` finding), and one that nothing can put
 //! right (an `import-inconsistent` error naming the row and the figures).
 
+use jixiao_core::Code;
 use std::path::Path;
 
 use jixiao_core::Severity;
@@ -48,11 +49,11 @@ fn import(text: &str) -> Imported {
     all.remove(0)
 }
 
-fn codes(imp: &Imported) -> Vec<&'static str> {
+fn codes(imp: &Imported) -> Vec<Code> {
     imp.findings.iter().map(|f| f.code).collect()
 }
 
-fn the<'a>(imp: &'a Imported, code: &str) -> &'a jixiao_core::Finding {
+fn the<'a>(imp: &'a Imported, code: Code) -> &'a jixiao_core::Finding {
     imp.findings
         .iter()
         .find(|f| f.code == code)
@@ -70,11 +71,11 @@ fn an_empty_initial_budget_cell_no_longer_shifts_the_funds_row() {
         (f.execution_weight, f.self_score),
         (d("10"), Some(d("9.83")))
     );
-    let reread = the(&imp, "import-reread");
+    let reread = the(&imp, Code::ImportReread);
     assert_eq!(reread.path, "funds");
     assert!(reread.message.contains("98.33%"), "{}", reread.message);
     assert!(
-        !codes(&imp).contains(&"import-inconsistent"),
+        !codes(&imp).contains(&Code::ImportInconsistent),
         "{:?}",
         imp.findings
     );
@@ -91,7 +92,11 @@ fn the_execution_score_decides_when_no_rate_is_printed() {
         (f.execution_weight, f.self_score),
         (d("10"), Some(d("9.5")))
     );
-    assert!(codes(&imp).contains(&"import-reread"), "{:?}", imp.findings);
+    assert!(
+        codes(&imp).contains(&Code::ImportReread),
+        "{:?}",
+        imp.findings
+    );
 }
 
 #[test]
@@ -102,15 +107,19 @@ fn spending_above_the_budget_is_read_again() {
     let f = &imp.project.funds;
     assert_eq!((f.annual, f.executed), (d("8"), d("7.5")));
     assert_eq!(f.execution_weight, d("10"));
-    assert!(codes(&imp).contains(&"import-reread"), "{:?}", imp.findings);
+    assert!(
+        codes(&imp).contains(&Code::ImportReread),
+        "{:?}",
+        imp.findings
+    );
 }
 
 #[test]
 fn a_funds_row_no_reading_agrees_with_is_an_error_naming_the_row() {
     // 29.5 / 30 is 98.33%, whatever the cells: the printed 50% contradicts every reading.
     let imp = import(&form(NATIONAL, "30 30 29.5 10 50% 9.83", ROWS, "100 99.83"));
-    let f = the(&imp, "import-inconsistent");
-    assert_eq!(f.severity, Severity::Error);
+    let f = the(&imp, Code::ImportInconsistent);
+    assert_eq!(f.severity(), Severity::Error);
     assert_eq!(f.path, "funds");
     assert!(f.message.contains("第 6 行"), "{}", f.message);
     assert!(f.message.contains("50%"), "{}", f.message);
@@ -129,7 +138,7 @@ fn a_correct_first_reading_is_kept_without_a_word() {
     assert_eq!((f.annual, f.executed), (d("30"), d("29.5")));
     let import_codes: Vec<_> = codes(&imp)
         .into_iter()
-        .filter(|c| matches!(*c, "import-reread" | "import-inconsistent"))
+        .filter(|c| matches!(*c, Code::ImportReread | Code::ImportInconsistent))
         .collect();
     assert!(import_codes.is_empty(), "{:?}", imp.findings);
 }
@@ -150,7 +159,7 @@ fn a_score_above_its_weight_marks_the_row() {
     let f = imp
         .findings
         .iter()
-        .find(|f| f.code == "import-inconsistent" && f.path == "indicators[1]")
+        .find(|f| f.code == Code::ImportInconsistent && f.path == "indicators[1]")
         .unwrap_or_else(|| panic!("{:?}", imp.findings));
     assert!(
         f.message.contains("300") && f.message.contains("30"),
@@ -175,7 +184,7 @@ fn weights_that_miss_the_printed_level_weight_mark_the_table() {
     let f = imp
         .findings
         .iter()
-        .find(|f| f.code == "import-inconsistent" && f.message.contains("产出指标"))
+        .find(|f| f.code == Code::ImportInconsistent && f.message.contains("产出指标"))
         .unwrap_or_else(|| panic!("{:?}", imp.findings));
     assert_eq!(f.path, "indicators");
     assert!(
@@ -191,7 +200,7 @@ fn a_stated_total_that_is_not_the_sum_of_the_scores_marks_the_table() {
     let f = imp
         .findings
         .iter()
-        .find(|f| f.code == "import-inconsistent" && f.message.contains("总分"))
+        .find(|f| f.code == Code::ImportInconsistent && f.message.contains("总分"))
         .unwrap_or_else(|| panic!("{:?}", imp.findings));
     assert!(
         f.message.contains("99.83") && f.message.contains("95"),
@@ -259,7 +268,7 @@ fn a_total_printed_to_fewer_places_agrees() {
     assert!(
         !imp.findings
             .iter()
-            .any(|f| f.code == "import-inconsistent" && f.message.contains("总分")),
+            .any(|f| f.code == Code::ImportInconsistent && f.message.contains("总分")),
         "{:?}",
         imp.findings
     );

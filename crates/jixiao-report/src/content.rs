@@ -870,7 +870,7 @@ fn problems_fallback(e: &Evaluation) -> Vec<String> {
     let warnings: Vec<&jixiao_core::Finding> = e
         .findings
         .iter()
-        .filter(|f| f.severity != jixiao_core::Severity::Info)
+        .filter(|f| f.severity() != jixiao_core::Severity::Info)
         .collect();
     if warnings.is_empty() {
         vec!["无。".into()]
@@ -1036,15 +1036,15 @@ fn build_appendix(p: &Project, e: &Evaluation, policy: &Policy, s: &Scores) -> A
     }
     let mut findings = SimpleTable {
         caption: "表2 审核发现".into(),
-        header: ["级别", "代码", "位置", "问题", "处理建议"]
+        header: ["级别", "类别（代码）", "位置", "问题", "处理建议"]
             .map(String::from)
             .to_vec(),
         rows: Vec::new(),
     };
     for f in &e.findings {
         findings.rows.push(vec![
-            f.severity.label().into(),
-            f.code.into(),
+            f.severity().label().into(),
+            format!("{}（{}）", f.name(), f.code),
             f.path.clone(),
             f.message.clone(),
             f.advice.clone(),

@@ -523,11 +523,14 @@ fn rare_characters_warn_or_render_with_a_fallback_font() {
 fn open_data_json_is_versioned_and_exact() {
     let r = rendered(&seed(), Format::Json, &Options::default());
     let v: serde_json::Value = serde_json::from_slice(&r.bytes).unwrap();
-    assert_eq!(v["schema"], "jixiao-open-data");
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema"], "jixiao-evaluation");
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["project"]["name"], "产业人才发展专项资金");
-    assert_eq!(v["funds"]["initial"], "150.00");
-    assert_eq!(v["funds"]["annual"], "14.53");
+    assert_eq!(
+        v["funds"]["initial"],
+        serde_json::json!({ "amount": "150.00", "unit": "万元" })
+    );
+    assert_eq!(v["funds"]["annual"]["amount"], "14.53");
     assert_eq!(v["evaluation"]["execution"]["rate"], "1");
     assert_eq!(v["evaluation"]["total"], "100");
     assert_eq!(v["evaluation"]["grade"], "优");

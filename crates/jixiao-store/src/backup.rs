@@ -384,7 +384,7 @@ impl Store {
         let mut counts: BTreeMap<String, u64> =
             TABLES.iter().map(|t| (t.name.to_string(), 0)).collect();
         let mut trailer = None;
-        on!(self, pool => {
+        let summary = on!(self, pool => {
             let mut tx = pool.begin_write().await?;
             // Inside the write transaction, so nothing can slip in between the check and the restore.
             let mut occupied = Vec::new();
@@ -446,7 +446,10 @@ impl Store {
                 }
             }
             tx.commit().await?;
-            Ok(BackupSummary { counts, sha256, schema })
-        })
+            Ok::<_, StoreError>(BackupSummary { counts, sha256, schema })
+        })?;
+        // Restored list columns carry no stamp: bring them to this engine and policy.
+        self.refresh_summaries().await?;
+        Ok(summary)
     }
 }

@@ -9,12 +9,17 @@
 
 mod model;
 
+/// Projects recomputed per transaction by [`Store::refresh_summaries`].
+const REFRESH_BATCH: i64 = 500;
+
 pub use model::*;
 
 use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use jixiao_core::Project;
+use std::sync::Arc;
+
+use jixiao_core::{Policy, Project};
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -71,8 +76,15 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// The database, and the policy the stored summaries (list columns) are computed with.
 #[derive(Clone, Debug)]
-pub enum Store {
+pub struct Store {
+    db: Db,
+    policy: Arc<Policy>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Db {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -80,9 +92,9 @@ pub enum Store {
 /// Runs the same body against whichever pool the store has: the SQL is portable, the types differ.
 macro_rules! on {
     ($store:expr, $pool:ident => $body:expr) => {
-        match $store {
-            Store::Sqlite($pool) => $body,
-            Store::Postgres($pool) => $body,
+        match &$store.db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
         }
     };
 }
@@ -148,60 +160,131 @@ pub fn now_millis() -> i64 {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database and applies the embedded migrations.
+    /// Opens (creating if needed) the database, applies the embedded migrations, and brings stored
+    /// summaries up to date with the standard policy (see [`Store::open`]).
     /// `url` is `sqlite://PATH`, `sqlite::memory:`, `postgres://…`, or a plain file path (SQLite).
     pub async fn connect(url: &str) -> Result<Store> {
-        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .connect(url)
-                .await?;
-            Store::Postgres(pool)
-        } else {
-            let opts = if url.starts_with("sqlite:") {
-                SqliteConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.into()))?
-            } else if url.contains("://") {
-                return Err(StoreError::BadUrl(url.into()));
-            } else {
-                SqliteConnectOptions::new().filename(url)
-            };
-            let memory = url.contains(":memory:");
-            let opts = opts
-                .create_if_missing(true)
-                .foreign_keys(true)
-                .journal_mode(if memory {
-                    SqliteJournalMode::Memory
-                } else {
-                    SqliteJournalMode::Wal
-                })
-                // FULL: an acknowledged save survives a power cut, not only a process crash.
-                .synchronous(SqliteSynchronous::Full)
-                .busy_timeout(std::time::Duration::from_secs(30));
-            // An in-memory database lives as long as its one connection.
-            let max = if memory { 1 } else { 8 };
-            let pool = SqlitePoolOptions::new()
-                .max_connections(max)
-                .connect_with(opts)
-                .await?;
-            Store::Sqlite(pool)
-        };
+        Store::open(url, Policy::standard().clone()).await
+    }
+
+    /// Opens the database with the policy its project list is scored by. Summaries computed by another
+    /// engine version or policy are recomputed here, before anything is served (see
+    /// [`Store::refresh_summaries`]).
+    pub async fn open(url: &str, policy: Policy) -> Result<Store> {
+        let store = Store::from_db(Store::pool(url).await?, policy);
         store.migrate().await?;
+        store.refresh_summaries().await?;
         Ok(store)
     }
 
+    /// A store over an open pool, without migrating or refreshing (tests that need odd pool settings).
+    pub fn from_db(db: Db, policy: Policy) -> Store {
+        Store {
+            db,
+            policy: Arc::new(policy),
+        }
+    }
+
+    /// The policy stored summaries are computed with.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    async fn pool(url: &str) -> Result<Db> {
+        Ok(
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .connect(url)
+                    .await?;
+                Db::Postgres(pool)
+            } else {
+                let opts = if url.starts_with("sqlite:") {
+                    SqliteConnectOptions::from_str(url)
+                        .map_err(|_| StoreError::BadUrl(url.into()))?
+                } else if url.contains("://") {
+                    return Err(StoreError::BadUrl(url.into()));
+                } else {
+                    SqliteConnectOptions::new().filename(url)
+                };
+                let memory = url.contains(":memory:");
+                let opts = opts
+                    .create_if_missing(true)
+                    .foreign_keys(true)
+                    .journal_mode(if memory {
+                        SqliteJournalMode::Memory
+                    } else {
+                        SqliteJournalMode::Wal
+                    })
+                    // FULL: an acknowledged save survives a power cut, not only a process crash.
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(std::time::Duration::from_secs(30));
+                // An in-memory database lives as long as its one connection.
+                let max = if memory { 1 } else { 8 };
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(max)
+                    .connect_with(opts)
+                    .await?;
+                Db::Sqlite(pool)
+            },
+        )
+    }
+
     async fn migrate(&self) -> Result<()> {
-        match self {
-            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
+    }
+
+    /// Recomputes the list columns of every project whose summary was computed by another engine
+    /// version or policy (after an upgrade, or `serve --policy` naming other rules), and returns how
+    /// many. Runs when the store opens, before anything is served, so the list never disagrees with a
+    /// project's page; when nothing changed it is one indexed query. Batches of [`REFRESH_BATCH`],
+    /// each written only if the project has not moved on meanwhile (another server may be saving).
+    pub async fn refresh_summaries(&self) -> Result<u64> {
+        let stamp = summary_stamp(&self.policy);
+        let mut done = 0;
+        // One pass in id order: a row another server rewrites meanwhile under other rules is left to it.
+        let mut after = i64::MIN;
+        loop {
+            let stale = on!(self, pool => sqlx::query(
+                "SELECT p.id, p.revision, r.data FROM projects p JOIN revisions r ON r.project_id = p.id AND r.number = p.revision
+                 WHERE p.summary_stamp <> $1 AND p.id > $2 ORDER BY p.id LIMIT $3")
+                .bind(&stamp).bind(after).bind(REFRESH_BATCH).fetch_all(pool).await?
+                .iter().map(|r| Ok((r.try_get::<i64, _>("id")?, r.try_get::<i64, _>("revision")?, r.try_get::<String, _>("data")?)))
+                .collect::<Result<Vec<_>>>()?);
+            if stale.is_empty() {
+                return Ok(done);
+            }
+            let mut rows = Vec::with_capacity(stale.len());
+            for (id, revision, data) in stale {
+                after = id;
+                let project: Project = serde_json::from_str(&data)
+                    .map_err(|e| StoreError::Corrupt(format!("项目 {id}：{e}")))?;
+                rows.push((id, revision, ListColumns::of(&project, &self.policy)));
+            }
+            let mut moved = 0;
+            on!(self, pool => {
+                let mut tx = pool.begin_write().await?;
+                for (id, revision, s) in &rows {
+                    let n = sqlx::query("UPDATE projects SET total_centi = $1, self_total_centi = $2, grade = $3, errors = $4, warnings = $5, summary_stamp = $6 WHERE id = $7 AND revision = $8")
+                        .bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade).bind(s.errors).bind(s.warnings).bind(&s.stamp).bind(id).bind(revision)
+                        .execute(&mut *tx).await?.rows_affected();
+                    moved += 1 - n;
+                }
+                tx.commit().await?;
+            });
+            done += rows.len() as u64 - moved;
+        }
     }
 
     /// Problems found by the database's own check (SQLite `PRAGMA integrity_check` and foreign keys)
     /// and by the store's invariants (each project's revisions are 1..=latest); empty when sound.
     pub async fn integrity_check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        if let Store::Sqlite(pool) = self {
+        if let Db::Sqlite(pool) = &self.db {
             for r in sqlx::query("PRAGMA integrity_check")
                 .fetch_all(pool)
                 .await?
@@ -235,7 +318,7 @@ impl Store {
 
     /// SQLite only: the journal mode, synchronous level and busy timeout in force.
     pub async fn sqlite_settings(&self) -> Result<Option<SqliteSettings>> {
-        let Store::Sqlite(pool) = self else {
+        let Db::Sqlite(pool) = &self.db else {
             return Ok(None);
         };
         let mut conn = pool.acquire().await?;
@@ -259,9 +342,9 @@ impl Store {
     }
 
     pub fn backend_name(&self) -> &'static str {
-        match self {
-            Store::Sqlite(_) => "SQLite",
-            Store::Postgres(_) => "PostgreSQL",
+        match &self.db {
+            Db::Sqlite(_) => "SQLite",
+            Db::Postgres(_) => "PostgreSQL",
         }
     }
 
@@ -450,7 +533,7 @@ impl Store {
         action: Action,
         note: &str,
     ) -> Result<ProjectRecord> {
-        let s = Summary::of(project);
+        let s = ListColumns::of(project, &self.policy);
         let data =
             serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_millis();
@@ -458,10 +541,10 @@ impl Store {
         let id: i64 = on!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query(
-                "INSERT INTO projects (org_id, name, year, status, revision, total_centi, self_total_centi, grade, errors, warnings, annual_fen, updated_at, updated_by)
-                 VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id")
+                "INSERT INTO projects (org_id, name, year, status, revision, total_centi, self_total_centi, grade, errors, warnings, annual_fen, updated_at, updated_by, summary_stamp)
+                 VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
                 .bind(org_id).bind(&s.name).bind(s.year).bind(status.as_str()).bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade)
-                .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author)
+                .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(&s.stamp)
                 .fetch_one(&mut *tx).await?.try_get("id")?;
             sqlx::query("INSERT INTO revisions (project_id, number, author_id, created_at, action, status, note, data) VALUES ($1, 1, $2, $3, $4, $5, $6, $7)")
                 .bind(id).bind(author).bind(now).bind(action.as_str()).bind(status.as_str()).bind(note).bind(&data)
@@ -538,11 +621,11 @@ impl Store {
             .map(|ids| serde_json::to_string(ids).unwrap_or_default());
         if f.org_ids.is_some() {
             let p = next();
-            match self {
-                Store::Sqlite(_) => sql.push_str(&format!(
+            match &self.db {
+                Db::Sqlite(_) => sql.push_str(&format!(
                     " AND p.org_id IN (SELECT value FROM json_each({p}))"
                 )),
-                Store::Postgres(_) => sql.push_str(&format!(
+                Db::Postgres(_) => sql.push_str(&format!(
                     " AND p.org_id IN (SELECT jsonb_array_elements_text({p}::jsonb)::bigint)"
                 )),
             }
@@ -694,7 +777,7 @@ impl Store {
         action: Action,
         note: &str,
     ) -> Result<i64> {
-        let s = Summary::of(project);
+        let s = ListColumns::of(project, &self.policy);
         let data =
             serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_millis();
@@ -704,9 +787,9 @@ impl Store {
             // The conditional update takes the write lock first and is the conflict check.
             let n = sqlx::query(
                 "UPDATE projects SET revision = $1, status = $2, name = $3, year = $4, total_centi = $5, self_total_centi = $6, grade = $7,
-                 errors = $8, warnings = $9, annual_fen = $10, updated_at = $11, updated_by = $12 WHERE id = $13 AND revision = $14")
+                 errors = $8, warnings = $9, annual_fen = $10, updated_at = $11, updated_by = $12, summary_stamp = $13 WHERE id = $14 AND revision = $15")
                 .bind(next).bind(status.as_str()).bind(&s.name).bind(s.year).bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade)
-                .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(id).bind(base)
+                .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(&s.stamp).bind(id).bind(base)
                 .execute(&mut *tx).await?.rows_affected();
             if n == 1 {
                 sqlx::query("INSERT INTO revisions (project_id, number, author_id, created_at, action, status, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")

@@ -1,6 +1,6 @@
 //! What the store keeps besides the project itself: organisations, users, sessions, workflow.
 
-use jixiao_core::{Policy, Project, Severity, evaluate};
+use jixiao_core::{Policy, Project, Summary};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
@@ -217,9 +217,10 @@ impl Action {
     }
 }
 
-/// The columns of a project the list filters and sorts on, computed by the core (default policy).
+/// What the projects table keeps of a project's summary (jixiao_core::Summary) for the list to filter
+/// and sort on, and the engine and policy it was computed with (`stamp`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
+pub struct ListColumns {
     pub name: String,
     pub year: i64,
     pub total_centi: i64,
@@ -228,6 +229,7 @@ pub struct Summary {
     pub errors: i64,
     pub warnings: i64,
     pub annual_fen: i64,
+    pub stamp: String,
 }
 
 fn centi(x: Decimal) -> i64 {
@@ -237,20 +239,25 @@ fn centi(x: Decimal) -> i64 {
         .unwrap_or(i64::MAX)
 }
 
-impl Summary {
-    pub fn of(project: &Project) -> Summary {
-        let e = evaluate(project, Policy::standard());
-        let count = |s: Severity| e.findings.iter().filter(|f| f.severity == s).count() as i64;
-        Summary {
+/// Engine version and policy fingerprint: stored summaries with another stamp are out of date.
+pub fn summary_stamp(policy: &Policy) -> String {
+    format!("{} {}", jixiao_core::ENGINE_VERSION, policy.fingerprint())
+}
+
+impl ListColumns {
+    pub fn of(project: &Project, policy: &Policy) -> ListColumns {
+        let (_, s) = Summary::evaluate(project, policy);
+        ListColumns {
             name: project.project.name.clone(),
             year: i64::from(project.project.year),
-            total_centi: centi(e.total),
-            self_total_centi: e.self_total.map(centi),
-            grade: e.grade.as_str().to_string(),
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
+            total_centi: centi(s.total),
+            self_total_centi: s.self_total.map(centi),
+            grade: s.grade.as_str().to_string(),
+            errors: i64::from(s.errors),
+            warnings: i64::from(s.warnings),
             // 万元 → 分
-            annual_fen: centi(project.funds.annual * Decimal::from(10_000)),
+            annual_fen: centi(s.annual * Decimal::from(10_000)),
+            stamp: summary_stamp(policy),
         }
     }
 }

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use jixiao_core::Project;
+use jixiao_core::{Policy, Project};
 use jixiao_store::*;
 use sqlx::Connection;
 use tokio::sync::{Barrier, Mutex};
@@ -328,12 +328,15 @@ async fn a_lock_held_past_the_busy_timeout_is_busy_not_an_error() {
     let opts = SqliteConnectOptions::new()
         .filename(&path)
         .busy_timeout(Duration::from_millis(200));
-    let impatient = Store::Sqlite(
-        SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(opts)
-            .await
-            .unwrap(),
+    let impatient = Store::from_db(
+        Db::Sqlite(
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(opts)
+                .await
+                .unwrap(),
+        ),
+        Policy::default_policy(),
     );
     match impatient
         .save_project(id, 1, &seed(), u.id, Action::Save, "")

@@ -146,19 +146,21 @@
     if (!res.ok) { panel.innerHTML = '<p class="error">计算失败（' + res.status + '）</p>'; return; }
     const r = await res.json();
     if (r.invalid) { panel.innerHTML = '<p class="error">' + esc(r.invalid) + '</p>'; return; }
-    r.indicators.forEach((s, i) => {
+    // The one JSON form (schema jixiao-evaluation): exact decimals arrive as strings; two places on screen.
+    const ev = r.evaluation, f2 = x => Number(x).toFixed(2);
+    ev.indicators.forEach((s, i) => {
       const t = document.getElementById('hint-t-' + i), a = document.getElementById('hint-a-' + i), sc = document.getElementById('score-' + i);
-      if (t) { t.textContent = s.target_hint; t.classList.toggle('bad', s.target_hint.startsWith('无法识别')); }
-      if (a) { a.textContent = s.actual_hint; a.classList.toggle('bad', s.actual_hint.startsWith('无法识别')); }
-      if (sc) { sc.textContent = s.score == null ? (s.outcome === 'not-applicable' ? '不适用' : '无法计分') : s.score.toFixed(2); sc.title = s.rule + '：' + s.formula; }
+      if (t) { t.textContent = s.target_reading; t.classList.toggle('bad', s.target_reading.startsWith('无法识别')); }
+      if (a) { a.textContent = s.actual_reading; a.classList.toggle('bad', s.actual_reading.startsWith('无法识别')); }
+      if (sc) { sc.textContent = s.computed_score == null ? (s.outcome === 'not-applicable' ? '不适用' : '无法计分') : f2(s.computed_score); sc.title = s.trace.rule + '：' + s.trace.formula; }
     });
-    const ex = document.getElementById('hint-execution');
-    if (ex) ex.textContent = r.execution.rate == null ? '执行率：不适用' : '执行率 ' + r.execution.rate + '%，得分 ' + r.execution.score.toFixed(2);
-    let h = '<div class="big"><span>计算总分</span><b>' + r.total.toFixed(2) + '</b><em>' + esc(r.grade) + '</em></div>';
-    if (r.self_total != null) h += '<p>自评总分 ' + r.self_total + '</p>';
-    h += '<table class="grid small"><tbody>' + r.groups.map(g => '<tr><td>' + esc(g.name) + '</td><td class="num">' + g.score.toFixed(2) + ' / ' + g.weight + '</td></tr>').join('') + '</tbody></table>';
+    const ex = document.getElementById('hint-execution'), x = ev.execution;
+    if (ex) ex.textContent = x.rate == null ? '执行率：不适用' : '执行率 ' + (Number(x.rate) * 100).toFixed(2).replace(/\.?0+$/, '') + '%，得分 ' + f2(x.computed_score);
+    let h = '<div class="big"><span>计算总分</span><b>' + f2(ev.total) + '</b><em>' + esc(ev.grade) + '</em></div>';
+    if (ev.self_total != null) h += '<p>自评总分 ' + esc(ev.self_total) + '</p>';
+    h += '<table class="grid small"><tbody>' + ev.groups.map(g => '<tr><td>' + esc(g.name) + '</td><td class="num">' + f2(g.computed_score) + ' / ' + esc(g.weight) + '</td></tr>').join('') + '</tbody></table>';
     h += '<h3>审核发现（' + r.findings.length + '）</h3><ul class="findings">' + r.findings.map(f =>
-      '<li class="' + f.severity + '"><a href="#" data-goto="' + esc(f.path) + '">' + esc(f.message) + '</a><br><small>' + esc(f.advice) + '</small></li>').join('') + '</ul>';
+      '<li class="' + f.severity + '"><b>' + esc(f.name) + '</b> <a href="#" data-goto="' + esc(f.path) + '">' + esc(f.message) + '</a><br><small>' + esc(f.advice) + '</small></li>').join('') + '</ul>';
     panel.innerHTML = h;
   }
 

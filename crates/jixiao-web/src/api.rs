@@ -6,8 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jixiao_core::{Policy, Project, evaluate, value};
-use jixiao_store::{Action, ProjectFilter, Role, Sort, Status};
+use jixiao_core::exchange::{Dec, money};
+use jixiao_core::{Exchange, Policy, Project, evaluate, value};
+use jixiao_store::{Action, ProjectFilter, ProjectRow, Role, Sort, Status};
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -33,9 +35,19 @@ pub fn router() -> Router<Shared> {
 
 type ApiResult = Result<Response, ApiError>;
 
-fn number(x: rust_decimal::Decimal) -> Value {
-    use rust_decimal::prelude::ToPrimitive;
-    x.normalize().to_f64().map_or(Value::Null, Value::from)
+/// One row of the project list: exact decimals as strings and money with its unit, as in the
+/// evaluation. `total_centi`, `self_total_centi` and `annual_fen` (integers in hundredths and 分) are
+/// the names of version 0.1 and stay until the next version (deprecated: CHANGELOG, OpenAPI).
+fn list_item(r: &ProjectRow) -> Value {
+    let centi = |x: i64| Dec(Decimal::new(x, 2));
+    json!({
+        "id": r.id, "org_id": r.org_id, "org_name": r.org_name, "name": r.name, "year": r.year,
+        "status": r.status, "revision": r.revision, "updated_at": r.updated_at,
+        "total": centi(r.total_centi), "self_total": r.self_total_centi.map(centi), "grade": r.grade,
+        "errors": r.errors, "warnings": r.warnings,
+        "annual": money(Decimal::new(r.annual_fen, 2) / Decimal::from(10_000)),
+        "total_centi": r.total_centi, "self_total_centi": r.self_total_centi, "annual_fen": r.annual_fen,
+    })
 }
 
 async fn me(ApiUser(user): ApiUser) -> ApiResult {
@@ -100,7 +112,8 @@ async fn list(
         .list_projects(&filter)
         .await
         .map_err(AppError::from)?;
-    Ok(Json(json!({ "projects": rows })).into_response())
+    let items: Vec<Value> = rows.iter().map(list_item).collect();
+    Ok(Json(json!({ "projects": items })).into_response())
 }
 
 async fn read(
@@ -187,36 +200,23 @@ async fn evaluation(
     Path(id): Path<i64>,
 ) -> ApiResult {
     let rec = access::visible_project(&state, &user.user, id).await?;
-    Ok(Json(evaluation_json(&rec.project)).into_response())
+    Ok(Json(evaluation_json(&rec.project, state.store.policy())).into_response())
 }
 
-/// The evaluation as the editor shows it: totals, groups, per-indicator score and hints, findings.
-pub fn evaluation_json(p: &Project) -> Value {
-    let e = evaluate(p, Policy::standard());
-    json!({
-        "total": number(e.total),
-        "grade": e.grade,
-        "complete": e.complete,
-        "self_total": e.self_total.map(number),
-        "execution": { "rate": e.execution.rate.map(|r| number((r * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2))), "score": e.execution.score.map(number) },
-        "groups": e.groups.iter().map(|g| json!({ "name": g.name, "weight": number(g.weight), "score": number(g.score), "self_score": g.self_score.map(number) })).collect::<Vec<_>>(),
-        "indicators": e.indicators.iter().map(|s| json!({
-            "score": s.score.map(number),
-            "outcome": s.outcome,
-            "target_hint": s.target.describe(),
-            "actual_hint": s.actual.describe(),
-            "formula": s.trace.formula,
-            "rule": s.trace.rule,
-        })).collect::<Vec<_>>(),
-        "findings": e.findings.iter().map(|f| json!({ "code": f.code, "severity": f.severity, "path": f.path, "message": f.message, "advice": f.advice })).collect::<Vec<_>>(),
-    })
+/// The project with its evaluation and findings in the one JSON form (jixiao_core::exchange).
+pub fn evaluation_json(p: &Project, policy: &Policy) -> Value {
+    serde_json::to_value(Exchange::new(p, &evaluate(p, policy), policy)).unwrap_or(Value::Null)
 }
 
 /// Live evaluation of an unsaved draft (the editor's score panel). Validation problems are returned
 /// as data, not as an error, so the panel can show them while the clerk types.
-async fn evaluate_draft(_user: ApiUser, Json(v): Json<Value>) -> ApiResult {
+async fn evaluate_draft(
+    State(state): State<Shared>,
+    _user: ApiUser,
+    Json(v): Json<Value>,
+) -> ApiResult {
     match jixiao_io::from_json(&v.to_string(), std::path::Path::new("编辑内容")) {
-        Ok(p) => Ok(Json(evaluation_json(&p)).into_response()),
+        Ok(p) => Ok(Json(evaluation_json(&p, state.store.policy())).into_response()),
         Err(e) => Ok(Json(json!({ "invalid": e.to_string() })).into_response()),
     }
 }
@@ -283,6 +283,7 @@ async fn openapi() -> Json<Value> {
         json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
     let ok = |d: &str| json!({ "description": d, "content": { "application/json": {} } });
     let err = json!({ "description": "错误（JSON：error, status）" });
+    let evaluation = |d: &str| json!({ "description": d, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Evaluation" } } } });
     Json(json!({
         "openapi": "3.1.0",
         "info": { "title": "jixiao API", "version": env!("CARGO_PKG_VERSION"), "description": "项目支出绩效自评系统接口。认证：登录会话（Cookie，修改类请求须带 X-CSRF-Token 头）或 Authorization: Bearer 令牌（POST /api/v1/tokens 创建）。权限与网页相同。" },
@@ -291,7 +292,9 @@ async fn openapi() -> Json<Value> {
                 "session": { "type": "apiKey", "in": "cookie", "name": "jixiao_session" },
                 "token": { "type": "http", "scheme": "bearer" }
             },
-            "schemas": { "Project": { "description": "项目文件（与 jixiao schema 输出相同）", "type": "object" } }
+            // Evaluation (the one JSON form of project + evaluation + findings, `jixiao schema evaluation`)
+            // and Project (the project file, `jixiao schema`), with their parts.
+            "schemas": jixiao_core::exchange::openapi_schemas()
         },
         "security": [{ "session": [] }, { "token": [] }],
         "paths": {
@@ -307,17 +310,17 @@ async fn openapi() -> Json<Value> {
                     { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["updated", "name", "total", "-total", "gap", "findings"] } },
                     { "name": "limit", "in": "query", "schema": { "type": "integer" } },
                     { "name": "offset", "in": "query", "schema": { "type": "integer" } }
-                ], "responses": { "200": ok("项目摘要列表"), "401": err } },
+                ], "responses": { "200": ok("项目摘要列表：total、self_total 为精确小数字符串，annual 为带单位的金额；total_centi、self_total_centi、annual_fen 已弃用，下一版本删除"), "401": err } },
                 "post": { "summary": "新建项目（单位填报人）", "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "project": { "$ref": "#/components/schemas/Project" } }, "required": ["project"] } } } }, "responses": { "201": ok("id 与版本号"), "400": err, "403": err } }
             },
             "/api/v1/projects/{id}": {
                 "get": { "summary": "读取项目（最新版本）", "parameters": [id.clone()], "responses": { "200": ok("项目"), "404": err } },
                 "put": { "summary": "保存新版本（须给出所基于的版本号；已被他人修改时返回 409）", "parameters": [id.clone()], "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "base_revision": { "type": "integer" }, "project": { "$ref": "#/components/schemas/Project" }, "note": { "type": "string" } }, "required": ["base_revision", "project"] } } } }, "responses": { "200": ok("新版本号"), "400": err, "403": err, "404": err, "409": err } }
             },
-            "/api/v1/projects/{id}/evaluation": { "get": { "summary": "评分与审核发现", "parameters": [id.clone()], "responses": { "200": ok("总分、等级、各指标得分与提示、审核发现"), "404": err } } },
+            "/api/v1/projects/{id}/evaluation": { "get": { "summary": "项目、评分结果与审核发现（jixiao-evaluation 第 2 版）", "parameters": [id.clone()], "responses": { "200": evaluation("项目、评分结果与审核发现"), "404": err } } },
             "/api/v1/projects/{id}/revisions": { "get": { "summary": "修改历史", "parameters": [id.clone()], "responses": { "200": ok("版本列表"), "404": err } } },
             "/api/v1/projects/{id}/status": { "post": { "summary": "流转：提交、退回、审核通过、公开", "parameters": [id], "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "to": { "type": "string", "enum": ["submitted", "returned", "approved", "published"] }, "base_revision": { "type": "integer" }, "note": { "type": "string" } }, "required": ["to", "base_revision"] } } } }, "responses": { "200": ok("新版本号与状态"), "400": err, "403": err, "404": err, "409": err } } },
-            "/api/v1/evaluate": { "post": { "summary": "对未保存的项目内容评分（编辑器实时计算用）", "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Project" } } } }, "responses": { "200": ok("评分结果，或 invalid：校验错误") } } },
+            "/api/v1/evaluate": { "post": { "summary": "对未保存的项目内容评分（编辑器实时计算用）", "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Project" } } } }, "responses": { "200": { "description": "评分结果（Evaluation），或 { invalid：校验错误 }", "content": { "application/json": { "schema": { "oneOf": [ { "$ref": "#/components/schemas/Evaluation" }, { "type": "object", "properties": { "invalid": { "type": "string" } }, "required": ["invalid"] } ] } } } } } } },
             "/api/v1/parse": { "post": { "summary": "指标值识别", "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "text": { "type": "string" }, "target": { "type": "string" } }, "required": ["text"] } } } }, "responses": { "200": ok("识别结果与提示") } } }
         }
     }))

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use jixiao_batch::{Aggregate, dashboard, summarize};
-use jixiao_core::{Policy, evaluate};
+use jixiao_batch::{Aggregate, ProjectRow, dashboard};
+use jixiao_core::Summary;
 use jixiao_store::ProjectFilter;
 use serde::Deserialize;
 
@@ -91,7 +91,7 @@ pub async fn page(
         }
     };
     let (years, year, body, truncated) = (*view).clone();
-    let policy = Policy::standard();
+    let policy = state.store.policy();
     let name_of = |id: i64| {
         all_orgs
             .iter()
@@ -149,19 +149,19 @@ async fn view(state: &Shared, subtree: Vec<i64>, requested: Option<i64>) -> Resu
     let projects = state.store.list_projects_with_data(&filter).await?;
     // The store returns at most MAX_PROJECTS: reaching it means there may be more.
     let truncated = projects.len() as i64 >= MAX_PROJECTS;
-    let policy = Policy::standard();
+    let policy = state.store.policy();
     let mut agg = Aggregate::new();
     for (row, project) in &projects {
-        let eval = evaluate(project, policy);
-        let summary = summarize(
+        let (eval, summary) = Summary::evaluate(project, policy);
+        let row = ProjectRow::new(
             format!("项目 #{}", row.id),
             project,
-            &eval,
+            &summary,
             &eval.findings,
             policy,
             Some(row.org_name.clone()),
         );
-        agg.add(summary, &eval.findings);
+        agg.add(row, &eval.findings);
     }
     let review = agg.finish(SHORTLIST);
     Ok((years, year, dashboard::body(&review), truncated))

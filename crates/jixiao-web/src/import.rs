@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use jixiao_core::{Finding, Policy, Severity, evaluate};
+use jixiao_core::{Code, Finding, Policy, Severity, evaluate};
 use jixiao_io::Imported;
 use jixiao_store::Action;
 use serde::{Deserialize, Serialize};
@@ -80,9 +80,9 @@ fn indicator_of(path: &str) -> Option<usize> {
     rest[..rest.find(']')?].parse().ok()
 }
 
-fn preview(imported: Imported) -> Preview {
+fn preview(imported: Imported, policy: &Policy) -> Preview {
     let project = imported.project;
-    let mut e = evaluate(&project, Policy::standard());
+    let mut e = evaluate(&project, policy);
     e.findings.splice(0..0, imported.findings.iter().cloned());
     let s = scored(&project, &e);
     let mut row_notes: Vec<Vec<FindingRow>> =
@@ -113,7 +113,7 @@ fn preview(imported: Imported) -> Preview {
         needs_ack: imported
             .findings
             .iter()
-            .any(|f| f.severity == Severity::Error),
+            .any(|f| f.severity() == Severity::Error),
         p: project,
         s,
         funds_notes,
@@ -128,8 +128,7 @@ fn preview(imported: Imported) -> Preview {
 /// An import finding as it travels through the confirmation form.
 #[derive(Serialize, Deserialize)]
 struct Note {
-    severity: String,
-    code: String,
+    code: Code,
     path: String,
     message: String,
 }
@@ -138,8 +137,7 @@ fn notes_of(findings: &[Finding]) -> Vec<Note> {
     findings
         .iter()
         .map(|f| Note {
-            severity: f.severity.label().to_string(),
-            code: f.code.to_string(),
+            code: f.code,
             path: f.path.clone(),
             message: f.message.clone(),
         })
@@ -147,7 +145,7 @@ fn notes_of(findings: &[Finding]) -> Vec<Note> {
 }
 
 pub async fn import_upload(
-    State(_state): State<Shared>,
+    State(state): State<Shared>,
     user: CurrentUser,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
@@ -187,7 +185,10 @@ pub async fn import_upload(
             let page = PreviewPage {
                 nav: user.nav(),
                 file: name,
-                previews: all.into_iter().map(preview).collect(),
+                previews: all
+                    .into_iter()
+                    .map(|i| preview(i, state.store.policy()))
+                    .collect(),
             };
             Ok(Html(page.render()?).into_response())
         }
@@ -285,7 +286,7 @@ pub async fn import_confirm(
     };
     let errors = notes
         .iter()
-        .filter(|n| n.severity == Severity::Error.label())
+        .filter(|n| n.code.severity() == Severity::Error)
         .count();
     if errors > 0 && form.ack.as_deref() != Some("on") {
         return Err(AppError::BadRequest(format!(
@@ -311,8 +312,8 @@ pub async fn import_confirm(
     for n in &notes {
         let body = format!(
             "导入发现（{}）{}：{}",
-            n.severity,
-            label_of(&n.code),
+            n.code.severity().label(),
+            n.code.name(),
             n.message
         );
         let indicator = indicator_of(&n.path).map(|i| i as i64);
@@ -322,15 +323,4 @@ pub async fn import_confirm(
             .await?;
     }
     Ok(Redirect::to(&format!("/projects/{}", rec.id)).into_response())
-}
-
-/// The Chinese name of an import finding code.
-fn label_of(code: &str) -> &'static str {
-    match code {
-        "import-inconsistent" => "导入数字与表中自带数字矛盾",
-        "import-reread" => "已按与表中数字一致的读法改读",
-        "import-ambiguous" => "单元格含义不确定",
-        "import-incomplete" => "文件不完整",
-        _ => "导入问题",
-    }
 }

@@ -149,13 +149,15 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     pub database: String,
     pub demo: bool,
+    /// The scoring rules of every page, list and document.
+    pub policy: jixiao_core::Policy,
     /// Reverse proxies whose X-Forwarded-For names the client (for the login lockout and the audit log).
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Opens the database, prepares first-start accounts or demo data, and serves until Ctrl-C.
 pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
-    let store = Store::connect(&opts.database).await?;
+    let store = Store::open(&opts.database, opts.policy).await?;
     if opts.demo {
         for line in demo::load(&store).await? {
             println!("{line}");
@@ -171,9 +173,10 @@ pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
         .local_addr()
         .map_err(|e| AppError::Internal(e.to_string()))?;
     println!(
-        "jixiao 已启动：http://{addr}/（数据库：{}，{}）",
+        "jixiao 已启动：http://{addr}/（数据库：{}，{}；评分规则：{}）",
         opts.database,
-        store.backend_name()
+        store.backend_name(),
+        store.policy().name
     );
     // Connection info gives the login lockout the client's address.
     let router = app(store.clone()).layer(axum::Extension(TrustedProxies(opts.trusted_proxies)));

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use jixiao_core::{Evaluation, Policy, Project, evaluate};
+use jixiao_core::{Evaluation, Project, evaluate};
 use jixiao_store::{Action, ProjectFilter, ProjectRecord, Sort, Status, StoreError};
 use serde::Deserialize;
 
@@ -230,6 +230,8 @@ pub struct IndicatorRow {
 pub struct FindingRow {
     pub severity: &'static str,
     pub class: &'static str,
+    /// The Chinese name; the code follows in small type for reviewers who search by it.
+    pub name: &'static str,
     pub code: &'static str,
     pub path: String,
     pub message: String,
@@ -238,13 +240,14 @@ pub struct FindingRow {
 
 pub fn finding_row(f: &jixiao_core::Finding) -> FindingRow {
     FindingRow {
-        severity: f.severity.label(),
-        class: match f.severity {
+        severity: f.severity().label(),
+        class: match f.severity() {
             jixiao_core::Severity::Error => "error",
             jixiao_core::Severity::Warning => "warning",
             jixiao_core::Severity::Info => "info",
         },
-        code: f.code,
+        name: f.name(),
+        code: f.code.as_str(),
         path: f.path.clone(),
         message: f.message.clone(),
         advice: f.advice.clone(),
@@ -401,7 +404,7 @@ pub struct ProjectView {
 impl ProjectView {
     async fn load(state: &Shared, rec: ProjectRecord) -> Result<ProjectView, AppError> {
         let comments = state.store.comments(rec.id).await?;
-        let evaluation = evaluate(&rec.project, Policy::standard());
+        let evaluation = evaluate(&rec.project, state.store.policy());
         Ok(ProjectView {
             rec,
             evaluation,
@@ -945,13 +948,14 @@ pub async fn download(
         // The documents of `jixiao report`: 自评表 (xlsx), 自评报告 (docx, pdf, html, md), open data (json).
         let fmt: jixiao_report::Format = format.parse().map_err(|_| AppError::NotFound)?;
         let project = rec.project.clone();
+        let policy = state.store.policy().clone();
         // Typesetting a PDF takes tens of milliseconds of CPU: keep it off the async workers.
         let rendered = tokio::task::spawn_blocking(move || {
-            let e = evaluate(&project, Policy::standard());
+            let e = evaluate(&project, &policy);
             jixiao_report::render(
                 &project,
                 &e,
-                Policy::standard(),
+                &policy,
                 fmt,
                 &jixiao_report::Options::default(),
             )

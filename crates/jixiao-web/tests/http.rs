@@ -856,9 +856,12 @@ async fn api_tokens_conflicts_and_live_evaluation() {
         .api(reqwest::Method::POST, "/api/v1/evaluate", Some(seed))
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(v["total"], 100.0);
-    assert_eq!(v["grade"], "优");
-    assert_eq!(v["indicators"][4]["actual_hint"], "> 30 篇次");
+    assert_eq!(v["evaluation"]["total"], "100");
+    assert_eq!(v["evaluation"]["grade"], "优");
+    assert_eq!(
+        v["evaluation"]["indicators"][4]["actual_reading"],
+        "> 30 篇次"
+    );
     let (_, v) = owner
         .api(
             reqwest::Method::POST,
@@ -918,12 +921,12 @@ async fn api_tokens_conflicts_and_live_evaluation() {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(
-        v["indicators"][2]["target_hint"]
+        v["evaluation"]["indicators"][2]["target_reading"]
             .as_str()
             .unwrap()
             .starts_with("无法识别："),
         "{}",
-        v["indicators"][2]
+        v["evaluation"]["indicators"][2]
     );
     let unparsed = v["findings"]
         .as_array()
@@ -1365,7 +1368,7 @@ async fn an_import_that_contradicts_the_form_must_be_acknowledged() {
     // The finding stays on the saved revision.
     let page = unit.text(&page_path).await;
     assert!(
-        page.contains("导入发现（错误）") && page.contains("导入数字与表中自带数字矛盾"),
+        page.contains("导入发现（错误）") && page.contains("导入数字矛盾"),
         "{page}"
     );
 }

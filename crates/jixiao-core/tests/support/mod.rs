@@ -1,6 +1,7 @@
 //! A small, clean project to vary in tests: standard weights, every target met, no findings.
 #![allow(dead_code)]
 
+use jixiao_core::Code;
 use std::str::FromStr;
 
 use jixiao_core::{
@@ -88,12 +89,12 @@ pub fn eval(p: &Project) -> Evaluation {
     jixiao_core::evaluate(p, &Policy::default_policy())
 }
 
-pub fn findings<'a>(e: &'a Evaluation, code: &str) -> Vec<&'a Finding> {
+pub fn findings<'a>(e: &'a Evaluation, code: Code) -> Vec<&'a Finding> {
     e.findings.iter().filter(|f| f.code == code).collect()
 }
 
 /// The one finding with this code; fails the test if there is none or several.
-pub fn the(e: &Evaluation, code: &str) -> Finding {
+pub fn the(e: &Evaluation, code: Code) -> Finding {
     let f = findings(e, code);
     assert_eq!(
         f.len(),
@@ -104,6 +105,6 @@ pub fn the(e: &Evaluation, code: &str) -> Finding {
     f[0].clone()
 }
 
-pub fn fires(p: &Project, code: &str) -> bool {
+pub fn fires(p: &Project, code: Code) -> bool {
     eval(p).has_finding(code)
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use jixiao_core::{
-    Finding, FundSource, Funds, Goals, Header, Indicator, Narrative, Project, Severity, Statement,
+    Code, Finding, FundSource, Funds, Goals, Header, Indicator, Narrative, Project, Statement,
 };
 use rust_decimal::Decimal;
 
@@ -96,19 +96,8 @@ pub struct FundsEvidence {
     pub money_stated: bool,
 }
 
-fn finding(code: &'static str, path: impl Into<String>, message: String, advice: &str) -> Finding {
-    let severity = jixiao_core::CATALOGUE
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map(|(_, s, _)| *s)
-        .unwrap_or(Severity::Warning);
-    Finding {
-        code,
-        severity,
-        path: path.into(),
-        message,
-        advice: advice.into(),
-    }
+fn finding(code: Code, path: impl Into<String>, message: String, advice: &str) -> Finding {
+    Finding::new(code, path, message, advice)
 }
 
 impl Draft {
@@ -120,7 +109,7 @@ impl Draft {
     /// An import-ambiguous finding: what was chosen and why.
     pub fn ambiguous(&mut self, path: impl Into<String>, origin: &Origin, what: String) {
         self.findings.push(finding(
-            "import-ambiguous",
+            Code::ImportAmbiguous,
             path,
             format!("{}：{what}", origin.describe()),
             "对照原件核对该值，必要时在导入的项目文件中改正。",
@@ -135,7 +124,7 @@ impl Draft {
     /// An import-reread finding: the first reading contradicted the form, another one agrees.
     pub fn reread(&mut self, path: impl Into<String>, origin: &Origin, what: String) {
         self.findings.push(finding(
-            "import-reread",
+            Code::ImportReread,
             path,
             format!("{}：{what}", origin.describe()),
             "对照原件核对改读后的数字；如原件本身有误，请在编辑器中改正。",
@@ -145,7 +134,7 @@ impl Draft {
     /// An import-inconsistent finding (an error): no reading agrees with the form's own figures.
     pub fn inconsistent(&mut self, path: impl Into<String>, origin: &Origin, what: String) {
         self.findings.push(finding(
-            "import-inconsistent",
+            Code::ImportInconsistent,
             path,
             format!("{}：{what}", origin.describe()),
             "对照原件逐项核对这一行的数字并在编辑器中改正；原件本身矛盾的，请退回单位更正。",
@@ -154,7 +143,7 @@ impl Draft {
 
     pub fn incomplete(&mut self, path: impl Into<String>, origin: &Origin, what: String) {
         self.findings.push(finding(
-            "import-incomplete",
+            Code::ImportIncomplete,
             path,
             format!("{}：{what}", origin.describe()),
             "取得完整的自评表后重新导入，或在项目文件中补齐缺少的内容。",

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use jixiao_core::{Finding, Severity};
+use jixiao_core::{Code, Finding};
 use lopdf::{Dictionary, Document, Object};
 
 use crate::import::{ImportError, Imported, Provenance};
@@ -37,16 +37,15 @@ pub fn attached_project(bytes: &[u8], file: &Path) -> Result<Option<Imported>, I
     };
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     if !squeeze(&layer).contains(&squeeze(&project.project.name)) {
-        findings.push(Finding {
-            code: "import-ambiguous",
-            severity: Severity::Warning,
-            path: "project.name".into(),
-            message: format!(
+        findings.push(Finding::new(
+            Code::ImportAmbiguous,
+            "project.name",
+            format!(
                 "PDF 附带的项目文件名为“{}”，正文中却找不到这一名称；已按附带的项目文件导入",
                 project.project.name
             ),
-            advice: "PDF 的正文可能在出具后被改动，请对照原件核对导入的项目。".into(),
-        });
+            "PDF 的正文可能在出具后被改动，请对照原件核对导入的项目。",
+        ));
     }
     Ok(Some(Imported {
         file: file.into(),
