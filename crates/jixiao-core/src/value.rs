@@ -1012,6 +1012,8 @@ fn sentence_level(s: &str) -> Achievement {
         "未按期",
         "未按时",
         "滞后",
+        // Not reached: "因项目尚在建设工期内,未到完工日期" (the work has not got that far).
+        "未到",
     ];
     const PARTIAL: &[&str] = &[
         "部分达成",
