@@ -5,6 +5,17 @@
   const form = document.getElementById('editor');
   const root = document.getElementById('editor-root');
   const panel = document.getElementById('panel-body');
+  const mini = document.getElementById('panel-mini');
+  // The live-score panel folds away to its total, for a narrow screen; the choice is remembered.
+  const layout = document.querySelector('.editor-layout'), fold = document.getElementById('panel-fold');
+  function folded(on) {
+    layout.classList.toggle('folded', on);
+    fold.textContent = on ? '展开' : '收起';
+    fold.setAttribute('aria-expanded', String(!on));
+    try { localStorage.setItem('jixiao-panel-folded', on ? '1' : ''); } catch (_) { /* storage disabled */ }
+  }
+  fold.addEventListener('click', () => folded(!layout.classList.contains('folded')));
+  folded(localStorage.getItem('jixiao-panel-folded') === '1');
   const id = form.dataset.id, revision = form.dataset.revision, csrf = form.dataset.csrf;
   const draftKey = 'jixiao-draft-' + id + '-' + revision;
   let project = JSON.parse(document.getElementById('project-data').textContent);
@@ -28,8 +39,12 @@
   function input(path, opts) {
     opts = opts || {};
     const v = get(path);
-    const attrs = 'data-path="' + path + '"' + (opts.kind ? ' data-kind="' + opts.kind + '"' : '') + (opts.list ? ' list="' + opts.list + '"' : '') + (opts.size ? ' size="' + opts.size + '"' : '');
-    if (opts.area) return '<textarea ' + attrs + ' rows="' + (opts.rows || 3) + '">' + esc(v) + '</textarea>';
+    // A one-line field is as wide as its text (a Chinese character takes two columns).
+    const size = opts.size || Math.max(14, 2 * String(v == null ? '' : v).length + 2);
+    const attrs = 'data-path="' + path + '"' + (opts.kind ? ' data-kind="' + opts.kind + '"' : '') + (opts.list ? ' list="' + opts.list + '"' : '') + (opts.grow || opts.area ? '' : ' size="' + size + '"');
+    if (opts.area) return '<textarea class="grow" ' + attrs + ' rows="' + (opts.rows || 3) + '">' + esc(v) + '</textarea>';
+    // A cell of the indicator table: wraps and grows with its text, so every word stays readable.
+    if (opts.grow) return '<textarea class="grow" ' + attrs + ' rows="1">' + esc(v) + '</textarea>';
     return '<input ' + attrs + ' value="' + esc(v) + '">';
   }
   function field(label, path, opts) {
@@ -56,13 +71,13 @@
     });
     h += '</tbody></table><button type="button" data-op="add-source">＋ 资金来源</button></fieldset>';
     h += '<fieldset><legend>年度总体目标</legend><div class="two">' + field('年度预期绩效目标', 'goals.expected', { area: true }) + field('目标实际完成情况', 'goals.actual', { area: true }) + '</div></fieldset>';
-    h += '<fieldset><legend>绩效指标</legend><table class="grid indicators edit"><thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>自评得分</th><th>计算</th><th>偏差原因分析及改进措施</th><th>方向</th><th></th></tr></thead><tbody>';
+    h += '<fieldset><legend>绩效指标</legend><table class="grid indicators edit"><thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>自评<br>得分</th><th>计算</th><th>偏差原因分析及改进措施</th><th>方向</th><th></th></tr></thead><tbody>';
     p.indicators.forEach((ind, i) => {
       const b = 'indicators.' + i + '.';
-      h += '<tr id="row-' + i + '"><td>' + input(b + 'level1', { list: 'level1', size: 8 }) + '</td><td>' + input(b + 'level2', { list: 'level2', size: 9 }) + '</td><td>' +
-        input(b + 'name', { size: 12 }) + '</td><td>' + input(b + 'target', { size: 10 }) + '<small class="hint" id="hint-t-' + i + '"></small></td><td>' +
-        input(b + 'actual', { area: true, rows: 2 }) + '<small class="hint" id="hint-a-' + i + '"></small></td><td>' + input(b + 'weight', { size: 3 }) + '</td><td>' +
-        input(b + 'self_score', { size: 4 }) + '</td><td class="num" id="score-' + i + '"></td><td>' + input(b + 'deviation', { area: true, rows: 2 }) + '</td><td>' + direction(b + 'direction', ind.direction) + '</td><td class="rowops">' +
+      h += '<tr id="row-' + i + '"><td>' + input(b + 'level1', { list: 'level1', grow: true }) + '</td><td>' + input(b + 'level2', { list: 'level2', grow: true }) + '</td><td>' +
+        input(b + 'name', { grow: true }) + '</td><td>' + input(b + 'target', { grow: true }) + '<small class="hint" id="hint-t-' + i + '"></small></td><td>' +
+        input(b + 'actual', { grow: true }) + '<small class="hint" id="hint-a-' + i + '"></small></td><td>' + input(b + 'weight', { size: 3 }) + '</td><td>' +
+        input(b + 'self_score', { size: 3 }) + '</td><td class="num" id="score-' + i + '"></td><td>' + input(b + 'deviation', { grow: true }) + '</td><td>' + direction(b + 'direction', ind.direction) + '</td><td class="rowops">' +
         '<button type="button" data-op="up" data-i="' + i + '" title="上移">↑</button><button type="button" data-op="down" data-i="' + i + '" title="下移">↓</button>' +
         '<button type="button" data-op="del" data-i="' + i + '" title="删除">✕</button></td></tr>';
     });
@@ -75,7 +90,16 @@
       ['overview', '绩效评价概述'], ['conclusion', '评价结论与绩效分析'], ['experience', '主要绩效或成功经验'], ['problems', '存在问题或不足'], ['measures', '下一步改进措施']];
     h += '<fieldset><legend>自评报告正文</legend>' + sections.map(([k, l]) => field(l, 'report.' + k, { area: true, rows: 3 })).join('') + '</fieldset>';
     root.innerHTML = h;
+    root.querySelectorAll('textarea.grow').forEach(fit);
   }
+
+  // Grows a wrapping cell to its text (where the browser cannot size fields to their content itself).
+  function fit(el) {
+    el.style.height = 'auto';
+    el.style.height = (el.scrollHeight + 2) + 'px';
+  }
+  // A field grown while hidden (a folded panel, a restored draft) is measured again when shown.
+  window.addEventListener('resize', () => root.querySelectorAll('textarea.grow').forEach(fit));
 
   // 指标方向: read from the target unless the form states it.
   function direction(path, v) {
@@ -93,6 +117,7 @@
     const path = e.target.dataset && e.target.dataset.path;
     if (!path) return;
     set(path, value(e.target));
+    if (e.target.classList.contains('grow')) fit(e.target);
     changed();
   });
   root.addEventListener('change', e => {
@@ -156,6 +181,7 @@
     });
     const ex = document.getElementById('hint-execution'), x = ev.execution;
     if (ex) ex.textContent = x.rate == null ? '执行率：不适用' : '执行率 ' + (Number(x.rate) * 100).toFixed(2).replace(/\.?0+$/, '') + '%，得分 ' + f2(x.computed_score);
+    mini.textContent = f2(ev.total) + ' ' + ev.grade + (r.findings.length ? ' · 发现 ' + r.findings.length : '');
     let h = '<div class="big"><span>计算总分</span><b>' + f2(ev.total) + '</b><em>' + esc(ev.grade) + '</em></div>';
     if (ev.self_total != null) h += '<p>自评总分 ' + esc(ev.self_total) + '</p>';
     h += '<table class="grid small"><tbody>' + ev.groups.map(g => '<tr><td>' + esc(g.name) + '</td><td class="num">' + f2(g.computed_score) + ' / ' + esc(g.weight) + '</td></tr>').join('') + '</tbody></table>';

@@ -55,7 +55,32 @@ pub async fn check_visible(
 
 /// Unit editors change their own unit's drafts and returned projects.
 pub fn can_edit(user: &User, rec: &ProjectRecord) -> bool {
-    user.role == Role::Editor && user.org_id == rec.org_id && rec.status.editable()
+    edit_refusal(user, rec).is_none()
+}
+
+/// Why `user` may not change `rec`, and what to do instead: said on the refused page, never a bare
+/// "no permission".
+pub fn edit_refusal(user: &User, rec: &ProjectRecord) -> Option<&'static str> {
+    if user.role != Role::Editor {
+        return Some("只有项目所属单位的填报人可以修改项目；审核人请在项目页填写复核得分或意见。");
+    }
+    if user.org_id != rec.org_id {
+        return Some("该项目属于其他单位，只有该单位的填报人可以修改。");
+    }
+    match rec.status {
+        Status::Draft | Status::Returned => None,
+        Status::Submitted => Some("项目已提交，如需修改请联系审核人退回。"),
+        Status::Approved => Some("项目已审核通过，不能再修改；如需更正请联系审核人。"),
+        Status::Published => Some("项目已公开，不能再修改；如需更正请联系审核人。"),
+    }
+}
+
+/// Refuses a change with the reason from [`edit_refusal`].
+pub fn require_edit(user: &User, rec: &ProjectRecord) -> Result<(), AppError> {
+    match edit_refusal(user, rec) {
+        None => Ok(()),
+        Some(why) => Err(AppError::Refused(why)),
+    }
 }
 
 /// Reviewers (department, finance) act on submitted projects in their scope (scope is checked by

@@ -3,8 +3,10 @@
 
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use jixiao_store::{AuditAction, NewUser, OrgKind, Role};
 use serde::Deserialize;
 
@@ -13,6 +15,7 @@ use crate::access::require;
 use crate::accounts::{self, ClientAddr};
 use crate::auth::{CurrentUser, check_password_rules, hash_password};
 use crate::error::AppError;
+use crate::input;
 use crate::view::Nav;
 
 pub struct OrgRow {
@@ -32,7 +35,7 @@ pub struct UserRow {
 }
 
 #[derive(Template)]
-#[template(path = "admin.html")]
+#[template(path = "admin/admin.html")]
 struct AdminPage {
     nav: Nav,
     orgs: Vec<OrgRow>,
@@ -41,6 +44,60 @@ struct AdminPage {
 
 fn is_admin(user: &CurrentUser) -> Result<(), AppError> {
     require(user.user.role == Role::Admin)
+}
+
+/// The signed-in administrator making a change, and where from (for the audit entry).
+pub struct Admin {
+    user: CurrentUser,
+    client: String,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Admin
+where
+    CurrentUser: axum::extract::FromRequestParts<S, Rejection = AppError>,
+    ClientAddr: axum::extract::FromRequestParts<S, Rejection = std::convert::Infallible>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        is_admin(&user)?;
+        let ClientAddr(client) = match ClientAddr::from_request_parts(parts, state).await {
+            Ok(c) => c,
+            Err(never) => match never {},
+        };
+        Ok(Admin { user, client })
+    }
+}
+
+impl Admin {
+    /// Every change made here ends the same way: an audit entry, then back to the admin page.
+    async fn done(
+        &self,
+        state: &Shared,
+        action: AuditAction,
+        subject: &str,
+        detail: &str,
+    ) -> Result<Response, AppError> {
+        accounts::record(
+            state,
+            Some(self.user.user.id),
+            action,
+            subject,
+            detail,
+            &self.client,
+        )
+        .await?;
+        Ok(Redirect::to("/admin").into_response())
+    }
+}
+
+/// The user a form names.
+async fn target(state: &Shared, id: i64) -> Result<jixiao_store::User, AppError> {
+    state.store.user(id).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn page(
@@ -102,22 +159,16 @@ pub struct UserForm {
 
 pub async fn create_user(
     State(state): State<Shared>,
-    ClientAddr(client): ClientAddr,
-    user: CurrentUser,
+    admin: Admin,
     Form(f): Form<UserForm>,
 ) -> Result<Response, AppError> {
-    is_admin(&user)?;
-    let role = Role::parse(&f.role)
-        .ok_or_else(|| AppError::BadRequest(format!("未知角色“{}”", f.role)))?;
-    let username = f.username.trim();
-    if username.is_empty() || username.chars().any(char::is_whitespace) {
-        return Err(AppError::BadRequest("用户名不能为空，也不能含空格".into()));
+    let role = input::choice(&f.role, "角色", Role::parse)?;
+    let username = input::required(&f.username, "用户名")?;
+    if username.chars().any(char::is_whitespace) {
+        return Err(AppError::BadRequest("用户名不能含空格".into()));
     }
     check_password_rules(&f.password)?;
-    let org = state
-        .org(f.org_id)
-        .await?
-        .ok_or_else(|| AppError::BadRequest("所选机构不存在".into()))?;
+    let org = input::found(state.org(f.org_id).await?, "所选机构")?;
     let hash = hash_password(&f.password)?;
     state
         .store
@@ -130,16 +181,9 @@ pub async fn create_user(
         })
         .await?;
     let detail = format!("{}，{}，{}", f.display_name.trim(), role.label(), org.name);
-    accounts::record(
-        &state,
-        Some(user.user.id),
-        AuditAction::UserCreated,
-        username,
-        &detail,
-        &client,
-    )
-    .await?;
-    Ok(Redirect::to("/admin").into_response())
+    admin
+        .done(&state, AuditAction::UserCreated, username, &detail)
+        .await
 }
 
 #[derive(Deserialize)]
@@ -149,16 +193,14 @@ pub struct ActiveForm {
 
 pub async fn set_active(
     State(state): State<Shared>,
-    ClientAddr(client): ClientAddr,
-    user: CurrentUser,
+    admin: Admin,
     Path(id): Path<i64>,
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
-    is_admin(&user)?;
-    if id == user.user.id {
+    if id == admin.user.user.id {
         return Err(AppError::BadRequest("不能停用自己的账号".into()));
     }
-    let target = state.store.user(id).await?.ok_or(AppError::NotFound)?;
+    let target = target(&state, id).await?;
     let active = f.active == "1";
     // Deactivating also ends the user's sessions (in the store).
     state.store.set_user_active(id, active).await?;
@@ -167,16 +209,7 @@ pub async fn set_active(
     } else {
         AuditAction::UserDeactivated
     };
-    accounts::record(
-        &state,
-        Some(user.user.id),
-        action,
-        &target.username,
-        "",
-        &client,
-    )
-    .await?;
-    Ok(Redirect::to("/admin").into_response())
+    admin.done(&state, action, &target.username, "").await
 }
 
 #[derive(Deserialize)]
@@ -189,35 +222,20 @@ pub struct OrgForm {
 
 pub async fn create_org(
     State(state): State<Shared>,
-    ClientAddr(client): ClientAddr,
-    user: CurrentUser,
+    admin: Admin,
     Form(f): Form<OrgForm>,
 ) -> Result<Response, AppError> {
-    is_admin(&user)?;
-    let kind = OrgKind::parse(&f.kind)
-        .ok_or_else(|| AppError::BadRequest(format!("未知机构类型“{}”", f.kind)))?;
+    let kind = input::choice(&f.kind, "机构类型", OrgKind::parse)?;
     let parent = f.parent_id.trim().parse::<i64>().ok();
     if let Some(p) = parent {
-        state
-            .org(p)
-            .await?
-            .ok_or_else(|| AppError::BadRequest("上级机构不存在".into()))?;
+        input::found(state.org(p).await?, "上级机构")?;
     }
-    if f.name.trim().is_empty() {
-        return Err(AppError::BadRequest("机构名称不能为空".into()));
-    }
-    let org = state.store.create_org(f.name.trim(), kind, parent).await?;
+    let name = input::required(&f.name, "机构名称")?;
+    let org = state.store.create_org(name, kind, parent).await?;
     let detail = format!("{}，编号 {}", kind.label(), org.id);
-    accounts::record(
-        &state,
-        Some(user.user.id),
-        AuditAction::OrgCreated,
-        &org.name,
-        &detail,
-        &client,
-    )
-    .await?;
-    Ok(Redirect::to("/admin").into_response())
+    admin
+        .done(&state, AuditAction::OrgCreated, &org.name, &detail)
+        .await
 }
 
 #[derive(Deserialize)]
@@ -231,25 +249,15 @@ pub struct RoleForm {
 /// afresh, so the new permissions apply from the next request.
 pub async fn set_role(
     State(state): State<Shared>,
-    ClientAddr(client): ClientAddr,
-    user: CurrentUser,
+    admin: Admin,
     Form(f): Form<RoleForm>,
 ) -> Result<Response, AppError> {
-    is_admin(&user)?;
-    if f.user_id == user.user.id {
+    if f.user_id == admin.user.user.id {
         return Err(AppError::BadRequest("不能变更自己的角色或机构".into()));
     }
-    let role = Role::parse(&f.role)
-        .ok_or_else(|| AppError::BadRequest(format!("未知角色“{}”", f.role)))?;
-    let target = state
-        .store
-        .user(f.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let org = state
-        .org(f.org_id)
-        .await?
-        .ok_or_else(|| AppError::BadRequest("所选机构不存在".into()))?;
+    let role = input::choice(&f.role, "角色", Role::parse)?;
+    let target = target(&state, f.user_id).await?;
+    let org = input::found(state.org(f.org_id).await?, "所选机构")?;
     let old_org = state
         .org(target.org_id)
         .await?
@@ -263,16 +271,9 @@ pub async fn set_role(
         role.label(),
         org.name
     );
-    accounts::record(
-        &state,
-        Some(user.user.id),
-        AuditAction::RoleChanged,
-        &target.username,
-        &detail,
-        &client,
-    )
-    .await?;
-    Ok(Redirect::to("/admin").into_response())
+    admin
+        .done(&state, AuditAction::RoleChanged, &target.username, &detail)
+        .await
 }
 
 #[derive(Deserialize)]
@@ -284,31 +285,23 @@ pub struct ResetForm {
 /// Sets a new password for a user who forgot theirs; the store ends all of that user's sessions.
 pub async fn reset_password(
     State(state): State<Shared>,
-    ClientAddr(client): ClientAddr,
-    user: CurrentUser,
+    admin: Admin,
     Form(f): Form<ResetForm>,
 ) -> Result<Response, AppError> {
-    is_admin(&user)?;
-    let target = state
-        .store
-        .user(f.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let target = target(&state, f.user_id).await?;
     check_password_rules(&f.password)?;
     state
         .store
         .set_password(target.id, &hash_password(&f.password)?)
         .await?;
-    accounts::record(
-        &state,
-        Some(user.user.id),
-        AuditAction::PasswordReset,
-        &target.username,
-        "该用户的登录会话已全部结束",
-        &client,
-    )
-    .await?;
-    Ok(Redirect::to("/admin").into_response())
+    admin
+        .done(
+            &state,
+            AuditAction::PasswordReset,
+            &target.username,
+            "该用户的登录会话已全部结束",
+        )
+        .await
 }
 
 #[derive(Deserialize)]
@@ -319,26 +312,13 @@ pub struct UnlockForm {
 /// Lifts a lockout after failed logins (the failures before it stop counting).
 pub async fn unlock(
     State(state): State<Shared>,
-    ClientAddr(client): ClientAddr,
-    user: CurrentUser,
+    admin: Admin,
     Form(f): Form<UnlockForm>,
 ) -> Result<Response, AppError> {
-    is_admin(&user)?;
-    let target = state
-        .store
-        .user(f.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    accounts::record(
-        &state,
-        Some(user.user.id),
-        AuditAction::Unlocked,
-        &target.username,
-        "",
-        &client,
-    )
-    .await?;
-    Ok(Redirect::to("/admin").into_response())
+    let target = target(&state, f.user_id).await?;
+    admin
+        .done(&state, AuditAction::Unlocked, &target.username, "")
+        .await
 }
 
 pub struct AuditLine {
@@ -352,7 +332,7 @@ pub struct AuditLine {
 }
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "admin/audit.html")]
 struct AuditPage {
     nav: Nav,
     lines: Vec<AuditLine>,
@@ -411,4 +391,16 @@ pub async fn audit_page(
         }
         .render()?,
     ))
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/admin", get(page))
+        .route("/admin/users", post(create_user))
+        .route("/admin/users/{id}/active", post(set_active))
+        .route("/admin/orgs", post(create_org))
+        .route("/admin/users/role", post(set_role))
+        .route("/admin/users/password", post(reset_password))
+        .route("/admin/users/unlock", post(unlock))
+        .route("/admin/audit", get(audit_page))
 }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::Shared;
-use crate::access::{self, can_edit, can_move, require};
+use crate::access::{self, can_move, require};
 use crate::auth::{ApiUser, random_token, token_hash};
 use crate::error::{ApiError, AppError};
 
@@ -171,7 +171,7 @@ async fn update(
     Json(req): Json<UpdateRequest>,
 ) -> ApiResult {
     let rec = access::visible_project(&state, &user.user, id).await?;
-    require(can_edit(&user.user, &rec))?;
+    access::require_edit(&user.user, &rec)?;
     let project = parse_project(&req.project)?;
     let revision = state
         .store
@@ -262,8 +262,7 @@ async fn status(
     Json(req): Json<StatusRequest>,
 ) -> ApiResult {
     let rec = access::visible_project(&state, &user.user, id).await?;
-    let to = Status::parse(&req.to)
-        .ok_or_else(|| ApiError(AppError::BadRequest(format!("未知状态“{}”", req.to))))?;
+    let to = crate::input::choice(&req.to, "状态", Status::parse)?;
     require(can_move(&user.user, &rec, to))?;
     let revision = state
         .store

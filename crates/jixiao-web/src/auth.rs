@@ -10,6 +10,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN, RETRY_AFTER, SET_COOKIE};
@@ -17,6 +18,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use jixiao_store::{AuditAction, NewUser, OrgKind, Role, Store, User, now_millis};
 use rand::RngCore;
 use serde::Deserialize;
@@ -298,7 +300,7 @@ fn decode(s: &str) -> Option<String> {
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "accounts/login.html")]
 struct LoginPage {
     error: String,
     username: String,
@@ -451,7 +453,7 @@ pub async fn logout(
 }
 
 #[derive(Template)]
-#[template(path = "password.html")]
+#[template(path = "accounts/password.html")]
 struct PasswordPage {
     nav: Nav,
     error: String,
@@ -517,4 +519,11 @@ pub async fn change_password(
         Redirect::to("/projects?notice=password"),
     )
         .into_response())
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/password", get(password_page).post(change_password))
 }

@@ -5,8 +5,10 @@
 use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use axum::routing::get;
 use jixiao_batch::{Aggregate, ProjectRow, dashboard};
 use jixiao_core::Summary;
 use jixiao_store::ProjectFilter;
@@ -38,7 +40,7 @@ pub struct DashQuery {
 }
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
+#[template(path = "dashboard/dashboard.html")]
 struct DashboardPage {
     nav: Nav,
     scope_name: String,
@@ -165,4 +167,8 @@ async fn view(state: &Shared, subtree: Vec<i64>, requested: Option<i64>) -> Resu
     }
     let review = agg.finish(SHORTLIST);
     Ok((years, year, dashboard::body(&review), truncated))
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new().route("/dashboard", get(page))
 }

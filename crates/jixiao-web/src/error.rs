@@ -12,6 +12,9 @@ pub enum AppError {
     Unauthorized,
     #[error("没有权限")]
     Forbidden,
+    /// Not allowed, with the reason and what to do (e.g. 项目已提交，如需修改请联系审核人退回).
+    #[error("{0}")]
+    Refused(&'static str),
     #[error("找不到该页面或项目")]
     NotFound,
     #[error("{0}")]
@@ -30,7 +33,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound | AppError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_)
             | AppError::Store(StoreError::BadTransition { .. } | StoreError::DuplicateUser(_)) => {
@@ -65,6 +68,7 @@ impl IntoResponse for AppError {
              <p class=\"error\">{msg}</p><p><a href=\"/projects\">返回项目列表</a></p></main></body></html>",
             code = status.as_u16(),
             title = match status.as_u16() {
+                403 if matches!(self, AppError::Refused(_)) => "不能修改",
                 403 => "没有权限",
                 404 => "未找到",
                 409 => "版本冲突",

@@ -4,9 +4,11 @@
 
 use askama::Template;
 use axum::Form;
+use axum::Router;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use jixiao_core::{Code, Finding, Policy, Severity, evaluate};
 use jixiao_io::Imported;
 use jixiao_store::Action;
@@ -16,11 +18,11 @@ use crate::Shared;
 use crate::access::require;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::pages::{FindingRow, Scored, finding_row, scored};
+use crate::projects::{FindingRow, Scored, finding_row, scored};
 use crate::view::{self, Nav};
 
 #[derive(Template)]
-#[template(path = "import.html")]
+#[template(path = "import/import.html")]
 struct ImportPage {
     nav: Nav,
     error: String,
@@ -67,7 +69,7 @@ struct FundsLine {
 }
 
 #[derive(Template)]
-#[template(path = "import_preview.html")]
+#[template(path = "import/import_preview.html")]
 struct PreviewPage {
     nav: Nav,
     file: String,
@@ -84,7 +86,7 @@ fn preview(imported: Imported, policy: &Policy) -> Preview {
     let project = imported.project;
     let mut e = evaluate(&project, policy);
     e.findings.splice(0..0, imported.findings.iter().cloned());
-    let s = scored(&project, &e);
+    let s = scored(&project, &e, policy);
     let mut row_notes: Vec<Vec<FindingRow>> =
         (0..project.indicators.len()).map(|_| Vec::new()).collect();
     let (mut funds_notes, mut header_notes, mut table_notes, mut other_notes) =
@@ -323,4 +325,10 @@ pub async fn import_confirm(
             .await?;
     }
     Ok(Redirect::to(&format!("/projects/{}", rec.id)).into_response())
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/import", get(import_page).post(import_upload))
+        .route("/import/confirm", post(import_confirm))
 }

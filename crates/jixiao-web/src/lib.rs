@@ -4,18 +4,26 @@
 //! `/api/v1` with the same permissions. Everything the browser loads is inside the binary: government
 //! intranets have no internet.
 
-mod access;
-mod accounts;
+// One module per feature, each with its routes, handlers and templates (templates/<feature>/).
 mod admin;
+mod dashboard;
+mod downloads;
+mod editor;
+mod history;
+mod import;
+mod projects;
+mod workflow;
+// Accounts: sign-in, sessions and CSRF (auth), lockout and audit entries (accounts).
+mod accounts;
+mod auth;
+// What every feature shares: permissions, errors, input checks, page helpers, caches, assets, API.
+mod access;
 mod api;
 mod assets;
-mod auth;
 mod cache;
-mod dashboard;
 pub mod demo;
 mod error;
-mod import;
-mod pages;
+mod input;
 mod view;
 
 use std::net::SocketAddr;
@@ -23,7 +31,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::get;
 use jixiao_store::Store;
 
 pub use accounts::TrustedProxies;
@@ -41,7 +49,7 @@ pub struct AppState {
     /// Session token hash → the signed-in user and the session's expiry (see cache.rs).
     sessions: cache::Cache<String, (auth::CurrentUser, i64)>,
     /// Project id → what its page shows.
-    projects: cache::Cache<i64, Arc<pages::ProjectView>>,
+    projects: cache::Cache<i64, Arc<projects::ProjectView>>,
     /// (organisation, requested year) → the review dashboard.
     dashboards: cache::Cache<(i64, Option<i64>), Arc<dashboard::View>>,
     /// Held while a dashboard view is computed (see dashboard.rs).
@@ -92,42 +100,15 @@ pub type Shared = Arc<AppState>;
 pub fn app(store: Store) -> Router {
     let state = Arc::new(AppState::new(store));
     Router::new()
-        .route("/", get(pages::home))
-        .route("/login", get(auth::login_page).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route(
-            "/password",
-            get(auth::password_page).post(auth::change_password),
-        )
-        .route("/projects", get(pages::list).post(pages::create))
-        .route("/projects/new", get(pages::new_page))
-        .route("/projects/{id}", get(pages::show))
-        .route(
-            "/projects/{id}/edit",
-            get(pages::edit_page).post(pages::save),
-        )
-        .route("/projects/{id}/history", get(pages::history))
-        .route("/projects/{id}/revisions/{n}", get(pages::revision))
-        .route("/projects/{id}/diff", get(pages::diff))
-        .route("/projects/{id}/restore", post(pages::restore))
-        .route("/projects/{id}/status", post(pages::set_status))
-        .route("/projects/{id}/review", post(pages::review))
-        .route("/projects/{id}/comments", post(pages::comment))
-        .route("/projects/{id}/download/{format}", get(pages::download))
-        .route(
-            "/import",
-            get(import::import_page).post(import::import_upload),
-        )
-        .route("/import/confirm", post(import::import_confirm))
-        .route("/dashboard", get(dashboard::page))
-        .route("/admin", get(admin::page))
-        .route("/admin/users", post(admin::create_user))
-        .route("/admin/users/{id}/active", post(admin::set_active))
-        .route("/admin/orgs", post(admin::create_org))
-        .route("/admin/users/role", post(admin::set_role))
-        .route("/admin/users/password", post(admin::reset_password))
-        .route("/admin/users/unlock", post(admin::unlock))
-        .route("/admin/audit", get(admin::audit_page))
+        .merge(projects::routes())
+        .merge(editor::routes())
+        .merge(history::routes())
+        .merge(workflow::routes())
+        .merge(downloads::routes())
+        .merge(import::routes())
+        .merge(dashboard::routes())
+        .merge(admin::routes())
+        .merge(auth::routes())
         .route("/assets/{*file}", get(assets::serve))
         .nest("/api", api::router())
         .layer(axum::middleware::from_fn_with_state(

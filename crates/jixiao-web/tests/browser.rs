@@ -220,6 +220,54 @@ async fn a_clerk_edits_with_live_scoring_in_a_real_browser() {
     );
     std::fs::write(shots.join("editor.png"), c.screenshot().await.unwrap()).unwrap();
 
+    // At 1366×768 every name and value of the form is readable in full: no field hides text inside
+    // itself, across or below (a cell that wraps grows with its text).
+    let clipped = c
+        .execute(
+            "return [...document.querySelectorAll('#editor-root input, #editor-root textarea')]
+               .filter(e => e.offsetParent && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 2))
+               .map(e => e.dataset.path + '=' + e.value);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(clipped, json!([]), "cut off at 1366×768");
+    // The live-score panel folds away to its total, and the table takes the width.
+    let width = |c: fantoccini::Client| async move {
+        c.execute(
+            "return document.querySelector('#editor').getBoundingClientRect().width;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap()
+    };
+    let open_width = width(c.clone()).await;
+    c.find(Locator::Css("#panel-fold"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mini = wait_for_text(&c, "#panel-mini", "发现").await;
+    std::fs::write(
+        shots.join("editor-folded.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    let folded_width = width(c.clone()).await;
+    assert!(
+        folded_width > open_width + 100.0,
+        "folded ({mini}): {open_width} → {folded_width}"
+    );
+    c.find(Locator::Css("#panel-fold"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
     // A reload does not lose the typing: the local draft is offered back.
     c.refresh().await.unwrap();
     wait_for_text(&c, "#panel-body", "计算总分").await;
