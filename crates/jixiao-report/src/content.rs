@@ -853,7 +853,7 @@ fn background_fallback(p: &Project) -> Vec<String> {
     let h = &p.project;
     let mut s = format!("“{}”是{}{}年度的", h.name.trim(), unit_name(p), h.year);
     if let Some(level) = &h.level {
-        s.push_str(&format!("{}", level.trim()));
+        s.push_str(level.trim());
         s.push_str("项目，");
     } else {
         s.push_str("项目，");
@@ -875,7 +875,7 @@ fn problems_fallback(e: &Evaluation) -> Vec<String> {
     if warnings.is_empty() {
         vec!["无。".into()]
     } else {
-        warnings.iter().map(|f| format!("{}", f.message)).collect()
+        warnings.iter().map(|f| f.message.to_string()).collect()
     }
 }
 

@@ -8,6 +8,10 @@
 //!
 //! No I/O beyond what rendering needs: fonts are bundled, and a `fonts_dir` is read only when given.
 
+// Table layout walks a grid of rows and columns covered by spanning cells: indices read clearer than
+// zipped iterators there.
+#![allow(clippy::needless_range_loop)]
+
 pub mod chart;
 pub mod content;
 pub mod docx;

@@ -140,19 +140,18 @@ fn sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     for (r, n) in lines.iter().enumerate() {
         ws.set_row_height(top + r as u32, (*n as f64 * LINE + 6.0).max(20.0))?;
     }
-    let mut next = top + s.rows.len() as u32;
+    let first_note = top + s.rows.len() as u32;
     let note = Format::new()
         .set_font_name(FONT)
         .set_font_size(9)
         .set_text_wrap()
         .set_align(FormatAlign::Left);
-    for n in &s.notes {
-        ws.merge_range(next, 0, next, cols as u16 - 1, n, &note)?;
+    for (row, n) in (first_note..).zip(&s.notes) {
+        ws.merge_range(row, 0, row, cols as u16 - 1, n, &note)?;
         ws.set_row_height(
-            next,
+            row,
             wrapped_lines(n, widths.iter().sum()) as f64 * 12.0 + 4.0,
         )?;
-        next += 1;
     }
 
     // Print: A4 portrait, one page wide, centered, 页码 in the footer, indicator header repeated.

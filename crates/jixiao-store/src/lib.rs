@@ -665,7 +665,7 @@ impl Store {
         let like = f
             .search
             .as_ref()
-            .map(|s| format!("%{}%", s.replace('%', "").replace('_', "")));
+            .map(|s| format!("%{}%", s.replace(['%', '_'], "")));
         let rows = on!(self, pool => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
             if let Some(o) = &orgs_json { q = q.bind(o); }

@@ -21,8 +21,11 @@ pub struct Cache<K, V> {
     /// Entries and the number of times the cache was dropped. A reader remembers the generation before it
     /// reads the database and inserts only if no write dropped the cache meanwhile, so a read that raced a
     /// write cannot put the old value back.
-    inner: RwLock<(u64, HashMap<K, (Instant, V)>)>,
+    inner: RwLock<(u64, Entries<K, V>)>,
 }
+
+/// Each key's value and when it was stored.
+type Entries<K, V> = HashMap<K, (Instant, V)>;
 
 /// More entries than this and the cache starts over (bounded memory whatever the traffic).
 const MAX_ENTRIES: usize = 20_000;
