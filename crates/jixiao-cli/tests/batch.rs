@@ -201,7 +201,7 @@ fn gen_then_batch_finds_every_planted_error_and_the_expected_totals() {
                 p.path
             );
             planted += 1;
-            codes.insert(p.code.clone());
+            codes.insert(p.code);
         }
     }
     assert!(

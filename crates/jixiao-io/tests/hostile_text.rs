@@ -67,8 +67,7 @@ fn utf8_text_cut_inside_a_character_is_reported() {
     // Cut one byte into the last Chinese character.
     let last = text
         .char_indices()
-        .filter(|(_, c)| c.len_utf8() == 3)
-        .last()
+        .rfind(|(_, c)| c.len_utf8() == 3)
         .unwrap()
         .0;
     let lines = text[..last].matches('\n').count() + 1;

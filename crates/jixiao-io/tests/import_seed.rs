@@ -140,7 +140,7 @@ fn seed_text_cut_mid_table_imports_what_is_there() {
         .unwrap();
     let cut = text.find("媒体报道 5篇").expect("the row is in the seed");
     let all =
-        jixiao_io::import::import_bytes(text[..cut].as_bytes(), Path::new("cut.txt")).unwrap();
+        jixiao_io::import::import_bytes(&text.as_bytes()[..cut], Path::new("cut.txt")).unwrap();
     let imp = &all[0];
     let names: Vec<&str> = imp
         .project

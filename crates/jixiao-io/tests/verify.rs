@@ -53,7 +53,7 @@ fn codes(imp: &Imported) -> Vec<Code> {
     imp.findings.iter().map(|f| f.code).collect()
 }
 
-fn the<'a>(imp: &'a Imported, code: Code) -> &'a jixiao_core::Finding {
+fn the(imp: &Imported, code: Code) -> &jixiao_core::Finding {
     imp.findings
         .iter()
         .find(|f| f.code == code)

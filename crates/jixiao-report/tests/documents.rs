@@ -171,10 +171,10 @@ fn xlsx_range(bytes: Vec<u8>, sheet: &str) -> (calamine::Range<Data>, Vec<calami
 fn find(range: &calamine::Range<Data>, text: &str) -> (usize, usize) {
     for (r, row) in range.rows().enumerate() {
         for (c, v) in row.iter().enumerate() {
-            if let Data::String(s) = v {
-                if s == text {
-                    return (r, c);
-                }
+            if let Data::String(s) = v
+                && s == text
+            {
+                return (r, c);
             }
         }
     }

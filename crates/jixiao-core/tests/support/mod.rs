@@ -89,7 +89,7 @@ pub fn eval(p: &Project) -> Evaluation {
     jixiao_core::evaluate(p, &Policy::default_policy())
 }
 
-pub fn findings<'a>(e: &'a Evaluation, code: Code) -> Vec<&'a Finding> {
+pub fn findings(e: &Evaluation, code: Code) -> Vec<&Finding> {
     e.findings.iter().filter(|f| f.code == code).collect()
 }
 
