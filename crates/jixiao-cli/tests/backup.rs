@@ -143,25 +143,6 @@ fn restore(file: &Path, db: &str) {
         .stderr(predicate::str::contains("已从"));
 }
 
-async fn fresh_postgres(url: &str, what: &str) -> String {
-    let admin = sqlx::PgPool::connect(url)
-        .await
-        .expect("PostgreSQL reachable");
-    let name = format!("jixiao_{what}_{}", std::process::id());
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(&admin)
-    .await
-    .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
-    format!("{base}/{name}")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_trip_through_postgres_and_sqlite_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -242,17 +223,9 @@ async fn round_trip_through_postgres_and_sqlite_loses_nothing() {
     assert_eq!(rows(&again), a_rows);
 
     // Into PostgreSQL (the move of a unit from SQLite to a server), and back out.
-    let Ok(url) = std::env::var("JIXIAO_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the PostgreSQL round trip: JIXIAO_TEST_POSTGRES_URL is not set"
-        );
-        eprintln!(
-            "JIXIAO_TEST_POSTGRES_URL not set: PostgreSQL part of the round trip skipped (scripts/test sets it)"
-        );
+    let Some(pg) = jixiao_testkit::postgres().await else {
         return;
     };
-    let pg = fresh_postgres(&url, "restore").await;
     restore(&a, &pg);
     let c = dir.path().join("c.jsonl");
     backup(&pg, &c);

@@ -244,17 +244,10 @@ async fn concurrent_writers_on_sqlite_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_on_postgres() {
-    let Ok(url) = std::env::var("JIXIAO_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the PostgreSQL test: JIXIAO_TEST_POSTGRES_URL is not set"
-        );
-        eprintln!(
-            "JIXIAO_TEST_POSTGRES_URL not set: PostgreSQL concurrency test skipped (scripts/test sets it)"
-        );
+    let Some(url) = jixiao_testkit::postgres().await else {
         return;
     };
-    let store = fresh_postgres(&url, "concurrency").await;
+    let store = Store::connect(&url).await.unwrap();
     hammer(&store).await;
 }
 
@@ -271,25 +264,6 @@ async fn sqlite_runs_in_wal_with_full_sync_and_a_busy_timeout() {
         s.busy_timeout_ms >= 5_000,
         "writers wait for the lock instead of failing: {s:?}"
     );
-}
-
-async fn fresh_postgres(url: &str, what: &str) -> Store {
-    let admin = sqlx::PgPool::connect(url)
-        .await
-        .expect("PostgreSQL reachable");
-    let name = format!("jixiao_{what}_{}", std::process::id());
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(&admin)
-    .await
-    .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
-    Store::connect(&format!("{base}/{name}")).await.unwrap()
 }
 
 /// A writer that outlasts the busy timeout is reported as "busy, nothing written" (a 503 in the web

@@ -208,30 +208,8 @@ async fn lockout_on_sqlite() {
 
 #[tokio::test]
 async fn lockout_on_postgres() {
-    let Ok(url) = std::env::var("JIXIAO_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the PostgreSQL test: JIXIAO_TEST_POSTGRES_URL is not set"
-        );
-        eprintln!(
-            "JIXIAO_TEST_POSTGRES_URL not set: PostgreSQL lockout test skipped (scripts/test sets it)"
-        );
+    let Some(url) = jixiao_testkit::postgres().await else {
         return;
     };
-    let admin = sqlx::PgPool::connect(&url)
-        .await
-        .expect("PostgreSQL reachable");
-    let name = format!("jixiao_lockout_{}", std::process::id());
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(&admin)
-    .await
-    .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url.as_str());
-    lockout(&Store::connect(&format!("{base}/{name}")).await.unwrap()).await;
+    lockout(&Store::connect(&url).await.unwrap()).await;
 }

@@ -426,39 +426,11 @@ async fn story_on_sqlite_memory() {
 
 #[tokio::test]
 async fn story_on_postgres() {
-    let Ok(url) = std::env::var("JIXIAO_TEST_POSTGRES_URL") else {
-        // scripts/test always sets it; in CI a missing server is a failure, not a skip.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the PostgreSQL story: JIXIAO_TEST_POSTGRES_URL is not set"
-        );
-        eprintln!(
-            "JIXIAO_TEST_POSTGRES_URL not set: PostgreSQL story skipped (scripts/test sets it)"
-        );
+    let Some(url) = jixiao_testkit::postgres().await else {
         return;
     };
-    let store = fresh_postgres(&url).await;
+    let store = Store::connect(&url).await.unwrap();
     story(&store).await;
-}
-
-/// A new, empty database on the server for this test run.
-async fn fresh_postgres(url: &str) -> Store {
-    let admin = sqlx::PgPool::connect(url)
-        .await
-        .expect("PostgreSQL reachable");
-    let name = format!("jixiao_story_{}", std::process::id());
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(&admin)
-    .await
-    .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
-    Store::connect(&format!("{base}/{name}")).await.unwrap()
 }
 
 #[tokio::test]

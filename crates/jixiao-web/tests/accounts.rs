@@ -2,118 +2,34 @@
 //! password rules, sessions ended by a password change, a reset or a logout, and the audit log an
 //! admin reads for all of it.
 
-use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
-use serde_json::Value;
 
 mod common;
-use common::{Server, start};
-
-const PASSWORD: &str = jixiao_web::demo::PASSWORD;
-
-fn client() -> Client {
-    client_from(None)
-}
+use common::{PASSWORD, Server, Session, anonymous, client, post_login, start, start_with};
 
 /// A client whose requests carry `X-Forwarded-For: ip` (as a reverse proxy would add).
-fn client_from(forwarded_for: Option<&str>) -> Client {
+fn client_from(forwarded_for: &str) -> Client {
     let mut headers = reqwest::header::HeaderMap::new();
-    if let Some(ip) = forwarded_for {
-        headers.insert("x-forwarded-for", ip.parse().unwrap());
-    }
+    headers.insert("x-forwarded-for", forwarded_for.parse().unwrap());
     Client::builder()
         .cookie_store(true)
-        .redirect(Policy::none())
+        .redirect(reqwest::redirect::Policy::none())
         .default_headers(headers)
         .build()
         .unwrap()
 }
 
-async fn login_with(
-    server: &Server,
-    client: &Client,
-    user: &str,
-    password: &str,
-) -> reqwest::Response {
-    client
-        .post(format!("{}/login", server.base))
-        .form(&[("username", user), ("password", password)])
-        .send()
-        .await
-        .unwrap()
-}
-
-/// A signed-in browser and its CSRF token.
-struct Browser {
-    client: Client,
-    base: String,
-    csrf: String,
-    /// The raw session cookie, to try it again after it should have ended.
-    cookie: String,
-}
-
-impl Browser {
-    async fn login(server: &Server, user: &str, password: &str) -> Browser {
-        let client = client();
-        let res = login_with(server, &client, user, password).await;
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "login of {user}");
-        let cookie = res.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        let me: Value = client
-            .get(format!("{}/api/v1/me", server.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        Browser {
-            client,
-            base: server.base.clone(),
-            csrf: me["csrf"].as_str().unwrap().to_string(),
-            cookie,
-        }
-    }
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-    }
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let mut f = form.to_vec();
-        f.push(("csrf", &self.csrf));
-        self.client
-            .post(format!("{}{path}", self.base))
-            .form(&f)
-            .send()
-            .await
-            .unwrap()
-    }
-    async fn me(&self) -> Value {
-        self.get("/api/v1/me").await.json().await.unwrap()
-    }
+impl Session {
     /// The admin's audit page as text.
     async fn audit(&self) -> String {
-        let res = self.get("/admin/audit").await;
-        assert_eq!(res.status(), StatusCode::OK);
-        res.text().await.unwrap()
+        self.text("/admin/audit").await
     }
 }
 
 /// Whether a bare session cookie still opens a page.
 async fn cookie_works(server: &Server, cookie: &str) -> bool {
-    let res = Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-        .get(format!("{}/api/v1/me", server.base))
+    let res = anonymous()
+        .get(server.url("/api/v1/me"))
         .header("cookie", cookie)
         .send()
         .await
@@ -130,13 +46,13 @@ fn rows_with<'a>(page: &'a str, needle: &str) -> Vec<&'a str> {
 async fn five_failures_lock_the_account_for_everyone_until_unlocked() {
     let server = start().await;
     // Without a trusted proxy configured, a forwarded-for header is the client's own claim and ignored.
-    let attacker = client_from(Some("203.0.113.9"));
+    let attacker = client_from("203.0.113.9");
     for i in 1..=4 {
-        let res = login_with(&server, &attacker, "danwei1", "wrong-password").await;
+        let res = post_login(&server, &attacker, "danwei1", "wrong-password").await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "failure {i}");
         assert!(res.text().await.unwrap().contains("用户名或密码错误"));
     }
-    let res = login_with(&server, &attacker, "danwei1", "wrong-password").await;
+    let res = post_login(&server, &attacker, "danwei1", "wrong-password").await;
     assert_eq!(
         res.status(),
         StatusCode::TOO_MANY_REQUESTS,
@@ -157,14 +73,14 @@ async fn five_failures_lock_the_account_for_everyone_until_unlocked() {
 
     // The right password does not get in now, from any browser, and no session is made.
     let owner = client();
-    let res = login_with(&server, &owner, "danwei1", PASSWORD).await;
+    let res = post_login(&server, &owner, "danwei1", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().get("set-cookie").is_none());
     // Other accounts are not affected.
-    Browser::login(&server, "danwei2", PASSWORD).await;
+    Session::login(&server, "danwei2").await;
 
     // The admin sees it all in the audit log, and lifts the lock.
-    let admin = Browser::login(&server, "admin", PASSWORD).await;
+    let admin = Session::login(&server, "admin").await;
     let page = admin.audit().await;
     let failed = rows_with(&page, "<td>登录失败</td>");
     assert_eq!(
@@ -191,7 +107,7 @@ async fn five_failures_lock_the_account_for_everyone_until_unlocked() {
         .post("/admin/users/unlock", &[("user_id", &id.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    Browser::login(&server, "danwei1", PASSWORD).await;
+    Session::login(&server, "danwei1").await;
     let page = admin.audit().await;
     assert!(
         rows_with(&page, "<td>解除锁定</td>")
@@ -201,8 +117,8 @@ async fn five_failures_lock_the_account_for_everyone_until_unlocked() {
 }
 
 /// A user's id from the admin page (the forms list `value="ID">username（…`).
-async fn user_id(admin: &Browser, username: &str) -> i64 {
-    let page = admin.get("/admin").await.text().await.unwrap();
+async fn user_id(admin: &Session, username: &str) -> i64 {
+    let page = admin.text("/admin").await;
     let needle = format!("\">{username}（");
     let at = page
         .find(&needle)
@@ -216,21 +132,21 @@ async fn twenty_failures_from_one_address_lock_the_address() {
     let server = start().await;
     let guesser = client();
     for i in 1..20 {
-        let res = login_with(&server, &guesser, &format!("guess{i}"), "123456").await;
+        let res = post_login(&server, &guesser, &format!("guess{i}"), "123456").await;
         assert_eq!(
             res.status(),
             StatusCode::UNAUTHORIZED,
             "guess {i}: no single account reached its limit"
         );
     }
-    let res = login_with(&server, &guesser, "guess20", "123456").await;
+    let res = post_login(&server, &guesser, "guess20", "123456").await;
     assert_eq!(
         res.status(),
         StatusCode::TOO_MANY_REQUESTS,
         "the twentieth failure from one address locks it"
     );
     // Now nobody signs in from this address, with the right password or not.
-    let res = login_with(&server, &client(), "danwei3", PASSWORD).await;
+    let res = post_login(&server, &client(), "danwei3", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(
         res.text()
@@ -243,8 +159,8 @@ async fn twenty_failures_from_one_address_lock_the_address() {
 #[tokio::test]
 async fn password_rules_and_a_change_ends_the_other_sessions() {
     let server = start().await;
-    let a = Browser::login(&server, "danwei1", PASSWORD).await;
-    let b = Browser::login(&server, "danwei1", PASSWORD).await;
+    let a = Session::login(&server, "danwei1").await;
+    let b = Session::login(&server, "danwei1").await;
     let cases = [
         ("wrong-old", "abcd1234", "abcd1234", "原密码不正确"),
         (PASSWORD, "abcd1234", "abcd12345", "两次输入的新密码不一致"),
@@ -296,14 +212,14 @@ async fn password_rules_and_a_change_ends_the_other_sessions() {
     );
     assert_eq!(b.get("/projects").await.headers()["location"], "/login");
     assert_eq!(
-        login_with(&server, &client(), "danwei1", PASSWORD)
+        post_login(&server, &client(), "danwei1", PASSWORD)
             .await
             .status(),
         StatusCode::UNAUTHORIZED
     );
-    Browser::login(&server, "danwei1", "新密码abc123").await;
+    Session::login_with(&server, "danwei1", "新密码abc123").await;
 
-    let admin = Browser::login(&server, "admin", PASSWORD).await;
+    let admin = Session::login(&server, "admin").await;
     let page = admin.audit().await;
     assert!(
         rows_with(&page, "<td>修改密码</td>")
@@ -315,7 +231,7 @@ async fn password_rules_and_a_change_ends_the_other_sessions() {
 #[tokio::test]
 async fn logout_ends_the_session_and_is_recorded() {
     let server = start().await;
-    let b = Browser::login(&server, "bumen1", PASSWORD).await;
+    let b = Session::login(&server, "bumen1").await;
     assert!(cookie_works(&server, &b.cookie).await);
     let res = b.post("/logout", &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -323,7 +239,7 @@ async fn logout_ends_the_session_and_is_recorded() {
         !cookie_works(&server, &b.cookie).await,
         "the cookie is worthless after logout"
     );
-    let admin = Browser::login(&server, "admin", PASSWORD).await;
+    let admin = Session::login(&server, "admin").await;
     assert!(
         rows_with(&admin.audit().await, "<td>退出登录</td>")
             .iter()
@@ -334,8 +250,8 @@ async fn logout_ends_the_session_and_is_recorded() {
 #[tokio::test]
 async fn admin_changes_to_users_and_permissions_are_audited() {
     let server = start().await;
-    let admin = Browser::login(&server, "admin", PASSWORD).await;
-    let page = admin.get("/admin").await.text().await.unwrap();
+    let admin = Session::login(&server, "admin").await;
+    let page = admin.text("/admin").await;
     let org_of = |name: &str| -> String {
         let at = page.find(&format!("\">{name}</option>")).unwrap();
         page[page[..at].rfind("value=\"").unwrap() + 7..at].to_string()
@@ -370,7 +286,7 @@ async fn admin_changes_to_users_and_permissions_are_audited() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let xin = Browser::login(&server, "xin", "chushi2026").await;
+    let xin = Session::login_with(&server, "xin", "chushi2026").await;
     assert_eq!(xin.me().await["role"], "editor");
 
     // A role change applies to the signed-in user from the next request.
@@ -409,14 +325,14 @@ async fn admin_changes_to_users_and_permissions_are_audited() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(!cookie_works(&server, &xin.cookie).await);
-    let xin = Browser::login(&server, "xin", "chongzhi2026").await;
+    let xin = Session::login_with(&server, "xin", "chongzhi2026").await;
     let res = admin
         .post(&format!("/admin/users/{id}/active"), &[("active", "0")])
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(!cookie_works(&server, &xin.cookie).await);
     assert_eq!(
-        login_with(&server, &client(), "xin", "chongzhi2026")
+        post_login(&server, &client(), "xin", "chongzhi2026")
             .await
             .status(),
         StatusCode::UNAUTHORIZED
@@ -475,15 +391,14 @@ async fn admin_changes_to_users_and_permissions_are_audited() {
     );
 
     // Only admins read the log.
-    let clerk = Browser::login(&server, "danwei1", PASSWORD).await;
+    let clerk = Session::login(&server, "danwei1").await;
     assert_eq!(
         clerk.get("/admin/audit").await.status(),
         StatusCode::FORBIDDEN
     );
-    let anonymous = Client::builder().redirect(Policy::none()).build().unwrap();
     assert_eq!(
-        anonymous
-            .get(format!("{}/admin/audit", server.base))
+        anonymous()
+            .get(server.url("/admin/audit"))
             .send()
             .await
             .unwrap()
@@ -493,72 +408,37 @@ async fn admin_changes_to_users_and_permissions_are_audited() {
 }
 
 /// A server behind a reverse proxy on 127.0.0.1 (as `jixiao serve --trusted-proxy 127.0.0.1`).
-async fn start_behind_proxy() -> (Server, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = jixiao_store::Store::connect(dir.path().join("proxy.db").to_str().unwrap())
-        .await
-        .unwrap();
-    jixiao_web::demo::load(&store).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+async fn start_behind_proxy() -> Server {
     let trusted = jixiao_web::TrustedProxies(vec!["127.0.0.1".parse().unwrap()]);
-    let app = jixiao_web::app(store).layer(axum::Extension(trusted));
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
-    (common::Server::at(addr), dir)
+    start_with(|app| app.layer(axum::Extension(trusted))).await
 }
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_the_lockout_counts_the_forwarded_client() {
-    let (server, _dir) = start_behind_proxy().await;
-    let guesser = client_from(Some("203.0.113.5"));
+    let server = start_behind_proxy().await;
+    let guesser = client_from("203.0.113.5");
     for i in 1..=20 {
-        login_with(&server, &guesser, &format!("guess{i}"), "123456").await;
+        post_login(&server, &guesser, &format!("guess{i}"), "123456").await;
     }
-    let res = login_with(&server, &guesser, "danwei1", PASSWORD).await;
+    let res = post_login(&server, &guesser, "danwei1", PASSWORD).await;
     assert_eq!(
         res.status(),
         StatusCode::TOO_MANY_REQUESTS,
         "the guessing client is locked"
     );
     // Writing another address in front does not help: the proxy appends the real one.
-    let spoofer = client_from(Some("198.51.100.7, 203.0.113.5"));
+    let spoofer = client_from("198.51.100.7, 203.0.113.5");
     assert_eq!(
-        login_with(&server, &spoofer, "danwei1", PASSWORD)
+        post_login(&server, &spoofer, "danwei1", PASSWORD)
             .await
             .status(),
         StatusCode::TOO_MANY_REQUESTS
     );
     // Everyone else behind the same proxy still signs in.
-    let res = login_with(
-        &server,
-        &client_from(Some("203.0.113.6")),
-        "danwei1",
-        PASSWORD,
-    )
-    .await;
+    let res = post_login(&server, &client_from("203.0.113.6"), "danwei1", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let admin_client = client_from(Some("198.51.100.1"));
-    assert_eq!(
-        login_with(&server, &admin_client, "admin", PASSWORD)
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
-    );
-    let page = admin_client
-        .get(format!("{}/admin/audit", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let admin = Session::login_from(&server, client_from("198.51.100.1"), "admin", PASSWORD).await;
+    let page = admin.audit().await;
     assert_eq!(
         rows_with(&page, "<td>登录失败</td>")
             .iter()

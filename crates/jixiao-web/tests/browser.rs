@@ -10,6 +10,7 @@ use fantoccini::{ClientBuilder, Locator};
 use serde_json::json;
 
 mod common;
+use common::ui::{login, logout, wait_for_text};
 
 struct Driver(Child);
 
@@ -33,31 +34,17 @@ fn screenshots() -> PathBuf {
     dir
 }
 
-async fn wait_for_text(c: &fantoccini::Client, css: &str, want: &str) -> String {
-    let mut last = String::new();
-    for _ in 0..100 {
-        if let Ok(el) = c.find(Locator::Css(css)).await {
-            last = el.text().await.unwrap_or_default();
-            if last.contains(want) {
-                return last;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed “{want}”; last: “{last}”");
-}
-
 /// A server with demo data, chromedriver, and a headless Chromium at 1366×768; `None` where the
 /// browser is not installed outside CI.
 async fn session() -> Option<(common::Server, Driver, fantoccini::Client)> {
-    let Some(driver_bin) = chromedriver() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the browser test: chromedriver is missing (scripts/test installs chromium-driver)"
-        );
-        eprintln!("chromedriver not installed: browser test skipped (scripts/test installs it)");
+    let driver_bin = chromedriver();
+    if !jixiao_testkit::required_in_ci(
+        "chromedriver (scripts/test installs chromium-driver)",
+        driver_bin.is_some(),
+    ) {
         return None;
-    };
+    }
+    let driver_bin = driver_bin.unwrap();
     let server = common::start().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -91,46 +78,6 @@ async fn session() -> Option<(common::Server, Driver, fantoccini::Client)> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     panic!("chromedriver did not start");
-}
-
-async fn login(c: &fantoccini::Client, server: &common::Server, user: &str) {
-    c.goto(&format!("{}/login", server.base)).await.unwrap();
-    c.find(Locator::Css("input[name=username]"))
-        .await
-        .unwrap()
-        .send_keys(user)
-        .await
-        .unwrap();
-    c.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(jixiao_web::demo::PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("button.primary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_text(c, "header", user_label(user)).await;
-}
-
-fn user_label(user: &str) -> &'static str {
-    match user {
-        "caizheng" => "财政局审核员",
-        _ => "填报人",
-    }
-}
-
-async fn logout(c: &fantoccini::Client) {
-    c.find(Locator::Css("header form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_text(c, "main", "登录").await;
 }
 
 async fn type_into(c: &fantoccini::Client, path: &str, text: &str) {

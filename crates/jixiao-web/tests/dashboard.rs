@@ -2,36 +2,10 @@
 //! year with the charts and the shortlist; unit editors get 403; an organisation outside the viewer's
 //! scope is not found.
 
-use reqwest::redirect::Policy;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 
 mod common;
-use common::{Server, start};
-
-async fn login(server: &Server, user: &str) -> Client {
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let res = client
-        .post(format!("{}/login", server.base))
-        .form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "login of {user}");
-    client
-}
-
-async fn get(server: &Server, client: &Client, path: &str) -> (StatusCode, String) {
-    let res = client
-        .get(format!("{}{path}", server.base))
-        .send()
-        .await
-        .unwrap();
-    (res.status(), res.text().await.unwrap())
-}
+use common::{Session, start};
 
 /// The id of an organisation from the scope selector of a dashboard page.
 fn org_id(page: &str, name: &str) -> String {
@@ -45,18 +19,16 @@ fn org_id(page: &str, name: &str) -> String {
 #[tokio::test]
 async fn unit_editors_get_403_and_anonymous_users_the_login() {
     let server = start().await;
-    let editor = login(&server, "danwei1").await;
-    let (status, _) = get(&server, &editor, "/dashboard").await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    let (_, list) = get(&server, &editor, "/projects").await;
+    let editor = Session::login(&server, "danwei1").await;
+    assert_eq!(editor.status("/dashboard").await, StatusCode::FORBIDDEN);
+    let list = editor.text("/projects").await;
     assert!(
         !list.contains("href=\"/dashboard\""),
         "no dashboard link for editors"
     );
 
-    let anonymous = Client::builder().redirect(Policy::none()).build().unwrap();
-    let res = anonymous
-        .get(format!("{}/dashboard", server.base))
+    let res = common::anonymous()
+        .get(server.url("/dashboard"))
         .send()
         .await
         .unwrap();
@@ -67,16 +39,15 @@ async fn unit_editors_get_403_and_anonymous_users_the_login() {
 #[tokio::test]
 async fn the_finance_reviewer_gets_the_dashboard_per_year() {
     let server = start().await;
-    let finance = login(&server, "caizheng").await;
-    let (_, list) = get(&server, &finance, "/projects").await;
+    let finance = Session::login(&server, "caizheng").await;
+    let list = finance.text("/projects").await;
     assert!(
         list.contains("href=\"/dashboard\""),
         "reviewers have the link"
     );
 
     // Latest year by default: the three 2023 demo projects.
-    let (status, page) = get(&server, &finance, "/dashboard").await;
-    assert_eq!(status, StatusCode::OK);
+    let page = finance.text("/dashboard").await;
     for needle in [
         "审核看板：番禺区财政局 2023 年度",
         "项目<b>3</b>",
@@ -98,12 +69,10 @@ async fn the_finance_reviewer_gets_the_dashboard_per_year() {
     assert!(page.contains("自评总分 99.74 高于按规则计算的 96.65，相差 3.09 分"));
 
     // A year that is no year shows the latest one, never all years together.
-    let (status, page) = get(&server, &finance, "/dashboard?year=99999999999").await;
-    assert_eq!(status, StatusCode::OK);
+    let page = finance.text("/dashboard?year=99999999999").await;
     assert!(page.contains("审核看板：番禺区财政局 2023 年度") && page.contains("项目<b>3</b>"));
 
-    let (status, page) = get(&server, &finance, "/dashboard?year=2022").await;
-    assert_eq!(status, StatusCode::OK);
+    let page = finance.text("/dashboard?year=2022").await;
     assert!(page.contains("项目<b>2</b>"), "two 2022 projects");
     assert!(page.contains("番禺区委组织部（本级）</td>"));
     // The seed project hides a 90% mid-year cut behind a 100% execution rate: shortlisted, with the reason.
@@ -119,30 +88,27 @@ async fn the_finance_reviewer_gets_the_dashboard_per_year() {
 #[tokio::test]
 async fn a_department_reviewer_sees_its_subtree_only() {
     let server = start().await;
-    let finance = login(&server, "caizheng").await;
-    let (_, all) = get(&server, &finance, "/dashboard").await;
+    let finance = Session::login(&server, "caizheng").await;
+    let all = finance.text("/dashboard").await;
     let water = org_id(&all, "番禺区水务局");
     let organisation = org_id(&all, "番禺区委组织部");
 
-    let dept = login(&server, "bumen1").await;
-    let (status, page) = get(&server, &dept, "/dashboard").await;
-    assert_eq!(status, StatusCode::OK);
+    let dept = Session::login(&server, "bumen1").await;
+    let page = dept.text("/dashboard").await;
     assert!(page.contains("番禺区人才服务中心</td>"));
     assert!(
         !page.contains("番禺区河道管理所"),
         "another department's unit is outside the scope"
     );
-    let (status, _) = get(&server, &dept, &format!("/dashboard?org={water}")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        dept.status(&format!("/dashboard?org={water}")).await,
+        StatusCode::NOT_FOUND
+    );
 
     // The finance reviewer can narrow the view to one department.
-    let (status, page) = get(
-        &server,
-        &finance,
-        &format!("/dashboard?org={organisation}&year=2023"),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    let page = finance
+        .text(&format!("/dashboard?org={organisation}&year=2023"))
+        .await;
     assert!(page.contains("审核看板：番禺区委组织部 2023 年度"));
     assert!(page.contains("番禺区人才服务中心</td>"));
     assert!(!page.contains("番禺区河道管理所</td>"));

@@ -7,10 +7,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use common::{Server, start};
-use reqwest::redirect::Policy;
+use common::{Server, Session, start};
 use reqwest::{Client, StatusCode};
-use serde_json::Value;
 
 /// Counts the bytes the whole process holds (server and client share it), to see the most an upload costs.
 struct Counting;
@@ -39,53 +37,6 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
-
-struct User {
-    client: Client,
-    base: String,
-    csrf: String,
-}
-
-async fn login(server: &Server, user: &str) -> User {
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let res = client
-        .post(format!("{}/login", server.base))
-        .form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "login of {user}");
-    let me: Value = client
-        .get(format!("{}/api/v1/me", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    User {
-        client,
-        base: server.base.clone(),
-        csrf: me["csrf"].as_str().unwrap().to_string(),
-    }
-}
-
-impl User {
-    async fn page(&self, path: &str) -> String {
-        let res = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{path}");
-        res.text().await.unwrap()
-    }
-}
 
 const FIELDS: usize = 50;
 
@@ -132,19 +83,15 @@ fn unescape(html: &str) -> String {
 #[tokio::test]
 async fn every_text_field_is_shown_escaped() {
     let server = start().await;
-    let unit = login(&server, "danwei3").await;
+    let unit = Session::login(&server, "danwei3").await;
     let data = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/fixtures/hostile/project.json"
     ))
     .unwrap();
     let res = unit
-        .client
-        .post(format!("{}/import/confirm", unit.base))
-        .form(&[("data", data.as_str()), ("csrf", &unit.csrf)])
-        .send()
-        .await
-        .unwrap();
+        .post("/import/confirm", &[("data", data.as_str())])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let project = res.headers()["location"].to_str().unwrap().to_string();
     let mut pages = Vec::new();
@@ -154,7 +101,7 @@ async fn every_text_field_is_shown_escaped() {
         format!("{project}/history"),
         "/projects".to_string(),
     ] {
-        pages.push((path.clone(), unit.page(&path).await));
+        pages.push((path.clone(), unit.text(&path).await));
     }
     for (path, html) in &pages {
         assert!(
@@ -169,34 +116,6 @@ async fn every_text_field_is_shown_escaped() {
         missing.is_empty(),
         "fields not shown as written on the project, edit and history pages: {missing:?}"
     );
-}
-
-/// A logged-in session for raw HTTP: its cookie and CSRF token.
-async fn session(server: &Server, user: &str) -> (String, String) {
-    let client = Client::builder().redirect(Policy::none()).build().unwrap();
-    let res = client
-        .post(format!("{}/login", server.base))
-        .form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    let cookie = res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let me: Value = client
-        .get(format!("{}/api/v1/me", server.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (cookie, me["csrf"].as_str().unwrap().to_string())
 }
 
 /// Sends `head`, then `prefix` and `total` bytes in 1 MiB chunks with chunked transfer encoding (no length
@@ -261,7 +180,7 @@ const HUNDRED_MB: usize = 100 << 20;
 #[tokio::test]
 async fn a_100_mb_upload_without_a_length_is_refused_without_being_held() {
     let server = start().await;
-    let (cookie, csrf) = session(&server, "danwei3").await;
+    let Session { cookie, csrf, .. } = Session::login(&server, "danwei3").await;
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
 
@@ -300,7 +219,7 @@ async fn a_100_mb_upload_without_a_length_is_refused_without_being_held() {
     );
     // And it is still serving.
     let res = Client::new()
-        .get(format!("{}/login", server.base))
+        .get(server.url("/login"))
         .send()
         .await
         .unwrap();
@@ -310,7 +229,7 @@ async fn a_100_mb_upload_without_a_length_is_refused_without_being_held() {
 #[tokio::test]
 async fn upload_file_names_cannot_leave_the_upload_directory() {
     let server = start().await;
-    let unit = login(&server, "danwei3").await;
+    let unit = Session::login(&server, "danwei3").await;
     let project = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/panyu-2022.toml"
@@ -327,13 +246,7 @@ async fn upload_file_names_cannot_leave_the_upload_directory() {
     ];
     for name in &names {
         let part = reqwest::multipart::Part::bytes(project.clone()).file_name(name.clone());
-        let res = unit
-            .client
-            .post(format!("{}/import?csrf={}", unit.base, unit.csrf))
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-            .await
-            .unwrap();
+        let res = unit.upload("/import", part).await;
         assert_eq!(res.status(), StatusCode::OK, "{name}");
         let page = res.text().await.unwrap();
         assert!(

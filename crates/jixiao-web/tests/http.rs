@@ -3,90 +3,14 @@
 
 use std::collections::HashMap;
 
-use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 mod common;
-use common::{Server, start};
+use common::{Server, Session, start};
 
-/// A signed-in browser: cookies kept, redirects not followed (so statuses are visible).
-struct Browser {
-    client: Client,
-    base: String,
-    csrf: String,
-}
-
-impl Browser {
-    async fn login(server: &Server, user: &str) -> Browser {
-        let client = Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
-        let res = client
-            .post(format!("{}/login", server.base))
-            .form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "login of {user}");
-        let me: Value = client
-            .get(format!("{}/api/v1/me", server.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        Browser {
-            client,
-            base: server.base.clone(),
-            csrf: me["csrf"].as_str().unwrap().to_string(),
-        }
-    }
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-    }
-    async fn status(&self, path: &str) -> StatusCode {
-        self.get(path).await.status()
-    }
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let mut f: Vec<(&str, &str)> = form.to_vec();
-        f.push(("csrf", &self.csrf));
-        self.client
-            .post(format!("{}{path}", self.base))
-            .form(&f)
-            .send()
-            .await
-            .unwrap()
-    }
-    async fn text(&self, path: &str) -> String {
-        let res = self.get(path).await;
-        assert_eq!(res.status(), StatusCode::OK, "{path}");
-        res.text().await.unwrap()
-    }
-    async fn api(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .header("X-CSRF-Token", &self.csrf);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        (status, res.json().await.unwrap_or(Value::Null))
-    }
+impl Session {
+    /// A project through the API, asserting that it is visible.
     async fn project(&self, id: i64) -> Value {
         let (s, v) = self
             .api(
@@ -102,7 +26,7 @@ impl Browser {
 
 /// Demo projects by name → id (ids are assigned in load order, but tests look them up).
 async fn ids(server: &Server) -> HashMap<String, i64> {
-    let admin = Browser::login(server, "caizheng").await;
+    let admin = Session::login(server, "caizheng").await;
     let (_, v) = admin
         .api(reqwest::Method::GET, "/api/v1/projects?limit=100", None)
         .await;
@@ -127,7 +51,7 @@ const LANQIU: &str = "全民健身赛事活动"; // 体育中心, draft
 #[tokio::test]
 async fn anonymous_users_are_sent_to_login() {
     let server = start().await;
-    let client = Client::builder().redirect(Policy::none()).build().unwrap();
+    let client = common::anonymous();
     for path in [
         "/",
         "/projects",
@@ -183,25 +107,11 @@ async fn anonymous_users_are_sent_to_login() {
 #[tokio::test]
 async fn wrong_password_is_refused() {
     let server = start().await;
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let res = client
-        .post(format!("{}/login", server.base))
-        .form(&[("username", "danwei1"), ("password", "nope")])
-        .send()
-        .await
-        .unwrap();
+    let client = common::client();
+    let res = common::post_login(&server, &client, "danwei1", "nope").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.text().await.unwrap().contains("用户名或密码错误"));
-    let res = client
-        .post(format!("{}/login", server.base))
-        .form(&[("username", "nobody"), ("password", "x")])
-        .send()
-        .await
-        .unwrap();
+    let res = common::post_login(&server, &client, "nobody", "x").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -227,7 +137,7 @@ async fn who_sees_which_project() {
         ("admin", HEDAO, true),
     ];
     for (user, project, visible) in cases {
-        let b = Browser::login(&server, user).await;
+        let b = Session::login(&server, user).await;
         let expected = if visible {
             StatusCode::OK
         } else {
@@ -273,7 +183,7 @@ async fn who_sees_which_project() {
         assert_eq!(s, expected, "{user} API revisions {project}");
     }
     // The list shows exactly the visible projects.
-    let b = Browser::login(&server, "bumen1").await;
+    let b = Session::login(&server, "bumen1").await;
     let list = b.text("/projects").await;
     assert!(list.contains(SEED) && list.contains(RENCAI) && !list.contains(HEDAO));
     let (_, v) = b.api(reqwest::Method::GET, "/api/v1/projects", None).await;
@@ -281,7 +191,7 @@ async fn who_sees_which_project() {
     assert_eq!(b.status("/projects/999999").await, StatusCode::NOT_FOUND);
 }
 
-async fn status(b: &Browser, id: i64, to: &str, base: i64) -> StatusCode {
+async fn status(b: &Session, id: i64, to: &str, base: i64) -> StatusCode {
     b.post(
         &format!("/projects/{id}/status"),
         &[("to", to), ("base", &base.to_string()), ("note", "意见")],
@@ -298,13 +208,13 @@ async fn who_may_change_what() {
     let seed = ids[SEED];
 
     // Only the unit's own editor edits its draft; reviewers and others may not.
-    let owner = Browser::login(&server, "danwei5").await;
+    let owner = Session::login(&server, "danwei5").await;
     assert_eq!(
         owner.status(&format!("/projects/{lanqiu}/edit")).await,
         StatusCode::OK
     );
     for user in ["caizheng", "admin"] {
-        let b = Browser::login(&server, user).await;
+        let b = Session::login(&server, user).await;
         assert_eq!(
             b.status(&format!("/projects/{lanqiu}/edit")).await,
             StatusCode::FORBIDDEN,
@@ -319,7 +229,7 @@ async fn who_may_change_what() {
             .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{user} POST edit");
     }
-    let other_unit = Browser::login(&server, "danwei1").await;
+    let other_unit = Session::login(&server, "danwei1").await;
     assert_eq!(
         other_unit.status(&format!("/projects/{lanqiu}/edit")).await,
         StatusCode::NOT_FOUND
@@ -336,7 +246,7 @@ async fn who_may_change_what() {
         StatusCode::FORBIDDEN,
         "a unit cannot approve itself"
     );
-    let reviewer = Browser::login(&server, "bumen1").await;
+    let reviewer = Session::login(&server, "bumen1").await;
     assert_eq!(
         status(&reviewer, lanqiu, "approved", 1).await,
         StatusCode::NOT_FOUND,
@@ -365,7 +275,7 @@ async fn who_may_change_what() {
             .status(),
         StatusCode::SEE_OTHER
     );
-    let finance = Browser::login(&server, "caizheng").await;
+    let finance = Session::login(&server, "caizheng").await;
     assert_eq!(
         finance
             .post(
@@ -390,7 +300,7 @@ async fn who_may_change_what() {
 
     // Admin pages: admin only.
     for user in ["danwei1", "bumen1", "caizheng"] {
-        let b = Browser::login(&server, user).await;
+        let b = Session::login(&server, user).await;
         assert_eq!(b.status("/admin").await, StatusCode::FORBIDDEN, "{user}");
         assert_eq!(
             b.post("/admin/orgs", &[("name", "x"), ("kind", "unit")])
@@ -418,7 +328,7 @@ async fn who_may_change_what() {
     }
     // Creating and importing projects: unit editors only.
     for user in ["bumen1", "caizheng", "admin"] {
-        let b = Browser::login(&server, user).await;
+        let b = Session::login(&server, user).await;
         assert_eq!(
             b.status("/projects/new").await,
             StatusCode::FORBIDDEN,
@@ -439,7 +349,7 @@ async fn who_may_change_what() {
 async fn reviewers_enter_review_scores_and_comments() {
     let server = start().await;
     let seed = ids(&server).await[SEED];
-    let reviewer = Browser::login(&server, "bumen1").await;
+    let reviewer = Session::login(&server, "bumen1").await;
     let res = reviewer
         .post(
             &format!("/projects/{seed}/review"),
@@ -465,7 +375,7 @@ async fn reviewers_enter_review_scores_and_comments() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let unit = Browser::login(&server, "danwei1").await;
+    let unit = Session::login(&server, "danwei1").await;
     assert_eq!(
         unit.post(
             &format!("/projects/{seed}/review"),
@@ -485,7 +395,7 @@ async fn reviewers_enter_review_scores_and_comments() {
         .status(),
         StatusCode::SEE_OTHER
     );
-    let other = Browser::login(&server, "danwei3").await;
+    let other = Session::login(&server, "danwei3").await;
     assert_eq!(
         other
             .post(&format!("/projects/{seed}/comments"), &[("body", "x")])
@@ -499,7 +409,7 @@ async fn reviewers_enter_review_scores_and_comments() {
 async fn csrf_is_required_for_every_change() {
     let server = start().await;
     let lanqiu = ids(&server).await[LANQIU];
-    let owner = Browser::login(&server, "danwei5").await;
+    let owner = Session::login(&server, "danwei5").await;
     // No token.
     let res = owner
         .client
@@ -563,8 +473,8 @@ async fn csrf_is_required_for_every_change() {
 async fn editing_saves_revisions_and_a_second_editor_gets_a_conflict() {
     let server = start().await;
     let lanqiu = ids(&server).await[LANQIU];
-    let first = Browser::login(&server, "danwei5").await;
-    let second = Browser::login(&server, "danwei5").await; // the same unit, another browser
+    let first = Session::login(&server, "danwei5").await;
+    let second = Session::login(&server, "danwei5").await; // the same unit, another browser
     let editor = first.text(&format!("/projects/{lanqiu}/edit")).await;
     assert!(editor.contains("project-data") && editor.contains("/assets/editor.js"));
 
@@ -654,7 +564,7 @@ async fn editing_saves_revisions_and_a_second_editor_gets_a_conflict() {
 #[tokio::test]
 async fn new_project_upload_preview_and_download() {
     let server = start().await;
-    let unit = Browser::login(&server, "danwei3").await;
+    let unit = Session::login(&server, "danwei3").await;
     assert_eq!(unit.status("/projects/new").await, StatusCode::OK);
     let res = unit
         .post("/projects", &[("name", "河涌清淤"), ("year", "2024")])
@@ -678,14 +588,7 @@ async fn new_project_upload_preview_and_download() {
     let text = include_str!("../../../examples/panyu-2022.toml");
     let part =
         reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("../../etc/番禺.toml");
-    let form = reqwest::multipart::Form::new().part("file", part);
-    let res = unit
-        .client
-        .post(format!("{}/import?csrf={}", server.base, unit.csrf))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = unit.upload("/import", part).await;
     assert_eq!(res.status(), StatusCode::OK);
     let preview = res.text().await.unwrap();
     assert!(
@@ -719,13 +622,7 @@ async fn new_project_upload_preview_and_download() {
 
     // A file that cannot be read: a clear message, not a crash.
     let part = reqwest::multipart::Part::bytes(b"\x00\x01junk".to_vec()).file_name("junk.bin");
-    let res = unit
-        .client
-        .post(format!("{}/import?csrf={}", server.base, unit.csrf))
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .unwrap();
+    let res = unit.upload("/import", part).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("junk.bin"));
 
@@ -794,7 +691,7 @@ async fn new_project_upload_preview_and_download() {
 async fn api_tokens_conflicts_and_live_evaluation() {
     let server = start().await;
     let lanqiu = ids(&server).await[LANQIU];
-    let owner = Browser::login(&server, "danwei5").await;
+    let owner = Session::login(&server, "danwei5").await;
     let (s, v) = owner
         .api(
             reqwest::Method::POST,
@@ -965,8 +862,8 @@ async fn api_tokens_conflicts_and_live_evaluation() {
 #[tokio::test]
 async fn password_change_rules_and_session_invalidation() {
     let server = start().await;
-    let a = Browser::login(&server, "danwei1").await;
-    let b = Browser::login(&server, "danwei1").await;
+    let a = Session::login(&server, "danwei1").await;
+    let b = Session::login(&server, "danwei1").await;
     let pw = jixiao_web::demo::PASSWORD;
     assert_eq!(
         a.post(
@@ -1024,15 +921,7 @@ async fn password_change_rules_and_session_invalidation() {
     assert_eq!(b.status("/projects").await, StatusCode::SEE_OTHER);
     assert_eq!(a.status("/projects").await, StatusCode::OK);
     // Logout ends the session.
-    let me: Value = a
-        .client
-        .get(format!("{}/api/v1/me", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = a.me().await;
     let csrf = me["csrf"].as_str().unwrap();
     assert_eq!(
         a.client
@@ -1050,7 +939,7 @@ async fn password_change_rules_and_session_invalidation() {
 #[tokio::test]
 async fn admin_manages_users_and_organisations() {
     let server = start().await;
-    let admin = Browser::login(&server, "admin").await;
+    let admin = Session::login(&server, "admin").await;
     let page = admin.text("/admin").await;
     assert!(page.contains("番禺区财政局") && page.contains("danwei1"));
     assert_eq!(
@@ -1120,7 +1009,7 @@ async fn admin_manages_users_and_organisations() {
         "duplicate user name"
     );
     // Deactivating a user ends their session.
-    let victim = Browser::login(&server, "danwei2").await;
+    let victim = Session::login(&server, "danwei2").await;
     let danwei2_id = {
         let (_, v) = victim.api(reqwest::Method::GET, "/api/v1/me", None).await;
         v["id"].as_i64().unwrap()
@@ -1142,7 +1031,7 @@ async fn admin_manages_users_and_organisations() {
 async fn pages_are_chinese_escaped_and_offline() {
     let server = start().await;
     let ids = ids(&server).await;
-    let unit = Browser::login(&server, "danwei5").await;
+    let unit = Session::login(&server, "danwei5").await;
     // Hostile text in a field is shown escaped.
     let id = ids[LANQIU];
     let mut p = unit.project(id).await["project"].clone();
@@ -1192,30 +1081,9 @@ async fn first_start_creates_one_admin_with_a_one_time_password() {
         None,
         "only on the first start"
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, jixiao_web::app(store)).await.unwrap() });
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let res = client
-        .post(format!("http://{addr}/login"))
-        .form(&[("username", "admin"), ("password", password.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        client
-            .get(format!("http://{addr}/admin"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    let server = common::serve(jixiao_web::app(store), dir).await;
+    let admin = Session::login_with(&server, "admin", &password).await;
+    assert_eq!(admin.status("/admin").await, StatusCode::OK);
 }
 
 /// The project page is cached for speed; a save, a review or a comment by anyone shows at once to everyone.
@@ -1225,8 +1093,8 @@ async fn first_start_creates_one_admin_with_a_one_time_password() {
 async fn the_dashboard_cache_never_hides_a_change() {
     let server = start().await;
     let id = ids(&server).await[LANQIU];
-    let unit = Browser::login(&server, "danwei5").await;
-    let reviewer = Browser::login(&server, "caizheng").await;
+    let unit = Session::login(&server, "danwei5").await;
+    let reviewer = Session::login(&server, "caizheng").await;
     assert!(
         reviewer
             .text("/dashboard?year=2023")
@@ -1262,8 +1130,8 @@ async fn the_project_page_cache_never_hides_a_change() {
     let server = start().await;
     let ids = ids(&server).await;
     let id = ids[LANQIU];
-    let unit = Browser::login(&server, "danwei5").await;
-    let reviewer = Browser::login(&server, "caizheng").await;
+    let unit = Session::login(&server, "danwei5").await;
+    let reviewer = Session::login(&server, "caizheng").await;
     let page = format!("/projects/{id}");
     assert!(!reviewer.text(&page).await.contains("赛事活动（改）"));
     let mut p = unit.project(id).await["project"].clone();
@@ -1326,17 +1194,11 @@ fn hidden_field(page: &str, name: &str) -> String {
 #[tokio::test]
 async fn an_import_that_contradicts_the_form_must_be_acknowledged() {
     let server = start().await;
-    let unit = Browser::login(&server, "danwei3").await;
+    let unit = Session::login(&server, "danwei3").await;
     // The funds row states 50% while 29.5 / 30 is 98.33%: no reading of the row agrees with it.
     let text = include_str!("../../../tests/fixtures/import/funds-row-contradicts.txt");
     let part = reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("矛盾.txt");
-    let res = unit
-        .client
-        .post(format!("{}/import?csrf={}", server.base, unit.csrf))
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .unwrap();
+    let res = unit.upload("/import", part).await;
     assert_eq!(res.status(), StatusCode::OK);
     let preview = res.text().await.unwrap();
     // The finding sits in the funds table, beside the figures it concerns, and saving asks for a tick.
