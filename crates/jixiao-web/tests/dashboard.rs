@@ -113,3 +113,52 @@ async fn a_department_reviewer_sees_its_subtree_only() {
     assert!(page.contains("番禺区人才服务中心</td>"));
     assert!(!page.contains("番禺区河道管理所</td>"));
 }
+
+/// Where a user reads a finding, they read its Chinese name; the code appears only after it, in small
+/// type, for reviewers who search by it.
+#[tokio::test]
+async fn findings_are_named_in_chinese_on_the_dashboard_and_the_project_page() {
+    let server = start().await;
+    let finance = Session::login(&server, "caizheng").await;
+    let dashboard = finance.text("/dashboard").await;
+    let list = finance.text("/projects").await;
+    let mut named = 0;
+    for entry in jixiao_core::CATALOGUE {
+        assert!(
+            !dashboard.contains(entry.key),
+            "the dashboard shows the code {}",
+            entry.key
+        );
+        named += usize::from(dashboard.contains(entry.name));
+    }
+    assert!(named >= 3, "the dashboard names the findings it counts");
+
+    // Every project page of the demo: a code only ever right after its name.
+    let ids: Vec<String> = list
+        .match_indices("href=\"/projects/")
+        .filter_map(|(i, _)| {
+            let rest = &list[i + "href=\"/projects/".len()..];
+            let id: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            (!id.is_empty() && rest[id.len()..].starts_with('"')).then_some(id)
+        })
+        .collect();
+    assert!(ids.len() >= 3, "{ids:?}");
+    let mut shown = 0;
+    for id in ids {
+        let page = finance.text(&format!("/projects/{id}")).await;
+        for entry in jixiao_core::CATALOGUE {
+            for (at, _) in page.match_indices(entry.key) {
+                let before = &page[..at];
+                // The name leads the same line: the message (a sentence or two) stands between.
+                assert!(
+                    before.ends_with("<small class=\"code\">")
+                        && before.rfind(entry.name).is_some_and(|n| at - n < 1200),
+                    "project {id}: {} shown without its name",
+                    entry.key
+                );
+                shown += 1;
+            }
+        }
+    }
+    assert!(shown > 0, "the demo projects have findings");
+}

@@ -234,10 +234,25 @@ async fn who_may_change_what() {
         other_unit.status(&format!("/projects/{lanqiu}/edit")).await,
         StatusCode::NOT_FOUND
     );
-    // A submitted project is no longer editable by its unit.
-    assert_eq!(
-        other_unit.status(&format!("/projects/{seed}/edit")).await,
-        StatusCode::FORBIDDEN
+    // A submitted project is no longer editable by its unit, and the page says why and what to do.
+    let refused = other_unit.get(&format!("/projects/{seed}/edit")).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let refused = refused.text().await.unwrap();
+    assert!(
+        refused.contains("不能修改") && refused.contains("项目已提交，如需修改请联系审核人退回"),
+        "{refused}"
+    );
+    // A reviewer is told where their work is.
+    let page = Session::login(&server, "caizheng")
+        .await
+        .get(&format!("/projects/{lanqiu}/edit"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("审核人请在项目页填写复核得分或意见"),
+        "{page}"
     );
 
     // Workflow permissions.

@@ -2,10 +2,12 @@
 //! restart under another (`serve --policy`), with the totals their own pages show, and the dashboard,
 //! the API list and the API evaluation agree with them.
 
+mod common;
+
+use common::Session;
 use jixiao_core::{Policy, Project};
 use jixiao_store::{Action, NewUser, OrgKind, ProjectFilter, Role, Store};
-use reqwest::Client;
-use serde_json::Value;
+use reqwest::Method;
 
 const SEED: &str = include_str!("../../../examples/panyu-2022.toml");
 const PASSWORD: &str = "policy2026";
@@ -26,20 +28,6 @@ fn whole_points() -> Policy {
     p.name = "local-whole-points".into();
     p.execution.integer = true;
     p
-}
-
-async fn serve(store: Store) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            jixiao_web::app(store).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
-    format!("http://{addr}")
 }
 
 #[tokio::test]
@@ -97,46 +85,23 @@ async fn after_a_policy_change_the_list_and_the_page_agree() {
     // Opening again under the same rules recomputes nothing.
     assert_eq!(store.refresh_summaries().await.unwrap(), 0);
 
-    let base = serve(store).await;
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let res = client
-        .post(format!("{base}/login"))
-        .form(&[("username", "caizheng"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
-    let text = |path: String| {
-        let client = client.clone();
-        async move { client.get(path).send().await.unwrap().text().await.unwrap() }
-    };
-    let json = |path: String| {
-        let client = client.clone();
-        async move {
-            client
-                .get(path)
-                .send()
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap()
-        }
-    };
-
-    let list = text(format!("{base}/projects")).await;
-    let api_list = json(format!("{base}/api/v1/projects")).await;
+    let server = common::serve(jixiao_web::app(store), dir).await;
+    let reviewer = Session::login_with(&server, "caizheng", PASSWORD).await;
+    let list = reviewer.text("/projects").await;
+    let (_, api_list) = reviewer.api(Method::GET, "/api/v1/projects", None).await;
     for (i, id) in ids.iter().enumerate() {
-        let page = text(format!("{base}/projects/{id}")).await;
+        let page = reviewer.text(&format!("/projects/{id}")).await;
         assert!(
             page.contains("<b>99.00</b>"),
             "the page scores by the new rules"
         );
-        let evaluation = json(format!("{base}/api/v1/projects/{id}/evaluation")).await;
+        let (_, evaluation) = reviewer
+            .api(
+                Method::GET,
+                &format!("/api/v1/projects/{id}/evaluation"),
+                None,
+            )
+            .await;
         assert_eq!(evaluation["evaluation"]["total"], "99");
         assert_eq!(
             evaluation["evaluation"]["policy"]["name"],
@@ -146,6 +111,6 @@ async fn after_a_policy_change_the_list_and_the_page_agree() {
     }
     assert_eq!(list.matches(">99.00<").count(), 2, "{list}");
     assert!(!list.contains("99.78"), "{list}");
-    let dashboard = text(format!("{base}/dashboard")).await;
+    let dashboard = reviewer.text("/dashboard").await;
     assert!(!dashboard.contains("99.78"), "{dashboard}");
 }
