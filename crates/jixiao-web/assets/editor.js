@@ -15,7 +15,9 @@
     try { localStorage.setItem('jixiao-panel-folded', on ? '1' : ''); } catch (_) { /* storage disabled */ }
   }
   fold.addEventListener('click', () => folded(!layout.classList.contains('folded')));
-  folded(localStorage.getItem('jixiao-panel-folded') === '1');
+  let wasFolded = false;
+  try { wasFolded = localStorage.getItem('jixiao-panel-folded') === '1'; } catch (_) { /* storage disabled */ }
+  folded(wasFolded);
   const id = form.dataset.id, revision = form.dataset.revision, csrf = form.dataset.csrf;
   const draftKey = 'jixiao-draft-' + id + '-' + revision;
   let project = JSON.parse(document.getElementById('project-data').textContent);
