@@ -667,13 +667,6 @@ fn split_unit(after: &str) -> Option<(&str, &str)> {
             return short.then_some(("%", words));
         }
     }
-    // 百分比 written for % ("≥100百分比").
-    for word in ["百分比", "百分率"] {
-        if let Some(words) = after.strip_prefix(word) {
-            return (words.is_empty() || split_unit(words).is_some_and(|(u, _)| u.is_empty()))
-                .then_some(("%", words));
-        }
-    }
     let sentence_mark = |c: char| c.is_ascii_digit() || "，,。；;、：:（()）".contains(c);
     if let Some(unit) = known_unit_prefix(after) {
         let mut unit = unit;
