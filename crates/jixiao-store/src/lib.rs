@@ -81,6 +81,8 @@ impl From<sqlx::Error> for StoreError {
 pub struct Store {
     db: Db,
     policy: Arc<Policy>,
+    /// `summary_stamp(policy)`, computed once: every save writes it.
+    stamp: Arc<str>,
 }
 
 #[derive(Clone, Debug)]
@@ -181,6 +183,7 @@ impl Store {
     pub fn from_db(db: Db, policy: Policy) -> Store {
         Store {
             db,
+            stamp: summary_stamp(&policy).into(),
             policy: Arc::new(policy),
         }
     }
@@ -244,7 +247,6 @@ impl Store {
     /// project's page; when nothing changed it is one indexed query. Batches of [`REFRESH_BATCH`],
     /// each written only if the project has not moved on meanwhile (another server may be saving).
     pub async fn refresh_summaries(&self) -> Result<u64> {
-        let stamp = summary_stamp(&self.policy);
         let mut done = 0;
         // One pass in id order: a row another server rewrites meanwhile under other rules is left to it.
         let mut after = i64::MIN;
@@ -252,7 +254,7 @@ impl Store {
             let stale = on!(self, pool => sqlx::query(
                 "SELECT p.id, p.revision, r.data FROM projects p JOIN revisions r ON r.project_id = p.id AND r.number = p.revision
                  WHERE p.summary_stamp <> $1 AND p.id > $2 ORDER BY p.id LIMIT $3")
-                .bind(&stamp).bind(after).bind(REFRESH_BATCH).fetch_all(pool).await?
+                .bind(&*self.stamp).bind(after).bind(REFRESH_BATCH).fetch_all(pool).await?
                 .iter().map(|r| Ok((r.try_get::<i64, _>("id")?, r.try_get::<i64, _>("revision")?, r.try_get::<String, _>("data")?)))
                 .collect::<Result<Vec<_>>>()?);
             if stale.is_empty() {
@@ -270,7 +272,7 @@ impl Store {
                 let mut tx = pool.begin_write().await?;
                 for (id, revision, s) in &rows {
                     let n = sqlx::query("UPDATE projects SET total_centi = $1, self_total_centi = $2, grade = $3, errors = $4, warnings = $5, summary_stamp = $6 WHERE id = $7 AND revision = $8")
-                        .bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade).bind(s.errors).bind(s.warnings).bind(&s.stamp).bind(id).bind(revision)
+                        .bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade).bind(s.errors).bind(s.warnings).bind(&*self.stamp).bind(id).bind(revision)
                         .execute(&mut *tx).await?.rows_affected();
                     moved += 1 - n;
                 }
@@ -544,7 +546,7 @@ impl Store {
                 "INSERT INTO projects (org_id, name, year, status, revision, total_centi, self_total_centi, grade, errors, warnings, annual_fen, updated_at, updated_by, summary_stamp)
                  VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
                 .bind(org_id).bind(&s.name).bind(s.year).bind(status.as_str()).bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade)
-                .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(&s.stamp)
+                .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(&*self.stamp)
                 .fetch_one(&mut *tx).await?.try_get("id")?;
             sqlx::query("INSERT INTO revisions (project_id, number, author_id, created_at, action, status, note, data) VALUES ($1, 1, $2, $3, $4, $5, $6, $7)")
                 .bind(id).bind(author).bind(now).bind(action.as_str()).bind(status.as_str()).bind(note).bind(&data)
@@ -789,7 +791,7 @@ impl Store {
                 "UPDATE projects SET revision = $1, status = $2, name = $3, year = $4, total_centi = $5, self_total_centi = $6, grade = $7,
                  errors = $8, warnings = $9, annual_fen = $10, updated_at = $11, updated_by = $12, summary_stamp = $13 WHERE id = $14 AND revision = $15")
                 .bind(next).bind(status.as_str()).bind(&s.name).bind(s.year).bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade)
-                .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(&s.stamp).bind(id).bind(base)
+                .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(&*self.stamp).bind(id).bind(base)
                 .execute(&mut *tx).await?.rows_affected();
             if n == 1 {
                 sqlx::query("INSERT INTO revisions (project_id, number, author_id, created_at, action, status, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")

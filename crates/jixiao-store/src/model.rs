@@ -218,7 +218,7 @@ impl Action {
 }
 
 /// What the projects table keeps of a project's summary (jixiao_core::Summary) for the list to filter
-/// and sort on, and the engine and policy it was computed with (`stamp`).
+/// and sort on. The store writes beside them the stamp of the engine and policy they were computed with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListColumns {
     pub name: String,
@@ -229,7 +229,6 @@ pub struct ListColumns {
     pub errors: i64,
     pub warnings: i64,
     pub annual_fen: i64,
-    pub stamp: String,
 }
 
 fn centi(x: Decimal) -> i64 {
@@ -257,7 +256,6 @@ impl ListColumns {
             warnings: i64::from(s.warnings),
             // 万元 → 分
             annual_fen: centi(s.annual * Decimal::from(10_000)),
-            stamp: summary_stamp(policy),
         }
     }
 }
