@@ -198,7 +198,25 @@ impl Checker<'_> {
                 n(*std)
             ));
         }
+        // 成本指标 as a group of its own counts with 产出指标's standard weight (policy weight_groups).
+        let mut grouped: BTreeMap<&str, (String, Decimal)> = BTreeMap::new();
         for (key, (name, sum)) in &sums {
+            let group = self
+                .policy
+                .weight_groups
+                .iter()
+                .find(|(k, _)| level_key(k) == *key)
+                .map(|(_, to)| level_key(to));
+            let e = grouped
+                .entry(group.unwrap_or(key))
+                .or_insert((String::new(), Decimal::ZERO));
+            if !e.0.is_empty() {
+                e.0.push('+');
+            }
+            e.0.push_str(name);
+            e.1 = e.1.saturating_add(*sum);
+        }
+        for (key, (name, sum)) in &grouped {
             match self
                 .policy
                 .standard_weights
@@ -605,72 +623,14 @@ impl Checker<'_> {
             );
         }
         // Indicator design.
-        if ind.level1.contains("满意") {
-            let is_rate = sc
-                .target
-                .quantity()
-                .is_some_and(|q| q.unit == "%" || q.unit == "‰");
-            let names_satisfaction = ind.name.contains("满意")
-                || ind.level2.contains("满意度") && ind.name.contains("满意");
-            let qualitative_satisfaction = names_satisfaction && sc.target.is_words();
-            let acceptable = (is_rate && names_satisfaction)
-                || qualitative_satisfaction
-                || matches!(sc.target.kind, ValueKind::NotApplicable);
-            if !acceptable {
-                self.push(
-                    Code::SatisfactionNotARate,
-                    at("name"),
-                    format!("满意度指标“{name}”的指标值为“{}”，不是服务对象满意度（率）", ind.target),
-                    "满意度指标应为调查得出的满意度，如“服务对象满意度 ≥90%”；走访人次等应列入产出指标。",
-                );
-            }
-        }
-        if ind.level1.contains("效益")
-            && let Some(q) = sc.target.quantity()
-        {
-            let base = value::unit_base(&q.unit).0;
-            if [
-                "篇", "场", "次", "期", "份", "条", "批", "轮", "届", "课时", "学时",
-            ]
-            .contains(&base.as_str())
-            {
-                self.push(
-                        Code::BenefitIsOutput,
-                        at("target"),
-                        format!("效益指标“{name}”的指标值“{}”统计的是活动或稿件数量，属于产出而非效益", ind.target),
-                        "效益指标应衡量效果（如知晓率、参与企业增长、政策兑现率），数量类指标列入产出指标。",
-                    );
-            }
-        }
-        if sc.target.is_words() {
-            const VAGUE: &[&str] = &[
-                "加强",
-                "提升",
-                "提高",
-                "完善",
-                "改善",
-                "推进",
-                "促进",
-                "进一步",
-                "有效",
-                "显著",
-                "逐步",
-                "持续",
-                "明显",
-                "增强",
-                "优化",
-                "健全",
-            ];
-            let text = ind.target.as_str();
-            if !text.chars().any(|c| c.is_ascii_digit()) && VAGUE.iter().any(|v| text.contains(v)) {
-                self.push(
-                    Code::VagueTarget,
-                    at("target"),
-                    format!("指标“{name}”的指标值“{text}”没有可衡量的标准"),
-                    "写明衡量标准（如“投诉率下降 10%”“知晓率 ≥80%”），或说明定性评判的依据。",
-                );
-            }
-        }
+        design(
+            &mut self.out,
+            &at,
+            &ind.level1,
+            &ind.level2,
+            name,
+            &sc.target,
+        );
     }
 
     /// A stated total against the self-scores it should add up to. Rows without a self-score count with
@@ -815,6 +775,84 @@ impl Checker<'_> {
                     "如实填写存在的问题及改进措施，与自评报告保持一致。",
                 );
             }
+        }
+    }
+}
+
+/// The design checks of one indicator, shared by the self-evaluation and the goal declaration: a
+/// satisfaction indicator that is not a satisfaction rate, an output counted as a benefit, a target in
+/// vague words.
+pub(crate) fn design(
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(&str) -> String,
+    level1: &str,
+    level2: &str,
+    name: &str,
+    target: &value::Value,
+) {
+    if level1.contains("满意") {
+        let is_rate = target
+            .quantity()
+            .is_some_and(|q| q.unit == "%" || q.unit == "‰");
+        let names_satisfaction =
+            name.contains("满意") || level2.contains("满意度") && name.contains("满意");
+        let qualitative_satisfaction = names_satisfaction && target.is_words();
+        let acceptable = (is_rate && names_satisfaction)
+            || qualitative_satisfaction
+            || matches!(target.kind, ValueKind::NotApplicable);
+        if !acceptable {
+            out.push(Finding::new(
+                    Code::SatisfactionNotARate,
+                    at("name"),
+                    format!("满意度指标“{name}”的指标值为“{}”，不是服务对象满意度（率）", target.text),
+                    "满意度指标应为调查得出的满意度，如“服务对象满意度 ≥90%”；走访人次等应列入产出指标。",
+                ));
+        }
+    }
+    if level1.contains("效益")
+        && let Some(q) = target.quantity()
+    {
+        let base = value::unit_base(&q.unit).0;
+        if [
+            "篇", "场", "次", "期", "份", "条", "批", "轮", "届", "课时", "学时",
+        ]
+        .contains(&base.as_str())
+        {
+            out.push(Finding::new(
+                        Code::BenefitIsOutput,
+                        at("target"),
+                        format!("效益指标“{name}”的指标值“{}”统计的是活动或稿件数量，属于产出而非效益", target.text),
+                        "效益指标应衡量效果（如知晓率、参与企业增长、政策兑现率），数量类指标列入产出指标。",
+                    ));
+        }
+    }
+    if target.is_words() {
+        const VAGUE: &[&str] = &[
+            "加强",
+            "提升",
+            "提高",
+            "完善",
+            "改善",
+            "推进",
+            "促进",
+            "进一步",
+            "有效",
+            "显著",
+            "逐步",
+            "持续",
+            "明显",
+            "增强",
+            "优化",
+            "健全",
+        ];
+        let text = target.text.as_str();
+        if !text.chars().any(|c| c.is_ascii_digit()) && VAGUE.iter().any(|v| text.contains(v)) {
+            out.push(Finding::new(
+                Code::VagueTarget,
+                at("target"),
+                format!("指标“{name}”的指标值“{text}”没有可衡量的标准"),
+                "写明衡量标准（如“投诉率下降 10%”“知晓率 ≥80%”），或说明定性评判的依据。",
+            ));
         }
     }
 }

@@ -25,6 +25,84 @@ pub struct Policy {
     pub checks: Checks,
     /// 一级指标 → standard weight; `预算执行率` is the execution weight.
     pub standard_weights: BTreeMap<String, Decimal>,
+    /// 一级指标 whose points count with another's standard weight: 成本指标 as its own group (财预〔2021〕101号)
+    /// counts with 产出指标, where the 2020 forms keep it as a 二级指标.
+    #[serde(default = "default_weight_groups")]
+    pub weight_groups: BTreeMap<String, String>,
+    /// Rules of the 绩效目标 step: review consequences and goal checks.
+    #[serde(default)]
+    pub goals: GoalRules,
+}
+
+fn default_weight_groups() -> BTreeMap<String, String> {
+    BTreeMap::from([("成本指标".to_string(), "产出指标".to_string())])
+}
+
+/// What a review grade of a goal declaration does (财预〔2015〕88号: 优 proceeds to budgeting, 良 proceeds
+/// after revision, 中 returns for revision and resubmission, 差 cannot proceed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Consequence {
+    /// On to the next reviewer; at the finance bureau, approved.
+    Proceed,
+    /// The unit revises along the comments, then it goes on without a second review at this level.
+    ProceedAfterRevision,
+    /// Back to the unit, and through the whole review again.
+    Return,
+    /// Not approved: the project does not enter the budget.
+    Reject,
+}
+
+impl Consequence {
+    pub fn label(self) -> &'static str {
+        match self {
+            Consequence::Proceed => "通过，进入下一环节",
+            Consequence::ProceedAfterRevision => "按意见修改后进入下一环节",
+            Consequence::Return => "退回修改后重新审核",
+            Consequence::Reject => "不予通过，不得进入预算安排",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalRules {
+    /// Review grade (优 良 中 差) → consequence.
+    pub review: BTreeMap<crate::Grade, Consequence>,
+    /// Dimensions a declaration must cover (二级指标 names, or 一级指标 for 满意度 and 成本).
+    pub required_dimensions: Vec<String>,
+    /// `target-stale`: actual ≥ this percent of the target …
+    pub stale_overshoot_percent: Decimal,
+    /// … in each of this many latest years, and the new target not raised.
+    pub stale_years: usize,
+}
+
+impl Default for GoalRules {
+    fn default() -> GoalRules {
+        use crate::Grade::*;
+        GoalRules {
+            review: BTreeMap::from([
+                (Excellent, Consequence::Proceed),
+                (Good, Consequence::ProceedAfterRevision),
+                (Fair, Consequence::Return),
+                (Poor, Consequence::Reject),
+            ]),
+            required_dimensions: ["数量指标", "质量指标", "时效指标", "成本指标", "满意度指标"]
+                .map(String::from)
+                .to_vec(),
+            stale_overshoot_percent: Decimal::from(130),
+            stale_years: 2,
+        }
+    }
+}
+
+impl GoalRules {
+    pub fn consequence(&self, grade: crate::Grade) -> Consequence {
+        self.review
+            .get(&grade)
+            .copied()
+            .unwrap_or(Consequence::Return)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
