@@ -103,9 +103,11 @@ macro_rules! on {
 
 mod audit;
 mod backup;
+mod goals;
 
 pub use audit::*;
 pub use backup::BackupSummary;
+pub use goals::*;
 
 /// How a write transaction and a read snapshot begin on each backend.
 trait Begin {
