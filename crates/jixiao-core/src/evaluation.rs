@@ -53,6 +53,22 @@ impl Evaluation {
 }
 
 /// Scores a project and checks it. Pure: the same project and policy always give the same result.
+/// [`evaluate`], and where the project started from approved goals, the findings of where it departs
+/// from them (`target-changed`, `indicator-dropped`, `indicator-added`, `weight-changed`).
+pub fn evaluate_against(
+    project: &Project,
+    baseline: Option<&crate::Declaration>,
+    policy: &Policy,
+) -> Evaluation {
+    let mut e = evaluate(project, policy);
+    if let Some(b) = baseline {
+        e.findings
+            .extend(crate::goals::compare_with_baseline(project, b));
+        e.findings.sort_by_key(|f| f.severity());
+    }
+    e
+}
+
 pub fn evaluate(project: &Project, policy: &Policy) -> Evaluation {
     let execution = scoring::score_execution(&project.funds, policy);
     let indicators: Vec<IndicatorScore> = project

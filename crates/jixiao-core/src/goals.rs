@@ -199,9 +199,9 @@ impl Basis {
     /// Reads `计划标准`, `计划`, `行业标准`, `历史`, `其他`, or the file key.
     pub fn parse(s: &str) -> Option<Basis> {
         let s = s.trim();
-        Basis::ALL.into_iter().find(|b| {
-            s == b.as_str() || s == b.label() || s == b.label().trim_end_matches("标准")
-        })
+        Basis::ALL
+            .into_iter()
+            .find(|b| s == b.as_str() || s == b.label() || s == b.label().trim_end_matches("标准"))
     }
 }
 
@@ -610,7 +610,10 @@ fn same_target(a: &str, b: &str) -> bool {
     let (va, vb) = (value::parse(a), value::parse(b));
     matches!(
         va.kind,
-        ValueKind::Quantity(_) | ValueKind::Range(_) | ValueKind::Deadline(_) | ValueKind::Boolean { .. }
+        ValueKind::Quantity(_)
+            | ValueKind::Range(_)
+            | ValueKind::Deadline(_)
+            | ValueKind::Boolean { .. }
     ) && va.kind == vb.kind
 }
 

@@ -103,7 +103,16 @@ impl Summary {
 
     /// A project and its evaluation under `policy`, summarised.
     pub fn evaluate(project: &Project, policy: &Policy) -> (Evaluation, Summary) {
-        let eval = crate::evaluate(project, policy);
+        Summary::evaluate_against(project, None, policy)
+    }
+
+    /// [`Summary::evaluate`] measured against the approved goals, when there are some.
+    pub fn evaluate_against(
+        project: &Project,
+        baseline: Option<&crate::Declaration>,
+        policy: &Policy,
+    ) -> (Evaluation, Summary) {
+        let eval = crate::evaluation::evaluate_against(project, baseline, policy);
         let summary = Summary::of(project, &eval, policy);
         (eval, summary)
     }

@@ -625,13 +625,21 @@ fn cost_as_its_own_group_counts_with_outputs() {
     assert!(!fires(&p, Code::WeightsNonstandard));
     // A group nobody knows is still named.
     p.indicators[cost].level1 = "其他指标".into();
-    assert!(the(&eval(&p), Code::WeightsNonstandard).message.contains("其他指标"));
+    assert!(
+        the(&eval(&p), Code::WeightsNonstandard)
+            .message
+            .contains("其他指标")
+    );
 }
 
 #[test]
 fn every_catalogue_code_is_tested() {
     // The goal checks are fired by the goals module's tests, by key.
-    let source = [include_str!("findings.rs"), include_str!("../src/goals/tests.rs")].concat();
+    let source = [
+        include_str!("findings.rs"),
+        include_str!("../src/goals/tests.rs"),
+    ]
+    .concat();
     // The importer's own codes are fired by the importer's tests.
     let import_tests = [
         include_str!("../../jixiao-io/tests/import_published.rs"),

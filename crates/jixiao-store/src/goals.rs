@@ -532,14 +532,19 @@ impl Store {
                 false
             }
         });
-        if written {
-            Ok(next)
-        } else {
-            Err(StoreError::Conflict {
+        if !written {
+            return Err(StoreError::Conflict {
                 base,
                 current: self.current(id).await?.revision,
-            })
+            });
         }
+        // A new baseline changes what a linked self-evaluation is measured against.
+        if w.approves
+            && let Some(project_id) = self.current(id).await?.project_id
+        {
+            self.refresh_project(project_id).await?;
+        }
+        Ok(next)
     }
 
     pub async fn declaration_revision(&self, id: i64, number: i64) -> Result<Option<Declaration>> {
@@ -570,11 +575,24 @@ impl Store {
             }).collect())
     }
 
-    /// Links the year-end self-evaluation that starts from these goals.
+    /// Links the year-end self-evaluation that starts from these goals; its list columns then count
+    /// the departures from them.
     pub async fn link_declaration(&self, declaration_id: i64, project_id: i64) -> Result<()> {
         on!(self, pool => sqlx::query("UPDATE declarations SET project_id = $1 WHERE id = $2")
             .bind(project_id).bind(declaration_id).execute(pool).await?.rows_affected());
-        Ok(())
+        self.refresh_project(project_id).await
+    }
+
+    /// The approved goals (the baseline revision) of the declaration a project started from.
+    pub async fn baseline_of_project(&self, project_id: i64) -> Result<Option<Declaration>> {
+        on!(self, pool => sqlx::query(
+            "SELECT r.data FROM declarations d JOIN declaration_revisions r ON r.declaration_id = d.id AND r.number = d.baseline
+             WHERE d.project_id = $1 ORDER BY d.id LIMIT 1")
+            .bind(project_id).fetch_optional(pool).await?
+            .map(|r| -> Result<Declaration> {
+                let data: String = r.try_get("data")?;
+                serde_json::from_str(&data).map_err(|e| corrupt("批复目标", e))
+            }).transpose())
     }
 
     /// Every self-evaluation of one unit's project (same name), oldest first: the history the goal

@@ -267,7 +267,12 @@ impl Store {
                 after = id;
                 let project: Project = serde_json::from_str(&data)
                     .map_err(|e| StoreError::Corrupt(format!("项目 {id}：{e}")))?;
-                rows.push((id, revision, ListColumns::of(&project, &self.policy)));
+                let baseline = self.baseline_of_project(id).await?;
+                rows.push((
+                    id,
+                    revision,
+                    ListColumns::of(&project, baseline.as_ref(), &self.policy),
+                ));
             }
             let mut moved = 0;
             on!(self, pool => {
@@ -282,6 +287,19 @@ impl Store {
             });
             done += rows.len() as u64 - moved;
         }
+    }
+
+    /// Recomputes one project's list columns (its approved goals changed).
+    pub(crate) async fn refresh_project(&self, id: i64) -> Result<()> {
+        let Some(rec) = self.project(id).await? else {
+            return Ok(());
+        };
+        let baseline = self.baseline_of_project(id).await?;
+        let s = ListColumns::of(&rec.project, baseline.as_ref(), &self.policy);
+        on!(self, pool => sqlx::query("UPDATE projects SET total_centi = $1, self_total_centi = $2, grade = $3, errors = $4, warnings = $5, summary_stamp = $6 WHERE id = $7 AND revision = $8")
+            .bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade).bind(s.errors).bind(s.warnings).bind(&*self.stamp).bind(id).bind(rec.revision)
+            .execute(pool).await?.rows_affected());
+        Ok(())
     }
 
     /// Problems found by the database's own check (SQLite `PRAGMA integrity_check` and foreign keys)
@@ -537,7 +555,7 @@ impl Store {
         action: Action,
         note: &str,
     ) -> Result<ProjectRecord> {
-        let s = ListColumns::of(project, &self.policy);
+        let s = ListColumns::of(project, None, &self.policy);
         let data =
             serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_millis();
@@ -781,7 +799,8 @@ impl Store {
         action: Action,
         note: &str,
     ) -> Result<i64> {
-        let s = ListColumns::of(project, &self.policy);
+        let baseline = self.baseline_of_project(id).await?;
+        let s = ListColumns::of(project, baseline.as_ref(), &self.policy);
         let data =
             serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_millis();

@@ -244,8 +244,13 @@ pub fn summary_stamp(policy: &Policy) -> String {
 }
 
 impl ListColumns {
-    pub fn of(project: &Project, policy: &Policy) -> ListColumns {
-        let (_, s) = Summary::evaluate(project, policy);
+    /// `baseline`: the approved goals the project started from, whose departures count as findings.
+    pub fn of(
+        project: &Project,
+        baseline: Option<&jixiao_core::Declaration>,
+        policy: &Policy,
+    ) -> ListColumns {
+        let (_, s) = Summary::evaluate_against(project, baseline, policy);
         ListColumns {
             name: project.project.name.clone(),
             year: i64::from(project.project.year),

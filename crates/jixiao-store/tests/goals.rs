@@ -284,6 +284,25 @@ async fn story(store: &Store) {
         store.declaration_comments(id).await.unwrap()[0].indicator,
         Some(4)
     );
+    // The list counts a lowered target as an error, like the project's page.
+    let errors = || async {
+        store
+            .list_projects(&ProjectFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap()[0]
+            .errors
+    };
+    let before = errors().await;
+    let mut lowered = p.project.clone();
+    lowered.indicators[0].target = "≥300公里".into();
+    store
+        .save_project(p.id, p.revision, &lowered, clerk, Action::Save, "")
+        .await
+        .unwrap();
+    assert_eq!(errors().await, before + 1);
 
     // A department proposes a library entry, the bureau approves it.
     let mut entry = jixiao_core::library::Library::builtin().entries[0].clone();

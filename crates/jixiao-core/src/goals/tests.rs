@@ -85,7 +85,11 @@ fn a_missing_dimension_is_named_and_cost_counts_as_its_own_group() {
     assert_eq!(f[0].message, "绩效目标缺少时效指标");
     // 成本指标 as a level-1 group (财预〔2021〕101号) with 经济成本指标 under it covers the cost dimension.
     let mut d = hedao();
-    let cost = d.indicators.iter_mut().find(|i| i.level2 == "成本指标").unwrap();
+    let cost = d
+        .indicators
+        .iter_mut()
+        .find(|i| i.level2 == "成本指标")
+        .unwrap();
     cost.level1 = "成本指标".into();
     cost.level2 = "经济成本指标".into();
     assert_eq!(codes(&check(&d, &[])), Vec::<&str>::new());
@@ -195,7 +199,10 @@ fn the_self_evaluation_is_measured_against_the_approved_goals() {
     });
     changed.indicators[0].weight = Decimal::from(20);
     let c = codes(&compare_with_baseline(&changed, &d));
-    assert_eq!(c, vec!["indicator-dropped", "weight-changed", "indicator-added"]);
+    assert_eq!(
+        c,
+        vec!["indicator-dropped", "weight-changed", "indicator-added"]
+    );
 }
 
 #[test]
