@@ -600,7 +600,7 @@ pub fn compare_with_baseline(project: &Project, baseline: &Declaration) -> Vec<F
 }
 
 /// Two targets are the same when they say the same thing, however written (`≥95%` = `不低于95%`).
-fn same_target(a: &str, b: &str) -> bool {
+pub fn same_target(a: &str, b: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
     let text = |s: &str| s.nfkc().filter(|c| !c.is_whitespace()).collect::<String>();
     if text(a) == text(b) {

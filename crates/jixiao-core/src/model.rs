@@ -180,6 +180,33 @@ pub enum Direction {
     Qualitative,
 }
 
+impl Direction {
+    /// The key written in files (`positive`, `reverse`, `qualitative`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Positive => "positive",
+            Direction::Reverse => "reverse",
+            Direction::Qualitative => "qualitative",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Direction> {
+        [
+            Direction::Positive,
+            Direction::Reverse,
+            Direction::Qualitative,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s.trim())
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Positive => "正向",
+            Direction::Reverse => "反向",
+            Direction::Qualitative => "定性",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Statement {

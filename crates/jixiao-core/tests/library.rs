@@ -35,11 +35,22 @@ fn every_example_target_parses() {
                 v.kind,
                 ValueKind::Unparsed { .. } | ValueKind::Empty | ValueKind::NotApplicable
             ) {
-                bad.push(format!("{} {}: “{}” → {}", e.id, e.name, x.target, v.describe()));
+                bad.push(format!(
+                    "{} {}: “{}” → {}",
+                    e.id,
+                    e.name,
+                    x.target,
+                    v.describe()
+                ));
             }
         }
     }
-    assert!(bad.is_empty(), "{} examples unread:\n{}", bad.len(), bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} examples unread:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
 }
 
 #[test]

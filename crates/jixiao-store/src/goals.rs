@@ -583,6 +583,18 @@ impl Store {
         self.refresh_project(project_id).await
     }
 
+    /// The approved goals of every project that started from some, by project id (the dashboard reads
+    /// thousands of projects at once).
+    pub async fn project_baselines(&self) -> Result<std::collections::HashMap<i64, Declaration>> {
+        on!(self, pool => sqlx::query(
+            "SELECT d.project_id, r.data FROM declarations d JOIN declaration_revisions r ON r.declaration_id = d.id AND r.number = d.baseline
+             WHERE d.project_id IS NOT NULL ORDER BY d.id DESC")
+            .fetch_all(pool).await?.iter().map(|r| -> Result<(i64, Declaration)> {
+                let data: String = r.try_get("data")?;
+                Ok((r.try_get("project_id")?, serde_json::from_str(&data).map_err(|e| corrupt("批复目标", e))?))
+            }).collect())
+    }
+
     /// The approved goals (the baseline revision) of the declaration a project started from.
     pub async fn baseline_of_project(&self, project_id: i64) -> Result<Option<Declaration>> {
         on!(self, pool => sqlx::query(

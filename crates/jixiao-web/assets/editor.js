@@ -165,7 +165,7 @@
   async function evaluate() {
     let res;
     try {
-      res = await fetch('/api/v1/evaluate', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(project) });
+      res = await fetch('/api/v1/evaluate?project=' + encodeURIComponent(id), { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(project) });
     } catch (_) {
       panel.innerHTML = '<p class="error">无法连接服务器，修改已保存在本机。</p>';
       return;
@@ -201,6 +201,19 @@
     const el = root.querySelector('[data-path="' + dotted + '"]') || root.querySelector('[data-path^="' + dotted + '"]');
     if (el) { el.focus(); el.scrollIntoView({ block: 'center' }); }
   });
+
+  // An indicator picked from the library brings its groups (and a direction other than the default).
+  if (window.JixiaoLibrary) {
+    window.JixiaoLibrary.attach(root, el => /^indicators\.\d+\.name$/.test((el.dataset && el.dataset.path) || ''), (el, entry) => {
+      const b = el.dataset.path.replace(/name$/, '');
+      set(b + 'name', entry.name);
+      set(b + 'level1', entry.level1);
+      set(b + 'level2', entry.level2);
+      if (!get(b + 'direction') && entry.direction !== 'positive') set(b + 'direction', entry.direction);
+      render();
+      changed();
+    });
+  }
 
   form.addEventListener('submit', () => {
     document.getElementById('data').value = JSON.stringify(project);

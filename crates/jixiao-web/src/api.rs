@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jixiao_core::exchange::{Dec, money};
-use jixiao_core::{Exchange, Policy, Project, evaluate, value};
+use jixiao_core::{Declaration, Exchange, Policy, Project, evaluate_against, value};
 use jixiao_store::{Action, ProjectFilter, ProjectRow, Role, Sort, Status};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -31,6 +31,7 @@ pub fn router() -> Router<Shared> {
         .route("/v1/projects/{id}/status", post(status))
         .route("/v1/evaluate", post(evaluate_draft))
         .route("/v1/parse", post(parse_value))
+        .route("/v1/library", get(crate::library::api_search))
 }
 
 type ApiResult = Result<Response, ApiError>;
@@ -200,23 +201,56 @@ async fn evaluation(
     Path(id): Path<i64>,
 ) -> ApiResult {
     let rec = access::visible_project(&state, &user.user, id).await?;
-    Ok(Json(evaluation_json(&rec.project, state.store.policy())).into_response())
+    let baseline = state
+        .store
+        .baseline_of_project(id)
+        .await
+        .map_err(AppError::from)?;
+    Ok(Json(evaluation_json(
+        &rec.project,
+        baseline.as_ref(),
+        state.store.policy(),
+    ))
+    .into_response())
 }
 
-/// The project with its evaluation and findings in the one JSON form (jixiao_core::exchange).
-pub fn evaluation_json(p: &Project, policy: &Policy) -> Value {
-    serde_json::to_value(Exchange::new(p, &evaluate(p, policy), policy)).unwrap_or(Value::Null)
+/// The project with its evaluation and findings in the one JSON form (jixiao_core::exchange),
+/// measured against its approved goals when it has some.
+pub fn evaluation_json(p: &Project, baseline: Option<&Declaration>, policy: &Policy) -> Value {
+    let e = evaluate_against(p, baseline, policy);
+    serde_json::to_value(Exchange::new(p, &e, policy)).unwrap_or(Value::Null)
+}
+
+#[derive(Deserialize, Default)]
+struct DraftQuery {
+    /// The stored project the draft is an edit of: its approved goals apply.
+    #[serde(default)]
+    project: Option<i64>,
 }
 
 /// Live evaluation of an unsaved draft (the editor's score panel). Validation problems are returned
 /// as data, not as an error, so the panel can show them while the clerk types.
 async fn evaluate_draft(
     State(state): State<Shared>,
-    _user: ApiUser,
+    ApiUser(user): ApiUser,
+    Query(q): Query<DraftQuery>,
     Json(v): Json<Value>,
 ) -> ApiResult {
+    let baseline = match q.project {
+        Some(id) => {
+            access::visible_project(&state, &user.user, id).await?;
+            state
+                .store
+                .baseline_of_project(id)
+                .await
+                .map_err(AppError::from)?
+        }
+        None => None,
+    };
     match jixiao_io::from_json(&v.to_string(), std::path::Path::new("编辑内容")) {
-        Ok(p) => Ok(Json(evaluation_json(&p, state.store.policy())).into_response()),
+        Ok(p) => {
+            Ok(Json(evaluation_json(&p, baseline.as_ref(), state.store.policy())).into_response())
+        }
         Err(e) => Ok(Json(json!({ "invalid": e.to_string() })).into_response()),
     }
 }

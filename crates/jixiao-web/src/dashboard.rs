@@ -152,9 +152,10 @@ async fn view(state: &Shared, subtree: Vec<i64>, requested: Option<i64>) -> Resu
     // The store returns at most MAX_PROJECTS: reaching it means there may be more.
     let truncated = projects.len() as i64 >= MAX_PROJECTS;
     let policy = state.store.policy();
+    let baselines = state.store.project_baselines().await?;
     let mut agg = Aggregate::new();
     for (row, project) in &projects {
-        let (eval, summary) = Summary::evaluate(project, policy);
+        let (eval, summary) = Summary::evaluate_against(project, baselines.get(&row.id), policy);
         let row = ProjectRow::new(
             format!("项目 #{}", row.id),
             project,

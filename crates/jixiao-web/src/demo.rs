@@ -30,6 +30,10 @@ const PROJECTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The river project's goals as declared in full (every 取值依据); the other demo projects' goals are
+/// their self-evaluations' targets, as a unit that declared them would have.
+const HEDAO_GOALS: &str = include_str!("../../../examples/goals/hedao-baojie-2023.toml");
+
 /// Demo password of every demo account (printed at start).
 pub const PASSWORD: &str = "demo2026";
 
@@ -134,6 +138,7 @@ pub async fn load(store: &Store) -> Result<Vec<String>, AppError> {
                 .await?;
         }
     }
+    goals(store, &units, &all).await?;
     let mut lines = vec![format!(
         "已加载演示数据。所有演示账号的密码均为：{PASSWORD}"
     )];
@@ -143,4 +148,119 @@ pub async fn load(store: &Store) -> Result<Vec<String>, AppError> {
         lines.push(format!("  {name:<10} {display}"));
     }
     Ok(lines)
+}
+
+/// Every demo project's goals, declared, reviewed and approved before its self-evaluation (which is
+/// linked to them); the river project's approved goals were adjusted once (a longer river to clean);
+/// next year's goals of the talent flats wait for the department's review.
+async fn goals(
+    store: &Store,
+    units: &[(String, i64, i64)],
+    users: &[jixiao_store::User],
+) -> Result<(), AppError> {
+    use jixiao_core::Declaration;
+    use jixiao_store::{GoalMove, ReviewLevel};
+    let finance = users
+        .iter()
+        .find(|u| u.role == Role::Finance)
+        .ok_or_else(|| AppError::Internal("演示用户缺失".into()))?;
+    let review = |level, grade: jixiao_core::Grade| GoalMove::Review {
+        level,
+        grade,
+        consequence: store.policy().goals.consequence(grade),
+    };
+    let projects = store
+        .list_projects_with_data(&jixiao_store::ProjectFilter {
+            limit: 100,
+            ..Default::default()
+        })
+        .await?;
+    for (row, project) in projects {
+        let Some((_, unit_id, dept_id)) = units.iter().find(|(_, id, _)| *id == row.org_id) else {
+            continue;
+        };
+        let clerk = users
+            .iter()
+            .find(|u| u.org_id == *unit_id && u.role == Role::Editor)
+            .ok_or_else(|| AppError::Internal("演示用户缺失".into()))?;
+        let department = users
+            .iter()
+            .find(|u| u.org_id == *dept_id && u.role == Role::Department);
+        let hedao = project.project.name == "河涌保洁及水面垃圾清理";
+        let mut d = if hedao {
+            toml::from_str::<Declaration>(HEDAO_GOALS)
+                .map_err(|e| AppError::Internal(format!("演示目标无效：{e}")))?
+        } else {
+            Declaration::from_project(&project)
+        };
+        // The adjustment: approved at 380 km, raised to 385 km when a tributary was handed over.
+        let adjusted = d.clone();
+        if hedao {
+            d.indicators[0].target = "≥380公里".into();
+        }
+        let rec = store
+            .create_declaration(row.org_id, &d, clerk.id, "create", "随预算申报")
+            .await?;
+        let mut r = store
+            .move_declaration(rec.id, rec.revision, GoalMove::Submit, clerk.id, "")
+            .await?;
+        let approve = |r: i64| async move {
+            let r = match department {
+                Some(dept) => {
+                    store
+                        .move_declaration(
+                            rec.id,
+                            r,
+                            review(ReviewLevel::Department, jixiao_core::Grade::Excellent),
+                            dept.id,
+                            "",
+                        )
+                        .await?
+                }
+                None => r,
+            };
+            store
+                .move_declaration(
+                    rec.id,
+                    r,
+                    review(ReviewLevel::Finance, jixiao_core::Grade::Excellent),
+                    finance.id,
+                    "同意",
+                )
+                .await
+        };
+        r = approve(r).await?;
+        if hedao {
+            r = store
+                .move_declaration(
+                    rec.id,
+                    r,
+                    GoalMove::Adjust,
+                    clerk.id,
+                    "区水务局移交市桥水道支涌5公里，保洁长度相应增加",
+                )
+                .await?;
+            r = store
+                .save_declaration(rec.id, r, &adjusted, clerk.id, "调整保洁长度")
+                .await?;
+            r = store
+                .move_declaration(rec.id, r, GoalMove::Submit, clerk.id, "")
+                .await?;
+            approve(r).await?;
+        }
+        store.link_declaration(rec.id, row.id).await?;
+        // Next year's goals of the talent flats, waiting for the department.
+        if project.project.name.contains("人才公寓") {
+            let mut next = Declaration::from_project(&project);
+            next.project.year += 1;
+            next.project.attribute = jixiao_core::goals::Attribute::Continuing;
+            let n = store
+                .create_declaration(row.org_id, &next, clerk.id, "create", "延续项目")
+                .await?;
+            store
+                .move_declaration(n.id, n.revision, GoalMove::Submit, clerk.id, "")
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use jixiao_core::evaluate;
+use jixiao_core::evaluate_against;
 
 use crate::Shared;
 use crate::access::{self};
@@ -31,9 +31,10 @@ pub async fn download(
         let fmt: jixiao_report::Format = format.parse().map_err(|_| AppError::NotFound)?;
         let project = rec.project.clone();
         let policy = state.store.policy().clone();
+        let baseline = state.store.baseline_of_project(id).await?;
         // Typesetting a PDF takes tens of milliseconds of CPU: keep it off the async workers.
         let rendered = tokio::task::spawn_blocking(move || {
-            let e = evaluate(&project, &policy);
+            let e = evaluate_against(&project, baseline.as_ref(), &policy);
             jixiao_report::render(
                 &project,
                 &e,

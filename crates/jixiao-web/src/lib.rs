@@ -9,8 +9,10 @@ mod admin;
 mod dashboard;
 mod downloads;
 mod editor;
+mod goals;
 mod history;
 mod import;
+mod library;
 mod projects;
 mod workflow;
 // Accounts: sign-in, sessions and CSRF (auth), lockout and audit entries (accounts).
@@ -102,6 +104,8 @@ pub fn app(store: Store) -> Router {
     Router::new()
         .merge(projects::routes())
         .merge(editor::routes())
+        .merge(goals::routes())
+        .merge(library::routes())
         .merge(history::routes())
         .merge(workflow::routes())
         .merge(downloads::routes())

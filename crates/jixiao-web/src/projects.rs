@@ -9,7 +9,9 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use jixiao_core::{Evaluation, Policy, Project, ReviewTotal, Summary, evaluate};
+use jixiao_core::{
+    Declaration, Evaluation, Policy, Project, ReviewTotal, Summary, evaluate_against,
+};
 use jixiao_store::{Action, ProjectFilter, ProjectRecord, Sort, Status};
 use serde::Deserialize;
 
@@ -380,6 +382,9 @@ struct ShowPage {
     can_review: bool,
     can_comment: bool,
     old_revision: Option<i64>,
+    /// The approved goals' declaration and the comparison with them.
+    goals_id: Option<i64>,
+    goal_lines: Vec<GoalLine>,
 }
 
 /// What a project page shows that does not depend on the viewer: the record, its evaluation and its
@@ -389,18 +394,107 @@ pub struct ProjectView {
     pub rec: ProjectRecord,
     pub evaluation: Evaluation,
     pub comments: Vec<jixiao_store::Comment>,
+    /// The approved goals the self-evaluation started from (declaration id, goals).
+    pub goals: Option<(i64, Declaration)>,
 }
 
 impl ProjectView {
     pub async fn load(state: &Shared, rec: ProjectRecord) -> Result<ProjectView, AppError> {
         let comments = state.store.comments(rec.id).await?;
-        let evaluation = evaluate(&rec.project, state.store.policy());
+        let goals = match state.store.declaration_of_project(rec.id).await? {
+            Some(d) => state
+                .store
+                .baseline_of_project(rec.id)
+                .await?
+                .map(|b| (d.id, b)),
+            None => None,
+        };
+        let evaluation = evaluate_against(
+            &rec.project,
+            goals.as_ref().map(|(_, b)| b),
+            state.store.policy(),
+        );
         Ok(ProjectView {
             rec,
             evaluation,
             comments,
+            goals,
         })
     }
+}
+
+/// One line of the comparison with the approved goals: what was approved and what the self-evaluation
+/// says, side by side.
+pub struct GoalLine {
+    pub name: String,
+    pub approved: String,
+    pub now: String,
+    pub approved_weight: String,
+    pub weight: String,
+    /// 一致 / 指标值已改 / 分值已改 / 已删除 / 新增
+    pub state: &'static str,
+    pub changed: bool,
+}
+
+fn goal_lines(p: &Project, d: &Declaration) -> Vec<GoalLine> {
+    use jixiao_core::goals::name_key;
+    let mut lines: Vec<GoalLine> = d
+        .indicators
+        .iter()
+        .map(|g| {
+            let found = p
+                .indicators
+                .iter()
+                .find(|i| name_key(&i.name) == name_key(&g.name));
+            let approved_weight = g.weight.map(view::num).unwrap_or_default();
+            match found {
+                None => GoalLine {
+                    name: g.name.clone(),
+                    approved: g.target.clone(),
+                    now: String::new(),
+                    approved_weight,
+                    weight: String::new(),
+                    state: "已删除",
+                    changed: true,
+                },
+                Some(i) => {
+                    let target_changed = !jixiao_core::goals::same_target(&g.target, &i.target);
+                    let weight_changed = g.weight.is_some_and(|w| w != i.weight);
+                    GoalLine {
+                        name: g.name.clone(),
+                        approved: g.target.clone(),
+                        now: i.target.clone(),
+                        approved_weight,
+                        weight: view::num(i.weight),
+                        state: match (target_changed, weight_changed) {
+                            (true, _) => "指标值已改",
+                            (false, true) => "分值已改",
+                            _ => "一致",
+                        },
+                        changed: target_changed || weight_changed,
+                    }
+                }
+            }
+        })
+        .collect();
+    for i in &p.indicators {
+        if !d
+            .indicators
+            .iter()
+            .any(|g| name_key(&g.name) == name_key(&i.name))
+        {
+            lines.push(GoalLine {
+                name: i.name.clone(),
+                approved: String::new(),
+                now: i.target.clone(),
+                approved_weight: String::new(),
+                weight: view::num(i.weight),
+                state: "新增",
+                changed: true,
+            });
+        }
+    }
+    lines
 }
 
 pub async fn show(
@@ -484,6 +578,12 @@ pub async fn render_show(
         can_review: live && can_review(&user.user, rec),
         can_comment: live && (user.user.role.is_reviewer() || user.user.org_id == rec.org_id),
         old_revision,
+        goals_id: view.goals.as_ref().map(|(id, _)| *id),
+        goal_lines: view
+            .goals
+            .as_ref()
+            .map(|(_, d)| goal_lines(&rec.project, d))
+            .unwrap_or_default(),
         p: rec.project.clone(),
     };
     Ok(Html(page.render()?))
