@@ -14,9 +14,11 @@
     const field = name => row.querySelector('[name="' + name + '"]');
     const put = (name, v) => { const f = field(name); if (f && !f.value && v) { f.value = v; if (f.tagName === 'TEXTAREA') fit(f); } };
     el.value = entry.name;
+    fit(el);
     // The entry knows its groups; explanation, basis and direction only fill what is blank.
     field('level1').value = entry.level1;
     field('level2').value = entry.level2;
+    fit(field('level2'));
     put('explanation', entry.explanation);
     put('basis', BASIS[entry.basis] || '');
     put('direction', entry.direction);
@@ -37,5 +39,6 @@
     copy.querySelectorAll('input, textarea, select').forEach(f => { f.value = ''; });
     copy.querySelectorAll('.lib-hint').forEach(h => { h.textContent = ''; });
     table.querySelector('tbody').appendChild(copy);
+    copy.querySelectorAll('textarea.grow').forEach(fit);
   });
 })();

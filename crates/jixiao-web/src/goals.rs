@@ -498,6 +498,7 @@ struct EditPage {
     period: (String, String),
     adjustment: String,
     bases: Vec<(&'static str, &'static str)>,
+    level1s: [&'static str; 4],
 }
 
 fn blank_indicator() -> GoalIndicator {
@@ -554,6 +555,7 @@ async fn edit_page(
             sources,
             adjustment: rec.adjustment.unwrap_or_default(),
             bases: Basis::ALL.iter().map(|b| (b.as_str(), b.label())).collect(),
+            level1s: ["产出指标", "效益指标", "满意度指标", "成本指标"],
             d,
         }
         .render()?,

@@ -2,111 +2,13 @@
 //! would: log in, change an actual, see the hint and the total update live, survive a reload through
 //! the local draft, save. Screenshots go to target/screenshots/.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::Locator;
 use serde_json::json;
 
 mod common;
-use common::ui::{login, logout, wait_for_text};
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn chromedriver() -> Option<PathBuf> {
-    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-}
-
-fn screenshots() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// A server with demo data, chromedriver, and a headless Chromium at 1366×768; `None` where the
-/// browser is not installed outside CI.
-async fn session() -> Option<(common::Server, Driver, fantoccini::Client)> {
-    let driver_bin = chromedriver();
-    if !jixiao_testkit::required_in_ci(
-        "chromedriver (scripts/test installs chromium-driver)",
-        driver_bin.is_some(),
-    ) {
-        return None;
-    }
-    let driver_bin = driver_bin.unwrap();
-    let server = common::start().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let driver = Driver(
-        Command::new(driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1366,768", "--lang=zh-CN"]
-        }
-    });
-    for _ in 0..50 {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        if let Ok(c) = ClientBuilder::new(connector)
-            .capabilities(caps.as_object().unwrap().clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            return Some((server, driver, c));
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("chromedriver did not start");
-}
-
-async fn type_into(c: &fantoccini::Client, path: &str, text: &str) {
-    let el = c
-        .find(Locator::Css(&format!("[data-path='{path}']")))
-        .await
-        .unwrap();
-    c.execute(
-        "arguments[0].scrollIntoView({block: 'center'});",
-        vec![serde_json::to_value(&el).unwrap()],
-    )
-    .await
-    .unwrap();
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
-}
-
-async fn click_button(c: &fantoccini::Client, label: &str) {
-    let xpath = format!("//button[normalize-space()='{label}']");
-    let el = c.find(Locator::XPath(&xpath)).await.unwrap();
-    // As a user would: scroll it clear of the sticky save bar first.
-    c.execute(
-        "arguments[0].scrollIntoView({block: 'center'});",
-        vec![serde_json::to_value(&el).unwrap()],
-    )
-    .await
-    .unwrap();
-    el.click().await.unwrap();
-}
+use common::ui::{click_button, login, logout, screenshots, session, type_into, wait_for_text};
 
 #[tokio::test]
 async fn a_clerk_edits_with_live_scoring_in_a_real_browser() {

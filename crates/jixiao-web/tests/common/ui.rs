@@ -1,10 +1,110 @@
-//! Signing in and out through the pages of a real browser (fantoccini), as a clerk or reviewer would.
+//! A real browser for the tests (Debian chromium + chromedriver, headless, 1366×768, driven through
+//! fantoccini), and signing in and out through its pages as a clerk or reviewer would.
 
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
 
 use super::{PASSWORD, Server};
+
+pub struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn chromedriver() -> Option<PathBuf> {
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+pub fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A server with demo data, chromedriver, and a headless Chromium at 1366×768; `None` where the
+/// browser is not installed outside CI.
+pub async fn session() -> Option<(Server, Driver, fantoccini::Client)> {
+    let driver_bin = chromedriver();
+    if !jixiao_testkit::required_in_ci(
+        "chromedriver (scripts/test installs chromium-driver)",
+        driver_bin.is_some(),
+    ) {
+        return None;
+    }
+    let driver_bin = driver_bin.unwrap();
+    let server = super::start().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let driver = Driver(
+        Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1366,768", "--lang=zh-CN"]
+        }
+    });
+    for _ in 0..50 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        if let Ok(c) = ClientBuilder::new(connector)
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            return Some((server, driver, c));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+pub async fn type_into(c: &fantoccini::Client, path: &str, text: &str) {
+    let el = c
+        .find(Locator::Css(&format!("[data-path='{path}']")))
+        .await
+        .unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&el).unwrap()],
+    )
+    .await
+    .unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+pub async fn click_button(c: &fantoccini::Client, label: &str) {
+    let xpath = format!("//button[normalize-space()='{label}']");
+    let el = c.find(Locator::XPath(&xpath)).await.unwrap();
+    // As a user would: scroll it clear of the sticky save bar first.
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&el).unwrap()],
+    )
+    .await
+    .unwrap();
+    el.click().await.unwrap();
+}
 
 /// Waits up to 10 s for the element at `css` to show `want`; its text. Panics with the last text seen.
 pub async fn wait_for_text(c: &Client, css: &str, want: &str) -> String {
@@ -49,6 +149,7 @@ pub async fn login(c: &Client, server: &Server, user: &str) {
 fn user_label(user: &str) -> &'static str {
     match user {
         "caizheng" => "财政局审核员",
+        "bumen1" => "主管部门审核人",
         _ => "填报人",
     }
 }
