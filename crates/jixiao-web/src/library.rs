@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use jixiao_core::Direction;
 use jixiao_core::library::{self, Example, Library, LibraryEntry};
+use jixiao_core::value::ValueKind;
 use jixiao_store::Role;
 use serde::Deserialize;
 
@@ -178,12 +179,23 @@ async fn propose(
     entry
         .check()
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let target = jixiao_core::value::parse(&entry.examples[0].target);
-    if let jixiao_core::value::ValueKind::Unparsed { reason } = target.kind {
-        return Err(AppError::BadRequest(format!(
-            "实例指标值“{}”无法识别：{reason}",
-            entry.examples[0].target
-        )));
+    // The built-in library's rule (tests/library.rs): every example is a target the language reads.
+    let example = &entry.examples[0].target;
+    match jixiao_core::value::parse(example).kind {
+        ValueKind::Unparsed { reason } => {
+            return Err(AppError::BadRequest(format!(
+                "实例指标值“{example}”无法识别：{reason}"
+            )));
+        }
+        ValueKind::NotApplicable
+        | ValueKind::Nil
+        | ValueKind::Empty
+        | ValueKind::NotDone { .. } => {
+            return Err(AppError::BadRequest(format!(
+                "实例指标值“{example}”不是指标值"
+            )));
+        }
+        _ => {}
     }
     state
         .store
