@@ -4,6 +4,7 @@ mod backup_cmd;
 mod batch_cmd;
 mod gen_cmd;
 mod import_cmd;
+mod library_cmd;
 mod output;
 mod report_cmd;
 mod serve_cmd;
@@ -80,6 +81,11 @@ enum Command {
     Batch(batch_cmd::BatchArgs),
     /// 生成模拟项目（可重复，埋设典型错误，附清单），用于测试和性能测试
     Gen(gen_cmd::GenArgs),
+    /// 指标库：搜索、查看、导出（共性指标与行业指标，附公开资料中的实例指标值及出处）
+    Library {
+        #[command(subcommand)]
+        action: library_cmd::LibraryAction,
+    },
 }
 
 #[derive(Subcommand)]
@@ -234,6 +240,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Restore(args) => backup_cmd::restore(args),
         Command::Batch(args) => batch_cmd::run(args),
         Command::Gen(args) => gen_cmd::run(args),
+        Command::Library { action } => library_cmd::run(action),
         Command::Schema { of } => {
             let schema = match of {
                 SchemaOf::Project => jixiao_io::schema(),
