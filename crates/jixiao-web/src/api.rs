@@ -354,7 +354,11 @@ async fn openapi() -> Json<Value> {
             "/api/v1/projects/{id}/revisions": { "get": { "summary": "修改历史", "parameters": [id.clone()], "responses": { "200": ok("版本列表"), "404": err } } },
             "/api/v1/projects/{id}/status": { "post": { "summary": "流转：提交、退回、审核通过、公开", "parameters": [id], "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "to": { "type": "string", "enum": ["submitted", "returned", "approved", "published"] }, "base_revision": { "type": "integer" }, "note": { "type": "string" } }, "required": ["to", "base_revision"] } } } }, "responses": { "200": ok("新版本号与状态"), "400": err, "403": err, "404": err, "409": err } } },
             "/api/v1/evaluate": { "post": { "summary": "对未保存的项目内容评分（编辑器实时计算用）", "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Project" } } } }, "responses": { "200": { "description": "评分结果（Evaluation），或 { invalid：校验错误 }", "content": { "application/json": { "schema": { "oneOf": [ { "$ref": "#/components/schemas/Evaluation" }, { "type": "object", "properties": { "invalid": { "type": "string" } }, "required": ["invalid"] } ] } } } } } } },
-            "/api/v1/parse": { "post": { "summary": "指标值识别", "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "text": { "type": "string" }, "target": { "type": "string" } }, "required": ["text"] } } } }, "responses": { "200": ok("识别结果与提示") } } }
+            "/api/v1/parse": { "post": { "summary": "指标值识别", "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "text": { "type": "string" }, "target": { "type": "string" } }, "required": ["text"] } } } }, "responses": { "200": ok("识别结果与提示") } } },
+            "/api/v1/library": { "get": { "summary": "指标库搜索（按三级指标名称或别名，最相关的在前；填报时的提示即用此接口）", "parameters": [
+                { "name": "q", "in": "query", "required": true, "schema": { "type": "string" } },
+                { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 12 } } ],
+                "responses": { "200": ok("指标库条目：分组、指标解释、方向、单位、常用取值依据、带出处的实例指标值") } } }
         }
     }))
 }
