@@ -1,9 +1,11 @@
 //! jixiao-io: formats in and out of the model: the project file (TOML, JSON) and its schema, and the
 //! importers of official Excel templates, published report text, PDF and Word ([`import`]).
 
+pub mod goals_xlsx;
 pub mod import;
 mod project_file;
 
+pub use goals_xlsx::{GoalsError, read_declaration, read_declarations, write_declaration};
 pub use import::{
     ImportError, Imported, Origin, Provenance, import_bytes, import_file, load_any,
     load_any_with_findings,

@@ -16,6 +16,7 @@ pub mod chart;
 pub mod content;
 pub mod docx;
 pub mod fonts;
+pub mod goals;
 pub mod html;
 pub mod json;
 pub mod markdown;
