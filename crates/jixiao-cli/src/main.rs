@@ -3,6 +3,7 @@
 mod backup_cmd;
 mod batch_cmd;
 mod gen_cmd;
+mod goals_cmd;
 mod import_cmd;
 mod library_cmd;
 mod output;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use jixiao_core::{Policy, Project, evaluate};
+use jixiao_core::{Policy, Project, evaluate_against};
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +40,9 @@ enum Command {
         /// 输出 JSON
         #[arg(long)]
         json: bool,
+        /// 批复（或批复调整后）的绩效目标（申报表文件）：自评表与之不一致的地方列为审核发现
+        #[arg(long)]
+        goals: Option<PathBuf>,
     },
     /// 审核：只列出发现；有错误级发现时退出码为 1
     Check {
@@ -48,6 +52,9 @@ enum Command {
         policy: String,
         #[arg(long)]
         json: bool,
+        /// 批复的绩效目标（申报表文件），对照检查每个项目
+        #[arg(long)]
+        goals: Option<PathBuf>,
     },
     /// 评分规则
     Policy {
@@ -81,6 +88,11 @@ enum Command {
     Batch(batch_cmd::BatchArgs),
     /// 生成模拟项目（可重复，埋设典型错误，附清单），用于测试和性能测试
     Gen(gen_cmd::GenArgs),
+    /// 绩效目标申报表：检查、读取 Excel 申报表、出具申报表和绩效目标表
+    Goals {
+        #[command(subcommand)]
+        action: goals_cmd::GoalsAction,
+    },
     /// 指标库：搜索、查看、导出（共性指标与行业指标，附公开资料中的实例指标值及出处）
     Library {
         #[command(subcommand)]
@@ -126,12 +138,21 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Eval { file, policy, json } => {
+        Command::Eval {
+            file,
+            policy,
+            json,
+            goals,
+        } => {
             let policy = load_policy(&policy)?;
+            let baseline = load_goals(goals.as_deref())?;
             let all = load_projects(&file)?;
             let several = all.len() > 1;
             let mut reports = Vec::new();
-            for (i, (project, evaluation)) in all.iter().map(|p| evaluated(p, &policy)).enumerate()
+            for (i, (project, evaluation)) in all
+                .iter()
+                .map(|p| evaluated(p, baseline.as_ref(), &policy))
+                .enumerate()
             {
                 if json {
                     reports.push(output::eval_json(&project, &evaluation, &policy));
@@ -165,8 +186,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             files,
             policy,
             json,
+            goals,
         } => {
             let policy = load_policy(&policy)?;
+            let baseline = load_goals(goals.as_deref())?;
             let mut any_error = false;
             let mut unreadable = false;
             let mut reports = Vec::new();
@@ -174,7 +197,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 match load_projects(file) {
                     Ok(all) => {
                         for imported in &all {
-                            let (project, evaluation) = evaluated(imported, &policy);
+                            let (project, evaluation) =
+                                evaluated(imported, baseline.as_ref(), &policy);
                             any_error |= evaluation.has_errors();
                             if json {
                                 reports.push(output::check_json(file, &project, &evaluation));
@@ -241,6 +265,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Batch(args) => batch_cmd::run(args),
         Command::Gen(args) => gen_cmd::run(args),
         Command::Library { action } => library_cmd::run(action),
+        Command::Goals { action } => goals_cmd::run(action),
         Command::Schema { of } => {
             let schema = match of {
                 SchemaOf::Project => jixiao_io::schema(),
@@ -264,13 +289,20 @@ fn load_projects(file: &Path) -> Result<Vec<jixiao_io::Imported>> {
     import_cmd::load(file)
 }
 
-/// The evaluation of an imported project, with what the import found among its findings: a reading
-/// that contradicts the form is an error of the evaluation like any other.
+/// The approved goals of `--goals`, when given.
+fn load_goals(path: Option<&Path>) -> Result<Option<jixiao_core::Declaration>> {
+    path.map(|p| goals_cmd::load(p).map(|(d, _)| d)).transpose()
+}
+
+/// The evaluation of an imported project, with what the import found among its findings (a reading
+/// that contradicts the form is an error of the evaluation like any other), measured against the
+/// approved goals when given.
 fn evaluated(
     imported: &jixiao_io::Imported,
+    baseline: Option<&jixiao_core::Declaration>,
     policy: &Policy,
 ) -> (Project, jixiao_core::Evaluation) {
-    let mut evaluation = evaluate(&imported.project, policy);
+    let mut evaluation = evaluate_against(&imported.project, baseline, policy);
     evaluation
         .findings
         .splice(0..0, imported.findings.iter().cloned());

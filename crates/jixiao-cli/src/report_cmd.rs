@@ -26,6 +26,9 @@ pub struct ReportArgs {
     /// 附上复核附录（评分计算明细和审核发现）
     #[arg(long)]
     appendix: bool,
+    /// 批复的绩效目标（申报表文件）：复核附录列出自评表与之不一致的地方
+    #[arg(long)]
+    goals: Option<PathBuf>,
     /// 字体目录：放入已授权的仿宋_GB2312、方正小标宋简体、黑体、楷体_GB2312 等字体（PDF 优先使用）
     #[arg(long, env = "JIXIAO_FONTS_DIR")]
     fonts_dir: Option<PathBuf>,
@@ -41,6 +44,7 @@ fn parse_template(s: &str) -> Result<Template, String> {
 
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let policy = crate::load_policy(&args.policy)?;
+    let baseline = crate::load_goals(args.goals.as_deref())?;
     let all = crate::load_projects(&args.file)?;
     let options = Options {
         template: args.template,
@@ -49,7 +53,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     };
     for (i, imported) in all.iter().enumerate() {
         crate::import_cmd::print_findings(imported);
-        let (project, evaluation) = crate::evaluated(imported, &policy);
+        let (project, evaluation) = crate::evaluated(imported, baseline.as_ref(), &policy);
         let rendered = jixiao_report::render(&project, &evaluation, &policy, args.format, &options)
             .with_context(|| format!("{}：无法生成{}文档", args.file.display(), args.format))?;
         for w in &rendered.warnings {

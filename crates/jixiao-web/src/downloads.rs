@@ -104,6 +104,54 @@ fn attachment(name: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
+/// The goals of a declaration as the 申报表 workbook, or the 绩效目标表 published with the budget.
+async fn download_goals(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path((id, format)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
+    let rec = crate::goals::visible(&state, &user.user, id).await?;
+    let d = rec.declaration;
+    let base = format!("{}-{}", d.project.year, d.project.name);
+    let (body, mime, name) = match format.as_str() {
+        "xlsx" => (
+            jixiao_io::write_declaration(&d),
+            mime_of(jixiao_report::Format::Xlsx),
+            format!("{base}-绩效目标申报表.xlsx"),
+        ),
+        "docx" | "pdf" => {
+            let pdf = format == "pdf";
+            let bytes = tokio::task::spawn_blocking(move || {
+                if pdf {
+                    jixiao_report::goals::pdf(&d, None).map(|r| r.bytes)
+                } else {
+                    jixiao_report::goals::docx(&d)
+                }
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(format!("无法生成绩效目标表：{e}")))?;
+            let fmt = if pdf {
+                jixiao_report::Format::Pdf
+            } else {
+                jixiao_report::Format::Docx
+            };
+            (bytes, mime_of(fmt), format!("{base}-绩效目标表.{format}"))
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, mime.to_string()),
+            (CONTENT_DISPOSITION, attachment(&name)),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 pub fn routes() -> Router<Shared> {
-    Router::new().route("/projects/{id}/download/{format}", get(download))
+    Router::new()
+        .route("/projects/{id}/download/{format}", get(download))
+        .route("/goals/{id}/download/{format}", get(download_goals))
 }

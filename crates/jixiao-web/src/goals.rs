@@ -28,7 +28,7 @@ use crate::view::{self, Nav};
 // ---------------------------------------------------------------------------------------------
 // Who may do what
 
-async fn visible(state: &Shared, user: &User, id: i64) -> Result<DeclarationRecord, AppError> {
+pub async fn visible(state: &Shared, user: &User, id: i64) -> Result<DeclarationRecord, AppError> {
     let rec = state
         .store
         .declaration(id)
@@ -229,6 +229,59 @@ async fn create(
         .create_declaration(org.id, &d, user.user.id, "create", "新建")
         .await?;
     Ok(Redirect::to(&format!("/goals/{}/edit", rec.id)).into_response())
+}
+
+/// An Excel 申报表 uploaded on the new-goals page: saved as a draft of the clerk's unit; what the reader
+/// was unsure of is kept as comments on the rows concerned, for the clerk to check against the original.
+async fn import(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    require(user.user.role == Role::Editor)?;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        AppError::BadRequest(format!("上传失败：{e}"))
+    };
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("申报表.xlsx").to_string();
+            file = Some((name, field.bytes().await.map_err(bad)?));
+        }
+    }
+    let (name, bytes) =
+        file.ok_or_else(|| AppError::BadRequest("请选择要导入的 Excel 申报表".into()))?;
+    let (d, findings) = jixiao_io::read_declaration(&bytes, &name)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    if let Some(bad) = d.validate().first() {
+        return Err(AppError::BadRequest(format!(
+            "{name}：{}：{}",
+            bad.path, bad.message
+        )));
+    }
+    let rec = state
+        .store
+        .create_declaration(
+            user.user.org_id,
+            &d,
+            user.user.id,
+            "import",
+            &format!("导入 {name}"),
+        )
+        .await?;
+    for f in &findings {
+        let row = f
+            .path
+            .strip_prefix("indicators[")
+            .and_then(|r| r.split(']').next())
+            .and_then(|i| i.parse::<i64>().ok());
+        let body = format!("导入提示（{}）：{}", f.name(), f.message);
+        state
+            .store
+            .add_declaration_comment(rec.id, rec.revision, user.user.id, row, &body)
+            .await?;
+    }
+    Ok(Redirect::to(&format!("/goals/{}", rec.id)).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1016,6 +1069,7 @@ pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/goals", get(list).post(create))
         .route("/goals/new", get(new_page))
+        .route("/goals/import", post(import))
         .route("/goals/{id}", get(show))
         .route("/goals/{id}/edit", get(edit_page).post(save))
         .route("/goals/{id}/submit", post(submit))

@@ -307,3 +307,50 @@ async fn a_project_across_years_shows_declared_targets_and_actuals() {
     assert!(years.contains("class=\"missed\""));
     assert!(years.contains("≥385公里"));
 }
+
+#[tokio::test]
+async fn goals_download_as_documents_and_an_excel_form_imports_as_a_draft() {
+    let server = start().await;
+    let clerk = Session::login(&server, "danwei3").await;
+    let id = goal_id(&clerk, "河涌保洁及水面垃圾清理").await.unwrap();
+    for (format, magic) in [
+        ("xlsx", &b"PK"[..]),
+        ("docx", &b"PK"[..]),
+        ("pdf", &b"%PDF"[..]),
+    ] {
+        let res = clerk.get(&format!("/goals/{id}/download/{format}")).await;
+        assert_eq!(res.status(), StatusCode::OK, "{format}");
+        let disposition = res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(disposition.contains(&format!(".{format}")), "{disposition}");
+        let body = res.bytes().await.unwrap();
+        assert!(body.starts_with(magic), "{format}");
+    }
+    assert_eq!(
+        clerk.status(&format!("/goals/{id}/download/exe")).await,
+        StatusCode::NOT_FOUND
+    );
+    // The workbook just downloaded, renamed, comes back in as a draft of the clerk's unit.
+    let mut d: jixiao_core::Declaration = toml::from_str(include_str!(
+        "../../../examples/goals/hedao-baojie-2023.toml"
+    ))
+    .unwrap();
+    d.project.name = "河涌保洁（2024年度申报）".into();
+    d.project.year = 2024;
+    let bytes = jixiao_io::write_declaration(&d);
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("申报表.xlsx");
+    let res = clerk.upload("/goals/import", part).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = clerk
+        .text(res.headers()["location"].to_str().unwrap())
+        .await;
+    assert!(page.contains("河涌保洁（2024年度申报）") && page.contains("草稿"));
+    assert!(page.contains("河涌水质达标率") && page.contains("≥90%"));
+    // Not a workbook: refused, naming the file.
+    let part = reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("目标.xlsx");
+    let res = clerk.upload("/goals/import", part).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("目标.xlsx"));
+}
