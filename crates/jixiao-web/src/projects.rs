@@ -301,14 +301,9 @@ pub fn scored(p: &Project, e: &Evaluation, policy: &Policy) -> Scored {
         })
         .collect();
     // Merge consecutive equal 一级 cells, as the paper form does.
-    let mut i = 0;
-    while i < rows.len() {
-        let mut j = i + 1;
-        while j < rows.len() && rows[j].level1 == rows[i].level1 {
-            j += 1;
-        }
-        rows[i].level1_span = j - i;
-        i = j;
+    let spans = view::spans(rows.iter().map(|r| r.level1.as_str()));
+    for (r, span) in rows.iter_mut().zip(spans) {
+        r.level1_span = span;
     }
     let summary = Summary::of(p, e, policy);
     let review_total = match summary.review {

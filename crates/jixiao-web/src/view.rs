@@ -67,3 +67,27 @@ impl Nav {
         }
     }
 }
+
+/// How many rows each cell of a column spans when consecutive equal values merge, as on the paper form
+/// (一级指标): the first row of a run gets its length, the others 0.
+pub fn spans<'a>(values: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let values: Vec<&str> = values.collect();
+    let mut out = vec![0; values.len()];
+    let mut i = 0;
+    while i < values.len() {
+        let j = (i..values.len())
+            .find(|&j| values[j] != values[i])
+            .unwrap_or(values.len());
+        out[i] = j - i;
+        i = j;
+    }
+    out
+}
+
+/// The trimmed value of the form field `name` ("" when absent), for forms read as a list of pairs.
+pub fn field(form: &[(String, String)], name: &str) -> String {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}

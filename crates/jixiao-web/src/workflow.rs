@@ -56,17 +56,11 @@ pub async fn review(
 ) -> Result<Response, AppError> {
     let rec = access::visible_project(&state, &user.user, id).await?;
     require(can_review(&user.user, &rec))?;
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
-    };
+    let field = |name: &str| crate::view::field(&form, name);
     let base: i64 = field("base")
-        .and_then(|b| b.parse().ok())
-        .ok_or_else(|| AppError::BadRequest("缺少版本号".into()))?;
-    let score = |name: &str, weight| {
-        input::decimal(&field(name).unwrap_or_default(), "复核得分", Some(weight))
-    };
+        .parse()
+        .map_err(|_| AppError::BadRequest("缺少版本号".into()))?;
+    let score = |name: &str, weight| input::decimal(&field(name), "复核得分", Some(weight));
     let mut p = rec.project.clone();
     p.funds.review_score = score("exec", p.funds.execution_weight)?;
     for i in 0..p.indicators.len() {
@@ -78,7 +72,8 @@ pub async fn review(
         .save_project(id, base, &p, user.user.id, Action::Review, "复核评分")
         .await?;
     for i in 0..p.indicators.len() {
-        if let Some(c) = field(&format!("c{i}")).filter(|c| !c.is_empty()) {
+        let c = field(&format!("c{i}"));
+        if !c.is_empty() {
             state
                 .store
                 .add_comment(id, rev, user.user.id, Some(i as i64), &c)

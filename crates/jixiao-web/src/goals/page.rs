@@ -1,0 +1,215 @@
+//! The declaration's page: the 申报表, the goal checks, the review form, comments, revisions.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use jixiao_core::Grade;
+use jixiao_core::goals::{Declaration, check_declaration};
+use jixiao_store::{GoalStatus, ReviewLevel};
+
+use super::{edit_refusal, history, is_owner, review_level, visible};
+use crate::Shared;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::projects::{FindingRow, finding_row};
+use crate::view::{self, Nav};
+
+pub struct GoalRow {
+    pub index: usize,
+    pub level1: String,
+    pub level1_span: usize,
+    pub level2: String,
+    pub name: String,
+    pub target: String,
+    pub hint: String,
+    pub weight: String,
+    pub explanation: String,
+    pub basis: String,
+    pub data_source: String,
+    /// The approved target where this one differs (an adjustment in progress).
+    pub approved: Option<String>,
+}
+
+pub struct CommentRow {
+    pub author: String,
+    pub time: String,
+    pub indicator: String,
+    pub body: String,
+}
+
+pub struct RevisionRow {
+    pub number: i64,
+    pub action: &'static str,
+    pub status: &'static str,
+    pub grade: String,
+    pub author: String,
+    pub time: String,
+    pub note: String,
+    pub approval: bool,
+}
+
+#[derive(Template)]
+#[template(path = "goals/show.html")]
+struct ShowPage {
+    nav: Nav,
+    id: i64,
+    org: String,
+    status: &'static str,
+    revision: i64,
+    d: Declaration,
+    rows: Vec<GoalRow>,
+    total: String,
+    sources: Vec<(String, String)>,
+    findings: Vec<FindingRow>,
+    comments: Vec<CommentRow>,
+    revisions: Vec<RevisionRow>,
+    grade: String,
+    adjustment: String,
+    resume: String,
+    baseline: Option<i64>,
+    project_id: Option<i64>,
+    can_edit: bool,
+    can_submit: bool,
+    can_adjust: bool,
+    can_start: bool,
+    review_level: &'static str,
+    consequences: Vec<(&'static str, &'static str)>,
+}
+
+pub(super) async fn show(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let rec = visible(&state, &user.user, id).await?;
+    let d = &rec.declaration;
+    let org = state
+        .org(rec.org_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let baseline = match rec.baseline {
+        Some(b) if b != rec.revision => state.store.declaration_revision(id, b).await?,
+        _ => None,
+    };
+    let approved_target = |name: &str| -> Option<String> {
+        let b = baseline.as_ref()?;
+        let key = jixiao_core::goals::name_key(name);
+        match b
+            .indicators
+            .iter()
+            .find(|g| jixiao_core::goals::name_key(&g.name) == key)
+        {
+            Some(g) => Some(g.target.clone()),
+            None => Some("（新增指标）".into()),
+        }
+    };
+    let mut rows: Vec<GoalRow> = d
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, g)| GoalRow {
+            index: i,
+            level1: g.level1.clone(),
+            level1_span: 0,
+            level2: g.level2.clone(),
+            name: g.name.clone(),
+            target: g.target.clone(),
+            hint: jixiao_core::value::parse(&g.target).describe(),
+            weight: g.weight.map(view::num).unwrap_or_default(),
+            explanation: g.explanation.clone(),
+            basis: match (g.basis, g.basis_note.is_empty()) {
+                (Some(b), true) => b.label().to_string(),
+                (Some(b), false) => format!("{}：{}", b.label(), g.basis_note),
+                (None, _) => String::new(),
+            },
+            data_source: g.data_source.clone(),
+            approved: approved_target(&g.name).filter(|t| *t != g.target),
+        })
+        .collect();
+    let spans = view::spans(rows.iter().map(|r| r.level1.as_str()));
+    for (r, span) in rows.iter_mut().zip(spans) {
+        r.level1_span = span;
+    }
+    let past = history(&state, rec.org_id, &d.project.name).await?;
+    let findings = check_declaration(d, &past, state.store.policy())
+        .iter()
+        .map(finding_row)
+        .collect();
+    let names: Vec<&str> = d.indicators.iter().map(|g| g.name.as_str()).collect();
+    let comments = state
+        .store
+        .declaration_comments(id)
+        .await?
+        .into_iter()
+        .map(|c| CommentRow {
+            author: c.author,
+            time: view::time(c.created_at),
+            indicator: c
+                .indicator
+                .and_then(|i| names.get(i as usize).map(|s| s.to_string()))
+                .unwrap_or_default(),
+            body: c.body,
+        })
+        .collect();
+    let revisions = state
+        .store
+        .declaration_revisions(id)
+        .await?
+        .into_iter()
+        .map(|r| RevisionRow {
+            number: r.number,
+            action: r.action_label(),
+            status: r.status.label(),
+            grade: r.grade.map(|g| g.to_string()).unwrap_or_default(),
+            author: r.author.clone(),
+            time: view::time(r.created_at),
+            note: r.note.clone(),
+            approval: r.action == "approve",
+        })
+        .collect();
+    let policy = state.store.policy();
+    let level = review_level(&user.user, &rec);
+    let owner = is_owner(&user.user, &rec);
+    let page = ShowPage {
+        nav: user.nav(),
+        id,
+        org,
+        status: rec.status.label(),
+        revision: rec.revision,
+        rows,
+        total: view::wan(d.funds.total),
+        sources: d
+            .funds
+            .sources
+            .iter()
+            .map(|s| (s.name.clone(), view::wan(s.amount)))
+            .collect(),
+        findings,
+        comments,
+        revisions,
+        grade: rec.review_grade.map(|g| g.to_string()).unwrap_or_default(),
+        adjustment: rec.adjustment.clone().unwrap_or_default(),
+        resume: rec
+            .resume
+            .map(|s| s.label().to_string())
+            .unwrap_or_default(),
+        baseline: rec.baseline,
+        project_id: rec.project_id,
+        can_edit: edit_refusal(&user.user, &rec).is_none(),
+        can_submit: owner && rec.status.editable(),
+        can_adjust: owner && rec.status == GoalStatus::Approved,
+        can_start: owner && rec.baseline.is_some() && rec.project_id.is_none(),
+        review_level: match level {
+            Some(ReviewLevel::Department) => "主管部门审核",
+            Some(ReviewLevel::Finance) => "财政部门审核",
+            None => "",
+        },
+        consequences: [Grade::Excellent, Grade::Good, Grade::Fair, Grade::Poor]
+            .into_iter()
+            .map(|g| (g.as_str(), policy.goals.consequence(g).label()))
+            .collect(),
+        d: d.clone(),
+    };
+    Ok(Html(page.render()?))
+}
