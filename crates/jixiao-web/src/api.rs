@@ -319,7 +319,7 @@ async fn openapi() -> Json<Value> {
     let evaluation = |d: &str| json!({ "description": d, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Evaluation" } } } });
     Json(json!({
         "openapi": "3.1.0",
-        "info": { "title": "jixiao API", "version": env!("CARGO_PKG_VERSION"), "description": "项目支出绩效自评系统接口。认证：登录会话（Cookie，修改类请求须带 X-CSRF-Token 头）或 Authorization: Bearer 令牌（POST /api/v1/tokens 创建）。权限与网页相同。" },
+        "info": { "title": "jixiao API", "version": env!("CARGO_PKG_VERSION"), "description": "预算绩效管理系统接口（绩效目标、年度自评、指标库）。认证：登录会话（Cookie，修改类请求须带 X-CSRF-Token 头）或 Authorization: Bearer 令牌（POST /api/v1/tokens 创建）。权限与网页相同。" },
         "components": {
             "securitySchemes": {
                 "session": { "type": "apiKey", "in": "cookie", "name": "jixiao_session" },
