@@ -371,6 +371,24 @@ fn fmt(x: Decimal) -> String {
 pub fn check_declaration(d: &Declaration, history: &[PastYear], policy: &Policy) -> Vec<Finding> {
     let mut out = Vec::new();
     dimensions(d, policy, &mut out);
+    // Declared weights are the self-evaluation's: the same weight checks (成本指标 as a group of its own
+    // counts with 产出指标, policy weight_groups).
+    if d.indicators.iter().any(|g| g.weight.is_some()) {
+        let p = d.to_project();
+        out.extend(
+            crate::evaluate(&p, policy)
+                .findings
+                .into_iter()
+                .filter(|f| {
+                    matches!(
+                        f.code,
+                        Code::WeightsSum
+                            | Code::WeightsNonstandard
+                            | Code::SingleIndicatorDominates
+                    )
+                }),
+        );
+    }
     let mut past: Vec<&PastYear> = history.iter().filter(|h| h.year < d.project.year).collect();
     past.sort_by_key(|h| std::cmp::Reverse(h.year));
     for (i, g) in d.indicators.iter().enumerate() {

@@ -81,8 +81,20 @@ fn a_missing_dimension_is_named_and_cost_counts_as_its_own_group() {
     let mut d = hedao();
     d.indicators.retain(|i| i.level2 != "时效指标");
     let f = check(&d, &[]);
-    assert_eq!(codes(&f), vec!["goal-dimension-missing"]);
-    assert_eq!(f[0].message, "绩效目标缺少时效指标");
+    // Its 5 points went with it: the declared weights no longer add up either.
+    assert_eq!(
+        codes(&f),
+        vec![
+            "weights-sum",
+            "goal-dimension-missing",
+            "weights-nonstandard"
+        ]
+    );
+    let dims = f
+        .iter()
+        .find(|f| f.code == Code::GoalDimensionMissing)
+        .unwrap();
+    assert_eq!(dims.message, "绩效目标缺少时效指标");
     // 成本指标 as a level-1 group (财预〔2021〕101号) with 经济成本指标 under it covers the cost dimension.
     let mut d = hedao();
     let cost = d
@@ -232,4 +244,27 @@ fn bad_declarations_are_refused_with_the_field() {
     );
     let err = toml::from_str::<Declaration>("[project]\nname = \"x\"\n").unwrap_err();
     assert!(err.to_string().contains("year"), "{err}");
+}
+
+#[test]
+fn declared_weights_get_the_weight_checks_and_cost_may_be_its_own_group() {
+    let mut d = hedao();
+    d.indicators[0].weight = Some(Decimal::from(25));
+    let f = check(&d, &[]);
+    let c = codes(&f);
+    assert!(c.contains(&"weights-sum"), "{c:?}");
+    // 成本指标 beside 产出指标 (财预〔2021〕101号) carries part of the 50: nothing nonstandard.
+    let mut d = hedao();
+    let cost = d
+        .indicators
+        .iter_mut()
+        .find(|i| i.level2 == "成本指标")
+        .unwrap();
+    cost.level1 = "成本指标".into();
+    cost.level2 = "经济成本指标".into();
+    assert_eq!(codes(&check(&d, &[])), Vec::<&str>::new());
+    // Without declared weights there is nothing to add up.
+    let mut d = hedao();
+    d.indicators.iter_mut().for_each(|g| g.weight = None);
+    assert_eq!(codes(&check(&d, &[])), Vec::<&str>::new());
 }
