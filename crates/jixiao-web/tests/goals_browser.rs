@@ -236,6 +236,35 @@ async fn goals_declared_reviewed_approved_then_measured_at_year_end() {
     // The unit lowers a target: the live panel says so at once.
     type_into(&c, "indicators.1.target", "≥2500人次").await;
     wait_for_text(&c, "#panel-body", "指标值与批复不符").await;
+    // The editor suggests from the library too: a new row's name brings its groups.
+    common::ui::click_button(&c, "＋ 添加指标").await;
+    type_into(&c, "indicators.4.name", "服务对象满").await;
+    wait_for_text(&c, "ul.suggest", "服务对象满意度").await;
+    let first = c.find(Locator::Css("ul.suggest li")).await.unwrap();
+    c.execute(
+        "arguments[0].dispatchEvent(new MouseEvent('mousedown', {bubbles: true}));",
+        vec![serde_json::to_value(&first).unwrap()],
+    )
+    .await
+    .unwrap();
+    let level1 = || async {
+        c.find(Locator::Css("[data-path='indicators.4.level1']"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    };
+    for _ in 0..50 {
+        if level1().await == "满意度指标" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(level1().await, "满意度指标");
+    // A row the approved goals do not have: the panel says so.
+    wait_for_text(&c, "#panel-body", "新增未批复指标").await;
     click(&c, "#save").await;
     wait_for_text(&c, "main", "第 2 版").await;
     let project_url = c.current_url().await.unwrap().to_string();
