@@ -545,72 +545,108 @@ fn history_checks(
     }
 }
 
+/// An approved indicator and the self-evaluation's row it became (`None` on either side: dropped, or
+/// added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pair {
+    pub approved: Option<usize>,
+    pub current: Option<usize>,
+}
+
+/// Pairs the approved indicators with the self-evaluation's rows by name (loosely; each row used once,
+/// so reordering is not a change): approved order first, then the added rows.
+pub fn pair_with_baseline(project: &Project, baseline: &Declaration) -> Vec<Pair> {
+    let mut used = vec![false; project.indicators.len()];
+    let mut out: Vec<Pair> = baseline
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(a, g)| {
+            let key = name_key(&g.name);
+            let current = (0..project.indicators.len())
+                .find(|&i| !used[i] && name_key(&project.indicators[i].name) == key);
+            if let Some(i) = current {
+                used[i] = true;
+            }
+            Pair {
+                approved: Some(a),
+                current,
+            }
+        })
+        .collect();
+    out.extend(
+        (0..project.indicators.len())
+            .filter(|&i| !used[i])
+            .map(|i| Pair {
+                approved: None,
+                current: Some(i),
+            }),
+    );
+    out
+}
+
 /// Where a year-end self-evaluation departs from its approved goals: a changed target (with the
-/// approved and the new value), a dropped or added indicator, a changed weight. Indicators are matched
-/// by name (loosely), so reordering is not a change.
+/// approved and the new value), a dropped or added indicator, a changed weight.
 pub fn compare_with_baseline(project: &Project, baseline: &Declaration) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut used = vec![false; project.indicators.len()];
-    for g in &baseline.indicators {
-        let key = name_key(&g.name);
-        let found = project
-            .indicators
-            .iter()
-            .enumerate()
-            .find(|(i, ind)| !used[*i] && name_key(&ind.name) == key);
-        let Some((i, ind)) = found else {
-            out.push(Finding::new(
-                Code::IndicatorDropped,
-                "indicators",
-                format!(
-                    "批复的指标“{}”（{}，指标值“{}”）不在自评表中",
-                    g.name,
-                    [g.level1.as_str(), g.level2.as_str()].join("/"),
-                    g.target
-                ),
-                "补回该指标并如实填写完成情况。",
-            ));
-            continue;
-        };
-        used[i] = true;
-        if !same_target(&g.target, &ind.target) {
-            out.push(Finding::new(
-                Code::TargetChanged,
-                format!("indicators[{i}].target"),
-                format!(
-                    "指标“{}”批复的指标值为“{}”，自评表为“{}”",
-                    ind.name, g.target, ind.target
-                ),
-                "按批复的指标值自评；确需调整的，应在年中按程序申请目标调整。",
-            ));
-        }
-        if let Some(w) = g.weight
-            && w != ind.weight
-        {
-            out.push(Finding::new(
-                Code::WeightChanged,
-                format!("indicators[{i}].weight"),
-                format!(
-                    "指标“{}”批复的分值为 {}，自评表为 {}",
-                    ind.name,
-                    fmt(w),
-                    fmt(ind.weight)
-                ),
-                "按批复目标设定的分值自评，或说明调整依据。",
-            ));
-        }
-    }
-    for (i, ind) in project.indicators.iter().enumerate() {
-        if !used[i] {
-            out.push(Finding::new(
-                Code::IndicatorAdded,
-                format!("indicators[{i}].name"),
-                format!(
-                    "自评表中的指标“{}”（指标值“{}”）不在批复的绩效目标中",
-                    ind.name, ind.target
-                ),
-                "删除未经批复的指标，或说明其来源（如经批准的目标调整）。",
-            ));
+    for pair in pair_with_baseline(project, baseline) {
+        match (pair.approved, pair.current) {
+            (Some(a), None) => {
+                let g = &baseline.indicators[a];
+                out.push(Finding::new(
+                    Code::IndicatorDropped,
+                    "indicators",
+                    format!(
+                        "批复的指标“{}”（{}，指标值“{}”）不在自评表中",
+                        g.name,
+                        [g.level1.as_str(), g.level2.as_str()].join("/"),
+                        g.target
+                    ),
+                    "补回该指标并如实填写完成情况。",
+                ));
+            }
+            (Some(a), Some(i)) => {
+                let (g, ind) = (&baseline.indicators[a], &project.indicators[i]);
+                if !same_target(&g.target, &ind.target) {
+                    out.push(Finding::new(
+                        Code::TargetChanged,
+                        format!("indicators[{i}].target"),
+                        format!(
+                            "指标“{}”批复的指标值为“{}”，自评表为“{}”",
+                            ind.name, g.target, ind.target
+                        ),
+                        "按批复的指标值自评；确需调整的，应在年中按程序申请目标调整。",
+                    ));
+                }
+                if let Some(w) = g.weight
+                    && w != ind.weight
+                {
+                    out.push(Finding::new(
+                        Code::WeightChanged,
+                        format!("indicators[{i}].weight"),
+                        format!(
+                            "指标“{}”批复的分值为 {}，自评表为 {}",
+                            ind.name,
+                            fmt(w),
+                            fmt(ind.weight)
+                        ),
+                        "按批复目标设定的分值自评，或说明调整依据。",
+                    ));
+                }
+            }
+            (None, Some(i)) => {
+                let ind = &project.indicators[i];
+                out.push(Finding::new(
+                    Code::IndicatorAdded,
+                    format!("indicators[{i}].name"),
+                    format!(
+                        "自评表中的指标“{}”（指标值“{}”）不在批复的绩效目标中",
+                        ind.name, ind.target
+                    ),
+                    "删除未经批复的指标，或说明其来源（如经批准的目标调整）。",
+                ));
+            }
+            (None, None) => {}
         }
     }
     out.sort_by_key(|f| f.severity());

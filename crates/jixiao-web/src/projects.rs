@@ -432,64 +432,32 @@ pub struct GoalLine {
 }
 
 fn goal_lines(p: &Project, d: &Declaration) -> Vec<GoalLine> {
-    use jixiao_core::goals::name_key;
-    let mut lines: Vec<GoalLine> = d
-        .indicators
-        .iter()
-        .map(|g| {
-            let found = p
-                .indicators
-                .iter()
-                .find(|i| name_key(&i.name) == name_key(&g.name));
-            let approved_weight = g.weight.map(view::num).unwrap_or_default();
-            match found {
-                None => GoalLine {
-                    name: g.name.clone(),
-                    approved: g.target.clone(),
-                    now: String::new(),
-                    approved_weight,
-                    weight: String::new(),
-                    state: "已删除",
-                    changed: true,
-                },
-                Some(i) => {
-                    let target_changed = !jixiao_core::goals::same_target(&g.target, &i.target);
-                    let weight_changed = g.weight.is_some_and(|w| w != i.weight);
-                    GoalLine {
-                        name: g.name.clone(),
-                        approved: g.target.clone(),
-                        now: i.target.clone(),
-                        approved_weight,
-                        weight: view::num(i.weight),
-                        state: match (target_changed, weight_changed) {
-                            (true, _) => "指标值已改",
-                            (false, true) => "分值已改",
-                            _ => "一致",
-                        },
-                        changed: target_changed || weight_changed,
-                    }
-                }
+    jixiao_core::goals::pair_with_baseline(p, d)
+        .into_iter()
+        .map(|pair| {
+            let g = pair.approved.map(|a| &d.indicators[a]);
+            let i = pair.current.map(|i| &p.indicators[i]);
+            let target_changed = matches!((g, i), (Some(g), Some(i)) if !jixiao_core::goals::same_target(&g.target, &i.target));
+            let weight_changed =
+                matches!((g, i), (Some(g), Some(i)) if g.weight.is_some_and(|w| w != i.weight));
+            let state = match (g, i) {
+                (Some(_), None) => "已删除",
+                (None, _) => "新增",
+                _ if target_changed => "指标值已改",
+                _ if weight_changed => "分值已改",
+                _ => "一致",
+            };
+            GoalLine {
+                name: i.map_or_else(|| g.map(|g| g.name.clone()).unwrap_or_default(), |i| i.name.clone()),
+                approved: g.map(|g| g.target.clone()).unwrap_or_default(),
+                now: i.map(|i| i.target.clone()).unwrap_or_default(),
+                approved_weight: g.and_then(|g| g.weight).map(view::num).unwrap_or_default(),
+                weight: i.map(|i| view::num(i.weight)).unwrap_or_default(),
+                changed: state != "一致",
+                state,
             }
         })
-        .collect();
-    for i in &p.indicators {
-        if !d
-            .indicators
-            .iter()
-            .any(|g| name_key(&g.name) == name_key(&i.name))
-        {
-            lines.push(GoalLine {
-                name: i.name.clone(),
-                approved: String::new(),
-                now: i.target.clone(),
-                approved_weight: String::new(),
-                weight: view::num(i.weight),
-                state: "新增",
-                changed: true,
-            });
-        }
-    }
-    lines
+        .collect()
 }
 
 pub async fn show(

@@ -283,6 +283,8 @@ async fn goals_declared_reviewed_approved_then_measured_at_year_end() {
         row.contains("≥3000人次") && row.contains("≥2500人次"),
         "old and new side by side: {row}"
     );
+    // The row added from the library is 新增, even under a name the approved goals also have.
+    assert_eq!(compare.matches("新增").count(), 1, "{compare}");
     let findings = wait_for_text(&c, "main", "指标值与批复不符").await;
     assert!(findings.contains("批复的指标值为“≥3000人次”，自评表为“≥2500人次”"));
     c.execute(
