@@ -70,6 +70,7 @@ pub enum Code {
     IndicatorDropped,
     IndicatorAdded,
     WeightChanged,
+    ForecastContradicted,
 }
 
 /// One row of the catalogue.
@@ -420,6 +421,14 @@ pub const CATALOGUE: &[Entry] = &[
         "分值与批复不符",
         "自评表中指标的分值与批复目标中设定的分值不同",
         "按批复目标设定的分值自评，或说明调整依据",
+    ),
+    e(
+        Code::ForecastContradicted,
+        "forecast-contradicted",
+        Warning,
+        "监控预判与自评不符",
+        "运行监控中填报“完全不可能”完成的指标，年终自评为满分",
+        "核对年终实际完成值和自评得分，说明下半年的措施和进展",
     ),
 ];
 

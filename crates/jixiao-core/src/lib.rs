@@ -15,6 +15,7 @@ pub mod goals;
 pub mod grade;
 pub mod library;
 pub mod model;
+pub mod monitoring;
 pub mod policy;
 pub mod scoring;
 pub mod summary;

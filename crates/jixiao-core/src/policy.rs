@@ -32,6 +32,12 @@ pub struct Policy {
     /// Rules of the 绩效目标 step: review consequences and goal checks.
     #[serde(default)]
     pub goals: GoalRules,
+    /// 运行监控: the lights and what forces an explanation.
+    #[serde(default)]
+    pub monitoring: crate::monitoring::MonitoringRules,
+    /// 结果应用: a year's grade → next year's budget.
+    #[serde(default = "crate::monitoring::default_results")]
+    pub results: BTreeMap<crate::Grade, crate::monitoring::ResultRule>,
 }
 
 fn default_weight_groups() -> BTreeMap<String, String> {

@@ -634,10 +634,11 @@ fn cost_as_its_own_group_counts_with_outputs() {
 
 #[test]
 fn every_catalogue_code_is_tested() {
-    // The goal checks are fired by the goals module's tests, by key.
+    // The goal and monitoring checks are fired by their modules' tests.
     let source = [
         include_str!("findings.rs"),
         include_str!("../src/goals/tests.rs"),
+        include_str!("../src/monitoring/tests.rs"),
     ]
     .concat();
     // The importer's own codes are fired by the importer's tests.
