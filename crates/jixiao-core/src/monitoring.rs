@@ -507,5 +507,82 @@ pub fn default_results() -> std::collections::BTreeMap<Grade, ResultRule> {
     ])
 }
 
+/// Next year's budget suggestion for one project (结果应用), with the reasons a finance bureau reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub org: String,
+    pub project: String,
+    pub year: i32,
+    /// The final grade: the reviewed total's where the review is complete, else the computed one.
+    pub grade: Grade,
+    pub total: Decimal,
+    /// 复核 or 计算: where the grade comes from.
+    pub graded_by: &'static str,
+    /// This year's budget (万元).
+    pub annual: Amount,
+    pub rule: ResultRule,
+    /// The lights of the year's monitoring rounds, by month.
+    pub lights: Vec<(u32, Light)>,
+    /// 整改事项 not yet closed.
+    pub open_rectifications: usize,
+    pub reasons: Vec<String>,
+}
+
+impl Suggestion {
+    /// The suggestion for a project whose year ended with `total` (reviewed when `reviewed`), the
+    /// lights of its rounds and its open rectifications.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        org: &str,
+        project: &str,
+        year: i32,
+        total: Decimal,
+        reviewed: bool,
+        annual: Amount,
+        lights: Vec<(u32, Light)>,
+        open_rectifications: usize,
+        policy: &Policy,
+    ) -> Suggestion {
+        let grade = policy.grade(total);
+        let rule = policy
+            .results
+            .get(&grade)
+            .cloned()
+            .unwrap_or_else(|| ResultRule {
+                action: "据实保障".into(),
+                cut_percent: None,
+            });
+        let graded_by = if reviewed { "复核" } else { "计算" };
+        let mut reasons = vec![format!(
+            "{year}年度{graded_by}总分 {}，评价等级“{grade}”",
+            total.normalize()
+        )];
+        let reds: Vec<String> = lights
+            .iter()
+            .filter(|(_, l)| *l == Light::Red)
+            .map(|(m, _)| format!("{m}月"))
+            .collect();
+        if !reds.is_empty() {
+            reasons.push(format!("运行监控红灯（截至{}底）", reds.join("、")));
+        }
+        if open_rectifications > 0 {
+            reasons.push(format!("未完成整改事项 {open_rectifications} 项"));
+        }
+        Suggestion {
+            org: org.into(),
+            project: project.into(),
+            year,
+            grade,
+            total,
+            graded_by,
+            annual,
+            rule,
+            lights,
+            open_rectifications,
+            reasons,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -243,3 +243,30 @@ fn a_round_starts_from_the_approved_goals() {
     // Nothing filled in yet: nothing spent, to be explained.
     assert_eq!(assess(&f, &policy()).execution_light, Light::Red);
 }
+
+#[test]
+fn a_suggestion_names_its_reasons() {
+    let s = Suggestion::new(
+        "番禺区河道管理所",
+        "河涌保洁及水面垃圾清理",
+        2023,
+        d("72.5"),
+        true,
+        d("1280"),
+        vec![(7, Light::Red), (9, Light::Yellow)],
+        2,
+        &policy(),
+    );
+    assert_eq!(
+        (s.grade, s.rule.describe()),
+        (Grade::Fair, "核减5%—10%".to_string())
+    );
+    assert_eq!(
+        s.reasons,
+        vec![
+            "2023年度复核总分 72.5，评价等级“中”",
+            "运行监控红灯（截至7月底）",
+            "未完成整改事项 2 项"
+        ]
+    );
+}
