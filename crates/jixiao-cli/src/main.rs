@@ -302,7 +302,11 @@ fn evaluated(
     baseline: Option<&jixiao_core::Declaration>,
     policy: &Policy,
 ) -> (Project, jixiao_core::Evaluation) {
-    let mut evaluation = evaluate_against(&imported.project, baseline, policy);
+    let history = jixiao_core::History {
+        goals: baseline.cloned(),
+        monitoring: Vec::new(),
+    };
+    let mut evaluation = evaluate_against(&imported.project, &history, policy);
     evaluation
         .findings
         .splice(0..0, imported.findings.iter().cloned());

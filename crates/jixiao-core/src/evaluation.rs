@@ -53,19 +53,29 @@ impl Evaluation {
 }
 
 /// Scores a project and checks it. Pure: the same project and policy always give the same result.
-/// [`evaluate`], and where the project started from approved goals, the findings of where it departs
-/// from them (`target-changed`, `indicator-dropped`, `indicator-added`, `weight-changed`).
-pub fn evaluate_against(
-    project: &Project,
-    baseline: Option<&crate::Declaration>,
-    policy: &Policy,
-) -> Evaluation {
+/// What a self-evaluation is measured against besides its own form: the approved goals it started from
+/// and the year's monitoring reports (监控表) on them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    pub goals: Option<crate::Declaration>,
+    pub monitoring: Vec<crate::monitoring::MonitorForm>,
+}
+
+/// [`evaluate`], with the findings of where the project departs from its approved goals
+/// (`target-changed`, `indicator-dropped`, `indicator-added`, `weight-changed`) and from what the
+/// unit forecast during the year (`forecast-contradicted`).
+pub fn evaluate_against(project: &Project, history: &History, policy: &Policy) -> Evaluation {
     let mut e = evaluate(project, policy);
-    if let Some(b) = baseline {
+    if let Some(b) = &history.goals {
         e.findings
             .extend(crate::goals::compare_with_baseline(project, b));
-        e.findings.sort_by_key(|f| f.severity());
     }
+    e.findings
+        .extend(crate::monitoring::compare_with_monitoring(
+            project,
+            &history.monitoring,
+        ));
+    e.findings.sort_by_key(|f| f.severity());
     e
 }
 

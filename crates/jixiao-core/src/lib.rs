@@ -22,7 +22,7 @@ pub mod summary;
 pub mod value;
 
 pub use catalogue::{CATALOGUE, Code, Severity};
-pub use evaluation::{Evaluation, GroupScore, evaluate, evaluate_against};
+pub use evaluation::{Evaluation, GroupScore, History, evaluate, evaluate_against};
 pub use exchange::Exchange;
 pub use findings::Finding;
 pub use goals::{Basis, Declaration, GoalIndicator};

@@ -103,16 +103,16 @@ impl Summary {
 
     /// A project and its evaluation under `policy`, summarised.
     pub fn evaluate(project: &Project, policy: &Policy) -> (Evaluation, Summary) {
-        Summary::evaluate_against(project, None, policy)
+        Summary::evaluate_against(project, &crate::History::default(), policy)
     }
 
-    /// [`Summary::evaluate`] measured against the approved goals, when there are some.
+    /// [`Summary::evaluate`] measured against the project's approved goals and monitoring.
     pub fn evaluate_against(
         project: &Project,
-        baseline: Option<&crate::Declaration>,
+        history: &crate::History,
         policy: &Policy,
     ) -> (Evaluation, Summary) {
-        let eval = crate::evaluation::evaluate_against(project, baseline, policy);
+        let eval = crate::evaluation::evaluate_against(project, history, policy);
         let summary = Summary::of(project, &eval, policy);
         (eval, summary)
     }

@@ -5,7 +5,9 @@
 use jixiao_core::goals::Declaration;
 use jixiao_core::library::LibraryEntry;
 use jixiao_core::policy::Consequence;
-use jixiao_core::{Grade, Project};
+use std::collections::HashMap;
+
+use jixiao_core::{Grade, History, Project};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -583,28 +585,49 @@ impl Store {
         self.refresh_project(project_id).await
     }
 
-    /// The approved goals of every project that started from some, by project id (the dashboard reads
-    /// thousands of projects at once).
-    pub async fn project_baselines(&self) -> Result<std::collections::HashMap<i64, Declaration>> {
-        on!(self, pool => sqlx::query(
+    /// What every project that started from approved goals is measured against, by project id (the
+    /// dashboard reads thousands of projects at once): its goals and its monitoring reports.
+    pub async fn project_histories(&self) -> Result<HashMap<i64, History>> {
+        let mut out: HashMap<i64, History> = HashMap::new();
+        let goals: Vec<(i64, String)> = on!(self, pool => sqlx::query(
             "SELECT d.project_id, r.data FROM declarations d JOIN declaration_revisions r ON r.declaration_id = d.id AND r.number = d.baseline
              WHERE d.project_id IS NOT NULL ORDER BY d.id DESC")
-            .fetch_all(pool).await?.iter().map(|r| -> Result<(i64, Declaration)> {
-                let data: String = r.try_get("data")?;
-                Ok((r.try_get("project_id")?, serde_json::from_str(&data).map_err(|e| corrupt("批复目标", e))?))
-            }).collect())
+            .fetch_all(pool).await?.iter().map(|r| Ok((r.try_get("project_id")?, r.try_get("data")?))).collect::<Result<Vec<_>>>()?);
+        for (project, data) in goals {
+            out.entry(project).or_default().goals =
+                Some(serde_json::from_str(&data).map_err(|e| corrupt("批复目标", e))?);
+        }
+        let reports: Vec<(i64, String)> = on!(self, pool => sqlx::query(
+            "SELECT d.project_id, r.data FROM monitor_reports m JOIN declarations d ON d.id = m.declaration_id
+             JOIN monitor_report_revisions r ON r.report_id = m.id AND r.number = m.revision
+             JOIN monitor_rounds o ON o.id = m.round_id WHERE d.project_id IS NOT NULL ORDER BY o.month, m.id")
+            .fetch_all(pool).await?.iter().map(|r| Ok((r.try_get("project_id")?, r.try_get("data")?))).collect::<Result<Vec<_>>>()?);
+        for (project, data) in reports {
+            out.entry(project)
+                .or_default()
+                .monitoring
+                .push(serde_json::from_str(&data).map_err(|e| corrupt("监控表", e))?);
+        }
+        Ok(out)
     }
 
-    /// The approved goals (the baseline revision) of the declaration a project started from.
-    pub async fn baseline_of_project(&self, project_id: i64) -> Result<Option<Declaration>> {
-        on!(self, pool => sqlx::query(
-            "SELECT r.data FROM declarations d JOIN declaration_revisions r ON r.declaration_id = d.id AND r.number = d.baseline
-             WHERE d.project_id = $1 ORDER BY d.id LIMIT 1")
-            .bind(project_id).fetch_optional(pool).await?
-            .map(|r| -> Result<Declaration> {
-                let data: String = r.try_get("data")?;
-                serde_json::from_str(&data).map_err(|e| corrupt("批复目标", e))
-            }).transpose())
+    /// What a project is measured against: the approved goals (the baseline revision) of the
+    /// declaration it started from, and the monitoring reports on them, oldest round first.
+    pub async fn history_of_project(&self, project_id: i64) -> Result<History> {
+        let Some(d) = self.declaration_of_project(project_id).await? else {
+            return Ok(History::default());
+        };
+        let goals = match d.baseline {
+            Some(b) => self.declaration_revision(d.id, b).await?,
+            None => None,
+        };
+        let monitoring = self
+            .reports_of_declaration(d.id)
+            .await?
+            .into_iter()
+            .map(|r| r.form)
+            .collect();
+        Ok(History { goals, monitoring })
     }
 
     /// Every self-evaluation of one unit's project (same name), oldest first: the history the goal

@@ -104,10 +104,12 @@ macro_rules! on {
 mod audit;
 mod backup;
 mod goals;
+mod monitoring;
 
 pub use audit::*;
 pub use backup::BackupSummary;
 pub use goals::*;
+pub use monitoring::*;
 
 /// How a write transaction and a read snapshot begin on each backend.
 trait Begin {
@@ -267,11 +269,11 @@ impl Store {
                 after = id;
                 let project: Project = serde_json::from_str(&data)
                     .map_err(|e| StoreError::Corrupt(format!("项目 {id}：{e}")))?;
-                let baseline = self.baseline_of_project(id).await?;
+                let history = self.history_of_project(id).await?;
                 rows.push((
                     id,
                     revision,
-                    ListColumns::of(&project, baseline.as_ref(), &self.policy),
+                    ListColumns::of(&project, &history, &self.policy),
                 ));
             }
             let mut moved = 0;
@@ -294,8 +296,8 @@ impl Store {
         let Some(rec) = self.project(id).await? else {
             return Ok(());
         };
-        let baseline = self.baseline_of_project(id).await?;
-        let s = ListColumns::of(&rec.project, baseline.as_ref(), &self.policy);
+        let history = self.history_of_project(id).await?;
+        let s = ListColumns::of(&rec.project, &history, &self.policy);
         on!(self, pool => sqlx::query("UPDATE projects SET total_centi = $1, self_total_centi = $2, grade = $3, errors = $4, warnings = $5, summary_stamp = $6 WHERE id = $7 AND revision = $8")
             .bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade).bind(s.errors).bind(s.warnings).bind(&*self.stamp).bind(id).bind(rec.revision)
             .execute(pool).await?.rows_affected());
@@ -555,7 +557,7 @@ impl Store {
         action: Action,
         note: &str,
     ) -> Result<ProjectRecord> {
-        let s = ListColumns::of(project, None, &self.policy);
+        let s = ListColumns::of(project, &jixiao_core::History::default(), &self.policy);
         let data =
             serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_millis();
@@ -799,8 +801,8 @@ impl Store {
         action: Action,
         note: &str,
     ) -> Result<i64> {
-        let baseline = self.baseline_of_project(id).await?;
-        let s = ListColumns::of(project, baseline.as_ref(), &self.policy);
+        let history = self.history_of_project(id).await?;
+        let s = ListColumns::of(project, &history, &self.policy);
         let data =
             serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_millis();

@@ -244,13 +244,9 @@ pub fn summary_stamp(policy: &Policy) -> String {
 }
 
 impl ListColumns {
-    /// `baseline`: the approved goals the project started from, whose departures count as findings.
-    pub fn of(
-        project: &Project,
-        baseline: Option<&jixiao_core::Declaration>,
-        policy: &Policy,
-    ) -> ListColumns {
-        let (_, s) = Summary::evaluate_against(project, baseline, policy);
+    /// `history`: the approved goals and monitoring the project is measured against.
+    pub fn of(project: &Project, history: &jixiao_core::History, policy: &Policy) -> ListColumns {
+        let (_, s) = Summary::evaluate_against(project, history, policy);
         ListColumns {
             name: project.project.name.clone(),
             year: i64::from(project.project.year),

@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jixiao_core::exchange::{Dec, money};
-use jixiao_core::{Declaration, Exchange, Policy, Project, evaluate_against, value};
+use jixiao_core::{Exchange, History, Policy, Project, evaluate_against, value};
 use jixiao_store::{Action, ProjectFilter, ProjectRow, Role, Sort, Status};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -201,14 +201,14 @@ async fn evaluation(
     Path(id): Path<i64>,
 ) -> ApiResult {
     let rec = access::visible_project(&state, &user.user, id).await?;
-    let baseline = state
+    let history = state
         .store
-        .baseline_of_project(id)
+        .history_of_project(id)
         .await
         .map_err(AppError::from)?;
     Ok(Json(evaluation_json(
         &rec.project,
-        baseline.as_ref(),
+        &history,
         state.store.policy(),
     ))
     .into_response())
@@ -216,14 +216,14 @@ async fn evaluation(
 
 /// The project with its evaluation and findings in the one JSON form (jixiao_core::exchange),
 /// measured against its approved goals when it has some.
-pub fn evaluation_json(p: &Project, baseline: Option<&Declaration>, policy: &Policy) -> Value {
-    let e = evaluate_against(p, baseline, policy);
+pub fn evaluation_json(p: &Project, history: &History, policy: &Policy) -> Value {
+    let e = evaluate_against(p, history, policy);
     serde_json::to_value(Exchange::new(p, &e, policy)).unwrap_or(Value::Null)
 }
 
 #[derive(Deserialize, Default)]
 struct DraftQuery {
-    /// The stored project the draft is an edit of: its approved goals apply.
+    /// The stored project the draft is an edit of: its approved goals and monitoring apply.
     #[serde(default)]
     project: Option<i64>,
 }
@@ -236,21 +236,19 @@ async fn evaluate_draft(
     Query(q): Query<DraftQuery>,
     Json(v): Json<Value>,
 ) -> ApiResult {
-    let baseline = match q.project {
+    let history = match q.project {
         Some(id) => {
             access::visible_project(&state, &user.user, id).await?;
             state
                 .store
-                .baseline_of_project(id)
+                .history_of_project(id)
                 .await
                 .map_err(AppError::from)?
         }
-        None => None,
+        None => History::default(),
     };
     match jixiao_io::from_json(&v.to_string(), std::path::Path::new("编辑内容")) {
-        Ok(p) => {
-            Ok(Json(evaluation_json(&p, baseline.as_ref(), state.store.policy())).into_response())
-        }
+        Ok(p) => Ok(Json(evaluation_json(&p, &history, state.store.policy())).into_response()),
         Err(e) => Ok(Json(json!({ "invalid": e.to_string() })).into_response()),
     }
 }

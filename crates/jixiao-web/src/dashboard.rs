@@ -52,6 +52,8 @@ struct DashboardPage {
     policy: String,
     body: String,
     truncated: bool,
+    /// 整改 completion by unit: (unit, items, closed, overdue).
+    rectification: Vec<(String, usize, usize, usize)>,
 }
 
 pub async fn page(
@@ -117,6 +119,13 @@ pub async fn page(
         policy: policy.title.clone(),
         body,
         truncated,
+        rectification: crate::monitoring::completion(
+            &state
+                .store
+                .rectifications(Some(&access::subtree(&all_orgs, org)), None)
+                .await?,
+            &crate::monitoring::today(),
+        ),
     };
     Ok(Html(page.render()?))
 }
@@ -152,10 +161,12 @@ async fn view(state: &Shared, subtree: Vec<i64>, requested: Option<i64>) -> Resu
     // The store returns at most MAX_PROJECTS: reaching it means there may be more.
     let truncated = projects.len() as i64 >= MAX_PROJECTS;
     let policy = state.store.policy();
-    let baselines = state.store.project_baselines().await?;
+    let histories = state.store.project_histories().await?;
     let mut agg = Aggregate::new();
     for (row, project) in &projects {
-        let (eval, summary) = Summary::evaluate_against(project, baselines.get(&row.id), policy);
+        let none = jixiao_core::History::default();
+        let history = histories.get(&row.id).unwrap_or(&none);
+        let (eval, summary) = Summary::evaluate_against(project, history, policy);
         let row = ProjectRow::new(
             format!("项目 #{}", row.id),
             project,

@@ -139,6 +139,7 @@ pub async fn load(store: &Store) -> Result<Vec<String>, AppError> {
         }
     }
     goals(store, &units, &all).await?;
+    monitoring(store, &all).await?;
     let mut lines = vec![format!(
         "已加载演示数据。所有演示账号的密码均为：{PASSWORD}"
     )];
@@ -261,6 +262,135 @@ async fn goals(
                 .move_declaration(n.id, n.revision, GoalMove::Submit, clerk.id, "")
                 .await?;
         }
+    }
+    Ok(())
+}
+
+/// A July round over the 2023 projects: the talent flats red (30% spent, one indicator “完全不可能”,
+/// the bureau decided 调整预算), the river yellow (45%), the sports events green; two 整改事项 open,
+/// one of them overdue.
+async fn monitoring(store: &Store, users: &[jixiao_store::User]) -> Result<(), AppError> {
+    use jixiao_core::monitoring::Likelihood;
+    use jixiao_store::{Decision, NewRectification};
+    use rust_decimal::Decimal;
+    let finance = users
+        .iter()
+        .find(|u| u.role == Role::Finance)
+        .ok_or_else(|| AppError::Internal("演示用户缺失".into()))?;
+    let orgs: Vec<i64> = store.orgs().await?.iter().map(|o| o.id).collect();
+    let round = store
+        .open_round(
+            finance.org_id,
+            &orgs,
+            2023,
+            7,
+            "2023-08-15",
+            "2023年1—7月绩效运行监控",
+            finance.id,
+        )
+        .await?;
+    for row in store.round_reports(round.id, None).await? {
+        let Some(r) = store.report(row.id).await? else {
+            continue;
+        };
+        let clerk = users
+            .iter()
+            .find(|u| u.org_id == r.org_id && u.role == Role::Editor)
+            .ok_or_else(|| AppError::Internal("演示用户缺失".into()))?;
+        let mut f = r.form.clone();
+        // Share of the year's budget spent by the end of July, and the indicators' progress.
+        let (share, status) = match f.name.as_str() {
+            "人才公寓租金补贴" => ("0.30", Status::Submitted),
+            "河涌保洁及水面垃圾清理" => ("0.45", Status::Approved),
+            _ => ("0.60", Status::Draft),
+        };
+        let share: Decimal = share.parse().unwrap_or_default();
+        f.executed = (f.annual * share).round_dp(2);
+        f.forecast = Some(f.annual);
+        for ind in &mut f.indicators {
+            ind.likelihood = Some(Likelihood::Certain);
+            ind.forecast = ind.target.clone();
+        }
+        if f.name == "人才公寓租金补贴" {
+            f.deviation = "人才公寓二期交付延后，新入住人才的补贴资格审核尚未完成，上半年补贴集中在9月后发放。".into();
+            f.measures =
+                "8月底前完成二期入住人才资格审核，9月起按月发放补贴；压减的预算在年中调整中调减。"
+                    .into();
+            if let Some(ind) = f
+                .indicators
+                .iter_mut()
+                .find(|i| i.name == "人才公寓配租套数")
+            {
+                ind.progress = "150套".into();
+                ind.likelihood = Some(Likelihood::Impossible);
+                ind.deviation = "二期公寓交付延期至11月".into();
+                ind.measures = "协调建设单位加快验收，先行配租一期空置房源".into();
+            }
+        }
+        let mut rev = store
+            .write_report(r.id, r.revision, &f, None, clerk.id, "")
+            .await?;
+        if status != Status::Draft {
+            rev = store
+                .write_report(r.id, rev, &f, Some(Status::Submitted), clerk.id, "")
+                .await?;
+        }
+        if status == Status::Approved {
+            store
+                .write_report(r.id, rev, &f, Some(Status::Approved), finance.id, "")
+                .await?;
+        }
+        if f.name == "人才公寓租金补贴" {
+            store
+                .decide_report(r.id, Decision::Adjust, "年中调整时调减预算 400 万元")
+                .await?;
+            store
+                .raise_rectification(
+                    &NewRectification {
+                        org_id: r.org_id,
+                        year: 2023,
+                        project: &f.name,
+                        project_id: None,
+                        report_id: Some(r.id),
+                        source: "light",
+                        source_ref: "red",
+                        title: "人才公寓租金补贴：截至7月底运行监控红灯，预算执行率30%",
+                        measure: "9月底前完成二期入住人才补贴发放，报送执行进度和发放清单",
+                        owner: "人才服务中心 财务科",
+                        deadline: "2023-09-30",
+                    },
+                    finance.id,
+                )
+                .await?;
+        }
+    }
+    // A finding of a self-evaluation raised as an item, not yet answered.
+    let hedao = store
+        .list_projects(&jixiao_store::ProjectFilter {
+            search: Some("河涌保洁".into()),
+            limit: 1,
+            ..Default::default()
+        })
+        .await?;
+    if let Some(p) = hedao.first() {
+        store
+            .raise_rectification(
+                &NewRectification {
+                    org_id: p.org_id,
+                    year: p.year,
+                    project: &p.name,
+                    project_id: Some(p.id),
+                    report_id: None,
+                    source: "finding",
+                    source_ref: "deviation-unexplained",
+                    title: "河涌水质达标率86%，未达到90%的年度目标",
+                    measure: "会同排水部门制定汛期截污方案，报送2024年水质监测月报",
+                    owner: "河道管理所 所长",
+                    deadline: "2027-06-30",
+                },
+                finance.id,
+            )
+            .await?;
     }
     Ok(())
 }

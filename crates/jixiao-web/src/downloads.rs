@@ -31,10 +31,10 @@ pub async fn download(
         let fmt: jixiao_report::Format = format.parse().map_err(|_| AppError::NotFound)?;
         let project = rec.project.clone();
         let policy = state.store.policy().clone();
-        let baseline = state.store.baseline_of_project(id).await?;
+        let history = state.store.history_of_project(id).await?;
         // Typesetting a PDF takes tens of milliseconds of CPU: keep it off the async workers.
         let rendered = tokio::task::spawn_blocking(move || {
-            let e = evaluate_against(&project, baseline.as_ref(), &policy);
+            let e = evaluate_against(&project, &history, &policy);
             jixiao_report::render(
                 &project,
                 &e,
@@ -80,7 +80,7 @@ fn mime_of(f: jixiao_report::Format) -> &'static str {
 }
 
 /// `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266).
-fn attachment(name: &str) -> String {
+pub fn attachment(name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {

@@ -13,6 +13,7 @@ mod goals;
 mod history;
 mod import;
 mod library;
+mod monitoring;
 mod projects;
 mod workflow;
 // Accounts: sign-in, sessions and CSRF (auth), lockout and audit entries (accounts).
@@ -106,6 +107,7 @@ pub fn app(store: Store) -> Router {
         .merge(editor::routes())
         .merge(goals::routes())
         .merge(library::routes())
+        .merge(monitoring::routes())
         .merge(history::routes())
         .merge(workflow::routes())
         .merge(downloads::routes())

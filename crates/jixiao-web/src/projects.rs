@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use jixiao_core::{
-    Declaration, Evaluation, Policy, Project, ReviewTotal, Summary, evaluate_against,
+    Declaration, Evaluation, History, Policy, Project, ReviewTotal, Summary, evaluate_against,
 };
 use jixiao_store::{Action, ProjectFilter, ProjectRecord, Sort, Status};
 use serde::Deserialize;
@@ -236,6 +236,8 @@ pub struct FindingRow {
     pub path: String,
     pub message: String,
     pub advice: String,
+    /// The message as a query value (a reviewer raises it as a 整改事项).
+    pub message_q: String,
 }
 
 pub fn finding_row(f: &jixiao_core::Finding) -> FindingRow {
@@ -251,6 +253,7 @@ pub fn finding_row(f: &jixiao_core::Finding) -> FindingRow {
         path: f.path.clone(),
         message: f.message.clone(),
         advice: f.advice.clone(),
+        message_q: view::query_value(&f.message),
     }
 }
 
@@ -349,6 +352,7 @@ pub struct CommentRow {
     pub time: String,
     pub indicator: String,
     pub body: String,
+    pub body_q: String,
 }
 
 #[derive(Template)]
@@ -380,6 +384,23 @@ struct ShowPage {
     /// The approved goals' declaration and the comparison with them.
     goals_id: Option<i64>,
     goal_lines: Vec<GoalLine>,
+    monitoring: Vec<MonitorLine>,
+    /// The project's 整改事项 not yet closed (this year's and earlier years').
+    open_items: Vec<crate::monitoring::ItemRow>,
+    reviewer: bool,
+}
+
+/// One monitoring round of the project, as its self-evaluation page lists them.
+pub struct MonitorLine {
+    pub id: i64,
+    pub month: u32,
+    pub light: &'static str,
+    pub light_class: &'static str,
+    /// Execution against the pace.
+    pub execution: String,
+    pub status: &'static str,
+    pub decision: &'static str,
+    pub decision_note: String,
 }
 
 /// What a project page shows that does not depend on the viewer: the record, its evaluation and its
@@ -389,31 +410,34 @@ pub struct ProjectView {
     pub rec: ProjectRecord,
     pub evaluation: Evaluation,
     pub comments: Vec<jixiao_store::Comment>,
-    /// The approved goals the self-evaluation started from (declaration id, goals).
-    pub goals: Option<(i64, Declaration)>,
+    /// The declaration the self-evaluation started from, what it is measured against (approved goals,
+    /// monitoring), and the monitoring reports.
+    pub declaration_id: Option<i64>,
+    pub history: History,
+    pub reports: Vec<jixiao_store::Report>,
 }
 
 impl ProjectView {
     pub async fn load(state: &Shared, rec: ProjectRecord) -> Result<ProjectView, AppError> {
         let comments = state.store.comments(rec.id).await?;
-        let goals = match state.store.declaration_of_project(rec.id).await? {
-            Some(d) => state
-                .store
-                .baseline_of_project(rec.id)
-                .await?
-                .map(|b| (d.id, b)),
-            None => None,
+        let declaration_id = state
+            .store
+            .declaration_of_project(rec.id)
+            .await?
+            .map(|d| d.id);
+        let reports = match declaration_id {
+            Some(d) => state.store.reports_of_declaration(d).await?,
+            None => Vec::new(),
         };
-        let evaluation = evaluate_against(
-            &rec.project,
-            goals.as_ref().map(|(_, b)| b),
-            state.store.policy(),
-        );
+        let history = state.store.history_of_project(rec.id).await?;
+        let evaluation = evaluate_against(&rec.project, &history, state.store.policy());
         Ok(ProjectView {
             rec,
             evaluation,
             comments,
-            goals,
+            declaration_id,
+            history,
+            reports,
         })
     }
 }
@@ -508,6 +532,7 @@ pub async fn render_show(
                 .and_then(|i| names.get(i as usize).cloned())
                 .unwrap_or_default(),
             body: c.body.clone(),
+            body_q: view::query_value(&c.body),
         })
         .collect();
     let f = &rec.project.funds;
@@ -541,12 +566,33 @@ pub async fn render_show(
         can_review: live && can_review(&user.user, rec),
         can_comment: live && (user.user.role.is_reviewer() || user.user.org_id == rec.org_id),
         old_revision,
-        goals_id: view.goals.as_ref().map(|(id, _)| *id),
+        open_items: crate::monitoring::open_items(state, rec.org_id, &rec.project.project.name)
+            .await?,
+        reviewer: user.user.role.is_reviewer(),
+        goals_id: view.declaration_id,
         goal_lines: view
+            .history
             .goals
             .as_ref()
-            .map(|(_, d)| goal_lines(&rec.project, d))
+            .map(|d| goal_lines(&rec.project, d))
             .unwrap_or_default(),
+        monitoring: view
+            .reports
+            .iter()
+            .map(|r| MonitorLine {
+                id: r.id,
+                month: r.form.month,
+                light: r.light.label(),
+                light_class: r.light.as_str(),
+                execution: r
+                    .execution_ratio_centi
+                    .map(|c| format!("{}%", view::centi(c)))
+                    .unwrap_or_default(),
+                status: r.status.label(),
+                decision: r.decision.map(|d| d.label()).unwrap_or_default(),
+                decision_note: r.decision_note.clone(),
+            })
+            .collect(),
         p: rec.project.clone(),
     };
     Ok(Html(page.render()?))

@@ -84,6 +84,19 @@ pub fn spans<'a>(values: impl Iterator<Item = &'a str>) -> Vec<usize> {
     out
 }
 
+/// Text as a URL query value (every byte but ASCII letters, digits and `-._~` percent-encoded).
+pub fn query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// The trimmed value of the form field `name` ("" when absent), for forms read as a list of pairs.
 pub fn field(form: &[(String, String)], name: &str) -> String {
     form.iter()

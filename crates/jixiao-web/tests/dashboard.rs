@@ -149,6 +149,10 @@ async fn findings_are_named_in_chinese_on_the_dashboard_and_the_project_page() {
         for entry in jixiao_core::CATALOGUE {
             for (at, _) in page.match_indices(entry.key) {
                 let before = &page[..at];
+                // Not shown: the code a 整改事项 raised from the finding keeps (a link's query).
+                if before.ends_with("ref=") {
+                    continue;
+                }
                 // The name leads the same line: the message (a sentence or two) stands between.
                 assert!(
                     before.ends_with("<small class=\"code\">")

@@ -73,6 +73,8 @@ struct ShowPage {
     can_adjust: bool,
     can_start: bool,
     review_level: &'static str,
+    /// The project's 整改事项 not yet closed: next year's goals answer for them.
+    open_items: Vec<crate::monitoring::ItemRow>,
     consequences: Vec<(&'static str, &'static str)>,
 }
 
@@ -171,6 +173,7 @@ pub(super) async fn show(
     let policy = state.store.policy();
     let level = review_level(&user.user, &rec);
     let owner = is_owner(&user.user, &rec);
+    let open_items = crate::monitoring::open_items(&state, rec.org_id, &d.project.name).await?;
     let page = ShowPage {
         nav: user.nav(),
         id,
@@ -200,6 +203,7 @@ pub(super) async fn show(
         can_submit: owner && rec.status.editable(),
         can_adjust: owner && rec.status == GoalStatus::Approved,
         can_start: owner && rec.baseline.is_some() && rec.project_id.is_none(),
+        open_items,
         review_level: match level {
             Some(ReviewLevel::Department) => "主管部门审核",
             Some(ReviewLevel::Finance) => "财政部门审核",
