@@ -14,7 +14,10 @@ fn link_id(page: &str, prefix: &str, text: &str) -> Option<String> {
 
 fn base(page: &str) -> String {
     let at = page.find("name=\"base\" value=\"").unwrap() + 19;
-    page[at..].chars().take_while(char::is_ascii_digit).collect()
+    page[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
 }
 
 async fn round_id(s: &Session) -> String {
@@ -32,13 +35,21 @@ async fn the_round_overview_shows_lights_by_unit_and_project_red_first() {
     let red = table.find("人才公寓租金补贴").unwrap();
     let yellow = table.find("河涌保洁及水面垃圾清理").unwrap();
     let green = table.find("全民健身赛事活动").unwrap();
-    assert!(red < yellow && yellow < green, "red, then yellow, then green");
+    assert!(
+        red < yellow && yellow < green,
+        "red, then yellow, then green"
+    );
     // The reasons, with the worked numbers: 30% by July is 51.43% of the pace.
-    assert!(page.contains("预算执行率 30%，为序时进度的 51.43%"), "{page}");
+    assert!(
+        page.contains("预算执行率 30%，为序时进度的 51.43%"),
+        "{page}"
+    );
     assert!(page.contains("人才公寓配租套数：完成 150套") || page.contains("完全不可能"));
     assert!(page.contains("调整预算"));
     // Sorted by unit instead.
-    let by_unit = finance.text(&format!("/monitoring/{round}?sort=unit")).await;
+    let by_unit = finance
+        .text(&format!("/monitoring/{round}?sort=unit"))
+        .await;
     assert!(by_unit.contains("id=\"unit-lights\""));
     // A unit sees only its own projects; another's report does not exist for it.
     let river = Session::login(&server, "danwei3").await;
@@ -87,7 +98,12 @@ async fn a_red_report_cannot_be_submitted_without_its_explanations() {
         .post(&url, &[("base", &base(&page)), ("executed", "一百")])
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(res.text().await.unwrap().contains("截至本月底执行数“一百”不是数字"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("截至本月底执行数“一百”不是数字")
+    );
     // Explained: submitted.
     let res = clerk
         .post(
@@ -111,11 +127,17 @@ async fn a_red_report_cannot_be_submitted_without_its_explanations() {
     finance
         .post(
             &format!("{url}/review"),
-            &[("to", "approved"), ("decision", "adjust"), ("note", "调减预算 100 万元")],
+            &[
+                ("to", "approved"),
+                ("decision", "adjust"),
+                ("note", "调减预算 100 万元"),
+            ],
         )
         .await;
     let page = finance.text(&url).await;
-    assert!(page.contains("已审核") && page.contains("调整预算") && page.contains("调减预算 100 万元"));
+    assert!(
+        page.contains("已审核") && page.contains("调整预算") && page.contains("调减预算 100 万元")
+    );
     // A clerk cannot review.
     assert_eq!(
         clerk
@@ -182,22 +204,25 @@ async fn an_item_is_raised_answered_with_evidence_sent_back_and_closed() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(res.text().await.unwrap().contains("整改期限“年底”不是有效日期"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("整改期限“年底”不是有效日期")
+    );
     // The unit answers with evidence.
     let clerk = Session::login(&server, "danwei5").await;
     let send = |body: &'static str| {
         let clerk = &clerk;
         let item = item.clone();
         async move {
-            let form = reqwest::multipart::Form::new()
-                .text("body", body)
-                .part(
-                    "file",
-                    reqwest::multipart::Part::bytes(b"%PDF-1.4 evidence".to_vec())
-                        .file_name("../整改报告.pdf")
-                        .mime_str("application/pdf")
-                        .unwrap(),
-                );
+            let form = reqwest::multipart::Form::new().text("body", body).part(
+                "file",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4 evidence".to_vec())
+                    .file_name("../整改报告.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            );
             clerk
                 .client
                 .post(clerk.url(&format!("{item}/report?csrf={}", clerk.csrf)))
@@ -207,14 +232,25 @@ async fn an_item_is_raised_answered_with_evidence_sent_back_and_closed() {
                 .unwrap()
         }
     };
-    assert_eq!(send("已修改指标值并重新报送").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        send("已修改指标值并重新报送").await.status(),
+        StatusCode::SEE_OTHER
+    );
     let page = clerk.text(&item).await;
     assert!(page.contains("已报送整改情况") && page.contains("整改报告.pdf"));
     let at = page.find("/files/").unwrap() + 7;
-    let file: String = page[at..].chars().take_while(char::is_ascii_digit).collect();
+    let file: String = page[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     let res = finance.get(&format!("{item}/files/{file}")).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
     assert_eq!(&res.bytes().await.unwrap()[..], b"%PDF-1.4 evidence");
     // Another unit sees nothing of it.
     let other = Session::login(&server, "danwei1").await;
@@ -228,10 +264,16 @@ async fn an_item_is_raised_answered_with_evidence_sent_back_and_closed() {
         StatusCode::BAD_REQUEST
     );
     finance
-        .post(&format!("{item}/decide"), &[("action", "return"), ("note", "缺少修改后的申报表")])
+        .post(
+            &format!("{item}/decide"),
+            &[("action", "return"), ("note", "缺少修改后的申报表")],
+        )
         .await;
     assert!(clerk.text(&item).await.contains("退回继续整改"));
-    assert_eq!(send("附修改后的申报表").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        send("附修改后的申报表").await.status(),
+        StatusCode::SEE_OTHER
+    );
     finance
         .post(&format!("{item}/decide"), &[("action", "close")])
         .await;
@@ -249,7 +291,11 @@ async fn results_suggest_next_years_budget_with_reasons() {
     let finance = Session::login(&server, "caizheng").await;
     let page = finance.text("/results?year=2023").await;
     // Every 2023 demo project, with its grade's suggestion and the reasons.
-    for name in ["人才公寓租金补贴", "河涌保洁及水面垃圾清理", "全民健身赛事活动"] {
+    for name in [
+        "人才公寓租金补贴",
+        "河涌保洁及水面垃圾清理",
+        "全民健身赛事活动",
+    ] {
         assert!(page.contains(name), "{name}");
     }
     assert!(page.contains("运行监控红灯（截至7月底）"));
@@ -265,20 +311,29 @@ async fn only_the_bureau_opens_a_round_and_its_fields_are_checked() {
     let server = start().await;
     let dept = Session::login(&server, "bumen1").await;
     assert_eq!(
-        dept.post("/monitoring", &[("year", "2023"), ("month", "9"), ("due", "2023-10-15")])
-            .await
-            .status(),
+        dept.post(
+            "/monitoring",
+            &[("year", "2023"), ("month", "9"), ("due", "2023-10-15")]
+        )
+        .await
+        .status(),
         StatusCode::FORBIDDEN
     );
     let finance = Session::login(&server, "caizheng").await;
     let res = finance
-        .post("/monitoring", &[("year", "2023"), ("month", "13"), ("due", "2023-10-15")])
+        .post(
+            "/monitoring",
+            &[("year", "2023"), ("month", "13"), ("due", "2023-10-15")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("1 到 12"));
     // A September round over the same projects: every approved 2023 project gets its form.
     let res = finance
-        .post("/monitoring", &[("year", "2023"), ("month", "9"), ("due", "2023-10-15")])
+        .post(
+            "/monitoring",
+            &[("year", "2023"), ("month", "9"), ("due", "2023-10-15")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = finance

@@ -151,7 +151,16 @@ async fn show(
         execution_light: a.execution_light.label(),
         execution_class: a.execution_light.as_str(),
         funds_required: needs("deviation") || needs("measures"),
-        required: a.required.iter().map(|q| q.why.clone()).collect(),
+        // 偏差原因 and 措施 are required for the same reason: say it once.
+        required: a
+            .required
+            .iter()
+            .fold(Vec::new(), |mut out: Vec<String>, q| {
+                if !out.contains(&q.why) {
+                    out.push(q.why.clone());
+                }
+                out
+            }),
         forecast: r.form.forecast.map(view::num).unwrap_or_default(),
         can_edit: is_owner(&user.user, &r) && r.status.editable(),
         can_review: user.user.role.is_reviewer() && r.status == Status::Submitted,
