@@ -341,4 +341,28 @@ async fn only_the_bureau_opens_a_round_and_its_fields_are_checked() {
         .await;
     assert!(page.contains("2023年1—9月绩效运行监控"));
     assert_eq!(page.matches("/monitoring/reports/").count(), 3, "{page}");
+    // A round over one department covers its units only.
+    let rounds = finance.text("/monitoring").await;
+    let at = rounds.find(">番禺区水务局<").unwrap();
+    let value = rounds[..at].rfind("value=\"").unwrap() + 7;
+    let water: String = rounds[value..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let res = finance
+        .post(
+            "/monitoring",
+            &[
+                ("year", "2023"),
+                ("month", "10"),
+                ("due", "2023-11-15"),
+                ("scope", &water),
+            ],
+        )
+        .await;
+    let page = finance
+        .text(res.headers()["location"].to_str().unwrap())
+        .await;
+    assert_eq!(page.matches("/monitoring/reports/").count(), 1, "{page}");
+    assert!(page.contains("河涌保洁及水面垃圾清理"));
 }

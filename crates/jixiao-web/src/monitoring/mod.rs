@@ -64,6 +64,8 @@ struct RoundsPage {
     rounds: Vec<RoundRow>,
     can_open: bool,
     year: i32,
+    /// Where a round may cover: the bureau, or one of its departments (with their units).
+    scopes: Vec<(i64, String)>,
 }
 
 async fn rounds(State(state): State<Shared>, user: CurrentUser) -> Result<Html<String>, AppError> {
@@ -99,6 +101,12 @@ async fn rounds(State(state): State<Shared>, user: CurrentUser) -> Result<Html<S
             rounds,
             can_open: user.user.role == Role::Finance,
             year: today()[..4].parse().unwrap_or(2026),
+            scopes: access::subtree(&orgs, user.user.org_id)
+                .into_iter()
+                .filter_map(|id| orgs.iter().find(|o| o.id == id))
+                .filter(|o| o.kind != jixiao_store::OrgKind::Unit)
+                .map(|o| (o.id, o.name.clone()))
+                .collect(),
         }
         .render()?,
     ))
@@ -111,6 +119,9 @@ pub struct RoundForm {
     due: String,
     #[serde(default)]
     title: String,
+    /// The organisation whose units the round covers (default: the bureau's whole scope).
+    #[serde(default)]
+    scope: String,
 }
 
 /// The finance bureau opens a round over its whole scope.
@@ -141,18 +152,20 @@ async fn open_round(
         "" => format!("{year}年1—{month}月绩效运行监控"),
         t => t.to_string(),
     };
-    let orgs = access::subtree(&state.orgs().await?, user.user.org_id);
+    let all = state.orgs().await?;
+    let mine = access::subtree(&all, user.user.org_id);
+    let root = match f.scope.trim() {
+        "" => user.user.org_id,
+        s => s
+            .parse::<i64>()
+            .ok()
+            .filter(|id| mine.contains(id))
+            .ok_or_else(|| AppError::BadRequest("监控范围不在本局管辖内".into()))?,
+    };
+    let orgs = access::subtree(&all, root);
     let round = state
         .store
-        .open_round(
-            user.user.org_id,
-            &orgs,
-            year,
-            month,
-            &due,
-            &title,
-            user.user.id,
-        )
+        .open_round(root, &orgs, year, month, &due, &title, user.user.id)
         .await?;
     Ok(Redirect::to(&format!("/monitoring/{}", round.id)).into_response())
 }
