@@ -3,6 +3,7 @@
 
 pub mod goals_xlsx;
 pub mod import;
+pub mod monitor_xlsx;
 mod project_file;
 
 pub use goals_xlsx::{GoalsError, read_declaration, read_declarations, write_declaration};
@@ -10,6 +11,7 @@ pub use import::{
     ImportError, Imported, Origin, Provenance, import_bytes, import_file, load_any,
     load_any_with_findings,
 };
+pub use monitor_xlsx::{MonitorError, ReadMonitorForm, read_monitor_forms, write_monitor_form};
 pub use project_file::{
     Format, LoadError, MAX_PROJECT_FILE_BYTES, from_json, from_toml, load, schema, to_json, to_toml,
 };
