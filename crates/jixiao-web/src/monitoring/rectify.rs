@@ -389,15 +389,19 @@ async fn file(
     // Served as a download, never rendered in the page's origin.
     Ok((
         [
+            // Only types that carry no script keep their name; the rest download as bytes.
             (
                 CONTENT_TYPE,
-                if mime.starts_with("image/") || mime == "application/pdf" {
-                    mime
-                } else {
-                    "application/octet-stream".into()
+                match mime.as_str() {
+                    "application/pdf" | "image/png" | "image/jpeg" => mime,
+                    _ => "application/octet-stream".into(),
                 },
             ),
             (CONTENT_DISPOSITION, crate::downloads::attachment(&name)),
+            (
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                "nosniff".to_string(),
+            ),
         ],
         bytes,
     )
