@@ -20,6 +20,7 @@ pub mod goals;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod monitor;
 pub mod pdf;
 pub mod xlsx;
 
