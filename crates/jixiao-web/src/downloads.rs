@@ -67,6 +67,35 @@ pub async fn download(
         .into_response())
 }
 
+/// A document as a download named `name` (its type from the extension).
+pub fn file(name: &str, bytes: Vec<u8>) -> Response {
+    let mime = match name.rsplit('.').next() {
+        Some("xlsx") => mime_of(jixiao_report::Format::Xlsx),
+        Some("docx") => mime_of(jixiao_report::Format::Docx),
+        Some("pdf") => mime_of(jixiao_report::Format::Pdf),
+        _ => "application/octet-stream",
+    };
+    (
+        [
+            (CONTENT_TYPE, mime.to_string()),
+            (CONTENT_DISPOSITION, attachment(name)),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Renders off the async workers (typesetting a PDF takes tens of milliseconds of CPU).
+pub async fn render<F>(f: F) -> Result<Vec<u8>, AppError>
+where
+    F: FnOnce() -> Result<Vec<u8>, jixiao_report::ReportError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("无法生成文档：{e}")))
+}
+
 fn mime_of(f: jixiao_report::Format) -> &'static str {
     use jixiao_report::Format as F;
     match f {
@@ -110,44 +139,26 @@ async fn download_goals(
     user: CurrentUser,
     Path((id, format)): Path<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let rec = crate::goals::visible(&state, &user.user, id).await?;
-    let d = rec.declaration;
+    let d = crate::goals::visible(&state, &user.user, id)
+        .await?
+        .declaration;
     let base = format!("{}-{}", d.project.year, d.project.name);
-    let (body, mime, name) = match format.as_str() {
+    let (bytes, name) = match format.as_str() {
         "xlsx" => (
             jixiao_io::write_declaration(&d),
-            mime_of(jixiao_report::Format::Xlsx),
             format!("{base}-绩效目标申报表.xlsx"),
         ),
-        "docx" | "pdf" => {
-            let pdf = format == "pdf";
-            let bytes = tokio::task::spawn_blocking(move || {
-                if pdf {
-                    jixiao_report::goals::pdf(&d, None).map(|r| r.bytes)
-                } else {
-                    jixiao_report::goals::docx(&d)
-                }
-            })
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(format!("无法生成绩效目标表：{e}")))?;
-            let fmt = if pdf {
-                jixiao_report::Format::Pdf
-            } else {
-                jixiao_report::Format::Docx
-            };
-            (bytes, mime_of(fmt), format!("{base}-绩效目标表.{format}"))
-        }
+        "docx" => (
+            render(move || jixiao_report::goals::docx(&d)).await?,
+            format!("{base}-绩效目标表.docx"),
+        ),
+        "pdf" => (
+            render(move || jixiao_report::goals::pdf(&d, None).map(|r| r.bytes)).await?,
+            format!("{base}-绩效目标表.pdf"),
+        ),
         _ => return Err(AppError::NotFound),
     };
-    Ok((
-        [
-            (CONTENT_TYPE, mime.to_string()),
-            (CONTENT_DISPOSITION, attachment(&name)),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(file(&name, bytes))
 }
 
 pub fn routes() -> Router<Shared> {

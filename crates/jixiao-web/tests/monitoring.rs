@@ -366,3 +366,62 @@ async fn only_the_bureau_opens_a_round_and_its_fields_are_checked() {
     assert_eq!(page.matches("/monitoring/reports/").count(), 1, "{page}");
     assert!(page.contains("河涌保洁及水面垃圾清理"));
 }
+
+#[tokio::test]
+async fn forms_overviews_and_suggestions_download_as_documents() {
+    let server = start().await;
+    let finance = Session::login(&server, "caizheng").await;
+    let round = round_id(&finance).await;
+    let overview = finance.text(&format!("/monitoring/{round}")).await;
+    let report = link_id(&overview, "/monitoring/reports/", "人才公寓租金补贴").unwrap();
+    for (path, magic) in [
+        (
+            format!("/monitoring/reports/{report}/download/xlsx"),
+            &b"PK"[..],
+        ),
+        (
+            format!("/monitoring/reports/{report}/download/docx"),
+            &b"PK"[..],
+        ),
+        (
+            format!("/monitoring/reports/{report}/download/pdf"),
+            &b"%PDF"[..],
+        ),
+        (format!("/monitoring/{round}/download/xlsx"), &b"PK"[..]),
+        (format!("/monitoring/{round}/download/pdf"), &b"%PDF"[..]),
+        ("/results/download/xlsx?year=2023".to_string(), &b"PK"[..]),
+        ("/results/download/pdf?year=2023".to_string(), &b"%PDF"[..]),
+    ] {
+        let res = finance.get(&path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert!(
+            res.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("attachment")
+        );
+        assert!(res.bytes().await.unwrap().starts_with(magic), "{path}");
+    }
+    // The 监控表 workbook reads back as the same form.
+    let bytes = finance
+        .get(&format!("/monitoring/reports/{report}/download/xlsx"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let read = jixiao_io::read_monitor_forms(&bytes, "监控表.xlsx").unwrap();
+    assert_eq!(read[0].0.name, "人才公寓租金补贴");
+    assert_eq!(read[0].0.month, 7);
+    // Another unit cannot download a report it cannot see.
+    let other = Session::login(&server, "danwei3").await;
+    assert_eq!(
+        other
+            .status(&format!("/monitoring/reports/{report}/download/pdf"))
+            .await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.status("/results/download/xlsx").await,
+        StatusCode::FORBIDDEN
+    );
+}

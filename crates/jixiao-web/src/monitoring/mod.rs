@@ -292,9 +292,52 @@ async fn overview(
     ))
 }
 
+/// A round's overview as a workbook (projects, indicator lights, what must be explained, units) or PDF.
+async fn download(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path((id, format)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
+    let round = state.store.round(id).await?.ok_or(AppError::NotFound)?;
+    let scope = access::scope(&state, &user.user).await?;
+    let policy = state.store.policy().clone();
+    let mut items = Vec::new();
+    for row in state.store.round_reports(id, scope.as_deref()).await? {
+        if let Some(r) = state.store.report(row.id).await? {
+            items.push(jixiao_report::monitor::Monitored {
+                source: row.org_name.clone(),
+                assessment: jixiao_core::monitoring::assess(&r.form, &policy),
+                form: r.form,
+                findings: Vec::new(),
+            });
+        }
+    }
+    if items.is_empty() && scope.is_some() {
+        in_scope(&state, &user.user, round.org_id).await?;
+    }
+    let pdf = match format.as_str() {
+        "xlsx" => false,
+        "pdf" => true,
+        _ => return Err(AppError::NotFound),
+    };
+    let bytes = crate::downloads::render(move || {
+        if pdf {
+            jixiao_report::monitor::overview_pdf(&items, &[], &policy, None).map(|r| r.bytes)
+        } else {
+            jixiao_report::monitor::overview_xlsx(&items, &[], &policy)
+        }
+    })
+    .await?;
+    Ok(crate::downloads::file(
+        &format!("{}-总览.{format}", round.title),
+        bytes,
+    ))
+}
+
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/monitoring", get(rounds).post(open_round))
+        .route("/monitoring/{id}/download/{format}", get(download))
         .route("/monitoring/{id}", get(overview))
         .merge(report::routes())
         .merge(rectify::routes())

@@ -308,8 +308,41 @@ async fn review(
     Ok(Redirect::to(&format!("/monitoring/reports/{id}")).into_response())
 }
 
+/// The 监控表 with its lights as the workbook the unit fills in (xlsx), or as a document (docx, pdf).
+async fn download(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    Path((id, format)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
+    let r = visible(&state, &user.user, id).await?;
+    let name = format!(
+        "{}-{}年1—{}月绩效运行监控表",
+        r.form.name, r.form.year, r.form.month
+    );
+    let policy = state.store.policy().clone();
+    let f = r.form;
+    let bytes = match format.as_str() {
+        "xlsx" => jixiao_io::write_monitor_form(&f),
+        "docx" | "pdf" => {
+            let pdf = format == "pdf";
+            crate::downloads::render(move || {
+                let a = assess(&f, &policy);
+                if pdf {
+                    jixiao_report::monitor::form_pdf(&f, &a, &policy, None).map(|r| r.bytes)
+                } else {
+                    jixiao_report::monitor::form_docx(&f, &a, &policy)
+                }
+            })
+            .await?
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(crate::downloads::file(&format!("{name}.{format}"), bytes))
+}
+
 pub fn routes() -> Router<Shared> {
     Router::new()
+        .route("/monitoring/reports/{id}/download/{format}", get(download))
         .route("/monitoring/reports/{id}", get(show).post(save))
         .route("/monitoring/reports/{id}/review", post(review))
 }

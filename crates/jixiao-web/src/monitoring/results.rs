@@ -153,6 +153,37 @@ async fn page(
     ))
 }
 
+/// The suggestions as a workbook or PDF.
+async fn download(
+    State(state): State<Shared>,
+    user: CurrentUser,
+    axum::extract::Path(format): axum::extract::Path<String>,
+    Query(q): Query<YearQuery>,
+) -> Result<axum::response::Response, AppError> {
+    require(user.user.role.is_reviewer() || user.user.role == jixiao_store::Role::Admin)?;
+    let year = year_of(&q);
+    let list = suggestions(&state, &user.user, year).await?;
+    let pdf = match format.as_str() {
+        "xlsx" => false,
+        "pdf" => true,
+        _ => return Err(AppError::NotFound),
+    };
+    let bytes = crate::downloads::render(move || {
+        if pdf {
+            jixiao_report::monitor::suggestions_pdf(&list, None).map(|r| r.bytes)
+        } else {
+            jixiao_report::monitor::suggestions_xlsx(&list)
+        }
+    })
+    .await?;
+    Ok(crate::downloads::file(
+        &format!("{year}年度评价结果应用建议.{format}"),
+        bytes,
+    ))
+}
+
 pub fn routes() -> Router<Shared> {
-    Router::new().route("/results", get(page))
+    Router::new()
+        .route("/results", get(page))
+        .route("/results/download/{format}", get(download))
 }
