@@ -52,7 +52,6 @@ impl Evaluation {
     }
 }
 
-/// Scores a project and checks it. Pure: the same project and policy always give the same result.
 /// What a self-evaluation is measured against besides its own form: the approved goals it started from
 /// and the year's monitoring reports (监控表) on them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -79,6 +78,7 @@ pub fn evaluate_against(project: &Project, history: &History, policy: &Policy) -
     e
 }
 
+/// Scores a project and checks it. Pure: the same project and policy always give the same result.
 pub fn evaluate(project: &Project, policy: &Policy) -> Evaluation {
     let execution = scoring::score_execution(&project.funds, policy);
     let indicators: Vec<IndicatorScore> = project

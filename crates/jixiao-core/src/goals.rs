@@ -419,7 +419,7 @@ pub fn check_declaration(d: &Declaration, history: &[PastYear], policy: &Policy)
                 "选择计划标准、行业标准、历史标准或其他，并说明出处。",
             ));
         }
-        history_checks(&mut out, &at, g, &target, &past, policy);
+        history_checks(&mut out, &at, g, &target, d.project.year, &past, policy);
     }
     out.sort_by_key(|f| f.severity());
     out
@@ -463,6 +463,7 @@ fn history_checks(
     at: &dyn Fn(&str) -> String,
     g: &GoalIndicator,
     target: &value::Value,
+    year: i32,
     past: &[&PastYear],
     policy: &Policy,
 ) {
@@ -485,6 +486,13 @@ fn history_checks(
                 number_in(&ind.actual, &q.unit, target),
             ))
         })
+        .collect();
+    // Only the years just before count, one after another: a gap is no history to compare with.
+    let rows: Vec<_> = rows
+        .into_iter()
+        .enumerate()
+        .take_while(|(k, (y, _, _))| *y == year - 1 - *k as i32)
+        .map(|(_, r)| r)
         .collect();
     if let Some((year, _, Some(actual))) = rows.first() {
         let below = if reverse {

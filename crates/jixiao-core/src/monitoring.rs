@@ -231,7 +231,12 @@ impl MonitoringRules {
         let Some(expected) = self.expected(month).filter(|e| !e.is_zero()) else {
             return (Light::Green, None);
         };
-        let ratio = (done / expected * Decimal::ONE_HUNDRED).round_dp(2);
+        // Checked: an absurd amount must not stop the server (it is far ahead of any pace).
+        let ratio = done
+            .checked_div(expected)
+            .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+            .unwrap_or(Decimal::MAX)
+            .round_dp(2);
         let light = if ratio < self.red_below {
             Light::Red
         } else if ratio < self.yellow_below {
@@ -288,7 +293,10 @@ fn pct(x: Decimal) -> String {
 /// The lights of a 监控表 under the policy's monitoring rules.
 pub fn assess(form: &MonitorForm, policy: &Policy) -> Assessment {
     let rules = &policy.monitoring;
-    let rate = (!form.annual.is_zero()).then(|| (form.executed / form.annual).round_dp(6));
+    let rate = form
+        .executed
+        .checked_div(form.annual)
+        .map(|r| r.round_dp(6));
     let (execution_light, execution_ratio) = match rate {
         Some(r) => rules.light(r, form.month),
         None => (Light::Green, None),
@@ -301,7 +309,8 @@ pub fn assess(form: &MonitorForm, policy: &Policy) -> Assessment {
         } else {
             format!(
                 "预算执行率 {}，为序时进度的 {}（红灯）",
-                rate.map(|r| pct((r * Decimal::ONE_HUNDRED).round_dp(2)))
+                rate.and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+                    .map(|r| pct(r.round_dp(2)))
                     .unwrap_or_default(),
                 execution_ratio.map(pct).unwrap_or_default()
             )
@@ -344,7 +353,9 @@ pub fn assess(form: &MonitorForm, policy: &Policy) -> Assessment {
         .max()
         .unwrap_or(Light::Green);
     Assessment {
-        execution_rate: rate.map(|r| (r * Decimal::ONE_HUNDRED).round_dp(2)),
+        execution_rate: rate
+            .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+            .map(|r| r.round_dp(2)),
         execution_ratio,
         execution_light,
         indicators,
@@ -371,7 +382,7 @@ fn indicator_light(ind: &MonitorIndicator, month: u32, rules: &MonitoringRules) 
         if let Some(p) = progress.quantity()
             && let Some(done) = value::convert(p.number, &p.unit, &q.unit)
         {
-            let (l, r) = rules.light(done / q.number, month);
+            let (l, r) = rules.light(done.checked_div(q.number).unwrap_or(Decimal::MAX), month);
             light = l;
             ratio = r;
             if let Some(r) = r {

@@ -256,6 +256,32 @@ impl Policy {
         if self.overshoot.percent <= hundred {
             return Err(PolicyError::Invalid("overshoot.percent 应大于 100".into()));
         }
+        if self.goals.stale_overshoot_percent <= hundred {
+            return Err(PolicyError::Invalid(
+                "goals.stale_overshoot_percent 应大于 100".into(),
+            ));
+        }
+        let m = &self.monitoring;
+        if !(Decimal::ZERO <= m.red_below && m.red_below <= m.yellow_below) {
+            return Err(PolicyError::Invalid(
+                "monitoring 应满足 0 ≤ red_below ≤ yellow_below".into(),
+            ));
+        }
+        if m.checkpoints.iter().any(|c| {
+            !(1..=12).contains(&c.month) || c.percent < Decimal::ZERO || c.percent > hundred
+        }) {
+            return Err(PolicyError::Invalid(
+                "monitoring.checkpoints 的月份应为 1 到 12，百分比应为 0 到 100".into(),
+            ));
+        }
+        if self.results.values().any(|r| {
+            r.cut_percent
+                .is_some_and(|[lo, hi]| lo > hi || lo < Decimal::ZERO || hi > hundred)
+        }) {
+            return Err(PolicyError::Invalid(
+                "results 的 cut_percent 应为 0 到 100 之间的 [下限, 上限]".into(),
+            ));
+        }
         Ok(())
     }
 

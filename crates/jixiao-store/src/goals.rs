@@ -577,11 +577,17 @@ impl Store {
             }).collect())
     }
 
-    /// Links the year-end self-evaluation that starts from these goals; its list columns then count
-    /// the departures from them.
+    /// Links the year-end self-evaluation that starts from these goals (once: a second link is a
+    /// conflict); its list columns then count the departures from them.
     pub async fn link_declaration(&self, declaration_id: i64, project_id: i64) -> Result<()> {
-        on!(self, pool => sqlx::query("UPDATE declarations SET project_id = $1 WHERE id = $2")
+        let n = on!(self, pool => sqlx::query("UPDATE declarations SET project_id = $1 WHERE id = $2 AND project_id IS NULL")
             .bind(project_id).bind(declaration_id).execute(pool).await?.rows_affected());
+        if n != 1 {
+            return Err(StoreError::BadTransition {
+                from: "已开展年度自评",
+                to: "再次开展年度自评",
+            });
+        }
         self.refresh_project(project_id).await
     }
 
@@ -600,7 +606,8 @@ impl Store {
         let reports: Vec<(i64, String)> = on!(self, pool => sqlx::query(
             "SELECT d.project_id, r.data FROM monitor_reports m JOIN declarations d ON d.id = m.declaration_id
              JOIN monitor_report_revisions r ON r.report_id = m.id AND r.number = m.revision
-             JOIN monitor_rounds o ON o.id = m.round_id WHERE d.project_id IS NOT NULL ORDER BY o.month, m.id")
+             JOIN monitor_rounds o ON o.id = m.round_id
+             WHERE d.project_id IS NOT NULL AND m.status IN ('submitted', 'approved') ORDER BY o.month, m.id")
             .fetch_all(pool).await?.iter().map(|r| Ok((r.try_get("project_id")?, r.try_get("data")?))).collect::<Result<Vec<_>>>()?);
         for (project, data) in reports {
             out.entry(project)
@@ -621,10 +628,12 @@ impl Store {
             Some(b) => self.declaration_revision(d.id, b).await?,
             None => None,
         };
+        // What the unit has submitted: a draft says nothing yet.
         let monitoring = self
             .reports_of_declaration(d.id)
             .await?
             .into_iter()
+            .filter(|r| matches!(r.status, crate::Status::Submitted | crate::Status::Approved))
             .map(|r| r.form)
             .collect();
         Ok(History { goals, monitoring })
@@ -700,9 +709,12 @@ impl Store {
             .entry;
         entry.id = format!("u-{id}");
         let status = if approve { "approved" } else { "refused" };
-        on!(self, pool => sqlx::query(
+        let n = on!(self, pool => sqlx::query(
             "UPDATE library_entries SET status = $1, data = $2, decided_by = $3, decided_at = $4, note = $5 WHERE id = $6 AND status = 'proposed'")
             .bind(status).bind(json(&entry)?).bind(by).bind(now_millis()).bind(note).bind(id).execute(pool).await?.rows_affected());
+        if n != 1 {
+            return Err(StoreError::NotFound("待审核的指标"));
+        }
         Ok(())
     }
 

@@ -61,7 +61,8 @@ pub async fn load(store: &Store) -> Result<Vec<String>, AppError> {
         ("caizheng", "财政局审核员", Role::Finance, bureau.id),
     ];
     let mut units = Vec::new();
-    for (dept_name, unit_names) in &departments {
+    let mut logins = Vec::new();
+    for (d, (dept_name, unit_names)) in departments.iter().enumerate() {
         let dept = store
             .create_org(dept_name, OrgKind::Department, Some(bureau.id))
             .await?;
@@ -69,24 +70,21 @@ pub async fn load(store: &Store) -> Result<Vec<String>, AppError> {
             let u = store.create_org(unit, OrgKind::Unit, Some(dept.id)).await?;
             units.push((unit.to_string(), u.id, dept.id));
         }
-    }
-    let mut logins = Vec::new();
-    for (i, (unit, unit_id, dept_id)) in units.iter().enumerate() {
-        let editor = format!("danwei{}", i + 1);
+        // Each department reviews its units' goals before the bureau does.
         logins.push((
-            editor.clone(),
+            format!("bumen{}", d + 1),
+            format!("{dept_name} 审核人"),
+            Role::Department,
+            dept.id,
+        ));
+    }
+    for (i, (unit, unit_id, _)) in units.iter().enumerate() {
+        logins.push((
+            format!("danwei{}", i + 1),
             format!("{unit} 填报人"),
             Role::Editor,
             *unit_id,
         ));
-        if i == 0 {
-            logins.push((
-                "bumen1".into(),
-                "组织部 主管部门审核人".into(),
-                Role::Department,
-                *dept_id,
-            ));
-        }
     }
     for (name, display, role, org) in users.drain(..) {
         store

@@ -38,8 +38,8 @@ fn base(page: &str) -> String {
         .collect()
 }
 
-/// The 体育中心's goals for 2027, declared and approved (the bureau reviews it directly: its
-/// department has no reviewer in the demo). Returns the goals' page path.
+/// The 体育中心's goals for 2027, declared, passed on by its department and approved by the bureau.
+/// Returns the goals' page path.
 async fn approved_goals(server: &common::Server) -> String {
     let clerk = Session::login(server, "danwei5").await;
     let res = clerk
@@ -88,6 +88,13 @@ async fn approved_goals(server: &common::Server) -> String {
     clerk
         .post(&format!("{goal}/submit"), &[("base", &base(&page))])
         .await;
+    let dept = Session::login(server, "bumen4").await;
+    let page = dept.text(&goal).await;
+    dept.post(
+        &format!("{goal}/review"),
+        &[("base", &base(&page)), ("grade", "优")],
+    )
+    .await;
     let finance = Session::login(server, "caizheng").await;
     let page = finance.text(&goal).await;
     finance
@@ -227,11 +234,20 @@ async fn monitoring_decision_result_and_rectification_through_the_year() {
     p["indicators"][0]["actual"] = json!("40场");
     p["indicators"][0]["deviation"] = json!("场地改造延期");
     p["indicators"][1]["actual"] = json!("90%");
-    let (status, _) = clerk
+    let (status, saved) = clerk
         .api(
             Method::PUT,
             &format!("/api/v1/projects/{project_id}"),
             Some(json!({ "base_revision": rec["revision"], "project": p })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Submitted: a result the bureau applies.
+    let (status, _) = clerk
+        .api(
+            Method::POST,
+            &format!("/api/v1/projects/{project_id}/status"),
+            Some(json!({ "to": "submitted", "base_revision": saved["revision"] })),
         )
         .await;
     assert_eq!(status, StatusCode::OK);

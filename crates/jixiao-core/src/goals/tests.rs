@@ -268,3 +268,19 @@ fn declared_weights_get_the_weight_checks_and_cost_may_be_its_own_group() {
     d.indicators.iter_mut().for_each(|g| g.weight = None);
     assert_eq!(codes(&check(&d, &[])), Vec::<&str>::new());
 }
+
+#[test]
+fn history_is_the_years_just_before_without_gaps() {
+    let d = hedao();
+    // 2021's actual is two years old: not last year's, so nothing is said.
+    let history = [past(2021, "水面垃圾打捞清运量", "≥11,000吨", "12,650吨")];
+    assert_eq!(codes(&check(&d, &history)), Vec::<&str>::new());
+    // 2022 and 2020 overshot, 2021 missing: not “two years running”.
+    let mut d = hedao();
+    d.indicators[1].target = "≥10,000吨".into();
+    let history = [
+        past(2022, "水面垃圾打捞清运量", "≥10,000吨", "13,500吨"),
+        past(2020, "水面垃圾打捞清运量", "≥10,000吨", "13,100吨"),
+    ];
+    assert!(!codes(&check(&d, &history)).contains(&"target-stale"));
+}

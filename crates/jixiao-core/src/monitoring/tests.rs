@@ -270,3 +270,28 @@ fn a_suggestion_names_its_reasons() {
         ]
     );
 }
+
+#[test]
+fn absurd_amounts_give_a_light_not_a_panic() {
+    let mut f = form(7, d("79000000000000000000000000000"));
+    f.annual = d("0.000001");
+    let a = assess(&f, &policy());
+    assert_eq!(a.execution_light, Light::Green);
+    f.annual = Decimal::ZERO;
+    assert_eq!(assess(&f, &policy()).execution_rate, None);
+}
+
+#[test]
+fn a_policy_with_impossible_monitoring_rules_is_refused() {
+    let text = jixiao_core_policy_text().replace("red_below = 60", "red_below = 90");
+    assert!(Policy::from_toml(&text).is_err());
+    let text = jixiao_core_policy_text().replace(
+        "{ month = 4, percent = 25 }",
+        "{ month = 13, percent = 25 }",
+    );
+    assert!(Policy::from_toml(&text).is_err());
+}
+
+fn jixiao_core_policy_text() -> String {
+    crate::policy::BUILTIN[0].1.to_string()
+}

@@ -231,6 +231,10 @@ pub(super) async fn save(
         .ok_or_else(|| AppError::BadRequest("缺少版本号".into()))?;
     let mut d = rec.declaration.clone();
     read_form(&form, &mut d)?;
+    // Once approved, the project keeps its name: monitoring, 整改 and the years follow it.
+    if rec.baseline.is_some() {
+        d.project.name = rec.declaration.project.name.clone();
+    }
     state
         .store
         .save_declaration(id, base, &d, user.user.id, "保存")

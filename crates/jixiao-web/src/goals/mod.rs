@@ -52,11 +52,28 @@ pub(super) fn edit_refusal(user: &User, rec: &DeclarationRecord) -> Option<&'sta
     }
 }
 
-/// The level a reviewer reviews at, when the declaration waits for them.
-pub(super) fn review_level(user: &User, rec: &DeclarationRecord) -> Option<ReviewLevel> {
+/// The level a reviewer reviews at, when the declaration waits for them. The bureau reviews what a
+/// department passed on, and directly only the goals of a unit with no department above it.
+pub(super) fn review_level(
+    user: &User,
+    rec: &DeclarationRecord,
+    orgs: &[jixiao_store::Org],
+) -> Option<ReviewLevel> {
+    let under_department = || {
+        let mut at = orgs.iter().find(|o| o.id == rec.org_id)?.parent_id;
+        while let Some(id) = at {
+            let o = orgs.iter().find(|o| o.id == id)?;
+            if o.kind == jixiao_store::OrgKind::Department {
+                return Some(());
+            }
+            at = o.parent_id;
+        }
+        None
+    };
     match (user.role, rec.status) {
         (Role::Department, GoalStatus::Submitted) => Some(ReviewLevel::Department),
-        (Role::Finance, GoalStatus::Submitted | GoalStatus::DeptApproved) => {
+        (Role::Finance, GoalStatus::DeptApproved) => Some(ReviewLevel::Finance),
+        (Role::Finance, GoalStatus::Submitted) if under_department().is_none() => {
             Some(ReviewLevel::Finance)
         }
         _ => None,
@@ -95,11 +112,10 @@ pub(super) async fn history(
             })
             .evaluation = Some(p);
     }
+    // Only approved goals are history; a draft or a refused declaration declared nothing.
     for rec in state.store.declarations_named(org_id, name).await? {
-        let approved = match rec.baseline {
-            Some(b) => state.store.declaration_revision(rec.id, b).await?,
-            None => None,
-        };
+        let Some(b) = rec.baseline else { continue };
+        let approved = state.store.declaration_revision(rec.id, b).await?;
         let y = rec.declaration.project.year;
         years
             .entry(y)
@@ -108,7 +124,7 @@ pub(super) async fn history(
                 declaration: None,
                 evaluation: None,
             })
-            .declaration = Some(approved.unwrap_or(rec.declaration));
+            .declaration = approved;
     }
     Ok(years.into_values().collect())
 }

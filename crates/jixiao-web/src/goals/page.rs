@@ -94,18 +94,18 @@ pub(super) async fn show(
         Some(b) if b != rec.revision => state.store.declaration_revision(id, b).await?,
         _ => None,
     };
-    let approved_target = |name: &str| -> Option<String> {
-        let b = baseline.as_ref()?;
-        let key = jixiao_core::goals::name_key(name);
-        match b
-            .indicators
-            .iter()
-            .find(|g| jixiao_core::goals::name_key(&g.name) == key)
-        {
-            Some(g) => Some(g.target.clone()),
-            None => Some("（新增指标）".into()),
+    // During an adjustment: each row's approved target, paired as the findings pair them.
+    let mut approved: Vec<Option<String>> = vec![None; d.indicators.len()];
+    if let Some(b) = &baseline {
+        for pair in jixiao_core::goals::pair_with_baseline(&d.to_project(), b) {
+            if let Some(i) = pair.current {
+                approved[i] = Some(match pair.approved {
+                    Some(a) => b.indicators[a].target.clone(),
+                    None => "（新增指标）".into(),
+                });
+            }
         }
-    };
+    }
     let mut rows: Vec<GoalRow> = d
         .indicators
         .iter()
@@ -126,7 +126,7 @@ pub(super) async fn show(
                 (None, _) => String::new(),
             },
             data_source: g.data_source.clone(),
-            approved: approved_target(&g.name).filter(|t| *t != g.target),
+            approved: approved[i].clone().filter(|t| *t != g.target),
         })
         .collect();
     let spans = view::spans(rows.iter().map(|r| r.level1.as_str()));
@@ -138,22 +138,35 @@ pub(super) async fn show(
         .iter()
         .map(finding_row)
         .collect();
-    let names: Vec<&str> = d.indicators.iter().map(|g| g.name.as_str()).collect();
-    let comments = state
-        .store
-        .declaration_comments(id)
-        .await?
-        .into_iter()
-        .map(|c| CommentRow {
+    // A comment on an indicator names it as it stood in the revision commented on (rows move).
+    let mut names_at: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    let mut comments = Vec::new();
+    for c in state.store.declaration_comments(id).await? {
+        let indicator = match c.indicator {
+            Some(i) => {
+                if !names_at.contains_key(&c.revision) {
+                    let names = state
+                        .store
+                        .declaration_revision(id, c.revision)
+                        .await?
+                        .map(|d| d.indicators.into_iter().map(|g| g.name).collect())
+                        .unwrap_or_default();
+                    names_at.insert(c.revision, names);
+                }
+                names_at[&c.revision]
+                    .get(i as usize)
+                    .cloned()
+                    .unwrap_or_default()
+            }
+            None => String::new(),
+        };
+        comments.push(CommentRow {
             author: c.author,
             time: view::time(c.created_at),
-            indicator: c
-                .indicator
-                .and_then(|i| names.get(i as usize).map(|s| s.to_string()))
-                .unwrap_or_default(),
+            indicator,
             body: c.body,
-        })
-        .collect();
+        });
+    }
     let revisions = state
         .store
         .declaration_revisions(id)
@@ -171,7 +184,7 @@ pub(super) async fn show(
         })
         .collect();
     let policy = state.store.policy();
-    let level = review_level(&user.user, &rec);
+    let level = review_level(&user.user, &rec, &state.orgs().await?);
     let owner = is_owner(&user.user, &rec);
     let open_items = crate::monitoring::open_items(&state, rec.org_id, &d.project.name).await?;
     let page = ShowPage {

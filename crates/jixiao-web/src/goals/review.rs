@@ -68,7 +68,7 @@ pub(super) async fn review(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let rec = visible(&state, &user.user, id).await?;
-    let level = review_level(&user.user, &rec)
+    let level = review_level(&user.user, &rec, &state.orgs().await?)
         .ok_or(AppError::Refused("该绩效目标当前不在你的审核环节。"))?;
     let field = |name: &str| view::field(&form, name);
     let base: i64 = field("base")

@@ -91,11 +91,17 @@ pub(super) async fn years(
                         &target
                     });
                     let a = jixiao_core::value::parse_actual(&actual, &t);
+                    // Actual ÷ target in the target's unit; not for ≤ targets, where less is better.
                     let ratio = match (t.quantity(), a.quantity()) {
-                        (Some(t), Some(a)) if !t.number.is_zero() => format!(
-                            "{}%",
-                            view::num((a.number / t.number * Decimal::ONE_HUNDRED).round_dp(1))
-                        ),
+                        (Some(tq), Some(aq))
+                            if !tq.number.is_zero() && !tq.cmp.is_upper_bound() =>
+                        {
+                            jixiao_core::value::convert(aq.number, &aq.unit, &tq.unit)
+                                .and_then(|n| n.checked_div(tq.number))
+                                .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+                                .map(|r| format!("{}%", view::num(r.round_dp(1))))
+                                .unwrap_or_default()
+                        }
                         _ => String::new(),
                     };
                     YearRow {

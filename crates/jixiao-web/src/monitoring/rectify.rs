@@ -196,6 +196,10 @@ async fn create(
 ) -> Result<Response, AppError> {
     require(user.user.role.is_reviewer())?;
     let (org_id, year, project) = origin(&state, &user.user, f.project, f.report).await?;
+    if f.project.is_some() && f.report.is_some() {
+        // Each reference is checked: a report of another organisation is not attached by its id.
+        origin(&state, &user.user, None, f.report).await?;
+    }
     let source = match f.source.as_str() {
         s @ ("finding" | "comment" | "light") => s,
         _ => "other",

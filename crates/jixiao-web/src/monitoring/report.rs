@@ -191,8 +191,9 @@ async fn show(
 /// Reads the unit's entries into the form; numbers are exact decimals, each bad one named.
 fn read(form: &[(String, String)], f: &mut MonitorForm) -> Result<(), AppError> {
     let one = |k: &str| view::field(form, k);
-    f.executed = input::decimal(&one("executed"), "截至本月底执行数", None)?.unwrap_or_default();
-    f.forecast = input::decimal(&one("forecast"), "全年预计执行数", None)?;
+    let max = Some(rust_decimal::Decimal::from(jixiao_core::model::MAX_AMOUNT));
+    f.executed = input::decimal(&one("executed"), "截至本月底执行数", max)?.unwrap_or_default();
+    f.forecast = input::decimal(&one("forecast"), "全年预计执行数", max)?;
     f.deviation = one("deviation");
     f.measures = one("measures");
     for (i, ind) in f.indicators.iter_mut().enumerate() {
@@ -286,7 +287,21 @@ async fn review(
     require(user.user.role.is_reviewer())?;
     let decision = view::field(&form, "decision");
     let note = view::field(&form, "note");
+    // The revision the reviewer looked at: a report changed since is a conflict, not approved unseen.
+    let base: i64 = view::field(&form, "base")
+        .parse()
+        .map_err(|_| AppError::BadRequest("缺少版本号".into()))?;
+    if base != r.revision {
+        return Err(jixiao_store::StoreError::Conflict {
+            base,
+            current: r.revision,
+        }
+        .into());
+    }
     if !decision.is_empty() {
+        if !matches!(r.status, Status::Submitted | Status::Approved) {
+            return Err(AppError::Refused("监控表尚未提交，不能作出处理决定。"));
+        }
         let d = input::choice(&decision, "处理决定", Decision::parse)?;
         state.store.decide_report(id, d, &note).await?;
     }

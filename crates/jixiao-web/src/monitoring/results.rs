@@ -39,7 +39,16 @@ pub async fn suggestions(
     let policy = state.store.policy();
     let none = jixiao_core::History::default();
     let mut out = Vec::new();
-    for (row, project) in &projects {
+    // A draft or returned self-evaluation is not a result yet.
+    let finished = projects.iter().filter(|(row, _)| {
+        matches!(
+            row.status,
+            jixiao_store::Status::Submitted
+                | jixiao_store::Status::Approved
+                | jixiao_store::Status::Published
+        )
+    });
+    for (row, project) in finished {
         let history = histories.get(&row.id).unwrap_or(&none);
         let (_, summary) = Summary::evaluate_against(project, history, policy);
         let (total, reviewed) = match summary.review {
@@ -52,6 +61,12 @@ pub async fn suggestions(
                 .reports_of_declaration(d.id)
                 .await?
                 .iter()
+                .filter(|r| {
+                    matches!(
+                        r.status,
+                        jixiao_store::Status::Submitted | jixiao_store::Status::Approved
+                    )
+                })
                 .map(|r| (r.form.month, r.light))
                 .collect(),
             None => Vec::new(),
