@@ -144,14 +144,15 @@ pub(super) async fn show(
     for c in state.store.declaration_comments(id).await? {
         let indicator = match c.indicator {
             Some(i) => {
-                if !names_at.contains_key(&c.revision) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = names_at.entry(c.revision)
+                {
                     let names = state
                         .store
                         .declaration_revision(id, c.revision)
                         .await?
                         .map(|d| d.indicators.into_iter().map(|g| g.name).collect())
                         .unwrap_or_default();
-                    names_at.insert(c.revision, names);
+                    slot.insert(names);
                 }
                 names_at[&c.revision]
                     .get(i as usize)
