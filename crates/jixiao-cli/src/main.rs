@@ -6,6 +6,7 @@ mod gen_cmd;
 mod goals_cmd;
 mod import_cmd;
 mod library_cmd;
+mod monitor_cmd;
 mod output;
 mod report_cmd;
 mod serve_cmd;
@@ -98,6 +99,9 @@ enum Command {
         #[command(subcommand)]
         action: library_cmd::LibraryAction,
     },
+    /// 运行监控：读取绩效运行监控表（xlsx / xls / toml / json，目录递归），按序时进度亮红黄绿灯，列出须说明事项和
+    /// 各单位亮灯情况；--xlsx / --pdf 另存汇总表。有文件无法读取时退出码为 2，否则有红灯时为 1
+    Monitor(monitor_cmd::MonitorArgs),
 }
 
 #[derive(Subcommand)]
@@ -266,6 +270,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Gen(args) => gen_cmd::run(args),
         Command::Library { action } => library_cmd::run(action),
         Command::Goals { action } => goals_cmd::run(action),
+        Command::Monitor(args) => monitor_cmd::run(args),
         Command::Schema { of } => {
             let schema = match of {
                 SchemaOf::Project => jixiao_io::schema(),

@@ -114,7 +114,7 @@ pub fn field_name(form: &MonitorForm, path: &str) -> String {
 pub fn form(form: &MonitorForm, assessment: &Assessment, policy: &Policy) -> Report {
     let month = form.month;
     // 0 一级 | 1 二级 | 2 三级 | 3 年度指标值 | 4 完成值 | 5 预计 | 6 可能性 | 7 灯 | 8 偏差原因 | 9 措施
-    let widths: Vec<u16> = vec![5, 6, 9, 6, 6, 6, 5, 4, 9, 9];
+    let widths: Vec<u16> = vec![7, 6, 7, 6, 6, 6, 5, 6, 8, 8];
     let n = widths.len();
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     rows.push(vec![label("项目名称"), span(text(&form.name), n - 1, 1)]);
@@ -354,7 +354,7 @@ fn indicator_counts(a: &Assessment) -> (usize, usize) {
 /// lights by unit, every red or yellow indicator with its reason, what must be explained, and the files that
 /// could not be read.
 pub fn overview(items: &[Monitored], unreadable: &[Unreadable], policy: &Policy) -> Report {
-    let widths: Vec<u16> = vec![2, 7, 9, 4, 5, 5, 4, 4, 3, 3];
+    let widths: Vec<u16> = vec![2, 7, 9, 6, 5, 5, 4, 4, 3, 3];
     let n = widths.len();
     let mut rows = vec![vec![
         header("序号"),
@@ -857,7 +857,7 @@ pub fn overview_xlsx(
 /// The 结果应用 list as a titled table: unit, project, year, grade, total and where it comes from, this
 /// year's budget, the suggestion and its reasons.
 pub fn suggestions(list: &[Suggestion]) -> Report {
-    let widths: Vec<u16> = vec![2, 6, 8, 3, 3, 3, 3, 5, 6, 10];
+    let widths: Vec<u16> = vec![2, 6, 8, 3, 3, 4, 3, 5, 5, 11];
     let n = widths.len();
     let mut rows = vec![vec![
         header("序号"),
