@@ -99,8 +99,7 @@ enum Command {
         #[command(subcommand)]
         action: library_cmd::LibraryAction,
     },
-    /// 运行监控：读取绩效运行监控表（xlsx / xls / toml / json，目录递归），按序时进度亮红黄绿灯，列出须说明事项和
-    /// 各单位亮灯情况；--xlsx / --pdf 另存汇总表。有文件无法读取时退出码为 2，否则有红灯时为 1
+    /// 运行监控：读取监控表（目录递归），按序时进度亮灯，列出须说明事项和各单位亮灯情况；退出码 2 有文件无法读取，1 有红灯
     Monitor(monitor_cmd::MonitorArgs),
 }
 
