@@ -5,6 +5,7 @@ pub mod goals_xlsx;
 pub mod import;
 pub mod monitor_xlsx;
 mod project_file;
+mod sheet;
 
 pub use goals_xlsx::{GoalsError, read_declaration, read_declarations, write_declaration};
 pub use import::{
