@@ -163,11 +163,17 @@ async fn round_trip_through_postgres_and_sqlite_loses_nothing() {
     backup(a_db, &a);
     let a_rows = rows(&a);
     assert_eq!(count(&a_rows, "orgs"), 10);
-    assert_eq!(count(&a_rows, "users"), 8);
+    // The bureau's reviewer and admin, a reviewer per department (4), a clerk per unit (5).
+    assert_eq!(count(&a_rows, "users"), 11);
     assert_eq!(count(&a_rows, "projects"), 5);
     // 5 projects created, 4 of them submitted; the draft got 5 saves, submit, return and a restore.
     assert_eq!(count(&a_rows, "revisions"), 5 + 4 + 5 + 2 + 1);
     assert_eq!(count(&a_rows, "comments"), 2);
+    // The demo's goals (one a year ahead, awaiting review), its July round and its open 整改 items.
+    assert_eq!(count(&a_rows, "declarations"), 6);
+    assert_eq!(count(&a_rows, "monitor_rounds"), 1);
+    assert_eq!(count(&a_rows, "monitor_reports"), 3);
+    assert_eq!(count(&a_rows, "rectifications"), 2);
     assert_eq!(count(&a_rows, "api_tokens"), 1);
     assert_eq!(count(&a_rows, "audit_log"), 2);
     assert_eq!(
@@ -216,7 +222,7 @@ async fn round_trip_through_postgres_and_sqlite_loses_nothing() {
         .code(2)
         .stderr(
             predicate::str::contains("目标数据库不是空的")
-                .and(predicate::str::contains("用户 8 条")),
+                .and(predicate::str::contains("用户 11 条")),
         );
     let again = dir.path().join("again.jsonl");
     backup(b_db, &again);
