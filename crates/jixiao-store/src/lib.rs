@@ -103,11 +103,13 @@ macro_rules! on {
 
 mod audit;
 mod backup;
+mod changes;
 mod goals;
 mod monitoring;
 
 pub use audit::*;
 pub use backup::BackupSummary;
+pub use changes::{Change, ChangeListener};
 pub use goals::*;
 pub use monitoring::*;
 
@@ -242,7 +244,7 @@ impl Store {
             Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
-        Ok(())
+        self.prepare_changes().await
     }
 
     /// Recomputes the list columns of every project whose summary was computed by another engine
@@ -502,19 +504,26 @@ impl Store {
         let row = on!(self, pool => sqlx::query(
             "SELECT s.user_id, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1")
             .bind(token_hash).bind(now).fetch_optional(pool).await?
-            .map(|r| -> Result<Session> { Ok(Session { user_id: r.try_get("user_id")?, csrf: r.try_get("csrf")?, expires_at: r.try_get("expires_at")? }) }));
+            .map(|r| -> Result<Session> { Ok(Session { user_id: r.try_get("user_id")?, csrf: r.try_get("csrf")?, expires_at: r.try_get("expires_at")?, changes: 0 }) }));
         row.transpose()
     }
 
-    /// A live session with its user, in one query (every page request needs both).
+    /// A live session with its user, in one query (every page request needs both). On PostgreSQL the
+    /// session also carries the current change number (see changes.rs).
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<(Session, User)>> {
         let now = now_millis();
-        let row = on!(self, pool => sqlx::query(
-        "SELECT s.user_id, s.csrf, s.expires_at, u.id, u.username, u.display_name, u.role, u.org_id, u.active
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1")
+        let changes = match &self.db {
+            Db::Sqlite(_) => "0",
+            Db::Postgres(_) => "(SELECT last_value FROM jixiao_changes)",
+        };
+        let sql = format!(
+            "SELECT s.user_id, s.csrf, s.expires_at, u.id, u.username, u.display_name, u.role, u.org_id, u.active, {changes} AS changes
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
+        );
+        let row = on!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(token_hash).bind(now).fetch_optional(pool).await?
         .map(|r| -> Result<(Session, User)> {
-            Ok((Session { user_id: r.try_get("user_id")?, csrf: r.try_get("csrf")?, expires_at: r.try_get("expires_at")? }, user_from(&r)?))
+            Ok((Session { user_id: r.try_get("user_id")?, csrf: r.try_get("csrf")?, expires_at: r.try_get("expires_at")?, changes: r.try_get("changes")? }, user_from(&r)?))
         }));
         row.transpose()
     }

@@ -115,6 +115,8 @@ pub struct Session {
     pub user_id: i64,
     pub csrf: String,
     pub expires_at: i64,
+    /// The database's change number when the session was read (PostgreSQL; 0 on SQLite).
+    pub changes: i64,
 }
 
 /// The workflow: draft → submitted → returned | approved → published.

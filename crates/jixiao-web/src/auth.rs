@@ -153,7 +153,13 @@ impl FromRequestParts<Shared> for CurrentUser {
             }
         } else if let Some(token) = cookie_token(&parts.headers) {
             let hash = token_hash(&token);
-            match state.sessions.get(&hash) {
+            // With several processes on one database, a session is read on every request: a logout,
+            // password change, deactivation or role change made through another process is refused
+            // or applied at once. The same read tells whether another process wrote anything.
+            let cached = (!store.is_shared())
+                .then(|| state.sessions.get(&hash))
+                .flatten();
+            match cached {
                 Some((current, expires_at)) if expires_at > jixiao_store::now_millis() => current,
                 _ => {
                     let generation = state.sessions.generation();
@@ -161,13 +167,18 @@ impl FromRequestParts<Shared> for CurrentUser {
                         .session_user(&hash)
                         .await?
                         .ok_or(AppError::Unauthorized)?;
+                    state.saw_changes(session.changes);
                     let current = CurrentUser {
                         user,
                         csrf: session.csrf,
                     };
-                    state
-                        .sessions
-                        .insert(hash, (current.clone(), session.expires_at), generation);
+                    if !store.is_shared() {
+                        state.sessions.insert(
+                            hash,
+                            (current.clone(), session.expires_at),
+                            generation,
+                        );
+                    }
                     current
                 }
             }

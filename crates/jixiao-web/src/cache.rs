@@ -1,8 +1,11 @@
-//! Short-lived read caches for the requests that dominate the load: the session behind every request,
-//! the organisation tree behind every scoped one, and the project page. Every state-changing request of
-//! this process drops them all ([`drop_caches_after_writes`]); the time to live bounds how long a write made by *another* server process
-//! (several servers on one PostgreSQL) can stay unseen. Saves never rely on them: a save is checked against
-//! the stored revision, so a stale page leads at worst to the conflict screen, never to a lost update.
+//! Short-lived read caches for the requests that dominate the load: the session behind every request
+//! (SQLite only), the organisation tree behind every scoped one, the project page and the dashboard.
+//! Every state-changing request drops them all ([`drop_caches_after_writes`]) and, on PostgreSQL,
+//! announces the write to the other server processes on the same database, which drop theirs
+//! ([`follow_changes`], and the change number every session read returns: see jixiao-store's
+//! changes.rs). The time to live bounds how long a write made outside any server (the command line)
+//! can stay unseen. Saves never rely on the caches: a save is checked against the stored revision, so a
+//! stale page leads at worst to the conflict screen, never to a lost update.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -81,8 +84,41 @@ pub async fn drop_caches_after_writes(
     let response = next.run(req).await;
     if writes {
         state.drop_caches();
+        // Before the response leaves: the client's next request, to any process, sees the write.
+        if let Err(e) = state.store.announce_change().await {
+            tracing::warn!("could not announce a change to other server processes: {e}");
+        }
     }
     response
+}
+
+/// Drops this process's caches whenever another process announces a write (PostgreSQL), and after a
+/// lost listener connection, whose announcements may have been missed. Runs for the life of the server.
+pub async fn follow_changes(state: Shared) {
+    use jixiao_store::Change;
+    loop {
+        let mut listener = match state.store.change_listener().await {
+            Ok(Some(listener)) => listener,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!("cannot listen for other server processes' changes: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        loop {
+            match listener.next().await {
+                Ok(Change::Announced(n)) => state.saw_changes(n),
+                Ok(Change::Reconnected) => state.drop_caches(),
+                Err(e) => {
+                    tracing::warn!("lost the change listener: {e}");
+                    state.drop_caches();
+                    break;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 #[cfg(test)]

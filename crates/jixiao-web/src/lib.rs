@@ -57,6 +57,8 @@ pub struct AppState {
     dashboards: cache::Cache<(i64, Option<i64>), Arc<dashboard::View>>,
     /// Held while a dashboard view is computed (see dashboard.rs).
     dashboard_computing: tokio::sync::Mutex<()>,
+    /// The highest change number of the shared database this process has seen (see cache.rs).
+    seen_changes: std::sync::atomic::AtomicI64,
 }
 
 impl AppState {
@@ -71,6 +73,7 @@ impl AppState {
             projects: cache::Cache::new(Self::CACHE_TTL),
             dashboards: cache::Cache::new(Self::CACHE_TTL),
             dashboard_computing: tokio::sync::Mutex::new(()),
+            seen_changes: std::sync::atomic::AtomicI64::new(i64::MIN),
         }
     }
 
@@ -88,6 +91,15 @@ impl AppState {
         Ok(self.orgs().await?.iter().find(|o| o.id == id).cloned())
     }
 
+    /// Drops the caches when the shared database's change number moved past what this process saw:
+    /// another process wrote something (see cache.rs).
+    fn saw_changes(&self, changes: i64) {
+        use std::sync::atomic::Ordering;
+        if self.seen_changes.fetch_max(changes, Ordering::AcqRel) < changes {
+            self.drop_caches();
+        }
+    }
+
     /// Drops every read cache: called after each state-changing request.
     pub fn drop_caches(&self) {
         self.sessions.clear();
@@ -101,7 +113,10 @@ pub type Shared = Arc<AppState>;
 
 /// The whole application as a router (tests serve it on port 0).
 pub fn app(store: Store) -> Router {
-    let state = Arc::new(AppState::new(store));
+    router(Arc::new(AppState::new(store)))
+}
+
+fn router(state: Shared) -> Router {
     Router::new()
         .merge(projects::routes())
         .merge(editor::routes())
@@ -165,8 +180,10 @@ pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
         store.backend_name(),
         store.policy().name
     );
+    let state = Arc::new(AppState::new(store.clone()));
+    tokio::spawn(cache::follow_changes(state.clone()));
     // Connection info gives the login lockout the client's address.
-    let router = app(store.clone()).layer(axum::Extension(TrustedProxies(opts.trusted_proxies)));
+    let router = router(state).layer(axum::Extension(TrustedProxies(opts.trusted_proxies)));
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
