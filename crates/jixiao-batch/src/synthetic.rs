@@ -4,6 +4,9 @@
 //! rules give. The generator computes that total itself, from the numbers it chose, so a test can hold
 //! the importer and the scoring engine to it.
 
+mod district;
+pub use district::{COUNTIES, District, Placed};
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -278,10 +281,16 @@ fn split(rng: &mut Rng, total: i64, k: usize, min: i64) -> Vec<i64> {
 
 /// Project `index` of the data set `seed`, and what the generator expects of it.
 pub fn project(seed: u64, index: usize) -> (Project, Expected) {
+    build(seed, index, None)
+}
+
+/// [`project`], in the year given instead of one drawn (the same draws otherwise).
+fn build(seed: u64, index: usize, year: Option<i32>) -> (Project, Expected) {
     let mut rng = Rng::new(seed, index as u64);
     let (department, units) = *rng.pick(DEPARTMENTS);
     let implementer = *rng.pick(units);
-    let year = rng.range(2021, 2024) as i32;
+    let drawn = rng.range(2021, 2024) as i32;
+    let year = year.unwrap_or(drawn);
     let name = rng.pick(PROJECT_NAMES).to_string();
     let mut planted = Vec::new();
     let plant =

@@ -2,6 +2,7 @@
 
 mod backup_cmd;
 mod batch_cmd;
+mod demo_cmd;
 mod gen_cmd;
 mod goals_cmd;
 mod import_cmd;
@@ -89,6 +90,8 @@ enum Command {
     Batch(batch_cmd::BatchArgs),
     /// 生成模拟项目（可重复，埋设典型错误，附清单），用于测试和性能测试
     Gen(gen_cmd::GenArgs),
+    /// 把演示数据（具名演示项目和生成的区县）写入一个空数据库，规模可调（性能测试用全省规模）
+    Demo(demo_cmd::DemoArgs),
     /// 绩效目标申报表：检查、读取 Excel 申报表、出具申报表和绩效目标表
     Goals {
         #[command(subcommand)]
@@ -267,6 +270,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Restore(args) => backup_cmd::restore(args),
         Command::Batch(args) => batch_cmd::run(args),
         Command::Gen(args) => gen_cmd::run(args),
+        Command::Demo(args) => demo_cmd::run(args),
         Command::Library { action } => library_cmd::run(action),
         Command::Goals { action } => goals_cmd::run(action),
         Command::Monitor(args) => monitor_cmd::run(args),

@@ -23,7 +23,9 @@ fn seed() -> Project {
 
 /// The demo data, then a day of work: saves, a return with comments, a restore, a token, audit entries.
 async fn fill(store: &Store) {
-    jixiao_web::demo::load(store).await.unwrap();
+    jixiao_web::demo::load_with(store, &jixiao_web::demo::DistrictSize::NONE)
+        .await
+        .unwrap();
     let users = store.users().await.unwrap();
     let clerk = users.iter().find(|u| u.username == "danwei5").unwrap();
     let reviewer = users.iter().find(|u| u.username == "caizheng").unwrap();

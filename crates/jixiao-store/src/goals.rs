@@ -591,23 +591,31 @@ impl Store {
         self.refresh_project(project_id).await
     }
 
-    /// What every project that started from approved goals is measured against, by project id (the
-    /// dashboard reads thousands of projects at once): its goals and its monitoring reports.
-    pub async fn project_histories(&self) -> Result<HashMap<i64, History>> {
+    /// What each of these projects is measured against when it started from approved goals, by project
+    /// id (the dashboard reads thousands of projects at once): its goals and its monitoring reports.
+    pub async fn project_histories(&self, projects: &[i64]) -> Result<HashMap<i64, History>> {
         let mut out: HashMap<i64, History> = HashMap::new();
-        let goals: Vec<(i64, String)> = on!(self, pool => sqlx::query(
+        let ids =
+            serde_json::to_string(projects).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let sql = format!(
             "SELECT d.project_id, r.data FROM declarations d JOIN declaration_revisions r ON r.declaration_id = d.id AND r.number = d.baseline
-             WHERE d.project_id IS NOT NULL ORDER BY d.id DESC")
+             WHERE d.project_id IN {} ORDER BY d.id DESC",
+            self.id_list("$1")
+        );
+        let goals: Vec<(i64, String)> = on!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(&ids)
             .fetch_all(pool).await?.iter().map(|r| Ok((r.try_get("project_id")?, r.try_get("data")?))).collect::<Result<Vec<_>>>()?);
         for (project, data) in goals {
             out.entry(project).or_default().goals =
                 Some(serde_json::from_str(&data).map_err(|e| corrupt("批复目标", e))?);
         }
-        let reports: Vec<(i64, String)> = on!(self, pool => sqlx::query(
+        let sql = format!(
             "SELECT d.project_id, r.data FROM monitor_reports m JOIN declarations d ON d.id = m.declaration_id
              JOIN monitor_report_revisions r ON r.report_id = m.id AND r.number = m.revision
              JOIN monitor_rounds o ON o.id = m.round_id
-             WHERE d.project_id IS NOT NULL AND m.status IN ('submitted', 'approved') ORDER BY o.month, m.id")
+             WHERE d.project_id IN {} AND m.status IN ('submitted', 'approved') ORDER BY o.month, m.id",
+            self.id_list("$1")
+        );
+        let reports: Vec<(i64, String)> = on!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(&ids)
             .fetch_all(pool).await?.iter().map(|r| Ok((r.try_get("project_id")?, r.try_get("data")?))).collect::<Result<Vec<_>>>()?);
         for (project, data) in reports {
             out.entry(project)

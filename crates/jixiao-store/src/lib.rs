@@ -9,6 +9,12 @@
 
 mod model;
 
+/// A bound parameter of a query built from a filter.
+enum Param {
+    Int(i64),
+    Text(String),
+}
+
 /// Projects recomputed per transaction by [`Store::refresh_summaries`].
 const REFRESH_BATCH: i64 = 500;
 
@@ -566,26 +572,57 @@ impl Store {
         action: Action,
         note: &str,
     ) -> Result<ProjectRecord> {
-        let s = ListColumns::of(project, &jixiao_core::History::default(), &self.policy);
-        let data =
-            serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let now = now_millis();
-        let status = Status::Draft;
-        let id: i64 = on!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let id: i64 = sqlx::query(
-                "INSERT INTO projects (org_id, name, year, status, revision, total_centi, self_total_centi, grade, errors, warnings, annual_fen, updated_at, updated_by, summary_stamp)
-                 VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
-                .bind(org_id).bind(&s.name).bind(s.year).bind(status.as_str()).bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade)
-                .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(&*self.stamp)
-                .fetch_one(&mut *tx).await?.try_get("id")?;
-            sqlx::query("INSERT INTO revisions (project_id, number, author_id, created_at, action, status, note, data) VALUES ($1, 1, $2, $3, $4, $5, $6, $7)")
-                .bind(id).bind(author).bind(now).bind(action.as_str()).bind(status.as_str()).bind(note).bind(&data)
-                .execute(&mut *tx).await?;
-            tx.commit().await?;
-            id
-        });
+        let item = NewProject {
+            org_id,
+            project,
+            status: Status::Draft,
+        };
+        let ids = self.create_projects(&[item], author, action, note).await?;
+        let id = ids.first().copied().ok_or(StoreError::NotFound("项目"))?;
         self.project(id).await?.ok_or(StoreError::NotFound("项目"))
+    }
+
+    /// Stores several new projects in one transaction, each as revision 1 with the status given (data
+    /// brought in from elsewhere, already through its workflow: a migration, the generated demo
+    /// district). Returns their ids in order.
+    pub async fn create_projects(
+        &self,
+        items: &[NewProject<'_>],
+        author: i64,
+        action: Action,
+        note: &str,
+    ) -> Result<Vec<i64>> {
+        let rows = items
+            .iter()
+            .map(|item| {
+                let s =
+                    ListColumns::of(item.project, &jixiao_core::History::default(), &self.policy);
+                let data = serde_json::to_string(item.project)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok((item, s, data))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let now = now_millis();
+        let ids = on!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let mut ids = Vec::with_capacity(rows.len());
+            for (item, s, data) in &rows {
+                let status = item.status.as_str();
+                let id: i64 = sqlx::query(
+                    "INSERT INTO projects (org_id, name, year, status, revision, total_centi, self_total_centi, grade, errors, warnings, annual_fen, updated_at, updated_by, summary_stamp)
+                     VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
+                    .bind(item.org_id).bind(&s.name).bind(s.year).bind(status).bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade)
+                    .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(&*self.stamp)
+                    .fetch_one(&mut *tx).await?.try_get("id")?;
+                sqlx::query("INSERT INTO revisions (project_id, number, author_id, created_at, action, status, note, data) VALUES ($1, 1, $2, $3, $4, $5, $6, $7)")
+                    .bind(id).bind(author).bind(now).bind(action.as_str()).bind(status).bind(note).bind(data)
+                    .execute(&mut *tx).await?;
+                ids.push(id);
+            }
+            tx.commit().await?;
+            ids
+        });
+        Ok(ids)
     }
 
     pub async fn project(&self, id: i64) -> Result<Option<ProjectRecord>> {
@@ -627,6 +664,90 @@ impl Store {
             .collect())
     }
 
+    /// How many projects match the filter (its sort, paging and limit aside).
+    pub async fn count_projects(&self, f: &ProjectFilter) -> Result<i64> {
+        let (conditions, params) = self.project_conditions(f);
+        let sql = format!("SELECT COUNT(*) AS n FROM projects p WHERE 1 = 1{conditions}");
+        Ok(on!(self, pool => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for p in &params { q = match p { Param::Int(v) => q.bind(*v), Param::Text(t) => q.bind(t.as_str()) }; }
+            q.fetch_one(pool).await?.try_get::<i64, _>("n")?
+        }))
+    }
+
+    /// A subquery of the ids in the JSON array bound as parameter `p` (one parameter, any length).
+    pub(crate) fn id_list(&self, p: &str) -> String {
+        match &self.db {
+            Db::Sqlite(_) => format!("(SELECT value FROM json_each({p}))"),
+            Db::Postgres(_) => format!("(SELECT jsonb_array_elements_text({p}::jsonb)::bigint)"),
+        }
+    }
+
+    /// The years with projects matching the filter (its year aside), latest first.
+    pub async fn project_years(&self, f: &ProjectFilter) -> Result<Vec<i64>> {
+        let all_years = ProjectFilter {
+            year: None,
+            after: None,
+            ..f.clone()
+        };
+        let (conditions, params) = self.project_conditions(&all_years);
+        let sql = format!(
+            "SELECT DISTINCT p.year FROM projects p WHERE 1 = 1{conditions} ORDER BY p.year DESC"
+        );
+        Ok(on!(self, pool => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for p in &params { q = match p { Param::Int(v) => q.bind(*v), Param::Text(t) => q.bind(t.as_str()) }; }
+            q.fetch_all(pool).await?.iter().map(|r| r.try_get::<i64, _>("year")).collect::<sqlx::Result<Vec<_>>>()?
+        }))
+    }
+
+    /// The WHERE conditions of a filter (each starting with " AND") and their parameters, in order.
+    fn project_conditions(&self, f: &ProjectFilter) -> (String, Vec<Param>) {
+        let mut sql = String::new();
+        let mut params = Vec::new();
+        let mut bind = |p: Param| {
+            params.push(p);
+            format!("${}", params.len())
+        };
+        if let Some(ids) = &f.org_ids {
+            let p = bind(Param::Text(serde_json::to_string(ids).unwrap_or_default()));
+            sql.push_str(&format!(" AND p.org_id IN {}", self.id_list(&p)));
+        }
+        if let Some(y) = f.year {
+            sql.push_str(&format!(" AND p.year = {}", bind(Param::Int(i64::from(y)))));
+        }
+        if let Some(s) = f.status {
+            sql.push_str(&format!(
+                " AND p.status = {}",
+                bind(Param::Text(s.as_str().into()))
+            ));
+        }
+        if let Some(g) = &f.grade {
+            sql.push_str(&format!(" AND p.grade = {}", bind(Param::Text(g.clone()))));
+        }
+        if let Some(s) = &f.search {
+            let like = format!("%{}%", s.replace(['%', '_'], ""));
+            sql.push_str(&format!(" AND p.name LIKE {}", bind(Param::Text(like))));
+        }
+        match f.has_findings {
+            Some(true) => sql.push_str(" AND (p.errors + p.warnings) > 0"),
+            Some(false) => sql.push_str(" AND (p.errors + p.warnings) = 0"),
+            None => {}
+        }
+        if let Some(after) = f.after {
+            // The row value of the page's last project, compared in the sort's direction.
+            let (keys, descending) = f.sort.keys();
+            let row = keys.join(", ");
+            let of_last = keys.join(", ").replace("p.", "l.");
+            let p = bind(Param::Int(after));
+            let op = if descending { "<" } else { ">" };
+            sql.push_str(&format!(
+                " AND ({row}) {op} (SELECT {of_last} FROM projects l WHERE l.id = {p})"
+            ));
+        }
+        (sql, params)
+    }
+
     async fn select_projects(
         &self,
         f: &ProjectFilter,
@@ -643,69 +764,20 @@ impl Store {
         } else {
             " FROM projects p JOIN orgs o ON o.id = p.org_id WHERE 1 = 1"
         });
-        let mut n = 0;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
-        let orgs_json = f
-            .org_ids
-            .as_ref()
-            .map(|ids| serde_json::to_string(ids).unwrap_or_default());
-        if f.org_ids.is_some() {
-            let p = next();
-            match &self.db {
-                Db::Sqlite(_) => sql.push_str(&format!(
-                    " AND p.org_id IN (SELECT value FROM json_each({p}))"
-                )),
-                Db::Postgres(_) => sql.push_str(&format!(
-                    " AND p.org_id IN (SELECT jsonb_array_elements_text({p}::jsonb)::bigint)"
-                )),
-            }
-        }
-        if f.year.is_some() {
-            sql.push_str(&format!(" AND p.year = {}", next()));
-        }
-        if f.status.is_some() {
-            sql.push_str(&format!(" AND p.status = {}", next()));
-        }
-        if f.grade.is_some() {
-            sql.push_str(&format!(" AND p.grade = {}", next()));
-        }
-        if f.search.is_some() {
-            sql.push_str(&format!(" AND p.name LIKE {}", next()));
-        }
-        match f.has_findings {
-            Some(true) => sql.push_str(" AND (p.errors + p.warnings) > 0"),
-            Some(false) => sql.push_str(" AND (p.errors + p.warnings) = 0"),
-            None => {}
-        }
-        sql.push_str(match f.sort {
-            Sort::Updated => " ORDER BY p.updated_at DESC, p.id DESC",
-            Sort::Name => " ORDER BY p.name, p.id",
-            Sort::TotalAsc => " ORDER BY p.total_centi, p.id",
-            Sort::TotalDesc => " ORDER BY p.total_centi DESC, p.id",
-            Sort::Gap => {
-                " ORDER BY COALESCE(p.self_total_centi, p.total_centi) - p.total_centi DESC, p.id"
-            }
-            Sort::Findings => " ORDER BY p.errors DESC, p.warnings DESC, p.id",
-        });
+        let (conditions, params) = self.project_conditions(f);
+        sql.push_str(&conditions);
+        let (keys, descending) = f.sort.keys();
+        let direction = if descending { " DESC" } else { "" };
+        let order: Vec<String> = keys.iter().map(|k| format!("{k}{direction}")).collect();
         sql.push_str(&format!(
-            " LIMIT {} OFFSET {}",
+            " ORDER BY {} LIMIT {} OFFSET {}",
+            order.join(", "),
             f.limit.clamp(1, 10_000),
             f.offset.max(0)
         ));
-        let like = f
-            .search
-            .as_ref()
-            .map(|s| format!("%{}%", s.replace(['%', '_'], "")));
         let rows = on!(self, pool => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            if let Some(o) = &orgs_json { q = q.bind(o); }
-            if let Some(y) = f.year { q = q.bind(i64::from(y)); }
-            if let Some(s) = f.status { q = q.bind(s.as_str()); }
-            if let Some(g) = &f.grade { q = q.bind(g); }
-            if let Some(l) = &like { q = q.bind(l); }
+            for p in &params { q = match p { Param::Int(v) => q.bind(*v), Param::Text(t) => q.bind(t.as_str()) }; }
             q.fetch_all(pool).await?.iter().map(|r| -> Result<(ProjectRow, Option<Project>)> {
                 let row = row_from(r)?;
                 let project = if with_data {

@@ -285,9 +285,31 @@ pub enum Sort {
     /// Largest stated-minus-computed gap first (lenient self-scoring).
     Gap,
     Findings,
+    /// Creation order: what a reader walking through every project pages by (stable under edits).
+    Id,
 }
 
 impl Sort {
+    /// The ordering keys, the id last so that the order is total, and whether all are descending (one
+    /// direction for all keys: keyset paging compares them as one row value).
+    pub(crate) fn keys(self) -> (&'static [&'static str], bool) {
+        match self {
+            Sort::Updated => (&["p.updated_at", "p.id"], true),
+            Sort::Name => (&["p.name", "p.id"], false),
+            Sort::TotalAsc => (&["p.total_centi", "p.id"], false),
+            Sort::TotalDesc => (&["p.total_centi", "p.id"], true),
+            Sort::Gap => (
+                &[
+                    "COALESCE(p.self_total_centi, p.total_centi) - p.total_centi",
+                    "p.id",
+                ],
+                true,
+            ),
+            Sort::Findings => (&["p.errors", "p.warnings", "p.id"], true),
+            Sort::Id => (&["p.id"], false),
+        }
+    }
+
     pub fn parse(s: &str) -> Sort {
         match s {
             "name" => Sort::Name,
@@ -298,6 +320,14 @@ impl Sort {
             _ => Sort::Updated,
         }
     }
+}
+
+/// A project to store with [`crate::Store::create_projects`].
+#[derive(Debug, Clone, Copy)]
+pub struct NewProject<'a> {
+    pub org_id: i64,
+    pub project: &'a Project,
+    pub status: Status,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -312,6 +342,8 @@ pub struct ProjectFilter {
     pub sort: Sort,
     pub limit: i64,
     pub offset: i64,
+    /// Keyset paging: only projects after this one in the sort order (the last id of the page before).
+    pub after: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

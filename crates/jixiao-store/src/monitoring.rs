@@ -260,15 +260,12 @@ fn ids_json(ids: Option<&[i64]>) -> String {
 }
 
 impl Store {
+    /// `column` is one of the ids in the JSON array bound as `param`, or any when it is ''.
     fn in_orgs(&self, column: &str, param: &str) -> String {
-        match &self.db {
-            crate::Db::Sqlite(_) => format!(
-                "({param} = '' OR {column} IN (SELECT value FROM json_each(CASE WHEN {param} = '' THEN '[]' ELSE {param} END)))"
-            ),
-            crate::Db::Postgres(_) => format!(
-                "({param} = '' OR {column} IN (SELECT jsonb_array_elements_text(CASE WHEN {param} = '' THEN '[]' ELSE {param} END::jsonb)::bigint))"
-            ),
-        }
+        let ids = self.id_list(&format!(
+            "CASE WHEN {param} = '' THEN '[]' ELSE {param} END"
+        ));
+        format!("({param} = '' OR {column} IN {ids})")
     }
 
     /// Opens a round over `org_ids` (the bureau's or a department's subtree): every approved

@@ -146,7 +146,10 @@ async fn story(store: &Store) {
     let history = store.history_of_project(p.id).await.unwrap();
     assert!(history.goals.is_some());
     assert_eq!(history.monitoring.len(), 1);
-    assert_eq!(store.project_histories().await.unwrap()[&p.id], history);
+    assert_eq!(
+        store.project_histories(&[p.id]).await.unwrap()[&p.id],
+        history
+    );
 
     // An item with evidence; moves out of order are refused.
     let item = store

@@ -90,6 +90,7 @@ struct ListQuery {
     sort: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
+    after: Option<i64>,
 }
 
 async fn list(
@@ -105,16 +106,22 @@ async fn list(
         has_findings: q.has_findings,
         search: q.q,
         sort: Sort::parse(q.sort.as_deref().unwrap_or("")),
-        limit: q.limit.unwrap_or(100),
+        limit: q.limit.unwrap_or(100).clamp(1, 1000),
         offset: q.offset.unwrap_or(0),
+        after: q.after,
     };
+    let total = state.counted(&filter).await?;
     let rows = state
         .store
         .list_projects(&filter)
         .await
         .map_err(AppError::from)?;
     let items: Vec<Value> = rows.iter().map(list_item).collect();
-    Ok(Json(json!({ "projects": items })).into_response())
+    // A full page may have a next one: it starts after this page's last project.
+    let next = (rows.len() as i64 == filter.limit)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    Ok(Json(json!({ "projects": items, "total": total, "next_after": next })).into_response())
 }
 
 async fn read(
@@ -339,8 +346,9 @@ async fn openapi() -> Json<Value> {
                     { "name": "has_findings", "in": "query", "schema": { "type": "boolean" } },
                     { "name": "q", "in": "query", "schema": { "type": "string" } },
                     { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["updated", "name", "total", "-total", "gap", "findings"] } },
-                    { "name": "limit", "in": "query", "schema": { "type": "integer" } },
-                    { "name": "offset", "in": "query", "schema": { "type": "integer" } }
+                    { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 } },
+                    { "name": "offset", "in": "query", "schema": { "type": "integer" } },
+                    { "name": "after", "in": "query", "description": "分页：上一页最后一个项目的 id（响应中的 next_after）", "schema": { "type": "integer" } }
                 ], "responses": { "200": ok("项目摘要列表：total、self_total 为精确小数字符串，annual 为带单位的金额；total_centi、self_total_centi、annual_fen 已弃用，下一版本删除"), "401": err } },
                 "post": { "summary": "新建项目（单位填报人）", "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "project": { "$ref": "#/components/schemas/Project" } }, "required": ["project"] } } } }, "responses": { "201": ok("id 与版本号"), "400": err, "403": err } }
             },

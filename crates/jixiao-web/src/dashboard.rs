@@ -22,14 +22,10 @@ use crate::view::Nav;
 
 /// Shortlist length on screen.
 const SHORTLIST: usize = 30;
-/// Upper bound of projects read for one view (a city's year is a few thousand); the page says when a
-/// view reaches it.
-const MAX_PROJECTS: i64 = 10_000;
-
 /// What the dashboard shows for one organisation and requested year: the years with projects, the year
-/// shown, the rendered charts and tables, and whether the year reached [`MAX_PROJECTS`]. Cached (see
-/// cache.rs): scoring a few thousand projects takes a noticeable fraction of a second.
-pub type View = (Vec<i64>, i64, String, bool);
+/// shown, and the rendered charts and tables. Cached (see cache.rs): scoring a province's year takes
+/// seconds.
+pub type View = (Vec<i64>, i64, String);
 
 #[derive(Deserialize, Default)]
 pub struct DashQuery {
@@ -51,7 +47,6 @@ struct DashboardPage {
     org: i64,
     policy: String,
     body: String,
-    truncated: bool,
     /// 整改 completion by unit: (unit, items, closed, overdue).
     rectification: Vec<(String, usize, usize, usize)>,
 }
@@ -94,7 +89,7 @@ pub async fn page(
             }
         }
     };
-    let (years, year, body, truncated) = (*view).clone();
+    let (years, year, body) = (*view).clone();
     let policy = state.store.policy();
     let name_of = |id: i64| {
         all_orgs
@@ -118,7 +113,6 @@ pub async fn page(
         org,
         policy: policy.title.clone(),
         body,
-        truncated,
         rectification: crate::monitoring::completion(
             &state
                 .store
@@ -131,41 +125,21 @@ pub async fn page(
 }
 
 /// Reads and scores the year's projects under `subtree` (the latest year with projects unless one is
-/// requested): one query for the year's current revisions.
+/// requested), a chunk at a time (see scan.rs).
 async fn view(state: &Shared, subtree: Vec<i64>, requested: Option<i64>) -> Result<View, AppError> {
-    let all_years = ProjectFilter {
-        org_ids: Some(subtree.clone()),
-        limit: MAX_PROJECTS,
+    let mut filter = ProjectFilter {
+        org_ids: Some(subtree),
         ..Default::default()
     };
-    let mut years: Vec<i64> = state
-        .store
-        .list_projects(&all_years)
-        .await?
-        .iter()
-        .map(|r| r.year)
-        .collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
+    let years = state.store.project_years(&filter).await?;
     let year = requested
         .or_else(|| years.first().copied())
         .unwrap_or_default();
-    let filter = ProjectFilter {
-        org_ids: Some(subtree),
-        // Stored and requested years are i32, so this always holds; never drop the year filter.
-        year: Some(i32::try_from(year).map_err(|_| AppError::NotFound)?),
-        limit: MAX_PROJECTS,
-        ..Default::default()
-    };
-    let projects = state.store.list_projects_with_data(&filter).await?;
-    // The store returns at most MAX_PROJECTS: reaching it means there may be more.
-    let truncated = projects.len() as i64 >= MAX_PROJECTS;
+    // Stored and requested years are i32, so this always holds; never drop the year filter.
+    filter.year = Some(i32::try_from(year).map_err(|_| AppError::NotFound)?);
     let policy = state.store.policy();
-    let histories = state.store.project_histories().await?;
     let mut agg = Aggregate::new();
-    for (row, project) in &projects {
-        let none = jixiao_core::History::default();
-        let history = histories.get(&row.id).unwrap_or(&none);
+    crate::scan::projects(state, &filter, |row, project, history| {
         let (eval, summary) = Summary::evaluate_against(project, history, policy);
         let row = ProjectRow::new(
             format!("项目 #{}", row.id),
@@ -176,9 +150,10 @@ async fn view(state: &Shared, subtree: Vec<i64>, requested: Option<i64>) -> Resu
             Some(row.org_name.clone()),
         );
         agg.add(row, &eval.findings);
-    }
+    })
+    .await?;
     let review = agg.finish(SHORTLIST);
-    Ok((years, year, dashboard::body(&review), truncated))
+    Ok((years, year, dashboard::body(&review)))
 }
 
 pub fn routes() -> Router<Shared> {

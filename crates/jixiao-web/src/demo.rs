@@ -1,4 +1,10 @@
-//! `jixiao serve --demo`: organisations, users and projects to try the application with.
+//! `jixiao serve --demo`: organisations, users and projects to try the application with: the named
+//! example projects with their whole cycle (goals, monitoring, review), and a generated district around
+//! them (district.rs) so that lists, the dashboard and rankings look like a bureau's.
+
+mod district;
+
+pub use district::{DistrictSize, load_district};
 
 use jixiao_core::Project;
 use jixiao_store::{Action, NewUser, OrgKind, Role, Status, Store};
@@ -40,6 +46,11 @@ pub const PASSWORD: &str = "demo2026";
 /// Loads the demo data into an empty database; on a database that already has users it does nothing.
 /// Returns the lines to print.
 pub async fn load(store: &Store) -> Result<Vec<String>, AppError> {
+    load_with(store, &DistrictSize::DEMO).await
+}
+
+/// [`load`] with a generated district of the size given (the scale benchmark loads a province).
+pub async fn load_with(store: &Store, size: &DistrictSize) -> Result<Vec<String>, AppError> {
     if store.count_users().await? > 0 {
         return Ok(vec!["数据库中已有用户，未重复加载演示数据。".into()]);
     }
@@ -138,9 +149,17 @@ pub async fn load(store: &Store) -> Result<Vec<String>, AppError> {
     }
     goals(store, &units, &all).await?;
     monitoring(store, &all).await?;
-    let mut lines = vec![format!(
-        "已加载演示数据。所有演示账号的密码均为：{PASSWORD}"
-    )];
+    let generated = load_district(store, size, |_| {}).await?;
+    let mut lines = vec![
+        format!("已加载演示数据。所有演示账号的密码均为：{PASSWORD}"),
+        format!(
+            "另有生成的 {} 个单位、{} 个项目（{}—{} 年度，含有意埋设的错误），供列表、审核看板和排名使用。",
+            size.units,
+            generated,
+            size.years.start(),
+            size.years.end()
+        ),
+    ];
     lines.push("  admin      系统管理员（用户与机构）".into());
     lines.push("  caizheng   财政局审核员（全部项目）".into());
     for (name, display, _, _) in &logins {

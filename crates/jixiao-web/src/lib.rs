@@ -15,6 +15,7 @@ mod import;
 mod library;
 mod monitoring;
 mod projects;
+mod scan;
 mod workflow;
 // Accounts: sign-in, sessions and CSRF (auth), lockout and audit entries (accounts).
 mod accounts;
@@ -53,6 +54,8 @@ pub struct AppState {
     sessions: cache::Cache<String, (auth::CurrentUser, i64)>,
     /// Project id → what its page shows.
     projects: cache::Cache<i64, Arc<projects::ProjectView>>,
+    /// A list filter (paging aside) → how many projects match: counting a province takes a scan.
+    counts: cache::Cache<String, i64>,
     /// (organisation, requested year) → the review dashboard.
     dashboards: cache::Cache<(i64, Option<i64>), Arc<dashboard::View>>,
     /// Held while a dashboard view is computed (see dashboard.rs).
@@ -71,7 +74,10 @@ impl AppState {
             orgs: cache::Cache::new(Self::CACHE_TTL),
             sessions: cache::Cache::new(Self::CACHE_TTL),
             projects: cache::Cache::new(Self::CACHE_TTL),
-            dashboards: cache::Cache::new(Self::CACHE_TTL),
+            counts: cache::Cache::new(Self::CACHE_TTL),
+            // Writes drop it at once (here and, announced, in other processes); the time to live only
+            // bounds writes made outside any server, and recomputing a province takes seconds.
+            dashboards: cache::Cache::new(std::time::Duration::from_secs(60)),
             dashboard_computing: tokio::sync::Mutex::new(()),
             seen_changes: std::sync::atomic::AtomicI64::new(i64::MIN),
         }
@@ -91,6 +97,27 @@ impl AppState {
         Ok(self.orgs().await?.iter().find(|o| o.id == id).cloned())
     }
 
+    /// How many projects match `filter` (its sort and paging aside).
+    pub async fn counted(&self, filter: &jixiao_store::ProjectFilter) -> Result<i64, AppError> {
+        let key = format!(
+            "{:?}",
+            jixiao_store::ProjectFilter {
+                sort: Default::default(),
+                limit: 0,
+                offset: 0,
+                after: None,
+                ..filter.clone()
+            }
+        );
+        if let Some(n) = self.counts.get(&key) {
+            return Ok(n);
+        }
+        let generation = self.counts.generation();
+        let n = self.store.count_projects(filter).await?;
+        self.counts.insert(key, n, generation);
+        Ok(n)
+    }
+
     /// Drops the caches when the shared database's change number moved past what this process saw:
     /// another process wrote something (see cache.rs).
     fn saw_changes(&self, changes: i64) {
@@ -105,6 +132,7 @@ impl AppState {
         self.sessions.clear();
         self.projects.clear();
         self.orgs.clear();
+        self.counts.clear();
         self.dashboards.clear();
     }
 }

@@ -44,6 +44,34 @@ pub struct ListQuery {
     sort: String,
     #[serde(default)]
     notice: String,
+    /// Keyset paging: the last project of the page before, and that page's end position (for display).
+    #[serde(default)]
+    after: String,
+    #[serde(default)]
+    from: String,
+}
+
+/// Rows per page of the project list.
+const PAGE: i64 = 100;
+
+impl ListQuery {
+    /// The filters as a query string (without paging), for the next page's and first page's links.
+    fn filters(&self) -> String {
+        let pairs = [
+            ("year", &self.year),
+            ("status", &self.status),
+            ("grade", &self.grade),
+            ("findings", &self.findings),
+            ("q", &self.q),
+            ("sort", &self.sort),
+        ];
+        pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", view::query_value(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
 }
 
 pub struct Row {
@@ -70,6 +98,13 @@ struct ListPage {
     q: ListQuery,
     statuses: Vec<(&'static str, &'static str)>,
     notice: String,
+    /// Projects matching the filters, and the positions of this page's first and last rows.
+    total: i64,
+    first: i64,
+    last: i64,
+    /// Links to the first page (when not on it) and the next page (when there is one).
+    first_page: Option<String>,
+    next_page: Option<String>,
 }
 
 pub async fn list(
@@ -89,13 +124,41 @@ pub async fn list(
         },
         search: (!q.q.trim().is_empty()).then(|| q.q.trim().to_string()),
         sort: Sort::parse(&q.sort),
-        limit: 500,
+        limit: PAGE + 1,
         offset: 0,
+        after: q.after.trim().parse().ok(),
     };
-    let rows = state
-        .store
-        .list_projects(&filter)
-        .await?
+    let total = state.counted(&filter).await?;
+    let mut found = state.store.list_projects(&filter).await?;
+    let more = found.len() as i64 > PAGE;
+    found.truncate(PAGE as usize);
+    let before: i64 = if filter.after.is_some() {
+        q.from.trim().parse().unwrap_or(0).max(0)
+    } else {
+        0
+    };
+    let filters = q.filters();
+    let link = |extra: String| {
+        let query: Vec<&str> = [filters.as_str(), extra.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        match query.is_empty() {
+            true => "/projects".to_string(),
+            false => format!("/projects?{}", query.join("&")),
+        }
+    };
+    let last = before + found.len() as i64;
+    let next_page = more
+        .then(|| {
+            found
+                .last()
+                .map(|r| link(format!("after={}&from={last}", r.id)))
+        })
+        .flatten();
+    let first_page = filter.after.is_some().then(|| link(String::new()));
+    let first = if found.is_empty() { 0 } else { before + 1 };
+    let rows = found
         .into_iter()
         .map(|r| {
             let gap = r.self_total_centi.map(|s| s - r.total_centi);
@@ -132,6 +195,11 @@ pub async fn list(
             q,
             statuses,
             notice,
+            total,
+            first,
+            last,
+            first_page,
+            next_page,
         }
         .render()?,
     ))

@@ -166,3 +166,61 @@ async fn findings_are_named_in_chinese_on_the_dashboard_and_the_project_page() {
     }
     assert!(shown > 0, "the demo projects have findings");
 }
+
+/// `serve --demo` shows a district, not five projects: the list counts and pages them, the dashboard
+/// scores the latest year's hundred-odd projects with the generator's planted problems shortlisted,
+/// and a unit's generated project has earlier years to compare with.
+#[tokio::test]
+async fn the_demo_looks_like_a_bureau() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = jixiao_store::Store::connect(dir.path().join("demo.db").to_str().unwrap())
+        .await
+        .unwrap();
+    jixiao_web::demo::load(&store).await.unwrap();
+    let server = common::serve(jixiao_web::app(store), dir).await;
+    let finance = Session::login(&server, "caizheng").await;
+
+    let list = finance.text("/projects").await;
+    assert!(
+        list.contains("共 305 个项目，本页为第 1—100 个。"),
+        "{list}"
+    );
+    let next = list
+        .split("href=\"")
+        .find_map(|s| s.strip_prefix("/projects?after="))
+        .and_then(|s| s.split('"').next())
+        .expect("a next page link")
+        .replace("&#38;", "&");
+    let second = finance.text(&format!("/projects?after={next}")).await;
+    assert!(second.contains("本页为第 101—200 个"), "{second}");
+    assert!(second.contains("« 第一页"));
+
+    let page = finance.text("/dashboard").await;
+    let scored: i64 = page
+        .split("项目<b>")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .expect("the number of projects scored");
+    assert!((90..=110).contains(&scored), "{scored} projects in 2023");
+    assert!(page.contains("番禺区水务局") && page.contains("抽查清单"));
+    // Planted problems reach the shortlist (a mid-year cut reported as full execution, among others).
+    assert!(
+        page.contains("全年预算较年初调减"),
+        "a planted cut is shortlisted"
+    );
+
+    // Every year of one unit's generated project, in its history.
+    let json = finance.text("/api/v1/projects?year=2023&limit=1").await;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["total"].as_i64(),
+        Some(scored),
+        "the list and the dashboard agree"
+    );
+    let id = v["projects"][0]["id"].as_i64().unwrap();
+    let years = finance.text(&format!("/projects/{id}/years")).await;
+    for year in ["2021", "2022", "2023"] {
+        assert!(years.contains(year), "{year} in the history");
+    }
+}

@@ -25,52 +25,40 @@ pub async fn suggestions(
     year: i32,
 ) -> Result<Vec<Suggestion>, AppError> {
     let scope = access::scope(state, user).await?;
-    let projects = state
-        .store
-        .list_projects_with_data(&ProjectFilter {
-            org_ids: scope.clone(),
-            year: Some(year),
-            limit: 10_000,
-            ..Default::default()
-        })
-        .await?;
-    let histories = state.store.project_histories().await?;
+    let filter = ProjectFilter {
+        org_ids: scope.clone(),
+        year: Some(year),
+        ..Default::default()
+    };
     let items = state.store.rectifications(scope.as_deref(), None).await?;
     let policy = state.store.policy();
-    let none = jixiao_core::History::default();
     let mut out = Vec::new();
-    // A draft or returned self-evaluation is not a result yet.
-    let finished = projects.iter().filter(|(row, _)| {
-        matches!(
+    crate::scan::projects(state, &filter, |row, project, history| {
+        // A draft or returned self-evaluation is not a result yet.
+        if !matches!(
             row.status,
             jixiao_store::Status::Submitted
                 | jixiao_store::Status::Approved
                 | jixiao_store::Status::Published
-        )
-    });
-    for (row, project) in finished {
-        let history = histories.get(&row.id).unwrap_or(&none);
+        ) {
+            return;
+        }
         let (_, summary) = Summary::evaluate_against(project, history, policy);
         let (total, reviewed) = match summary.review {
             ReviewTotal::Done(t) => (t, true),
             _ => (summary.total, false),
         };
-        let lights = match state.store.declaration_of_project(row.id).await? {
-            Some(d) => state
-                .store
-                .reports_of_declaration(d.id)
-                .await?
-                .iter()
-                .filter(|r| {
-                    matches!(
-                        r.status,
-                        jixiao_store::Status::Submitted | jixiao_store::Status::Approved
-                    )
-                })
-                .map(|r| (r.form.month, r.light))
-                .collect(),
-            None => Vec::new(),
-        };
+        // The lights of the reports the unit submitted, as the policy gives them.
+        let lights = history
+            .monitoring
+            .iter()
+            .map(|form| {
+                (
+                    form.month,
+                    jixiao_core::monitoring::assess(form, policy).light,
+                )
+            })
+            .collect();
         let open = items
             .iter()
             .filter(|i| {
@@ -88,7 +76,8 @@ pub async fn suggestions(
             open,
             policy,
         ));
-    }
+    })
+    .await?;
     out.sort_by(|a, b| a.org.cmp(&b.org).then(a.project.cmp(&b.project)));
     Ok(out)
 }

@@ -17,7 +17,8 @@ pub struct Server {
     _dir: tempfile::TempDir,
 }
 
-/// A server with the demo data.
+/// A server with the named demo projects (without the generated district: each test follows a story
+/// of named projects).
 pub async fn start() -> Server {
     start_with(|app| app).await
 }
@@ -30,7 +31,9 @@ pub async fn start_with(wrap: impl FnOnce(axum::Router) -> axum::Router) -> Serv
     let store = jixiao_store::Store::connect(db.to_str().unwrap())
         .await
         .unwrap();
-    jixiao_web::demo::load(&store).await.unwrap();
+    jixiao_web::demo::load_with(&store, &jixiao_web::demo::DistrictSize::NONE)
+        .await
+        .unwrap();
     serve(wrap(jixiao_web::app(store)), dir).await
 }
 
