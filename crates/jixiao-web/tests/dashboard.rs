@@ -172,12 +172,7 @@ async fn findings_are_named_in_chinese_on_the_dashboard_and_the_project_page() {
 /// and a unit's generated project has earlier years to compare with.
 #[tokio::test]
 async fn the_demo_looks_like_a_bureau() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = jixiao_store::Store::connect(dir.path().join("demo.db").to_str().unwrap())
-        .await
-        .unwrap();
-    jixiao_web::demo::load(&store).await.unwrap();
-    let server = common::serve(jixiao_web::app(store), dir).await;
+    let server = common::start_demo().await;
     let finance = Session::login(&server, "caizheng").await;
 
     let list = finance.text("/projects").await;

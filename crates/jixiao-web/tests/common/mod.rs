@@ -37,6 +37,16 @@ pub async fn start_with(wrap: impl FnOnce(axum::Router) -> axum::Router) -> Serv
     serve(wrap(jixiao_web::app(store)), dir).await
 }
 
+/// A server with the whole demo of `serve --demo`: the named projects and the generated district.
+pub async fn start_demo() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let store = jixiao_store::Store::connect(dir.path().join("demo.db").to_str().unwrap())
+        .await
+        .unwrap();
+    jixiao_web::demo::load(&store).await.unwrap();
+    serve(jixiao_web::app(store), dir).await
+}
+
 /// Serves `app` on port 0 (with the peer's address, as `jixiao serve` does); `dir` holds its database
 /// and lives as long as the server.
 pub async fn serve(app: axum::Router, dir: tempfile::TempDir) -> Server {

@@ -35,6 +35,13 @@ pub fn screenshots() -> PathBuf {
 /// A server with demo data, chromedriver, and a headless Chromium at 1366×768; `None` where the
 /// browser is not installed outside CI.
 pub async fn session() -> Option<(Server, Driver, fantoccini::Client)> {
+    session_on(super::start()).await
+}
+
+/// [`session`] on the server `start` gives (e.g. [`super::start_demo`]).
+pub async fn session_on(
+    start: impl std::future::Future<Output = Server>,
+) -> Option<(Server, Driver, fantoccini::Client)> {
     let driver_bin = chromedriver();
     if !jixiao_testkit::required_in_ci(
         "chromedriver (scripts/test installs chromium-driver)",
@@ -43,7 +50,7 @@ pub async fn session() -> Option<(Server, Driver, fantoccini::Client)> {
         return None;
     }
     let driver_bin = driver_bin.unwrap();
-    let server = super::start().await;
+    let server = start.await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
