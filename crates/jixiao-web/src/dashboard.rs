@@ -22,10 +22,17 @@ use crate::view::Nav;
 
 /// Shortlist length on screen.
 const SHORTLIST: usize = 30;
-/// What the dashboard shows for one organisation and requested year: the years with projects, the year
-/// shown, and the rendered charts and tables. Cached (see cache.rs): scoring a province's year takes
-/// seconds.
-pub type View = (Vec<i64>, i64, String);
+/// What the dashboard shows for one organisation and requested year. Cached (see cache.rs): scoring a
+/// province's year takes seconds.
+pub struct View {
+    /// The years with projects, and the year shown.
+    years: Vec<i64>,
+    year: i64,
+    /// The rendered charts and tables.
+    body: String,
+    /// 整改 completion by unit: (unit, items, closed, overdue).
+    rectification: Vec<(String, usize, usize, usize)>,
+}
 
 #[derive(Deserialize, Default)]
 pub struct DashQuery {
@@ -37,18 +44,14 @@ pub struct DashQuery {
 
 #[derive(Template)]
 #[template(path = "dashboard/dashboard.html")]
-struct DashboardPage {
+struct DashboardPage<'a> {
     nav: Nav,
     scope_name: String,
     year_label: String,
-    years: Vec<i64>,
-    year: i64,
-    orgs: Vec<(i64, String)>,
+    orgs: Vec<(i64, &'a str)>,
     org: i64,
-    policy: String,
-    body: String,
-    /// 整改 completion by unit: (unit, items, closed, overdue).
-    rectification: Vec<(String, usize, usize, usize)>,
+    policy: &'a str,
+    view: &'a View,
 }
 
 pub async fn page(
@@ -89,37 +92,21 @@ pub async fn page(
             }
         }
     };
-    let (years, year, body) = (*view).clone();
-    let policy = state.store.policy();
-    let name_of = |id: i64| {
-        all_orgs
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_default()
-    };
-    let orgs = scope.iter().map(|&id| (id, name_of(id))).collect();
+    let names: std::collections::HashMap<i64, &str> =
+        all_orgs.iter().map(|o| (o.id, o.name.as_str())).collect();
+    let name_of = |id: i64| names.get(&id).copied().unwrap_or_default();
     let page = DashboardPage {
         nav: user.nav(),
-        scope_name: name_of(org),
-        year_label: if years.is_empty() {
+        scope_name: name_of(org).to_string(),
+        year_label: if view.years.is_empty() {
             String::new()
         } else {
-            format!("{year} 年度")
+            format!("{} 年度", view.year)
         },
-        years,
-        year,
-        orgs,
+        orgs: scope.iter().map(|&id| (id, name_of(id))).collect(),
         org,
-        policy: policy.title.clone(),
-        body,
-        rectification: crate::monitoring::completion(
-            &state
-                .store
-                .rectifications(Some(&access::subtree(&all_orgs, org)), None)
-                .await?,
-            &crate::monitoring::today(),
-        ),
+        policy: &state.store.policy().title,
+        view: &view,
     };
     Ok(Html(page.render()?))
 }
@@ -138,8 +125,7 @@ async fn view(state: &Shared, subtree: Vec<i64>, requested: Option<i64>) -> Resu
     // Stored and requested years are i32, so this always holds; never drop the year filter.
     filter.year = Some(i32::try_from(year).map_err(|_| AppError::NotFound)?);
     let policy = state.store.policy();
-    let mut agg = Aggregate::new();
-    crate::scan::projects(state, &filter, |row, project, history| {
+    let scored = crate::scan::projects(state, &filter, |row, project, history| {
         let (eval, summary) = Summary::evaluate_against(project, history, policy);
         let row = ProjectRow::new(
             format!("项目 #{}", row.id),
@@ -149,11 +135,27 @@ async fn view(state: &Shared, subtree: Vec<i64>, requested: Option<i64>) -> Resu
             policy,
             Some(row.org_name.clone()),
         );
-        agg.add(row, &eval.findings);
+        (row, eval.findings)
     })
     .await?;
+    let mut agg = Aggregate::new();
+    for (row, findings) in scored {
+        agg.add(row, &findings);
+    }
     let review = agg.finish(SHORTLIST);
-    Ok((years, year, dashboard::body(&review)))
+    let rectification = crate::monitoring::completion(
+        &state
+            .store
+            .rectifications(filter.org_ids.as_deref(), None)
+            .await?,
+        &crate::monitoring::today(),
+    );
+    Ok(View {
+        years,
+        year,
+        body: dashboard::body(&review),
+        rectification,
+    })
 }
 
 pub fn routes() -> Router<Shared> {

@@ -6,3 +6,6 @@ CREATE INDEX projects_name ON projects(name, id);
 CREATE INDEX projects_year_total ON projects(year, total_centi, id);
 CREATE INDEX projects_total ON projects(total_centi, id);
 CREATE INDEX projects_status_year ON projects(status, year);
+-- A reviewer's usual narrowing: one year, one grade or status, then a sort.
+CREATE INDEX projects_year_grade_total ON projects(year, grade, total_centi, id);
+CREATE INDEX projects_year_status_updated ON projects(year, status, updated_at, id);

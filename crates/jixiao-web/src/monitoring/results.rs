@@ -32,52 +32,57 @@ pub async fn suggestions(
     };
     let items = state.store.rectifications(scope.as_deref(), None).await?;
     let policy = state.store.policy();
-    let mut out = Vec::new();
-    crate::scan::projects(state, &filter, |row, project, history| {
-        // A draft or returned self-evaluation is not a result yet.
-        if !matches!(
-            row.status,
-            jixiao_store::Status::Submitted
-                | jixiao_store::Status::Approved
-                | jixiao_store::Status::Published
-        ) {
-            return;
-        }
-        let (_, summary) = Summary::evaluate_against(project, history, policy);
-        let (total, reviewed) = match summary.review {
-            ReviewTotal::Done(t) => (t, true),
-            _ => (summary.total, false),
-        };
-        // The lights of the reports the unit submitted, as the policy gives them.
-        let lights = history
-            .monitoring
-            .iter()
-            .map(|form| {
-                (
-                    form.month,
-                    jixiao_core::monitoring::assess(form, policy).light,
-                )
-            })
-            .collect();
-        let open = items
-            .iter()
-            .filter(|i| {
-                i.org_id == row.org_id && i.project == project.project.name && i.status != "closed"
-            })
-            .count();
-        out.push(Suggestion::new(
-            &row.org_name,
-            &project.project.name,
-            year,
-            total,
-            reviewed,
-            project.funds.annual,
-            lights,
-            open,
-            policy,
-        ));
-    })
-    .await?;
+    let mut out: Vec<Suggestion> =
+        crate::scan::projects(state, &filter, |row, project, history| {
+            // A draft or returned self-evaluation is not a result yet.
+            if !matches!(
+                row.status,
+                jixiao_store::Status::Submitted
+                    | jixiao_store::Status::Approved
+                    | jixiao_store::Status::Published
+            ) {
+                return None;
+            }
+            let (_, summary) = Summary::evaluate_against(project, history, policy);
+            let (total, reviewed) = match summary.review {
+                ReviewTotal::Done(t) => (t, true),
+                _ => (summary.total, false),
+            };
+            // The lights of the reports the unit submitted, as the policy gives them.
+            let lights = history
+                .monitoring
+                .iter()
+                .map(|form| {
+                    (
+                        form.month,
+                        jixiao_core::monitoring::assess(form, policy).light,
+                    )
+                })
+                .collect();
+            let open = items
+                .iter()
+                .filter(|i| {
+                    i.org_id == row.org_id
+                        && i.project == project.project.name
+                        && i.status != "closed"
+                })
+                .count();
+            Some(Suggestion::new(
+                &row.org_name,
+                &project.project.name,
+                year,
+                total,
+                reviewed,
+                project.funds.annual,
+                lights,
+                open,
+                policy,
+            ))
+        })
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
     out.sort_by(|a, b| a.org.cmp(&b.org).then(a.project.cmp(&b.project)));
     Ok(out)
 }
