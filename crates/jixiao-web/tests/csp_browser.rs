@@ -1,7 +1,8 @@
 //! The Content-Security-Policy in a real browser: every kind of page loads its scripts and styles,
 //! nothing is refused (Chromium reports each refusal on its console, read through ChromeDriver), and
 //! what used to be inline still works — the print button, the admin tree's indentation, the dashboard's
-//! hashed style block and legend colours, the editor's live scoring, the API page.
+//! hashed style block and legend colours, the editor's live scoring, the API page. Screenshots of the
+//! dashboard and the admin page go to target/screenshots/ for a look by eye.
 
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use serde_json::Value;
 
 mod common;
 use common::Session;
-use common::ui::{csp_violations, login, logout, session, wait_for_text};
+use common::ui::{csp_violations, login, logout, screenshots, session, wait_for_text};
 
 /// The first `{prefix}{id}` link of a page whose id is a number.
 fn first_id(page: &str, prefix: &str) -> i64 {
@@ -124,6 +125,12 @@ async fn pages_work_under_the_content_security_policy() {
         .await,
         "rgb(157, 180, 208)"
     );
+    let shots = screenshots();
+    std::fs::write(
+        shots.join("csp-dashboard.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
 
     // The API page renders the OpenAPI document with its script.
     c.goto(&server.url("/api/docs")).await.unwrap();
@@ -147,6 +154,7 @@ async fn pages_work_under_the_content_security_policy() {
         .collect();
     assert!(indents.contains(&"depth-0 6px"), "{indents:?}");
     assert!(indents.contains(&"depth-2 42px"), "{indents:?}");
+    std::fs::write(shots.join("csp-admin.png"), c.screenshot().await.unwrap()).unwrap();
     logout(&c).await;
 
     // A clerk's editor scores live (editor.js, library.js and the JSON data block).
