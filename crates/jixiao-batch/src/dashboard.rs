@@ -1,7 +1,8 @@
 //! The dashboard: grade distribution, score histogram (stated vs computed), findings by code,
 //! organisations ranked, gap per organisation, the 抽查 shortlist and the files that could not be read.
-//! Inline SVG and inline CSS only, no script and no external URL (intranets are offline); the web app
-//! embeds [`body`] in its own page, `jixiao batch --html` writes [`document`].
+//! Inline SVG and one `<style>` block ([`CSS`]) only: no script, no style attribute and no external URL
+//! (intranets are offline); the web app embeds [`body`] in its own page, allowing that block by its
+//! hash in its Content-Security-Policy, and `jixiao batch --html` writes [`document`].
 
 use std::fmt::Write;
 
@@ -30,6 +31,8 @@ pub const CSS: &str = r#".jx-dash { font-size: 14px; line-height: 1.5; }
 .jx-dash th { background: #eef1f6; }
 .jx-dash td.n { text-align: right; white-space: nowrap; }
 .jx-dash .legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; vertical-align: middle; }
+.jx-dash .legend .stated { background: #9db4d0; }
+.jx-dash .legend .computed { background: #b22222; }
 .jx-dash .empty { color: #666; }
 "#;
 
@@ -49,10 +52,10 @@ fn pct(x: Decimal) -> String {
     format!("{}%", (x * Decimal::ONE_HUNDRED).round_dp(1).normalize())
 }
 
-fn legend() -> String {
-    format!(
-        r#"<div class="legend"><span style="background:{STATED}"></span>自评<span style="background:{COMPUTED}"></span>按规则计算</div>"#
-    )
+/// Swatches by class (colours in [`CSS`], equal to [`STATED`] and [`COMPUTED`]): the web serves the
+/// dashboard under a Content-Security-Policy that applies no style attribute.
+fn legend() -> &'static str {
+    r#"<div class="legend"><span class="stated"></span>自评<span class="computed"></span>按规则计算</div>"#
 }
 
 /// Vertical grouped bars: two series (stated, computed) per category.
@@ -380,4 +383,16 @@ pub fn document(review: &Review, title: &str) -> String {
         body(review),
         t = esc(title)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_legend_swatches_match_the_bars() {
+        assert!(CSS.contains(&format!(".legend .stated {{ background: {STATED}; }}")));
+        assert!(CSS.contains(&format!(".legend .computed {{ background: {COMPUTED}; }}")));
+        assert!(!legend().contains("style="));
+    }
 }

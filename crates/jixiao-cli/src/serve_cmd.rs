@@ -1,15 +1,16 @@
 //! `jixiao serve`: the web application.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use clap::Args;
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
 
 #[derive(Args)]
 pub struct ServeArgs {
     /// 监听地址
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, default_value = "127.0.0.1:8080", env = "JIXIAO_ADDR")]
     addr: SocketAddr,
     /// 数据库：SQLite 文件路径（默认 ./jixiao.db）或 postgres://用户@主机/库名
     #[arg(long, default_value = "jixiao.db", env = "JIXIAO_DATABASE")]
@@ -27,9 +28,51 @@ pub struct ServeArgs {
         env = "JIXIAO_TRUSTED_PROXIES"
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// 直接提供 HTTPS：证书链文件（PEM）；须同时给出 --tls-key
+    #[arg(long, env = "JIXIAO_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// 直接提供 HTTPS：私钥文件（PEM：PKCS#8、PKCS#1 RSA 或 SEC1 EC）；须同时给出 --tls-cert
+    #[arg(long, env = "JIXIAO_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// /metrics 的访问令牌：其他机器带 Authorization: Bearer 令牌可读取（不设时只允许本机直接访问）
+    #[arg(long, env = "JIXIAO_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// 日志格式：text（便于阅读，默认）或 json（每行一个 JSON 对象，便于日志系统收集）；日志写到标准错误
+    #[arg(long, value_enum, default_value = "text", env = "JIXIAO_LOG_FORMAT")]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Logs to stderr (stdout carries the start-up lines); `RUST_LOG` overrides the level, e.g.
+/// `RUST_LOG=jixiao=debug`. Each request is one info line of target `jixiao::request`.
+fn init_logging(format: LogFormat) -> Result<()> {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let done = match format {
+        LogFormat::Text => builder.with_ansi(false).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init(),
+    };
+    if let Err(e) = done {
+        bail!("无法设置日志输出：{e}");
+    }
+    Ok(())
 }
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    init_logging(args.log_format)?;
     let policy = crate::load_policy(&args.policy)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -41,6 +84,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         demo: args.demo,
         policy,
         trusted_proxies: args.trusted_proxies,
+        tls: args
+            .tls_cert
+            .zip(args.tls_key)
+            .map(|(cert, key)| jixiao_web::TlsFiles { cert, key }),
+        metrics_token: args.metrics_token,
     }))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -166,6 +166,14 @@ pub struct SqliteSettings {
     pub busy_timeout_ms: i64,
 }
 
+/// Connections of the pool: open now, idle among them, and the most it opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    pub open: u32,
+    pub idle: usize,
+    pub max: u32,
+}
+
 pub fn now_millis() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -382,6 +390,21 @@ impl Store {
 
     pub async fn close(&self) {
         on!(self, pool => pool.close().await)
+    }
+
+    /// One round trip to the database (the web's health check).
+    pub async fn ping(&self) -> Result<()> {
+        on!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    /// The connection pool right now (the web's metrics).
+    pub fn pool_status(&self) -> PoolStatus {
+        on!(self, pool => PoolStatus {
+            open: pool.size(),
+            idle: pool.num_idle(),
+            max: pool.options().get_max_connections(),
+        })
     }
 
     // -----------------------------------------------------------------------------------------

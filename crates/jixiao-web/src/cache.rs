@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
@@ -25,6 +26,9 @@ pub struct Cache<K, V> {
     /// reads the database and inserts only if no write dropped the cache meanwhile, so a read that raced a
     /// write cannot put the old value back.
     inner: RwLock<(u64, Entries<K, V>)>,
+    /// Lookups answered from the cache and lookups that went to the database (for /metrics).
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 /// Each key's value and when it was stored.
@@ -38,6 +42,8 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
         Cache {
             ttl,
             inner: RwLock::new((0, HashMap::new())),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
@@ -47,11 +53,26 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
 
     pub fn get(&self, key: &K) -> Option<V> {
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        inner
+        let found = inner
             .1
             .get(key)
             .filter(|(at, _)| at.elapsed() < self.ttl)
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| v.clone());
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Hits and misses of [`Cache::get`] since the start.
+    pub fn counts(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
     }
 
     /// Keeps `value` unless the cache was dropped since `generation` was read.
@@ -134,6 +155,16 @@ mod tests {
         assert_eq!(c.get(&1), None);
         c.insert(1, "new", c.generation());
         assert_eq!(c.get(&1), Some("new"));
+    }
+
+    #[test]
+    fn lookups_are_counted() {
+        let c: Cache<i64, i64> = Cache::new(Duration::from_secs(60));
+        assert_eq!(c.get(&1), None);
+        c.insert(1, 1, c.generation());
+        assert_eq!(c.get(&1), Some(1));
+        assert_eq!(c.get(&1), Some(1));
+        assert_eq!(c.counts(), (2, 1));
     }
 
     #[test]

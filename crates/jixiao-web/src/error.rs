@@ -27,6 +27,9 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("服务器内部错误：{0}")]
     Internal(String),
+    /// The server cannot start as configured (e.g. an unreadable certificate); the message names the file.
+    #[error("{0}")]
+    Config(String),
 }
 
 impl AppError {
@@ -42,7 +45,9 @@ impl AppError {
             AppError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Store(StoreError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Store(_) | AppError::Internal(_) | AppError::Config(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 }

@@ -29,6 +29,10 @@ pub mod demo;
 mod error;
 mod input;
 mod view;
+// Serving: security headers, native TLS, health, metrics and request logs.
+mod harden;
+mod ops;
+mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -41,6 +45,8 @@ use jixiao_store::Store;
 pub use accounts::TrustedProxies;
 pub use auth::{first_admin, hash_password};
 pub use error::AppError;
+pub use harden::NativeTls;
+pub use ops::MetricsToken;
 
 /// Uploads and JSON bodies larger than this are refused with 413.
 pub const MAX_BODY: usize = 20 * 1024 * 1024;
@@ -62,6 +68,8 @@ pub struct AppState {
     dashboard_computing: tokio::sync::Mutex<()>,
     /// The highest change number of the shared database this process has seen (see cache.rs).
     seen_changes: std::sync::atomic::AtomicI64,
+    /// Request counts and latencies for /metrics.
+    metrics: ops::Metrics,
 }
 
 impl AppState {
@@ -80,6 +88,7 @@ impl AppState {
             dashboards: cache::Cache::new(std::time::Duration::from_secs(60)),
             dashboard_computing: tokio::sync::Mutex::new(()),
             seen_changes: std::sync::atomic::AtomicI64::new(i64::MIN),
+            metrics: ops::Metrics::default(),
         }
     }
 
@@ -158,6 +167,7 @@ fn router(state: Shared) -> Router {
         .merge(dashboard::routes())
         .merge(admin::routes())
         .merge(auth::routes())
+        .merge(ops::routes())
         .route("/assets/{*file}", get(assets::serve))
         .nest("/api", api::router())
         .layer(axum::middleware::from_fn_with_state(
@@ -171,6 +181,13 @@ fn router(state: Shared) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY))
         // Refuses a declared length over the limit before reading any of the body.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(axum::middleware::from_fn(harden::headers))
+        // Outermost, so the time and status include every layer; `Router::layer` runs it after
+        // routing, so the route template is known.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::observe,
+        ))
         .with_state(state)
 }
 
@@ -181,12 +198,29 @@ pub struct ServeOptions {
     pub demo: bool,
     /// The scoring rules of every page, list and document.
     pub policy: jixiao_core::Policy,
-    /// Reverse proxies whose X-Forwarded-For names the client (for the login lockout and the audit log).
+    /// Reverse proxies whose X-Forwarded-For names the client (for the login lockout and the audit log)
+    /// and whose X-Forwarded-Proto says whether the client used HTTPS (for the cookie's Secure flag).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Serve HTTPS with this certificate chain and private key (PEM files).
+    pub tls: Option<TlsFiles>,
+    /// Opens /metrics to other machines that send it as a bearer token.
+    pub metrics_token: Option<String>,
 }
 
-/// Opens the database, prepares first-start accounts or demo data, and serves until Ctrl-C.
+pub struct TlsFiles {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+}
+
+/// Opens the database, prepares first-start accounts or demo data, and serves until SIGTERM or
+/// Ctrl-C; then it stops accepting connections and returns once the requests in flight are answered.
 pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
+    // Before anything else: a bad certificate should not wait for migrations, nor leave a half-started
+    // server behind.
+    let tls = match &opts.tls {
+        Some(files) => Some(tls::config(&files.cert, &files.key)?),
+        None => None,
+    };
     let store = Store::open(&opts.database, opts.policy).await?;
     if opts.demo {
         for line in demo::load(&store).await? {
@@ -202,8 +236,11 @@ pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
     let addr = listener
         .local_addr()
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    // Registered before the start-up line: a supervisor may signal as soon as it sees it.
+    let stop = shutdown_signal()?;
     println!(
-        "jixiao 已启动：http://{addr}/（数据库：{}，{}；评分规则：{}）",
+        "jixiao 已启动：{}://{addr}/（数据库：{}，{}；评分规则：{}）",
+        if tls.is_some() { "https" } else { "http" },
         opts.database,
         store.backend_name(),
         store.policy().name
@@ -211,16 +248,61 @@ pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
     let state = Arc::new(AppState::new(store.clone()));
     tokio::spawn(cache::follow_changes(state.clone()));
     // Connection info gives the login lockout the client's address.
-    let router = router(state).layer(axum::Extension(TrustedProxies(opts.trusted_proxies)));
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut router = router(state).layer(axum::Extension(TrustedProxies(opts.trusted_proxies)));
+    if let Some(token) = opts.metrics_token.filter(|t| !t.is_empty()) {
+        router = router.layer(axum::Extension(MetricsToken(token)));
+    }
+    let served = match tls {
+        Some(config) => {
+            use axum::serve::ListenerExt;
+            let listener = tls::TlsListener::new(listener, config)
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                // tap_io: axum then gives the peer's SocketAddr as connection info, as over TCP.
+                .tap_io(|_| {});
+            axum::serve(
+                listener,
+                router
+                    .layer(axum::Extension(NativeTls))
+                    .into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stop)
+            .await
+        }
+        None => {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stop)
+            .await
+        }
+    };
+    served.map_err(|e| AppError::Internal(e.to_string()))?;
     store.close().await;
+    println!("jixiao 已停止");
     Ok(())
+}
+
+/// Resolves at SIGTERM (service managers) or Ctrl-C / SIGINT, and says so.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, AppError> {
+    #[cfg(unix)]
+    let (mut term, mut int) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        let register =
+            |kind| signal(kind).map_err(|e| AppError::Internal(format!("无法接收停止信号：{e}")));
+        (
+            register(SignalKind::terminate())?,
+            register(SignalKind::interrupt())?,
+        )
+    };
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        println!("收到停止信号：不再接受新的连接，正在完成进行中的请求…");
+    })
 }

@@ -65,6 +65,8 @@ pub async fn session_on(
             .unwrap(),
     );
     let caps = json!({
+        // Keeps the console, where Chromium reports what the Content-Security-Policy refused.
+        "goog:loggingPrefs": { "browser": "ALL" },
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -157,6 +159,7 @@ fn user_label(user: &str) -> &'static str {
     match user {
         "caizheng" => "财政局审核员",
         "bumen1" => "主管部门审核人",
+        "admin" => "系统管理员",
         _ => "填报人",
     }
 }
@@ -170,4 +173,44 @@ pub async fn logout(c: &Client) {
         .await
         .unwrap();
     wait_for_text(c, "main", "登录").await;
+}
+
+/// ChromeDriver's log command (outside the W3C protocol, which has none).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+    }
+}
+
+/// The browser console's messages since the last call (each read empties the log).
+pub async fn console(c: &Client) -> Vec<String> {
+    let log = c.issue_cmd(BrowserLog).await.unwrap();
+    log.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// What the Content-Security-Policy refused since the last read of the console.
+pub async fn csp_violations(c: &Client) -> Vec<String> {
+    console(c)
+        .await
+        .into_iter()
+        .filter(|m| m.contains("Content Security Policy"))
+        .collect()
 }
