@@ -7,33 +7,8 @@ mod support;
 use std::path::Path;
 
 use reqwest::{Client, StatusCode};
-use serde_json::{Value, json};
-use support::Server;
-
-/// A browser-like client (cookies, no redirects followed) signed in as `user` through `server`.
-async fn signed_in(server: &Server, user: &str) -> (Client, String) {
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let res = client
-        .post(format!("{}/login", server.base))
-        .form(&[("username", user), ("password", jixiao_web::demo::PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{user} signs in");
-    let me: Value = client
-        .get(format!("{}/api/v1/me", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (client, me["csrf"].as_str().unwrap().to_string())
-}
+use serde_json::json;
+use support::{Server, get_json, signed_in};
 
 async fn get(client: &Client, server: &Server, path: &str) -> (StatusCode, String) {
     let res = client
@@ -52,17 +27,10 @@ async fn a_write_through_one_server_is_seen_by_the_other_at_once() {
     let a = Server::start_with(Path::new(&url), &["--demo"]);
     let b = Server::start_with(Path::new(&url), &[]);
     // The cookie is for 127.0.0.1 whatever the port: one session, used on both servers.
-    let (clerk, csrf) = signed_in(&a, "danwei5").await;
+    let (clerk, csrf) = signed_in(&a.base, "danwei5").await;
 
     // A save through A shows on B, which had the page cached.
-    let list: Value = clerk
-        .get(format!("{}/api/v1/projects", a.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = get_json(&clerk, &format!("{}/api/v1/projects", a.base)).await;
     let id = list["projects"]
         .as_array()
         .unwrap()
@@ -74,14 +42,7 @@ async fn a_write_through_one_server_is_seen_by_the_other_at_once() {
     let (status, before) = get(&clerk, &b, &page).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!before.contains("第二台服务器看见的新名称"));
-    let current: Value = clerk
-        .get(format!("{}/api/v1/projects/{id}", a.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let current = get_json(&clerk, &format!("{}/api/v1/projects/{id}", a.base)).await;
     let mut project = current["project"].clone();
     project["project"]["name"] = json!("第二台服务器看见的新名称");
     let res = clerk
@@ -120,9 +81,9 @@ async fn a_write_through_one_server_is_seen_by_the_other_at_once() {
     );
 
     // A role change through A applies on B from the next request.
-    let (reviewer, _) = signed_in(&b, "bumen1").await;
+    let (reviewer, _) = signed_in(&b.base, "bumen1").await;
     assert_eq!(get(&reviewer, &b, "/dashboard").await.0, StatusCode::OK);
-    let (admin, admin_csrf) = signed_in(&a, "admin").await;
+    let (admin, admin_csrf) = signed_in(&a.base, "admin").await;
     let store = jixiao_store::Store::connect(&url).await.unwrap();
     let (bumen1, _) = store.user_by_name("bumen1").await.unwrap().unwrap();
     let res = admin

@@ -67,9 +67,9 @@ impl Store {
         let Db::Postgres(pool) = &self.db else {
             return Ok(None);
         };
+        // One of the pool's connections, held for the life of the server; closing the pool (at
+        // shutdown) ends the wait instead of waiting for it.
         let mut listener = PgListener::connect_with(pool).await?;
-        // The listener holds a connection of its own for the life of the server.
-        listener.ignore_pool_close_event(true);
         listener.listen(CHANNEL).await?;
         Ok(Some(ChangeListener(listener)))
     }

@@ -68,8 +68,9 @@ impl Drop for Server {
     }
 }
 
-/// Signs in as a demo user and makes an API token (it is stored, so it outlives restarts).
-pub async fn api_token(base: &str, username: &str) -> String {
+/// A browser-like client (cookies, no redirects followed) signed in as the demo user `username`, and
+/// its session's CSRF token.
+pub async fn signed_in(base: &str, username: &str) -> (Client, String) {
     let client = Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -84,18 +85,22 @@ pub async fn api_token(base: &str, username: &str) -> String {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let me: Value = client
-        .get(format!("{base}/api/v1/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} signs in");
+    let me = get_json(&client, &format!("{base}/api/v1/me")).await;
+    (client, me["csrf"].as_str().unwrap().to_string())
+}
+
+/// GET `url` and its JSON body.
+pub async fn get_json(client: &Client, url: &str) -> Value {
+    client.get(url).send().await.unwrap().json().await.unwrap()
+}
+
+/// Signs in as a demo user and makes an API token (it is stored, so it outlives restarts).
+pub async fn api_token(base: &str, username: &str) -> String {
+    let (client, csrf) = signed_in(base, username).await;
     let res = client
         .post(format!("{base}/api/v1/tokens"))
-        .header("X-CSRF-Token", me["csrf"].as_str().unwrap())
+        .header("X-CSRF-Token", csrf)
         .json(&json!({ "name": "测试脚本" }))
         .send()
         .await
