@@ -9,6 +9,8 @@ mod sheetxml;
 mod text;
 mod xlsx;
 
+pub use pdf::{DEFAULT_PDFTOTEXT_LIMIT, set_pdftotext_time_limit};
+
 use std::path::Path;
 
 use super::cell::Row;
