@@ -50,8 +50,24 @@ fn follow_up(project: &Project) {
     }
 }
 
+/// The fuzzer's panic hook aborts on every panic. Panics the importer itself catches and turns into an
+/// error naming the file (`jixiao_io::import::panic_is_caught`: calamine's .xls reader) go on to that catch;
+/// every other panic still reaches the fuzzer's hook.
+fn let_caught_panics_unwind() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let fatal = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !jixiao_io::import::panic_is_caught() {
+                fatal(info)
+            }
+        }));
+    });
+}
+
 /// Imports `data` as the file `name`; an error must name the file.
 fn import_as(data: &[u8], name: &str) {
+    let_caught_panics_unwind();
     match import_bytes(data, Path::new(name)) {
         Ok(all) => all.iter().for_each(|i| follow_up(&i.project)),
         Err(e) => assert!(
@@ -76,25 +92,7 @@ pub fn xlsx_import(data: &[u8]) {
 /// The workbook `tests/fixtures/import/panyu-national.xlsx` with `xl/worksheets/sheet1.xml` replaced.
 pub fn with_sheet(sheet_xml: &[u8]) -> Vec<u8> {
     static TEMPLATE: &[u8] = include_bytes!("../tests/fixtures/import/panyu-national.xlsx");
-    let mut src =
-        zip::ZipArchive::new(Cursor::new(TEMPLATE)).expect("the template workbook is a zip");
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for i in 0..src.len() {
-        let mut entry = src.by_index(i).expect("template entry");
-        let name = entry.name().expect("template entry name").into_owned();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).expect("template entry reads");
-        out.start_file(name.as_str(), stored).expect("zip entry");
-        out.write_all(if name == "xl/worksheets/sheet1.xml" {
-            sheet_xml
-        } else {
-            &bytes
-        })
-        .expect("zip write");
-    }
-    out.finish().expect("zip finish").into_inner()
+    replace_entry(TEMPLATE, "xl/worksheets/sheet1.xml", sheet_xml)
 }
 
 /// The project-file loader: TOML and JSON text, straight and through the importer's detection.
@@ -221,4 +219,52 @@ fn linear_policy() -> Policy {
     let mut p = Policy::default_policy();
     p.reverse.formula = jixiao_core::policy::ReverseFormula::Linear;
     p
+}
+
+/// The .xls importer (Excel 97-2003, an OLE compound file read by calamine): the bytes as an uploaded
+/// `fuzz.xls`. The committed seeds are real .xls workbooks, so mutations reach calamine's BIFF reader.
+pub fn xls_import(data: &[u8]) {
+    import_as(data, "fuzz.xls");
+}
+
+/// The Word importer: the bytes as an uploaded `fuzz.docx`, and as the `word/document.xml` of a real
+/// report (so that mutations reach the table and paragraph reader instead of stopping at the zip).
+pub fn docx_import(data: &[u8]) {
+    import_as(data, "fuzz.docx");
+    import_as(&with_document(data), "fuzz-document.docx");
+}
+
+/// The committed report `tests/fixtures/lo-pdf/c-noscore_docx_panyu-2022.docx` with its
+/// `word/document.xml` replaced.
+pub fn with_document(document_xml: &[u8]) -> Vec<u8> {
+    static TEMPLATE: &[u8] =
+        include_bytes!("../tests/fixtures/lo-pdf/c-noscore_docx_panyu-2022.docx");
+    replace_entry(TEMPLATE, "word/document.xml", document_xml)
+}
+
+/// The PDF importer: the bytes as an uploaded `fuzz.pdf` (the attached project file through lopdf, the
+/// text layer through pdftotext when installed, else lopdf).
+pub fn pdf_import(data: &[u8]) {
+    import_as(data, "fuzz.pdf");
+}
+
+/// A copy of the zip `template` with the entry `name` replaced by `bytes` (entries stored, not deflated).
+fn replace_entry(template: &[u8], name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut src = zip::ZipArchive::new(Cursor::new(template)).expect("the template is a zip");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).expect("template entry");
+        let entry_name = entry.name().expect("template entry name").into_owned();
+        let mut original = Vec::new();
+        entry
+            .read_to_end(&mut original)
+            .expect("template entry reads");
+        out.start_file(entry_name.as_str(), stored)
+            .expect("zip entry");
+        out.write_all(if entry_name == name { bytes } else { &original })
+            .expect("zip write");
+    }
+    out.finish().expect("zip finish").into_inner()
 }

@@ -24,7 +24,7 @@ pub struct BackupArgs {
 pub struct RestoreArgs {
     /// 由 jixiao backup 生成的备份文件
     file: PathBuf,
-    /// 目标数据库（必须是空的）：SQLite 文件路径或 postgres://用户@主机/库名
+    /// 目标数据库（新建的空数据库）：SQLite 文件路径或 postgres://用户@主机/库名；较早版本的备份恢复后自动升级
     #[arg(long, default_value = "jixiao.db", env = "JIXIAO_DATABASE")]
     database: String,
 }
@@ -96,19 +96,24 @@ pub fn backup(args: BackupArgs) -> Result<ExitCode> {
 pub fn restore(args: RestoreArgs) -> Result<ExitCode> {
     let file = File::open(&args.file)
         .with_context(|| format!("{}：无法打开备份文件", args.file.display()))?;
+    // The database is built at the archive's schema version, filled, then migrated to this program's:
+    // an archive of any earlier release restores.
     let summary = runtime()?.block_on(async {
-        let store = Store::connect(&args.database)
-            .await
-            .with_context(|| format!("无法打开数据库 {}", args.database))?;
-        let result = store.restore_backup(BufReader::new(file)).await;
-        store.close().await;
-        result.with_context(|| {
+        let (store, summary) = Store::restore_new(
+            &args.database,
+            jixiao_core::Policy::standard().clone(),
+            BufReader::new(file),
+        )
+        .await
+        .with_context(|| {
             format!(
                 "{} → {}：恢复失败，未写入任何数据",
                 args.file.display(),
                 args.database
             )
-        })
+        })?;
+        store.close().await;
+        anyhow::Ok(summary)
     })?;
     eprintln!(
         "已从 {} 恢复到 {}：{}",

@@ -91,6 +91,54 @@ fn project_file_seeds_and_regressions() {
 }
 
 #[test]
+fn xls_import_seeds_and_regressions() {
+    let n = run_all(
+        "xls_import",
+        files("tests/fixtures/import", &[".xls"]),
+        harness::xls_import,
+    );
+    assert!(n >= 3);
+}
+
+#[test]
+fn docx_import_seeds_and_regressions() {
+    let n = run_all(
+        "docx_import",
+        files("tests/fixtures/lo-pdf", &[".docx"]),
+        harness::docx_import,
+    );
+    assert!(n >= 10);
+}
+
+#[test]
+fn pdf_import_seeds_and_regressions() {
+    // The real PDFs of the import fixtures, through pdftotext, and the committed seeds.
+    let n = run_all(
+        "pdf_import",
+        files("tests/fixtures/import", &[".pdf"]),
+        harness::pdf_import,
+    );
+    assert!(n >= 2);
+}
+
+#[test]
+fn the_document_wrapper_yields_the_template_report() {
+    // The docx target's structured half only reaches the table reader if the wrapped report imports.
+    let xml = std::fs::read(root().join("fuzz/seeds/docx_import/document-panyu-2022.xml")).unwrap();
+    let imported =
+        jixiao_io::import::import_bytes(&harness::with_document(&xml), Path::new("wrapped.docx"))
+            .unwrap();
+    assert_eq!(imported.len(), 1);
+    let direct = jixiao_io::import::import_bytes(
+        &std::fs::read(root().join("tests/fixtures/lo-pdf/c-noscore_docx_panyu-2022.docx"))
+            .unwrap(),
+        Path::new("direct.docx"),
+    )
+    .unwrap();
+    assert_eq!(imported[0].project, direct[0].project);
+}
+
+#[test]
 fn the_sheet_wrapper_yields_the_template_workbook() {
     // The xlsx target's structured half only reaches the grid reader if the wrapped workbook imports.
     let sheet = {

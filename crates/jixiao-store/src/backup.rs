@@ -15,7 +15,7 @@
 //! (only their hashes are stored) so scripts keep working.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -39,6 +39,22 @@ struct Table {
     cols: &'static [(&'static str, Col)],
     /// The PostgreSQL sequence behind the id column, set past the restored ids.
     sequence: Option<&'static str>,
+    /// The schema version (migration) that created the table: an older archive has no rows of it.
+    since: i64,
+    /// Columns added to the table by a later migration, with that migration's version: an archive of an
+    /// older schema has rows without them (the migration fills them in after the restore).
+    added: &'static [(&'static str, i64)],
+}
+
+impl Table {
+    /// The table's columns in an archive of schema version `schema`.
+    fn cols_at(&self, schema: i64) -> impl Iterator<Item = &(&'static str, Col)> {
+        self.cols.iter().filter(move |(name, _)| {
+            self.added
+                .iter()
+                .all(|(added, version)| added != name || *version <= schema)
+        })
+    }
 }
 
 use Col::*;
@@ -56,6 +72,8 @@ const TABLES: &[Table] = &[
             ("created_at", Int),
         ],
         sequence: Some("orgs_id_seq"),
+        since: 1,
+        added: &[],
     },
     Table {
         name: "users",
@@ -71,6 +89,8 @@ const TABLES: &[Table] = &[
             ("created_at", Int),
         ],
         sequence: Some("users_id_seq"),
+        since: 1,
+        added: &[],
     },
     Table {
         name: "projects",
@@ -92,6 +112,8 @@ const TABLES: &[Table] = &[
             ("updated_by", Int),
         ],
         sequence: Some("projects_id_seq"),
+        since: 1,
+        added: &[],
     },
     Table {
         name: "revisions",
@@ -107,6 +129,8 @@ const TABLES: &[Table] = &[
             ("data", Text),
         ],
         sequence: None,
+        since: 1,
+        added: &[],
     },
     Table {
         name: "comments",
@@ -121,6 +145,8 @@ const TABLES: &[Table] = &[
             ("created_at", Int),
         ],
         sequence: Some("comments_id_seq"),
+        since: 1,
+        added: &[],
     },
     Table {
         name: "declarations",
@@ -141,6 +167,8 @@ const TABLES: &[Table] = &[
             ("updated_by", Int),
         ],
         sequence: Some("declarations_id_seq"),
+        since: 4,
+        added: &[],
     },
     Table {
         name: "declaration_revisions",
@@ -157,6 +185,8 @@ const TABLES: &[Table] = &[
             ("data", Text),
         ],
         sequence: None,
+        since: 4,
+        added: &[],
     },
     Table {
         name: "declaration_comments",
@@ -171,6 +201,8 @@ const TABLES: &[Table] = &[
             ("created_at", Int),
         ],
         sequence: Some("declaration_comments_id_seq"),
+        since: 4,
+        added: &[],
     },
     Table {
         name: "library_entries",
@@ -186,6 +218,8 @@ const TABLES: &[Table] = &[
             ("note", Text),
         ],
         sequence: Some("library_entries_id_seq"),
+        since: 4,
+        added: &[],
     },
     Table {
         name: "monitor_rounds",
@@ -201,6 +235,8 @@ const TABLES: &[Table] = &[
             ("created_at", Int),
         ],
         sequence: Some("monitor_rounds_id_seq"),
+        since: 5,
+        added: &[],
     },
     Table {
         name: "monitor_reports",
@@ -222,6 +258,8 @@ const TABLES: &[Table] = &[
             ("updated_by", Int),
         ],
         sequence: Some("monitor_reports_id_seq"),
+        since: 5,
+        added: &[],
     },
     Table {
         name: "monitor_report_revisions",
@@ -237,6 +275,8 @@ const TABLES: &[Table] = &[
             ("data", Text),
         ],
         sequence: None,
+        since: 5,
+        added: &[],
     },
     Table {
         name: "rectifications",
@@ -260,6 +300,8 @@ const TABLES: &[Table] = &[
             ("updated_at", Int),
         ],
         sequence: Some("rectifications_id_seq"),
+        since: 5,
+        added: &[],
     },
     Table {
         name: "rectification_events",
@@ -273,6 +315,8 @@ const TABLES: &[Table] = &[
             ("body", Text),
         ],
         sequence: Some("rectification_events_id_seq"),
+        since: 5,
+        added: &[],
     },
     Table {
         name: "rectification_files",
@@ -286,6 +330,8 @@ const TABLES: &[Table] = &[
             ("data", Text),
         ],
         sequence: Some("rectification_files_id_seq"),
+        since: 5,
+        added: &[],
     },
     Table {
         name: "api_tokens",
@@ -297,6 +343,8 @@ const TABLES: &[Table] = &[
             ("created_at", Int),
         ],
         sequence: None,
+        since: 1,
+        added: &[],
     },
     Table {
         name: "audit_log",
@@ -311,6 +359,8 @@ const TABLES: &[Table] = &[
             ("client", Text),
         ],
         sequence: Some("audit_log_id_seq"),
+        since: 2,
+        added: &[],
     },
 ];
 
@@ -413,14 +463,17 @@ fn bad(line: usize, msg: impl std::fmt::Display) -> StoreError {
     StoreError::BadBackup(format!("第 {line} 行：{msg}"))
 }
 
-fn row_values(table: &Table, row: &Value, line: usize) -> Result<Vec<Val>> {
+/// A row's values for the columns the table had in an archive of schema version `schema`.
+fn row_values(table: &Table, row: &Value, line: usize, schema: i64) -> Result<Vec<Val>> {
     let obj = row.as_object().ok_or_else(|| bad(line, "行数据不是对象"))?;
-    if let Some(extra) = obj.keys().find(|k| !table.cols.iter().any(|(c, _)| c == k)) {
+    if let Some(extra) = obj
+        .keys()
+        .find(|k| !table.cols_at(schema).any(|(c, _)| c == k))
+    {
         return Err(bad(line, format!("表 {} 没有字段“{extra}”", table.name)));
     }
     table
-        .cols
-        .iter()
+        .cols_at(schema)
         .map(|(name, col)| {
             let v = obj
                 .get(*name)
@@ -444,13 +497,119 @@ fn row_values(table: &Table, row: &Value, line: usize) -> Result<Vec<Val>> {
         .collect()
 }
 
+/// The archive's header line (kept for the checksum) and its schema version, checked against the
+/// newest schema this program knows.
+fn read_header<R: BufRead>(input: &mut R, newest: i64) -> Result<(String, i64)> {
+    let mut line = String::new();
+    input.read_line(&mut line)?;
+    if line.is_empty() {
+        return Err(StoreError::BadBackup("文件是空的".into()));
+    }
+    let header: Value = serde_json::from_str(line.trim_end_matches(['\n', '\r']))
+        .map_err(|e| bad(1, format!("不是 JSON：{e}")))?;
+    if header["format"] != FORMAT {
+        return Err(StoreError::BadBackup(
+            "不是 jixiao 备份文件（缺少文件头）".into(),
+        ));
+    }
+    if header["version"].as_i64() != Some(VERSION) {
+        return Err(StoreError::BadBackup(format!(
+            "备份格式第 {} 版，本程序只读第 {VERSION} 版",
+            header["version"]
+        )));
+    }
+    let schema = header["schema"].as_i64().unwrap_or(0);
+    if schema > newest {
+        return Err(StoreError::BadBackup(format!(
+            "备份来自更新的版本（数据结构第 {schema} 版，本程序为第 {newest} 版），请先升级 jixiao"
+        )));
+    }
+    if schema < 1 {
+        return Err(StoreError::BadBackup(format!(
+            "文件头的数据结构版本无效：{}",
+            header["schema"]
+        )));
+    }
+    Ok((line, schema))
+}
+
 impl Store {
     /// The latest applied migration: archives carry it so an older program refuses a newer archive.
+    /// 0 for a database no migration has touched yet.
     pub async fn schema_version(&self) -> Result<i64> {
+        let exists_sql = match &self.db {
+            crate::Db::Sqlite(_) => {
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            crate::Db::Postgres(_) => {
+                "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = '_sqlx_migrations' AND table_schema = current_schema()"
+            }
+        };
+        let exists: i64 =
+            on!(self, pool => sqlx::query(exists_sql).fetch_one(pool).await?.try_get("n")?);
+        if exists == 0 {
+            return Ok(0);
+        }
         Ok(
             on!(self, pool => sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations WHERE success")
             .fetch_one(pool).await?.try_get::<Option<i64>, _>("v")?.unwrap_or(0)),
         )
+    }
+
+    /// The newest schema version this program's migrations reach.
+    pub fn newest_schema(&self) -> i64 {
+        let migrator = match &self.db {
+            crate::Db::Sqlite(_) => sqlx::migrate!("./migrations/sqlite"),
+            crate::Db::Postgres(_) => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// Applies the migrations up to and including `version`, no further.
+    async fn migrate_to(&self, version: i64) -> Result<()> {
+        match &self.db {
+            crate::Db::Sqlite(pool) => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run_to(version, pool)
+                    .await?
+            }
+            crate::Db::Postgres(pool) => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run_to(version, pool)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    /// Restores an archive of any schema version up to this program's into a new database at `url` (a
+    /// new SQLite file, or a PostgreSQL database with no tables): the database is first built at the
+    /// archive's schema version, the rows are restored into it exactly as they were written (one
+    /// transaction, checked as [`Store::restore_backup`] checks), and the remaining migrations then bring
+    /// it, with its rows, to this program's schema, as they would have brought the original database.
+    /// An empty database that is already past the archive's schema is refused: its tables cannot be taken
+    /// back to the archive's.
+    pub async fn restore_new<R: BufRead>(
+        url: &str,
+        policy: jixiao_core::Policy,
+        mut input: R,
+    ) -> Result<(Store, BackupSummary)> {
+        let store = Store::from_db(Store::pool(url).await?, policy);
+        let (header, schema) = read_header(&mut input, store.newest_schema())?;
+        let current = store.schema_version().await?;
+        if current > schema {
+            return Err(StoreError::BadBackup(format!(
+                "备份为第 {schema} 版数据结构，目标数据库已按第 {current} 版建表；请恢复到新建的空数据库（新的 SQLite 文件，或新建的、尚未建表的 PostgreSQL 库），恢复后自动升级到当前版本"
+            )));
+        }
+        store.migrate_to(schema).await?;
+        let summary = store
+            .restore_rows(std::io::Cursor::new(header).chain(input), schema)
+            .await?;
+        store.migrate().await?;
+        // Restored list columns carry no stamp: bring them to this engine and policy.
+        store.refresh_summaries().await?;
+        Ok((store, summary))
     }
 
     /// Writes a consistent snapshot of the whole database to `out` (one read transaction).
@@ -505,10 +664,29 @@ impl Store {
         Ok(found)
     }
 
-    /// Restores an archive into this database, which must be empty. Everything is written in one
-    /// transaction, and the checksum and counts are checked before it commits: a damaged or truncated
-    /// archive leaves the database as it was.
-    pub async fn restore_backup<R: BufRead>(&self, input: R) -> Result<BackupSummary> {
+    /// Restores an archive of this program's schema version into this database, which must be empty.
+    /// Everything is written in one transaction, and the checksum and counts are checked before it
+    /// commits: a damaged or truncated archive leaves the database as it was. An archive of an older
+    /// schema is restored with [`Store::restore_new`].
+    pub async fn restore_backup<R: BufRead>(&self, mut input: R) -> Result<BackupSummary> {
+        let ours = self.schema_version().await?;
+        let (header, schema) = read_header(&mut input, ours)?;
+        if schema < ours {
+            return Err(StoreError::BadBackup(format!(
+                "备份为第 {schema} 版数据结构（本数据库为第 {ours} 版）：请用 jixiao restore 恢复到新建的空数据库，恢复后自动升级"
+            )));
+        }
+        let summary = self
+            .restore_rows(std::io::Cursor::new(header).chain(input), schema)
+            .await?;
+        // Restored list columns carry no stamp: bring them to this engine and policy.
+        self.refresh_summaries().await?;
+        Ok(summary)
+    }
+
+    /// The rows of an archive (header included, already checked) of schema version `schema` into a
+    /// database at that version with no rows, in one transaction.
+    async fn restore_rows<R: BufRead>(&self, input: R, schema: i64) -> Result<BackupSummary> {
         let refuse_occupied = |occupied: Vec<(&str, i64)>| -> Result<()> {
             if occupied.is_empty() {
                 return Ok(());
@@ -520,7 +698,7 @@ impl Store {
                 .join("，");
             Err(StoreError::NotEmpty(list))
         };
-        let ours = self.schema_version().await?;
+        let tables: Vec<&Table> = TABLES.iter().filter(|t| t.since <= schema).collect();
         let mut lines = input.lines().enumerate().map(|(i, l)| (i + 1, l));
         let mut hash = Sha256::new();
         let mut take = |line: (usize, std::io::Result<String>)| -> Result<(usize, Value)> {
@@ -534,36 +712,19 @@ impl Store {
             }
             Ok((no, v))
         };
-        let (_, header) = take(
+        take(
             lines
                 .next()
                 .ok_or_else(|| StoreError::BadBackup("文件是空的".into()))?,
         )?;
-        if header["format"] != FORMAT {
-            return Err(StoreError::BadBackup(
-                "不是 jixiao 备份文件（缺少文件头）".into(),
-            ));
-        }
-        if header["version"].as_i64() != Some(VERSION) {
-            return Err(StoreError::BadBackup(format!(
-                "备份格式第 {} 版，本程序只读第 {VERSION} 版",
-                header["version"]
-            )));
-        }
-        let schema = header["schema"].as_i64().unwrap_or(0);
-        if schema > ours {
-            return Err(StoreError::BadBackup(format!(
-                "备份来自更新的版本（数据结构第 {schema} 版，本程序为第 {ours} 版），请先升级 jixiao"
-            )));
-        }
         let mut counts: BTreeMap<String, u64> =
-            TABLES.iter().map(|t| (t.name.to_string(), 0)).collect();
+            tables.iter().map(|t| (t.name.to_string(), 0)).collect();
         let mut trailer = None;
         let summary = on!(self, pool => {
             let mut tx = pool.begin_write().await?;
             // Inside the write transaction, so nothing can slip in between the check and the restore.
             let mut occupied = Vec::new();
-            for name in TABLES.iter().map(|t| t.name).chain(["sessions"]) {
+            for name in tables.iter().map(|t| t.name).chain(["sessions"]) {
                 let sql = format!("SELECT COUNT(*) AS n FROM {name}");
                 let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *tx).await?.try_get("n")?;
                 if n > 0 {
@@ -579,10 +740,13 @@ impl Store {
                     break;
                 }
                 let name = v["t"].as_str().ok_or_else(|| bad(no, "缺少表名"))?;
-                let table = TABLES.iter().find(|t| t.name == name).ok_or_else(|| bad(no, format!("未知的表“{name}”")))?;
-                let values = row_values(table, &v["r"], no)?;
+                let table = tables.iter().find(|t| t.name == name).ok_or_else(|| match TABLES.iter().any(|t| t.name == name) {
+                    true => bad(no, format!("第 {schema} 版数据结构的备份中不应有表“{name}”")),
+                    false => bad(no, format!("未知的表“{name}”")),
+                })?;
+                let values = row_values(table, &v["r"], no, schema)?;
                 let stmt = sql.entry(table.name).or_insert_with(|| {
-                    let cols = table.cols.iter().map(|(c, _)| *c).collect::<Vec<_>>();
+                    let cols = table.cols_at(schema).map(|(c, _)| *c).collect::<Vec<_>>();
                     let marks = (1..=cols.len()).map(|i| format!("${i}")).collect::<Vec<_>>();
                     format!("INSERT INTO {} ({}) VALUES ({})", table.name, cols.join(", "), marks.join(", "))
                 });
@@ -613,7 +777,7 @@ impl Store {
             }
             if pool.is_postgres() {
                 // Ids were written explicitly, so the sequences still start at 1.
-                for table in TABLES {
+                for table in &tables {
                     if let Some(seq) = table.sequence {
                         let sql = format!("SELECT setval('{seq}', COALESCE((SELECT MAX(id) FROM {}), 0) + 1, false)", table.name);
                         sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
@@ -623,8 +787,6 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(BackupSummary { counts, sha256, schema })
         })?;
-        // Restored list columns carry no stamp: bring them to this engine and policy.
-        self.refresh_summaries().await?;
         Ok(summary)
     }
 }

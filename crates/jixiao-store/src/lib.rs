@@ -107,6 +107,26 @@ macro_rules! on {
     };
 }
 
+/// Appends an audit entry (`Option<&AuditEntry>`, nothing when None) inside the transaction `tx`, so the
+/// change the entry records and the entry itself are committed or rolled back together.
+macro_rules! audit_in {
+    ($tx:expr, $entry:expr, $at:expr) => {
+        if let Some(e) = $entry {
+            sqlx::query(
+                "INSERT INTO audit_log (at, actor_id, action, subject, detail, client) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind($at)
+            .bind(e.actor_id)
+            .bind(e.action.as_str())
+            .bind($crate::audit::bounded(e.subject))
+            .bind(e.detail)
+            .bind(e.client)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+
 mod audit;
 mod backup;
 mod changes;
@@ -416,10 +436,29 @@ impl Store {
         kind: OrgKind,
         parent_id: Option<i64>,
     ) -> Result<Org> {
+        self.create_org_audited(name, kind, parent_id, None).await
+    }
+
+    pub(crate) async fn create_org_audited(
+        &self,
+        name: &str,
+        kind: OrgKind,
+        parent_id: Option<i64>,
+        audit: Option<&AuditEntry<'_>>,
+    ) -> Result<Org> {
         let created_at = now_millis();
-        let id: i64 = on!(self, pool => sqlx::query("INSERT INTO orgs (parent_id, name, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(parent_id).bind(name).bind(kind.as_str()).bind(created_at)
-            .fetch_one(pool).await?.try_get("id")?);
+        let id: i64 = on!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let id: i64 = sqlx::query("INSERT INTO orgs (parent_id, name, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(parent_id).bind(name).bind(kind.as_str()).bind(created_at)
+                .fetch_one(&mut *tx).await?.try_get("id")?;
+            // The entry names the new organisation's number, known only now.
+            let detail = audit.map(|e| if e.detail.is_empty() { format!("编号 {id}") } else { format!("{}，编号 {id}", e.detail) });
+            let entry = audit.zip(detail.as_deref()).map(|(e, detail)| AuditEntry { detail, ..*e });
+            audit_in!(tx, entry.as_ref(), created_at);
+            tx.commit().await?;
+            id
+        });
         Ok(Org {
             id,
             parent_id,
@@ -448,14 +487,28 @@ impl Store {
     }
 
     pub async fn create_user(&self, new: &NewUser<'_>) -> Result<User> {
+        self.create_user_audited(new, None).await
+    }
+
+    pub(crate) async fn create_user_audited(
+        &self,
+        new: &NewUser<'_>,
+        audit: Option<&AuditEntry<'_>>,
+    ) -> Result<User> {
         if self.user_by_name(new.username).await?.is_some() {
             return Err(StoreError::DuplicateUser(new.username.into()));
         }
         let created_at = now_millis();
-        let id: i64 = on!(self, pool => sqlx::query(
-            "INSERT INTO users (username, display_name, password_hash, role, org_id, active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id")
-            .bind(new.username).bind(new.display_name).bind(new.password_hash).bind(new.role.as_str()).bind(new.org_id).bind(created_at)
-            .fetch_one(pool).await?.try_get("id")?);
+        let id: i64 = on!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let id: i64 = sqlx::query(
+                "INSERT INTO users (username, display_name, password_hash, role, org_id, active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id")
+                .bind(new.username).bind(new.display_name).bind(new.password_hash).bind(new.role.as_str()).bind(new.org_id).bind(created_at)
+                .fetch_one(&mut *tx).await?.try_get("id")?;
+            audit_in!(tx, audit, created_at);
+            tx.commit().await?;
+            id
+        });
         Ok(User {
             id,
             username: new.username.into(),
@@ -494,22 +547,49 @@ impl Store {
 
     /// Sets a new password hash and ends every session of the user.
     pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()> {
+        self.set_password_audited(user_id, password_hash, None)
+            .await
+    }
+
+    pub(crate) async fn set_password_audited(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        audit: Option<&AuditEntry<'_>>,
+    ) -> Result<()> {
+        let now = now_millis();
         on!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user_id).execute(&mut *tx).await?.rows_affected();
             if n == 0 { return Err(StoreError::NotFound("用户")); }
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            audit_in!(tx, audit, now);
             tx.commit().await?;
         });
         Ok(())
     }
 
+    /// Activates or deactivates a user; deactivating ends every session of the user.
     pub async fn set_user_active(&self, user_id: i64, active: bool) -> Result<()> {
+        self.set_user_active_audited(user_id, active, None).await
+    }
+
+    pub(crate) async fn set_user_active_audited(
+        &self,
+        user_id: i64,
+        active: bool,
+        audit: Option<&AuditEntry<'_>>,
+    ) -> Result<()> {
+        let now = now_millis();
         on!(self, pool => {
-            sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(i64::from(active)).bind(user_id).execute(pool).await?;
+            let mut tx = pool.begin_write().await?;
+            let n = sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(i64::from(active)).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            if n == 0 { return Err(StoreError::NotFound("用户")); }
             if !active {
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(pool).await?;
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
             }
+            audit_in!(tx, audit, now);
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -521,9 +601,26 @@ impl Store {
         csrf: &str,
         expires_at: i64,
     ) -> Result<()> {
+        self.create_session_audited(token_hash, user_id, csrf, expires_at, None)
+            .await
+    }
+
+    pub(crate) async fn create_session_audited(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires_at: i64,
+        audit: Option<&AuditEntry<'_>>,
+    ) -> Result<()> {
         let now = now_millis();
-        on!(self, pool => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash).bind(user_id).bind(csrf).bind(now).bind(expires_at).execute(pool).await.map(|_| ())?);
+        on!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(token_hash).bind(user_id).bind(csrf).bind(now).bind(expires_at).execute(&mut *tx).await?;
+            audit_in!(tx, audit, now);
+            tx.commit().await?;
+        });
         Ok(())
     }
 
@@ -558,7 +655,21 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        on!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await.map(|_| ())?);
+        self.delete_session_audited(token_hash, None).await
+    }
+
+    pub(crate) async fn delete_session_audited(
+        &self,
+        token_hash: &str,
+        audit: Option<&AuditEntry<'_>>,
+    ) -> Result<()> {
+        let now = now_millis();
+        on!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+            audit_in!(tx, audit, now);
+            tx.commit().await?;
+        });
         Ok(())
     }
 
@@ -570,10 +681,67 @@ impl Store {
     }
 
     pub async fn create_api_token(&self, token_hash: &str, user_id: i64, name: &str) -> Result<()> {
+        self.create_api_token_audited(token_hash, user_id, name, None)
+            .await
+    }
+
+    pub(crate) async fn create_api_token_audited(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        name: &str,
+        audit: Option<&AuditEntry<'_>>,
+    ) -> Result<()> {
         let now = now_millis();
-        on!(self, pool => sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash).bind(user_id).bind(name).bind(now).execute(pool).await.map(|_| ())?);
+        on!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_hash).bind(user_id).bind(name).bind(now).execute(&mut *tx).await?;
+            audit_in!(tx, audit, now);
+            tx.commit().await?;
+        });
         Ok(())
+    }
+
+    /// A user's API tokens, oldest first: each by its public id (see [`token_id`]), never the token.
+    pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>> {
+        let rows = on!(self, pool => sqlx::query("SELECT token_hash, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at, token_hash")
+            .bind(user_id).fetch_all(pool).await?.iter()
+            .map(|r| -> Result<ApiToken> {
+                Ok(ApiToken { id: token_id(&r.try_get::<String, _>("token_hash")?).to_string(), name: r.try_get("name")?, created_at: r.try_get("created_at")? })
+            }).collect::<Vec<_>>());
+        rows.into_iter().collect()
+    }
+
+    /// Revokes (deletes) the user's tokens with the public id `id`; false when there was none.
+    pub async fn revoke_api_token(&self, user_id: i64, id: &str) -> Result<bool> {
+        self.revoke_api_token_audited(user_id, id, None).await
+    }
+
+    pub(crate) async fn revoke_api_token_audited(
+        &self,
+        user_id: i64,
+        id: &str,
+        audit: Option<&AuditEntry<'_>>,
+    ) -> Result<bool> {
+        if id.len() != TOKEN_ID_LEN || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(false);
+        }
+        let now = now_millis();
+        let prefix = format!("{}%", id.to_ascii_lowercase());
+        let n = on!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let n = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1 AND token_hash LIKE $2")
+                .bind(user_id).bind(&prefix).execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                tx.rollback().await?;
+            } else {
+                audit_in!(tx, audit, now);
+                tx.commit().await?;
+            }
+            n
+        });
+        Ok(n > 0)
     }
 
     pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<i64>> {

@@ -1,5 +1,5 @@
 //! Administration: users and organisations, and the audit log (admin role only). Every change made
-//! here is an audit entry.
+//! here is an audit entry, written by the store in the same transaction as the change.
 
 use askama::Template;
 use axum::Form;
@@ -7,12 +7,12 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use jixiao_store::{AuditAction, NewUser, OrgKind, Role};
+use jixiao_store::{AuditAction, AuditEntry, NewUser, OrgKind, Role};
 use serde::Deserialize;
 
 use crate::Shared;
 use crate::access::require;
-use crate::accounts::{self, ClientAddr};
+use crate::accounts::ClientAddr;
 use crate::auth::{CurrentUser, check_password_rules, hash_password};
 use crate::error::AppError;
 use crate::input;
@@ -74,25 +74,25 @@ where
 }
 
 impl Admin {
-    /// Every change made here ends the same way: an audit entry, then back to the admin page.
-    async fn done(
-        &self,
-        state: &Shared,
+    /// The audit entry of a change this admin makes.
+    fn entry<'a>(
+        &'a self,
         action: AuditAction,
-        subject: &str,
-        detail: &str,
-    ) -> Result<Response, AppError> {
-        accounts::record(
-            state,
-            Some(self.user.user.id),
+        subject: &'a str,
+        detail: &'a str,
+    ) -> AuditEntry<'a> {
+        AuditEntry {
+            actor_id: Some(self.user.user.id),
             action,
             subject,
             detail,
-            &self.client,
-        )
-        .await?;
-        Ok(Redirect::to("/admin").into_response())
+            client: &self.client,
+        }
     }
+}
+
+fn back() -> Response {
+    Redirect::to("/admin").into_response()
 }
 
 /// The user a form names.
@@ -170,8 +170,10 @@ pub async fn create_user(
     check_password_rules(&f.password)?;
     let org = input::found(state.org(f.org_id).await?, "所选机构")?;
     let hash = hash_password(&f.password)?;
+    let detail = format!("{}，{}，{}", f.display_name.trim(), role.label(), org.name);
     state
         .store
+        .audited(admin.entry(AuditAction::UserCreated, username, &detail))
         .create_user(&NewUser {
             username,
             display_name: f.display_name.trim(),
@@ -180,10 +182,7 @@ pub async fn create_user(
             org_id: f.org_id,
         })
         .await?;
-    let detail = format!("{}，{}，{}", f.display_name.trim(), role.label(), org.name);
-    admin
-        .done(&state, AuditAction::UserCreated, username, &detail)
-        .await
+    Ok(back())
 }
 
 #[derive(Deserialize)]
@@ -202,14 +201,18 @@ pub async fn set_active(
     }
     let target = target(&state, id).await?;
     let active = f.active == "1";
-    // Deactivating also ends the user's sessions (in the store).
-    state.store.set_user_active(id, active).await?;
     let action = if active {
         AuditAction::UserActivated
     } else {
         AuditAction::UserDeactivated
     };
-    admin.done(&state, action, &target.username, "").await
+    // Deactivating also ends the user's sessions (in the store).
+    state
+        .store
+        .audited(admin.entry(action, &target.username, ""))
+        .set_user_active(id, active)
+        .await?;
+    Ok(back())
 }
 
 #[derive(Deserialize)]
@@ -231,11 +234,13 @@ pub async fn create_org(
         input::found(state.org(p).await?, "上级机构")?;
     }
     let name = input::required(&f.name, "机构名称")?;
-    let org = state.store.create_org(name, kind, parent).await?;
-    let detail = format!("{}，编号 {}", kind.label(), org.id);
-    admin
-        .done(&state, AuditAction::OrgCreated, &org.name, &detail)
-        .await
+    // The store appends the new organisation's number to the detail.
+    state
+        .store
+        .audited(admin.entry(AuditAction::OrgCreated, name, kind.label()))
+        .create_org(name, kind, parent)
+        .await?;
+    Ok(back())
 }
 
 #[derive(Deserialize)]
@@ -263,7 +268,6 @@ pub async fn set_role(
         .await?
         .map(|o| o.name)
         .unwrap_or_default();
-    state.store.set_user_role(target.id, role, org.id).await?;
     let detail = format!(
         "{}（{}）→ {}（{}）",
         target.role.label(),
@@ -271,9 +275,12 @@ pub async fn set_role(
         role.label(),
         org.name
     );
-    admin
-        .done(&state, AuditAction::RoleChanged, &target.username, &detail)
-        .await
+    state
+        .store
+        .audited(admin.entry(AuditAction::RoleChanged, &target.username, &detail))
+        .set_user_role(target.id, role, org.id)
+        .await?;
+    Ok(back())
 }
 
 #[derive(Deserialize)]
@@ -290,18 +297,17 @@ pub async fn reset_password(
 ) -> Result<Response, AppError> {
     let target = target(&state, f.user_id).await?;
     check_password_rules(&f.password)?;
+    let entry = admin.entry(
+        AuditAction::PasswordReset,
+        &target.username,
+        "该用户的登录会话已全部结束",
+    );
     state
         .store
+        .audited(entry)
         .set_password(target.id, &hash_password(&f.password)?)
         .await?;
-    admin
-        .done(
-            &state,
-            AuditAction::PasswordReset,
-            &target.username,
-            "该用户的登录会话已全部结束",
-        )
-        .await
+    Ok(back())
 }
 
 #[derive(Deserialize)]
@@ -316,9 +322,13 @@ pub async fn unlock(
     Form(f): Form<UnlockForm>,
 ) -> Result<Response, AppError> {
     let target = target(&state, f.user_id).await?;
-    admin
-        .done(&state, AuditAction::Unlocked, &target.username, "")
-        .await
+    // The entry is the unlock: the lockout counts failures after it only.
+    state
+        .store
+        .audited(admin.entry(AuditAction::Unlocked, &target.username, ""))
+        .record()
+        .await?;
+    Ok(back())
 }
 
 pub struct AuditLine {
@@ -369,7 +379,11 @@ pub async fn audit_page(
                 action: action.map_or("其他", AuditAction::label),
                 alert: matches!(
                     action,
-                    Some(AuditAction::LoginFailed | AuditAction::LoginLocked)
+                    Some(
+                        AuditAction::LoginFailed
+                            | AuditAction::LoginLocked
+                            | AuditAction::TokenRefused
+                    )
                 ),
                 subject: r.subject,
                 actor: r.actor.unwrap_or_default(),

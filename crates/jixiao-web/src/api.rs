@@ -4,17 +4,20 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use jixiao_core::exchange::{Dec, money};
 use jixiao_core::{Exchange, History, Policy, Project, evaluate_against, value};
-use jixiao_store::{Action, ProjectFilter, ProjectRow, Role, Sort, Status};
+use jixiao_store::{
+    Action, AuditAction, AuditEntry, ProjectFilter, ProjectRow, Role, Sort, Status, token_id,
+};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::Shared;
 use crate::access::{self, can_move, require};
+use crate::accounts::ClientAddr;
 use crate::auth::{ApiUser, random_token, token_hash};
 use crate::error::{ApiError, AppError};
 
@@ -23,7 +26,8 @@ pub fn router() -> Router<Shared> {
         .route("/openapi.json", get(openapi))
         .route("/docs", get(docs))
         .route("/v1/me", get(me))
-        .route("/v1/tokens", post(create_token))
+        .route("/v1/tokens", get(list_tokens).post(create_token))
+        .route("/v1/tokens/{id}", delete(revoke_token))
         .route("/v1/projects", get(list).post(create))
         .route("/v1/projects/{id}", get(read).put(update))
         .route("/v1/projects/{id}/evaluation", get(evaluation))
@@ -61,23 +65,70 @@ struct TokenRequest {
     name: String,
 }
 
-/// A personal API token for scripts; shown once.
+/// A personal API token for scripts; shown once. Audited by its public id (the start of its hash).
 async fn create_token(
     State(state): State<Shared>,
+    ClientAddr(client): ClientAddr,
     ApiUser(user): ApiUser,
     Json(req): Json<TokenRequest>,
 ) -> ApiResult {
     let token = random_token();
+    let hash = token_hash(&token);
+    let name = req.name.trim();
+    let entry = AuditEntry {
+        actor_id: Some(user.user.id),
+        action: AuditAction::TokenCreated,
+        subject: token_id(&hash),
+        detail: name,
+        client: &client,
+    };
     state
         .store
-        .create_api_token(&token_hash(&token), user.user.id, req.name.trim())
+        .audited(entry)
+        .create_api_token(&hash, user.user.id, name)
         .await
         .map_err(AppError::from)?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "token": token, "name": req.name })),
+        Json(json!({ "token": token, "id": token_id(&hash), "name": req.name })),
     )
         .into_response())
+}
+
+/// The signed-in user's tokens (public id, name, creation time), never the tokens themselves.
+async fn list_tokens(State(state): State<Shared>, ApiUser(user): ApiUser) -> ApiResult {
+    let tokens = state
+        .store
+        .api_tokens(user.user.id)
+        .await
+        .map_err(AppError::from)?;
+    Ok(Json(json!({ "tokens": tokens })).into_response())
+}
+
+/// Revokes one of the signed-in user's tokens by its public id; later use of it is refused and audited.
+async fn revoke_token(
+    State(state): State<Shared>,
+    ClientAddr(client): ClientAddr,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let entry = AuditEntry {
+        actor_id: Some(user.user.id),
+        action: AuditAction::TokenRevoked,
+        subject: &id,
+        detail: "",
+        client: &client,
+    };
+    let revoked = state
+        .store
+        .audited(entry)
+        .revoke_api_token(user.user.id, &id)
+        .await
+        .map_err(AppError::from)?;
+    if !revoked {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(Json(json!({ "revoked": id })).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -337,7 +388,8 @@ async fn openapi() -> Json<Value> {
         "security": [{ "session": [] }, { "token": [] }],
         "paths": {
             "/api/v1/me": { "get": { "summary": "当前用户", "responses": { "200": ok("用户信息与 CSRF 令牌"), "401": err } } },
-            "/api/v1/tokens": { "post": { "summary": "创建 API 令牌（只显示一次）", "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "name": { "type": "string" } }, "required": ["name"] } } } }, "responses": { "201": ok("令牌"), "401": err } } },
+            "/api/v1/tokens": { "get": { "summary": "本人的 API 令牌（编号、名称、创建时间；不含令牌本身）", "responses": { "200": ok("令牌列表"), "401": err } }, "post": { "summary": "创建 API 令牌（只显示一次）", "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": { "name": { "type": "string" } }, "required": ["name"] } } } }, "responses": { "201": ok("令牌"), "401": err } } },
+            "/api/v1/tokens/{id}": { "delete": { "summary": "吊销本人的一个 API 令牌（按编号）；之后用它的请求返回 401 并记入审计日志", "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }], "responses": { "200": ok("已吊销"), "401": err, "404": err } } },
             "/api/v1/projects": {
                 "get": { "summary": "项目列表（按权限范围）", "parameters": [
                     { "name": "year", "in": "query", "schema": { "type": "integer" } },

@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use jixiao_store::{AuditAction, NewUser, OrgKind, Role, Store, User, now_millis};
+use jixiao_store::{AuditAction, AuditEntry, NewUser, OrgKind, Role, Store, User, now_millis};
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -138,15 +138,28 @@ impl FromRequestParts<Shared> for CurrentUser {
         }
         let store = &state.store;
         let current = if let Some(token) = bearer(&parts.headers) {
-            let user_id = store
-                .api_token_user(&token_hash(&token))
-                .await?
-                .ok_or(AppError::Unauthorized)?;
-            let user = store
-                .user(user_id)
-                .await?
-                .filter(|u| u.active)
-                .ok_or(AppError::Unauthorized)?;
+            let hash = token_hash(&token);
+            let user = match store.api_token_user(&hash).await? {
+                Some(user_id) => store.user(user_id).await?.filter(|u| u.active),
+                None => None,
+            };
+            let Some(user) = user else {
+                // Recorded by the token's public id, which a revocation names too; never the token.
+                let ClientAddr(client) = match ClientAddr::from_request_parts(parts, state).await {
+                    Ok(c) => c,
+                    Err(never) => match never {},
+                };
+                accounts::record(
+                    state,
+                    None,
+                    AuditAction::TokenRefused,
+                    jixiao_store::token_id(&hash),
+                    "未知、已吊销或所属账号已停用的令牌",
+                    &client,
+                )
+                .await?;
+                return Err(AppError::Unauthorized);
+            };
             CurrentUser {
                 user,
                 csrf: String::new(),
@@ -337,13 +350,30 @@ fn session_cookie(token: &str, max_age_secs: i64) -> String {
     format!("{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}")
 }
 
-pub async fn start_session(state: &Shared, user_id: i64) -> Result<String, AppError> {
+/// A new session for the user, recorded by `audit` (a login) in the same transaction when given.
+pub async fn start_session(
+    state: &Shared,
+    user_id: i64,
+    audit: Option<AuditEntry<'_>>,
+) -> Result<String, AppError> {
     let token = random_token();
     let expires = now_millis() + state.session_hours * 3_600_000;
-    state
-        .store
-        .create_session(&token_hash(&token), user_id, &random_token(), expires)
-        .await?;
+    let (hash, csrf) = (token_hash(&token), random_token());
+    match audit {
+        Some(entry) => {
+            state
+                .store
+                .audited(entry)
+                .create_session(&hash, user_id, &csrf, expires)
+                .await?
+        }
+        None => {
+            state
+                .store
+                .create_session(&hash, user_id, &csrf, expires)
+                .await?
+        }
+    }
     Ok(session_cookie(&token, state.session_hours * 3600))
 }
 
@@ -422,16 +452,14 @@ pub async fn login(
             None,
         );
     };
-    let cookie = start_session(&state, user.id).await?;
-    accounts::record(
-        &state,
-        Some(user.id),
-        AuditAction::LoginOk,
-        &user.username,
-        "",
-        &client,
-    )
-    .await?;
+    let ok = AuditEntry {
+        actor_id: Some(user.id),
+        action: AuditAction::LoginOk,
+        subject: &user.username,
+        detail: "",
+        client: &client,
+    };
+    let cookie = start_session(&state, user.id, Some(ok)).await?;
     state.store.purge_expired_sessions().await?;
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/projects")).into_response())
 }
@@ -443,18 +471,20 @@ pub async fn logout(
 ) -> Result<Response, AppError> {
     if let Some(token) = cookie_token(&headers) {
         let hash = token_hash(&token);
-        if let Some((_, user)) = state.store.session_user(&hash).await? {
-            accounts::record(
-                &state,
-                Some(user.id),
-                AuditAction::Logout,
-                &user.username,
-                "",
-                &client,
-            )
-            .await?;
+        match state.store.session_user(&hash).await? {
+            Some((_, user)) => {
+                let entry = AuditEntry {
+                    actor_id: Some(user.id),
+                    action: AuditAction::Logout,
+                    subject: &user.username,
+                    detail: "",
+                    client: &client,
+                };
+                state.store.audited(entry).delete_session(&hash).await?;
+            }
+            // An expired session: nobody was signed in, nothing to record.
+            None => state.store.delete_session(&hash).await?,
         }
-        state.store.delete_session(&hash).await?;
     }
     Ok((
         [(SET_COOKIE, session_cookie("", 0))],
@@ -511,20 +541,19 @@ pub async fn change_password(
         return fail(e.to_string());
     }
     // Ends every session of the user (other browsers too), then signs this browser in again.
+    let entry = AuditEntry {
+        actor_id: Some(user.user.id),
+        action: AuditAction::PasswordChanged,
+        subject: &user.user.username,
+        detail: "其他登录会话已结束",
+        client: &client,
+    };
     state
         .store
+        .audited(entry)
         .set_password(user.user.id, &hash_password(&form.new)?)
         .await?;
-    accounts::record(
-        &state,
-        Some(user.user.id),
-        AuditAction::PasswordChanged,
-        &user.user.username,
-        "其他登录会话已结束",
-        &client,
-    )
-    .await?;
-    let cookie = start_session(&state, user.user.id).await?;
+    let cookie = start_session(&state, user.user.id, None).await?;
     Ok((
         [(SET_COOKIE, cookie)],
         Redirect::to("/projects?notice=password"),

@@ -1,6 +1,6 @@
-//! Accounts over real HTTP (server on port 0, demo data): login lockout per account and per address,
-//! password rules, sessions ended by a password change, a reset or a logout, and the audit log an
-//! admin reads for all of it.
+//! Accounts over real HTTP (server on port 0, demo data): login lockout per account and address and per
+//! address, password rules, sessions ended by a password change, a reset or a logout, API tokens created,
+//! revoked and refused, and the audit log an admin reads for all of it.
 
 use reqwest::{Client, StatusCode};
 
@@ -43,7 +43,7 @@ fn rows_with<'a>(page: &'a str, needle: &str) -> Vec<&'a str> {
 }
 
 #[tokio::test]
-async fn five_failures_lock_the_account_for_everyone_until_unlocked() {
+async fn five_failures_lock_the_account_at_that_address_until_unlocked() {
     let server = start().await;
     // Without a trusted proxy configured, a forwarded-for header is the client's own claim and ignored.
     let attacker = client_from("203.0.113.9");
@@ -64,14 +64,12 @@ async fn five_failures_lock_the_account_for_everyone_until_unlocked() {
         .parse()
         .unwrap();
     assert!((14 * 60..=15 * 60).contains(&retry), "Retry-After {retry}");
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("该账号连续登录失败次数过多，已临时锁定，请约 15 分钟后再试")
-    );
+    assert!(res.text().await.unwrap().contains(
+        "该账号在本机连续登录失败次数过多，本机已临时不能登录该账号，请约 15 分钟后再试"
+    ));
 
-    // The right password does not get in now, from any browser, and no session is made.
+    // The right password does not get in now from this address (every browser here is 127.0.0.1 to the
+    // server), and no session is made.
     let owner = client();
     let res = post_login(&server, &owner, "danwei1", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -338,6 +336,14 @@ async fn admin_changes_to_users_and_permissions_are_audited() {
         StatusCode::UNAUTHORIZED
     );
     let res = admin
+        .post(&format!("/admin/users/{id}/active"), &[("active", "1")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = admin
+        .post(&format!("/admin/users/{id}/active"), &[("active", "0")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = admin
         .post(
             "/admin/orgs",
             &[
@@ -374,15 +380,22 @@ async fn admin_changes_to_users_and_permissions_are_audited() {
             .iter()
             .any(|r| r.contains("<td>xin</td>"))
     );
-    assert!(
+    assert_eq!(
         by_admin("停用用户")
+            .iter()
+            .filter(|r| r.contains("<td>xin</td>"))
+            .count(),
+        2
+    );
+    assert!(
+        by_admin("启用用户")
             .iter()
             .any(|r| r.contains("<td>xin</td>"))
     );
     assert!(
         by_admin("新建机构")
             .iter()
-            .any(|r| r.contains("<td>番禺区图书馆</td>"))
+            .any(|r| r.contains("<td>番禺区图书馆</td>") && r.contains("实施单位，编号 "))
     );
     assert!(
         rows_with(&page, "<td>登录失败</td>")
@@ -437,6 +450,8 @@ async fn behind_a_trusted_proxy_the_lockout_counts_the_forwarded_client() {
     // Everyone else behind the same proxy still signs in.
     let res = post_login(&server, &client_from("203.0.113.6"), "danwei1", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = post_login(&server, &client_from("203.0.113.6"), "danwei2", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let admin = Session::login_from(&server, client_from("198.51.100.1"), "admin", PASSWORD).await;
     let page = admin.audit().await;
     assert_eq!(
@@ -455,4 +470,146 @@ async fn behind_a_trusted_proxy_the_lockout_counts_the_forwarded_client() {
         !page.contains("<td>127.0.0.1</td>"),
         "the proxy's own address is not the client"
     );
+}
+
+#[tokio::test]
+async fn a_guesser_at_one_address_does_not_lock_the_clerk_out_elsewhere() {
+    let server = start_behind_proxy().await;
+    let attacker = client_from("203.0.113.66");
+    for _ in 1..=4 {
+        assert_eq!(
+            post_login(&server, &attacker, "danwei1", "wrong-password")
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let res = post_login(&server, &attacker, "danwei1", "wrong-password").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "A is locked out"
+    );
+    assert!(res.text().await.unwrap().contains("其他电脑不受影响"));
+    // The clerk at their own computer (address B) signs in as usual.
+    let clerk =
+        Session::login_from(&server, client_from("198.51.100.20"), "danwei1", PASSWORD).await;
+    assert_eq!(clerk.me().await["username"], "danwei1");
+    // The clerk's login does not give A a fresh start: A stays refused, even with the right password.
+    let res = post_login(&server, &attacker, "danwei1", PASSWORD).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "A stays refused"
+    );
+    assert!(res.headers().get("set-cookie").is_none());
+    // A is refused only for this account: A's own user signs in.
+    let res = post_login(&server, &attacker, "danwei2", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let admin = Session::login_from(&server, client_from("198.51.100.1"), "admin", PASSWORD).await;
+    let page = admin.audit().await;
+    assert!(
+        rows_with(&page, "<td>锁定期间尝试登录</td>")
+            .iter()
+            .any(|r| r.contains("<td>danwei1</td>") && r.contains("<td>203.0.113.66</td>"))
+    );
+    assert!(
+        rows_with(&page, "<td>登录成功</td>")
+            .iter()
+            .any(|r| r.contains("<td>danwei1</td>") && r.contains("<td>198.51.100.20</td>"))
+    );
+}
+
+#[tokio::test]
+async fn api_tokens_are_audited_when_created_revoked_and_refused() {
+    let server = start().await;
+    let owner = Session::login(&server, "danwei5").await;
+    let (status, created) = owner
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/tokens",
+            Some(serde_json::json!({"name": "报表脚本"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let token = created["token"].as_str().unwrap().to_string();
+    let id = created["id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 12);
+    assert!(
+        !token.starts_with(&id),
+        "the id is not a piece of the token"
+    );
+    let script = anonymous();
+    let me = |token: String| {
+        let script = script.clone();
+        let url = server.url("/api/v1/me");
+        async move {
+            script
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(me(token.clone()).await, StatusCode::OK);
+    let (status, list) = owner
+        .api(reqwest::Method::GET, "/api/v1/tokens", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["tokens"][0]["id"], id.as_str());
+    assert_eq!(list["tokens"][0]["name"], "报表脚本");
+    assert!(
+        !list.to_string().contains(&token),
+        "the token is shown once"
+    );
+
+    // Another user cannot revoke it; its owner can, once.
+    let other = Session::login(&server, "danwei4").await;
+    let path = format!("/api/v1/tokens/{id}");
+    assert_eq!(
+        other.api(reqwest::Method::DELETE, &path, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(me(token.clone()).await, StatusCode::OK);
+    assert_eq!(
+        owner.api(reqwest::Method::DELETE, &path, None).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        owner.api(reqwest::Method::DELETE, &path, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The revoked token and a made-up one are refused, and each refusal is recorded.
+    assert_eq!(me(token.clone()).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me("0".repeat(64)).await, StatusCode::UNAUTHORIZED);
+
+    let admin = Session::login(&server, "admin").await;
+    let page = admin.audit().await;
+    let rows = |event: &str| rows_with(&page, &format!("<td>{event}</td>"));
+    assert!(
+        rows("创建接口令牌")
+            .iter()
+            .any(|r| r.contains(&format!("<td>{id}</td>"))
+                && r.contains("报表脚本")
+                && r.contains("<td>danwei5</td>"))
+    );
+    assert_eq!(
+        rows("吊销接口令牌").len(),
+        1,
+        "one revocation, none for the refused attempts"
+    );
+    assert!(rows("吊销接口令牌")[0].contains(&format!("<td>{id}</td>")));
+    let refused = rows("接口令牌无效（未知或已吊销）");
+    assert_eq!(refused.len(), 2);
+    assert!(
+        refused
+            .iter()
+            .any(|r| r.contains(&format!("<td>{id}</td>"))),
+        "the revoked one, by its id"
+    );
+    assert!(refused.iter().all(|r| r.contains("<td>127.0.0.1</td>")));
+    assert!(!page.contains(&token), "tokens never reach the log");
 }

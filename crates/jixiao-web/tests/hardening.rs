@@ -72,6 +72,7 @@ const ROUTES: &[&str] = &[
     "/api/v1/projects/{id}/revisions",
     "/api/v1/projects/{id}/status",
     "/api/v1/tokens",
+    "/api/v1/tokens/{id}",
     "/assets/{*file}",
     "/dashboard",
     "/goals",

@@ -14,6 +14,7 @@
 mod cell;
 mod draft;
 mod form;
+mod guard;
 mod layout;
 mod source;
 mod verify;
@@ -29,9 +30,13 @@ use serde::Serialize;
 use crate::project_file::LoadError;
 use draft::Draft;
 use form::{Mode, narrative};
+pub use guard::panic_is_caught;
 use layout::Layout;
 use source::Source;
-pub use source::{MAX_UNZIPPED_BYTES, MAX_ZIP_ENTRIES, SourceFormat, detect};
+pub use source::{
+    DEFAULT_PDFTOTEXT_LIMIT, MAX_UNZIPPED_BYTES, MAX_ZIP_ENTRIES, SourceFormat, detect,
+    set_pdftotext_time_limit,
+};
 
 /// Where a value was read: sheet and row (Excel), page and line (PDF), line (text), table and row (Word).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -143,6 +148,8 @@ pub enum ImportError {
     BadDocx { file: PathBuf, reason: String },
     #[error("{file}：PDF 文件无法读取：{reason}", file = .file.display())]
     BadPdf { file: PathBuf, reason: String },
+    #[error("{file}：PDF 文字提取超过 {limit}仍未完成，已停止（文件可能过大或经过特殊构造）；请另存为较小的 PDF 或改用 Word、Excel 文件导入", file = .file.display())]
+    PdfTimeout { file: PathBuf, limit: String },
     #[error("{file}：PDF 没有文字层（扫描件），需要先进行 OCR 文字识别才能导入", file = .file.display())]
     NeedsOcr { file: PathBuf },
     #[error("{file}：{what}", file = .file.display())]
@@ -165,6 +172,7 @@ impl ImportError {
             | ImportError::BadDocx { file, .. }
             | ImportError::TooLarge { file, .. }
             | ImportError::BadPdf { file, .. }
+            | ImportError::PdfTimeout { file, .. }
             | ImportError::NeedsOcr { file }
             | ImportError::NoTable { file, .. }
             | ImportError::Several { file, .. } => file,

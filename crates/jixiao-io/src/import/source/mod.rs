@@ -3,11 +3,14 @@
 //! project already whole (a project file, the project file a jixiao PDF carries). The format is decided by
 //! content first (zip, PDF and OLE signatures), then by extension. No source reads the form.
 
+mod biff;
 mod docx;
 mod pdf;
 mod sheetxml;
 mod text;
 mod xlsx;
+
+pub use pdf::{DEFAULT_PDFTOTEXT_LIMIT, set_pdftotext_time_limit};
 
 use std::path::Path;
 

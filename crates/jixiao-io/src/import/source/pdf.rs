@@ -1,9 +1,12 @@
 //! PDF → its text layer through `pdftotext -layout` (Debian poppler-utils + poppler-data, the only tool
 //! that decodes older Chinese PDFs), lopdf in-process when pdftotext is not installed; or, for a PDF
 //! written by jixiao, the project file it carries. A PDF without text (a scan) is refused with "needs OCR".
+//! pdftotext works in a private temporary directory and is killed after a time limit.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use jixiao_core::{Code, Finding};
 use lopdf::{Dictionary, Document, Object};
@@ -138,46 +141,94 @@ pub fn read(bytes: &[u8], file: &Path) -> Result<String, ImportError> {
     Ok(extracted)
 }
 
-/// `pdftotext -layout FILE -`; None when the program is not installed.
-fn pdftotext(bytes: &[u8], file: &Path) -> Result<Option<String>, ImportError> {
-    // pdftotext reads a file: write the bytes to a private temporary one.
-    let dir = std::env::temp_dir();
-    let tmp = dir.join(
-        format!(
-            "jixiao-import-{}-{:?}.pdf",
-            std::process::id(),
-            std::thread::current().id()
-        )
-        .replace(['(', ')'], ""),
+/// How long pdftotext may run on one file before it is killed, in milliseconds (see
+/// [`set_pdftotext_time_limit`]).
+static PDFTOTEXT_LIMIT_MS: AtomicU64 = AtomicU64::new(DEFAULT_PDFTOTEXT_LIMIT.as_millis() as u64);
+
+/// pdftotext takes well under a second for a real report of a few dozen pages; a crafted PDF can keep it
+/// busy for much longer, and a server must not wait on it.
+pub const DEFAULT_PDFTOTEXT_LIMIT: Duration = Duration::from_secs(60);
+
+/// Sets how long pdftotext may run on one PDF before it is killed and the import fails (default
+/// [`DEFAULT_PDFTOTEXT_LIMIT`]); for the whole process.
+pub fn set_pdftotext_time_limit(limit: Duration) {
+    PDFTOTEXT_LIMIT_MS.store(
+        limit.as_millis().clamp(1, u128::from(u64::MAX)) as u64,
+        Ordering::Relaxed,
     );
-    std::fs::write(&tmp, bytes).map_err(|source| ImportError::Io {
+}
+
+/// `pdftotext -layout FILE OUT`, killed after the time limit; None when the program is not installed.
+fn pdftotext(bytes: &[u8], file: &Path) -> Result<Option<String>, ImportError> {
+    let io = |source: std::io::Error| ImportError::Io {
         file: file.into(),
         source,
-    })?;
-    let out = Command::new("pdftotext")
+    };
+    // pdftotext reads and writes files: a directory of our own with an unpredictable name, mode 0700, so
+    // no other local user can read the document or swap a file in; removed when `dir` drops.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("jixiao-pdf-");
+    // Created with this mode, not chmod-ed after: never readable by others, not even for a moment.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    let dir = builder.tempdir().map_err(io)?;
+    let input = dir.path().join("in.pdf");
+    let output = dir.path().join("out.txt");
+    std::fs::write(&input, bytes).map_err(io)?;
+    // Output and errors to files, not pipes: nothing to drain while waiting, and a killed child cannot
+    // leave a reader blocked.
+    let stderr = std::fs::File::create(dir.path().join("err.txt")).map_err(io)?;
+    let child = Command::new("pdftotext")
         .args(["-layout", "-enc", "UTF-8"])
-        .arg(&tmp)
-        .arg("-")
-        .output();
-    let _ = std::fs::remove_file(&tmp);
-    match out {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(ImportError::Io {
-            file: file.into(),
-            source,
-        }),
-        Ok(o) if o.status.success() => Ok(Some(String::from_utf8_lossy(&o.stdout).into_owned())),
-        Ok(o) => {
-            let msg = String::from_utf8_lossy(&o.stderr)
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_string();
-            Err(ImportError::BadPdf {
-                file: file.into(),
-                reason: format!("pdftotext 无法读取（{msg}）"),
-            })
+        .arg(&input)
+        .arg(&output)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn();
+    let mut child = match child {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(e)),
+        Ok(c) => c,
+    };
+    let limit = Duration::from_millis(PDFTOTEXT_LIMIT_MS.load(Ordering::Relaxed));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(io)? {
+            break status;
         }
+        if started.elapsed() >= limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(ImportError::PdfTimeout {
+                file: file.into(),
+                limit: describe_limit(limit),
+            });
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    if status.success() {
+        let text = std::fs::read(&output).map_err(io)?;
+        return Ok(Some(String::from_utf8_lossy(&text).into_owned()));
+    }
+    let msg = std::fs::read(dir.path().join("err.txt")).unwrap_or_default();
+    let msg = String::from_utf8_lossy(&msg)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    Err(ImportError::BadPdf {
+        file: file.into(),
+        reason: format!("pdftotext 无法读取（{msg}）"),
+    })
+}
+
+/// `60 秒`, or milliseconds for a limit under a second (tests).
+fn describe_limit(limit: Duration) -> String {
+    if limit.as_millis().is_multiple_of(1000) {
+        format!("{} 秒", limit.as_secs())
+    } else {
+        format!("{} 毫秒", limit.as_millis())
     }
 }
 

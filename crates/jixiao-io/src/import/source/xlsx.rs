@@ -48,19 +48,10 @@ pub fn read(bytes: &[u8], file: &Path, xls: bool) -> Result<Vec<(Origin, Vec<Row
         reason,
     };
     let sheets = if xls {
-        let mut wb = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
-        let mut sheets = Vec::new();
-        for name in wb.sheet_names().to_vec() {
-            let range = wb.worksheet_range(&name).map_err(|e| bad(e.to_string()))?;
-            let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-            let (r0, c0) = range.start().unwrap_or_default();
-            let cells = range
-                .used_cells()
-                .map(|(r, c, d)| ((r as u32 + r0, c as u32 + c0), cell_text(d.clone())))
-                .collect();
-            sheets.push((name, cells, merges));
-        }
-        sheets
+        // calamine's .xls reader can panic on a malformed compound file: that is a damaged file too.
+        crate::import::guard::guarded(|| xls_sheets(bytes))
+            .map_err(|panic| bad(format!("OLE 复合文件结构损坏（{panic}）")))?
+            .map_err(bad)?
     } else {
         match sheetxml::scan(bytes).map_err(bad)?.into_sheets() {
             Ok(direct) => direct,
@@ -78,6 +69,42 @@ pub fn read(bytes: &[u8], file: &Path, xls: bool) -> Result<Vec<(Origin, Vec<Row
             (whole, rows)
         })
         .collect())
+}
+
+/// The sheets of an .xls workbook through calamine: each sheet's non-empty cells and merged ranges.
+fn xls_sheets(bytes: &[u8]) -> Result<Vec<(String, Cells, Vec<calamine::Dimensions>)>, String> {
+    // calamine allocates every sheet's rectangle as it opens the file: measure them first (biff.rs).
+    let spanned = super::biff::spanned_cells(bytes)?;
+    if spanned > sheetxml::MAX_SHEET_CELLS {
+        return Err(format!(
+            "各工作表的单元格范围合计超过导入上限 {} 个（{spanned} 个）",
+            sheetxml::MAX_SHEET_CELLS
+        ));
+    }
+    let mut wb = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut sheets = Vec::new();
+    let mut total: u64 = 0;
+    for name in wb.sheet_names().to_vec() {
+        let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
+        // The xlsx limit (sheetxml::MAX_SHEET_CELLS) on the same measure, before the grid allocates the
+        // rectangle again with a text and an origin per cell. calamine has built its own range by now.
+        let (h, w) = range.get_size();
+        total = total.saturating_add((h as u64).saturating_mul(w as u64));
+        if total > sheetxml::MAX_SHEET_CELLS {
+            return Err(format!(
+                "各工作表的单元格范围合计超过导入上限 {} 个（到工作表“{name}”为止 {total} 个）",
+                sheetxml::MAX_SHEET_CELLS
+            ));
+        }
+        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        let (r0, c0) = range.start().unwrap_or_default();
+        let cells = range
+            .used_cells()
+            .map(|(r, c, d)| ((r as u32 + r0, c as u32 + c0), cell_text(d.clone())))
+            .collect();
+        sheets.push((name, cells, merges));
+    }
+    Ok(sheets)
 }
 
 /// The sheets of an xlsx workbook the direct reading left to calamine: each sheet's non-empty cells, as
