@@ -857,7 +857,11 @@ impl Store {
 
     /// How many projects match the filter (its sort, paging and limit aside).
     pub async fn count_projects(&self, f: &ProjectFilter) -> Result<i64> {
-        let (conditions, params) = self.project_conditions(f);
+        let whole = ProjectFilter {
+            after: None,
+            ..f.clone()
+        };
+        let (conditions, params) = self.project_conditions(&whole);
         let sql = format!("SELECT COUNT(*) AS n FROM projects p WHERE 1 = 1{conditions}");
         Ok(on!(self, pool => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));

@@ -91,6 +91,15 @@ async fn pages_through_everything(store: &Store) {
         store.count_projects(&everything).await.unwrap(),
         PROJECTS as i64
     );
+    // The count is the filter's, whichever page asks.
+    let later_page = ProjectFilter {
+        after: Some(PROJECTS as i64 / 2),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.count_projects(&later_page).await.unwrap(),
+        PROJECTS as i64
+    );
     for sort in [
         Sort::Updated,
         Sort::Name,

@@ -103,7 +103,10 @@ pub async fn drop_caches_after_writes(
 ) -> Response {
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let response = next.run(req).await;
-    if writes {
+    // A refused request wrote nothing (handlers write in one transaction or not at all): it must not
+    // let anyone make every process drop its caches at will.
+    let refused = response.status().is_client_error() || response.status().is_server_error();
+    if writes && !refused {
         state.drop_caches();
         // Before the response leaves: the client's next request, to any process, sees the write.
         if let Err(e) = state.store.announce_change().await {

@@ -133,7 +133,7 @@ pub async fn list(
     let more = found.len() as i64 > PAGE;
     found.truncate(PAGE as usize);
     let before: i64 = if filter.after.is_some() {
-        q.from.trim().parse().unwrap_or(0).max(0)
+        q.from.trim().parse().unwrap_or(0).clamp(0, i64::MAX / 2)
     } else {
         0
     };

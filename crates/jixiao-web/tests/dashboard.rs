@@ -187,7 +187,10 @@ async fn the_demo_looks_like_a_bureau() {
         .expect("a next page link")
         .replace("&#38;", "&");
     let second = finance.text(&format!("/projects?after={next}")).await;
-    assert!(second.contains("本页为第 101—200 个"), "{second}");
+    assert!(
+        second.contains("共 305 个项目，本页为第 101—200 个"),
+        "{second}"
+    );
     assert!(second.contains("« 第一页"));
 
     let page = finance.text("/dashboard").await;
