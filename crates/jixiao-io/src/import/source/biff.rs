@@ -325,7 +325,10 @@ mod tests {
     fn each_sheet_spans_its_first_to_last_cell() {
         let small = sheet(&[cell(0x0203, 2, 1), cell(0x00FD, 11, 4)]); // rows 2–11 × columns 1–4
         let whole = sheet(&[cell(0x027E, 65_535, 0), cell(0x0006, 0, 65_535)]);
-        assert_eq!(span_of_records(&workbook(&[small.clone()], 1)), 40);
+        assert_eq!(
+            span_of_records(&workbook(std::slice::from_ref(&small), 1)),
+            40
+        );
         assert_eq!(
             span_of_records(&workbook(&[small.clone(), whole], 1)),
             40 + 65_536 * 65_536
