@@ -55,6 +55,11 @@ pub async fn headers(req: Request, next: Next) -> Response {
     }
     if https {
         secure_cookies(h);
+        // Once a browser has come over HTTPS, it keeps to it for a year.
+        h.insert(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     res
 }

@@ -89,9 +89,12 @@ pub async fn observe(State(state): State<Shared>, req: Request, next: Next) -> R
     let res = next.run(req).await;
     let elapsed = started.elapsed();
     let status = res.status().as_u16();
-    state
-        .metrics
-        .record(method.as_str(), &route, status, elapsed);
+    // Any method a client makes up is one label, not one series each.
+    let label = match method.as_str() {
+        "GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "PATCH" | "OPTIONS" => method.as_str(),
+        _ => "OTHER",
+    };
+    state.metrics.record(label, &route, status, elapsed);
     tracing::info!(
         target: "jixiao::request",
         method = %method,

@@ -349,6 +349,11 @@ async fn the_cookie_is_secure_when_a_trusted_proxy_says_https() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(is_secure(res.headers()["set-cookie"].to_str().unwrap()));
+    // A browser that came over HTTPS is told to keep to it.
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
 
     // Without --trusted-proxy the same header from the client is ignored.
     let direct = start().await;
