@@ -74,6 +74,8 @@ pub struct AppState {
 
 impl AppState {
     const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+    /// For what takes long to recompute (counts, dashboards).
+    const SLOW_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
     fn new(store: Store) -> AppState {
         AppState {
@@ -82,10 +84,11 @@ impl AppState {
             orgs: cache::Cache::new(Self::CACHE_TTL),
             sessions: cache::Cache::new(Self::CACHE_TTL),
             projects: cache::Cache::new(Self::CACHE_TTL),
-            counts: cache::Cache::new(Self::CACHE_TTL),
-            // Writes drop it at once (here and, announced, in other processes); the time to live only
-            // bounds writes made outside any server, and recomputing a province takes seconds.
-            dashboards: cache::Cache::new(std::time::Duration::from_secs(60)),
+            // Writes drop these at once (here and, announced, in other processes); the time to live
+            // only bounds writes made outside any server. Counting a province is a scan, and when a
+            // count expires under load every request in flight recounts: expire them seldom.
+            counts: cache::Cache::new(Self::SLOW_TTL),
+            dashboards: cache::Cache::new(Self::SLOW_TTL),
             dashboard_computing: tokio::sync::Mutex::new(()),
             seen_changes: std::sync::atomic::AtomicI64::new(i64::MIN),
             metrics: ops::Metrics::default(),
