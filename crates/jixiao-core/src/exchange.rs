@@ -387,6 +387,29 @@ impl Exchange {
     }
 }
 
+impl Exchange {
+    /// The document without what belongs to the finance bureau's review, for public pages that do not
+    /// publish it: every `review_score` (budget execution and indicators) becomes null, the summary's
+    /// review goes back to `not-started` without a total, and the findings are emptied together with
+    /// their counts (`errors`, `warnings`, `infos`), which would otherwise tell what was withheld.
+    /// The unit's own figures and the computed scores stay.
+    pub fn without_review(mut self) -> Exchange {
+        self.evaluation.execution.review_score = None;
+        for indicator in &mut self.evaluation.indicators {
+            indicator.review_score = None;
+        }
+        self.evaluation.summary.review = ReviewPart {
+            state: "not-started",
+            total: None,
+        };
+        self.evaluation.summary.errors = 0;
+        self.evaluation.summary.warnings = 0;
+        self.evaluation.summary.infos = 0;
+        self.findings.clear();
+        self
+    }
+}
+
 /// The JSON Schema of [`Exchange`] (draft 2020-12).
 pub fn schema() -> Schema {
     schemars::schema_for!(Exchange)
@@ -401,4 +424,101 @@ pub fn openapi_schemas() -> serde_json::Map<String, serde_json::Value> {
     let _ = g.subschema_for::<Exchange>();
     let _ = g.subschema_for::<Project>();
     g.take_definitions(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate;
+
+    fn reviewed() -> (Project, Policy) {
+        let mut p: Project = toml::from_str(include_str!("../../../examples/panyu-2022.toml"))
+            .expect("the seed example is a valid project file");
+        p.funds.review_score = Some(Decimal::TEN);
+        for i in &mut p.indicators {
+            i.review_score = Some(i.weight);
+        }
+        (p, Policy::default_policy())
+    }
+
+    #[test]
+    fn without_review_drops_review_scores_and_findings() {
+        let (p, policy) = reviewed();
+        let e = evaluate(&p, &policy);
+        let full = Exchange::new(&p, &e, &policy);
+        assert_eq!(full.evaluation.summary.review.state, "done");
+        assert!(full.evaluation.summary.review.total.is_some());
+        assert!(!full.findings.is_empty(), "the seed has findings");
+        assert!(full.evaluation.execution.review_score.is_some());
+
+        let public = full.clone().without_review();
+        assert_eq!(public.evaluation.execution.review_score, None);
+        assert!(
+            public
+                .evaluation
+                .indicators
+                .iter()
+                .all(|i| i.review_score.is_none())
+        );
+        assert_eq!(public.evaluation.summary.review.state, "not-started");
+        assert_eq!(public.evaluation.summary.review.total, None);
+        assert!(public.findings.is_empty());
+        assert_eq!(
+            (
+                public.evaluation.summary.errors,
+                public.evaluation.summary.warnings,
+                public.evaluation.summary.infos
+            ),
+            (0, 0, 0)
+        );
+
+        // Everything else is the same document.
+        assert_eq!(public.project, full.project);
+        assert_eq!(public.funds, full.funds);
+        assert_eq!(public.evaluation.total, full.evaluation.total);
+        assert_eq!(public.evaluation.groups, full.evaluation.groups);
+        for (a, b) in public
+            .evaluation
+            .indicators
+            .iter()
+            .zip(&full.evaluation.indicators)
+        {
+            assert_eq!(
+                (
+                    &a.target,
+                    &a.actual,
+                    a.weight,
+                    a.self_score,
+                    a.computed_score
+                ),
+                (
+                    &b.target,
+                    &b.actual,
+                    b.weight,
+                    b.self_score,
+                    b.computed_score
+                )
+            );
+        }
+        let json = serde_json::to_value(&public).expect("serialises");
+        assert!(json["evaluation"]["execution"]["review_score"].is_null());
+        assert_eq!(json["findings"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn without_review_of_an_unreviewed_project_changes_only_findings() {
+        let (mut p, policy) = reviewed();
+        p.funds.review_score = None;
+        for i in &mut p.indicators {
+            i.review_score = None;
+        }
+        let e = evaluate(&p, &policy);
+        let full = Exchange::new(&p, &e, &policy);
+        let mut expected = full.clone();
+        expected.findings.clear();
+        expected.evaluation.summary.errors = 0;
+        expected.evaluation.summary.warnings = 0;
+        expected.evaluation.summary.infos = 0;
+        assert_eq!(full.without_review(), expected);
+    }
 }
