@@ -4,6 +4,7 @@
 //!   [`Project`] and its [`Evaluation`] into a format-neutral [`content::Report`];
 //! * one renderer per format: [`xlsx`], [`docx`], [`pdf`] (typst), [`html`], [`markdown`], and the
 //!   versioned open-data [`json`] export;
+//! * [`open`]: the public site's open data (flat CSV, Atom feed, IATI XML, the yearly zip bundle);
 //! * the [`chart`] (each level-1 group's score against its weight, SVG) used by HTML and PDF.
 //!
 //! No I/O beyond what rendering needs: fonts are bundled, and a `fonts_dir` is read only when given.
@@ -21,6 +22,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod monitor;
+pub mod open;
 pub mod pdf;
 pub mod xlsx;
 
