@@ -28,6 +28,7 @@ fn projects() -> Vec<Project> {
     hostile.indicators[0].actual = "已调研，“黄埔区”,\n另\"走访\"2次 <b>&amp;</b>".into();
     hostile.indicators[1].target = "≤5%".into();
     hostile.indicators[1].actual = "3%".into();
+    hostile.indicators[2].name = "=HYPERLINK(\"http://example.invalid\",\"点击\")".into();
     hostile.funds.review_score = Some(Decimal::new(9, 0));
     for i in &mut hostile.indicators {
         i.review_score = Some(i.weight - Decimal::ONE);
@@ -232,6 +233,15 @@ fn csv_round_trips_against_the_json_documents() {
     assert!(
         text.contains("\"人才<专项>&\"\"资金\"\", 第二期\n（更正）\""),
         "RFC 4180 quoting"
+    );
+    // A formula is written as text for spreadsheets and read back as typed.
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://example.invalid\"\""),
+        "guarded"
+    );
+    assert_eq!(
+        hostile[3].get("indicator"),
+        Some("=HYPERLINK(\"http://example.invalid\",\"点击\")")
     );
 }
 

@@ -56,6 +56,7 @@ fn readme(year: i32, count: usize) -> String {
          \x20 扁平表格，每个三级指标一行，另有每份自评一行“预算执行率”（row_kind 为 execution）；\n\
          \x20 项目信息在每一行重复，可直接筛选、透视。UTF-8 编码（带 BOM，Excel、WPS 可直接打开），\n\
          \x20 金额单位为万元，分值、得分、执行率为精确小数（执行率 1 即 100%），时间为 UTC。\n\
+         \x20 文字列中以 = + - @ 或 ' 开头的值前面加了一个 '（防止电子表格当作公式执行），用程序读取时去掉即可。\n\
          \x20 各列含义见下表，以及 jixiao 文档 docs/open-data.md 中“扁平 CSV / Flat CSV”一节。\n\
          \n\
          json/项目编号-版本号.json\n\

@@ -3,7 +3,8 @@
 //! table a spreadsheet can filter and pivot. UTF-8 with a byte-order mark (Excel and WPS then read the
 //! Chinese correctly), RFC 4180 quoting, CRLF line ends. Exact decimals are plain strings (`14.53`,
 //! `0.5`), never rounded through a float. The columns are documented in docs/open-data.md
-//! (“扁平 CSV / Flat CSV”) and in [`COLUMN_DOCS`].
+//! (“扁平 CSV / Flat CSV”) and in [`COLUMN_DOCS`]. Free-text cells that a spreadsheet would run as a
+//! formula are written with a leading `'` ([`guard`]).
 
 use std::collections::BTreeMap;
 
@@ -102,6 +103,45 @@ pub const COLUMN_DOCS: &[(&str, &str)] = &[
     ("correction", "更正说明（更正公开时才有）"),
 ];
 
+/// The columns holding text as people typed it (names, targets, actuals, notes). A spreadsheet would run
+/// a cell starting with `=`, `+`, `-` or `@` as a formula (“CSV injection”): in these columns such a value,
+/// and one that already starts with `'`, is written with a leading `'` (the spreadsheet's own “this is
+/// text” mark), which [`read`] removes again. The other columns are numbers, codes and dates that jixiao
+/// writes itself, so a negative decimal stays `-3`.
+pub const TEXT_COLUMNS: &[&str] = &[
+    "url",
+    "department",
+    "unit",
+    "project_name",
+    "project_code",
+    "level1",
+    "level2",
+    "indicator",
+    "target",
+    "actual",
+    "target_reading",
+    "actual_reading",
+    "correction",
+];
+
+fn needs_guard(value: &str) -> bool {
+    value.starts_with(['=', '+', '-', '@', '\t', '\r', '\''])
+}
+
+/// The cell as written: text that a spreadsheet would take for a formula gets a leading `'`.
+pub fn guard(value: &str) -> std::borrow::Cow<'_, str> {
+    if needs_guard(value) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
+/// The value of a cell written by [`guard`].
+pub fn unguard(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
 /// One row read back: column name → value (empty string for an empty cell).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Row {
@@ -163,7 +203,7 @@ fn write_rows(
             review_score: opt(&e.execution.review_score),
             outcome: String::new(),
         };
-        w.write_record(common.row(&execution))?;
+        w.write_record(guarded(common.row(&execution)).iter().map(|c| c.as_bytes()))?;
         for ind in &e.indicators {
             let s = Specific {
                 row_kind: "indicator",
@@ -182,11 +222,26 @@ fn write_rows(
                 review_score: opt(&ind.review_score),
                 outcome: serde_name(&ind.outcome),
             };
-            w.write_record(common.row(&s))?;
+            w.write_record(guarded(common.row(&s)).iter().map(|c| c.as_bytes()))?;
         }
     }
     w.flush()?;
     Ok(())
+}
+
+/// The row with [`guard`] applied to the [`TEXT_COLUMNS`].
+fn guarded<'a>(row: [&'a str; 32]) -> Vec<std::borrow::Cow<'a, str>> {
+    COLUMNS
+        .iter()
+        .zip(row)
+        .map(|(column, value)| {
+            if TEXT_COLUMNS.contains(column) {
+                guard(value)
+            } else {
+                value.into()
+            }
+        })
+        .collect()
 }
 
 fn dec(d: &Dec) -> String {
@@ -333,7 +388,14 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Row>, OpenDataError> {
             values: COLUMNS
                 .iter()
                 .zip(record.iter())
-                .map(|(k, v)| ((*k).to_string(), v.to_string()))
+                .map(|(k, v)| {
+                    let v = if TEXT_COLUMNS.contains(k) {
+                        unguard(v)
+                    } else {
+                        v
+                    };
+                    ((*k).to_string(), v.to_string())
+                })
                 .collect(),
         });
     }
@@ -364,6 +426,24 @@ mod tests {
         );
         let err = read(b"url,project_id\r\n").unwrap_err();
         assert!(matches!(err, OpenDataError::HeaderLength { found: 2, .. }));
+    }
+
+    #[test]
+    fn formulas_are_guarded_and_read_back() {
+        for (value, cell) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-5%", "'-5%"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("'quoted", "''quoted"),
+            ("≥95%", "≥95%"),
+            ("人才活动", "人才活动"),
+            ("", ""),
+        ] {
+            assert_eq!(guard(value), cell);
+            assert_eq!(unguard(&guard(value)), value);
+        }
+        assert!(TEXT_COLUMNS.iter().all(|c| COLUMNS.contains(c)));
     }
 
     #[test]
