@@ -52,6 +52,10 @@ pub const COLUMNS: &[&str] = &[
     "correction",
 ];
 
+/// The number of columns (the row arrays below are this long).
+const WIDTH: usize = 32;
+const _: () = assert!(COLUMNS.len() == WIDTH && COLUMN_DOCS.len() == WIDTH);
+
 /// Each column with its meaning in Chinese (the bundle's README and docs/open-data.md).
 pub const COLUMN_DOCS: &[(&str, &str)] = &[
     ("url", "公开页面网址"),
@@ -230,7 +234,7 @@ fn write_rows(
 }
 
 /// The row with [`guard`] applied to the [`TEXT_COLUMNS`].
-fn guarded<'a>(row: [&'a str; 32]) -> Vec<std::borrow::Cow<'a, str>> {
+fn guarded<'a>(row: [&'a str; WIDTH]) -> Vec<std::borrow::Cow<'a, str>> {
     COLUMNS
         .iter()
         .zip(row)
@@ -320,7 +324,7 @@ impl Common {
     }
 
     /// The row in the order of [`COLUMNS`].
-    fn row<'a>(&'a self, s: &'a Specific) -> [&'a str; 32] {
+    fn row<'a>(&'a self, s: &'a Specific) -> [&'a str; WIDTH] {
         [
             &self.url,
             &self.project_id,
