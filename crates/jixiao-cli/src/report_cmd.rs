@@ -47,6 +47,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let baseline = crate::load_goals(args.goals.as_deref())?;
     let all = crate::load_projects(&args.file)?;
     let options = Options {
+        statement_only: false,
         template: args.template,
         appendix: args.appendix,
         fonts_dir: args.fonts_dir,

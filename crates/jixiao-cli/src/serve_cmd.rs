@@ -37,6 +37,9 @@ pub struct ServeArgs {
     /// /metrics 的访问令牌：其他机器带 Authorization: Bearer 令牌可读取（不设时只允许本机直接访问）
     #[arg(long, env = "JIXIAO_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
+    /// 公开网站（/gongkai）每个访问地址每分钟最多的请求数，超过时答复 429（请求过于频繁）
+    #[arg(long, default_value_t = jixiao_web::PUBLIC_RATE, value_parser = clap::value_parser!(u32).range(1..), env = "JIXIAO_PUBLIC_RATE")]
+    public_rate: u32,
     /// 日志格式：text（便于阅读，默认）或 json（每行一个 JSON 对象，便于日志系统收集）；日志写到标准错误
     #[arg(long, value_enum, default_value = "text", env = "JIXIAO_LOG_FORMAT")]
     log_format: LogFormat,
@@ -89,6 +92,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             .zip(args.tls_key)
             .map(|(cert, key)| jixiao_web::TlsFiles { cert, key }),
         metrics_token: args.metrics_token,
+        public_rate: args.public_rate,
     }))?;
     Ok(ExitCode::SUCCESS)
 }

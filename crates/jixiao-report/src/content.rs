@@ -274,9 +274,37 @@ fn unit_name(p: &Project) -> &str {
     }
 }
 
+impl Scores {
+    /// Only what the unit stated: the computed scores are taken to be the shown ones, so no computed
+    /// column, note or remark appears.
+    fn as_stated(&mut self) {
+        self.computed = self.shown.clone();
+        self.exec_computed = self.exec_shown;
+        self.total_computed = self.total_shown;
+        self.grade_computed = self.grade_shown;
+        self.differs = false;
+    }
+}
+
 impl Report {
     pub fn build(p: &Project, e: &Evaluation, policy: &Policy, options: &Options) -> Report {
-        let scores = Scores::new(p, e, policy);
+        let stated;
+        let p = if options.statement_only {
+            // Without the bureau's review scores (复核得分).
+            let mut q = p.clone();
+            q.funds.review_score = None;
+            for i in &mut q.indicators {
+                i.review_score = None;
+            }
+            stated = q;
+            &stated
+        } else {
+            p
+        };
+        let mut scores = Scores::new(p, e, policy);
+        if options.statement_only {
+            scores.as_stated();
+        }
         let title = match p.project.kind {
             jixiao_core::Kind::Project => format!(
                 "{}{}年度“{}”项目支出绩效自评报告",

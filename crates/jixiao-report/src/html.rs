@@ -57,6 +57,12 @@ figcaption {{ font-family: {hei}; font-size: 12pt; }}
 }
 
 pub fn sheet_html(report: &Report) -> String {
+    sheet_table(report, true)
+}
+
+/// The 自评表; `col_widths`: the column widths as style attributes (not where a Content-Security-Policy
+/// refuses inline styles: the web pages size the columns from their stylesheet).
+fn sheet_table(report: &Report, col_widths: bool) -> String {
     let s = &report.sheet;
     let mut h = String::new();
     let _ = write!(
@@ -65,16 +71,19 @@ pub fn sheet_html(report: &Report) -> String {
         esc(&s.title),
         esc(&s.subtitle)
     );
-    h.push_str("<colgroup>");
-    let total: u16 = s.widths.iter().sum();
-    for w in &s.widths {
-        let _ = write!(
-            h,
-            r#"<col style="width:{:.1}%">"#,
-            f64::from(*w) * 100.0 / f64::from(total.max(1))
-        );
+    if col_widths {
+        h.push_str("<colgroup>");
+        let total: u16 = s.widths.iter().sum();
+        for w in &s.widths {
+            let _ = write!(
+                h,
+                r#"<col style="width:{:.1}%">"#,
+                f64::from(*w) * 100.0 / f64::from(total.max(1))
+            );
+        }
+        h.push_str("</colgroup>");
     }
-    h.push_str("</colgroup><tbody>");
+    h.push_str("<tbody>");
     for row in &s.rows {
         h.push_str("<tr>");
         for c in row {
@@ -137,6 +146,19 @@ pub fn render(report: &Report) -> String {
         css()
     );
     let _ = writeln!(h, r#"<h1 class="title">{}</h1>"#, esc(&report.title));
+    h.push_str(&blocks(report, true));
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+/// The report's sections, 自评表, chart and appendix without the document around them or its title (the
+/// public site's evaluation page, under its own heading), and without inline styles.
+pub fn fragment(report: &Report) -> String {
+    blocks(report, false)
+}
+
+fn blocks(report: &Report, col_widths: bool) -> String {
+    let mut h = String::new();
     for b in &report.blocks {
         match b {
             Block::Heading1(t) => {
@@ -149,7 +171,7 @@ pub fn render(report: &Report) -> String {
                 let _ = writeln!(h, "<p>{}</p>", esc(t));
             }
             Block::Sheet => {
-                h.push_str(&sheet_html(report));
+                h.push_str(&sheet_table(report, col_widths));
                 h.push('\n');
             }
             Block::Chart => {
@@ -176,7 +198,6 @@ pub fn render(report: &Report) -> String {
         }
         h.push_str("</section>\n");
     }
-    h.push_str("</body>\n</html>\n");
     h
 }
 

@@ -120,6 +120,9 @@ pub struct Options {
     pub template: Template,
     /// Add the review appendix (scoring detail and findings).
     pub appendix: bool,
+    /// Only what the unit stated: no computed scores beside its own, no review scores (复核得分). The
+    /// public copy of a unit whose review the finance bureau does not publish (绩效信息公开).
+    pub statement_only: bool,
     /// A directory of licensed fonts (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312 …) used before the
     /// bundled free fallbacks. Only the PDF renderer reads fonts; DOCX/HTML name the fonts and the reader's
     /// machine supplies them.

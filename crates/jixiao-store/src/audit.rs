@@ -29,10 +29,12 @@ pub enum AuditAction {
     TokenRevoked,
     /// A request came with an API token that is unknown: never issued, or revoked.
     TokenRefused,
+    /// The finance bureau set whether an organisation's review is published (subject: the organisation).
+    PublishReviewSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::LoginOk,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -48,6 +50,7 @@ impl AuditAction {
         AuditAction::TokenCreated,
         AuditAction::TokenRevoked,
         AuditAction::TokenRefused,
+        AuditAction::PublishReviewSet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl AuditAction {
             AuditAction::TokenCreated => "token_created",
             AuditAction::TokenRevoked => "token_revoked",
             AuditAction::TokenRefused => "token_refused",
+            AuditAction::PublishReviewSet => "publish_review_set",
         }
     }
 
@@ -91,6 +95,7 @@ impl AuditAction {
             AuditAction::TokenCreated => "创建接口令牌",
             AuditAction::TokenRevoked => "吊销接口令牌",
             AuditAction::TokenRefused => "接口令牌无效（未知或已吊销）",
+            AuditAction::PublishReviewSet => "设置是否公开审核结果",
         }
     }
 }
@@ -265,6 +270,13 @@ impl Audited<'_, '_> {
     pub async fn create_api_token(self, token_hash: &str, user_id: i64, name: &str) -> Result<()> {
         self.store
             .create_api_token_audited(token_hash, user_id, name, Some(&self.entry))
+            .await
+    }
+
+    /// Sets whether the organisation's review is published with its reports (绩效信息公开).
+    pub async fn set_publish_review(self, org_id: i64, publish: bool) -> Result<()> {
+        self.store
+            .set_publish_review_audited(org_id, publish, Some(&self.entry))
             .await
     }
 

@@ -70,10 +70,11 @@ const TABLES: &[Table] = &[
             ("name", Text),
             ("kind", Text),
             ("created_at", Int),
+            ("publish_review", Int),
         ],
         sequence: Some("orgs_id_seq"),
         since: 1,
-        added: &[],
+        added: &[("publish_review", 7)],
     },
     Table {
         name: "users",
@@ -609,6 +610,7 @@ impl Store {
         store.migrate().await?;
         // Restored list columns carry no stamp: bring them to this engine and policy.
         store.refresh_summaries().await?;
+        store.refresh_publications().await?;
         Ok((store, summary))
     }
 
@@ -681,6 +683,7 @@ impl Store {
             .await?;
         // Restored list columns carry no stamp: bring them to this engine and policy.
         self.refresh_summaries().await?;
+        self.refresh_publications().await?;
         Ok(summary)
     }
 

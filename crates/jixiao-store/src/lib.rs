@@ -132,12 +132,14 @@ mod backup;
 mod changes;
 mod goals;
 mod monitoring;
+mod publications;
 
 pub use audit::*;
 pub use backup::BackupSummary;
 pub use changes::{Change, ChangeListener};
 pub use goals::*;
 pub use monitoring::*;
+pub use publications::*;
 
 /// How a write transaction and a read snapshot begin on each backend.
 trait Begin {
@@ -216,6 +218,7 @@ impl Store {
         let store = Store::from_db(Store::pool(url).await?, policy);
         store.migrate().await?;
         store.refresh_summaries().await?;
+        store.refresh_publications().await?;
         Ok(store)
     }
 
@@ -464,11 +467,12 @@ impl Store {
             parent_id,
             name: name.into(),
             kind,
+            publish_review: false,
         })
     }
 
     pub async fn orgs(&self) -> Result<Vec<Org>> {
-        let rows = on!(self, pool => sqlx::query("SELECT id, parent_id, name, kind FROM orgs ORDER BY id").fetch_all(pool).await?
+        let rows = on!(self, pool => sqlx::query("SELECT id, parent_id, name, kind, publish_review FROM orgs ORDER BY id").fetch_all(pool).await?
             .into_iter().map(|r| org_from(&r)).collect::<Vec<_>>());
         rows.into_iter().collect()
     }
@@ -805,6 +809,8 @@ impl Store {
                     .bind(item.org_id).bind(&s.name).bind(s.year).bind(status).bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade)
                     .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(&*self.stamp)
                     .fetch_one(&mut *tx).await?.try_get("id")?;
+                // Stored already published: the first revision is the publication.
+                let action = if item.status == Status::Published { Action::Status(Status::Published) } else { action };
                 sqlx::query("INSERT INTO revisions (project_id, number, author_id, created_at, action, status, note, data) VALUES ($1, 1, $2, $3, $4, $5, $6, $7)")
                     .bind(id).bind(author).bind(now).bind(action.as_str()).bind(status).bind(note).bind(data)
                     .execute(&mut *tx).await?;
@@ -813,6 +819,9 @@ impl Store {
             tx.commit().await?;
             ids
         });
+        if items.iter().any(|i| i.status == Status::Published) {
+            self.refresh_publications().await?;
+        }
         Ok(ids)
     }
 
@@ -1083,6 +1092,13 @@ impl Store {
             serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_millis();
         let next = base + 1;
+        let publication = match action {
+            Action::Status(Status::Published) => Some(
+                self.new_publication(id, next, project, &history, note, now)
+                    .await?,
+            ),
+            _ => None,
+        };
         let written = on!(self, pool => {
             let mut tx = pool.begin_write().await?;
             // The conditional update takes the write lock first and is the conflict check.
@@ -1096,6 +1112,9 @@ impl Store {
                 sqlx::query("INSERT INTO revisions (project_id, number, author_id, created_at, action, status, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                     .bind(id).bind(next).bind(author).bind(now).bind(action.as_str()).bind(status.as_str()).bind(note).bind(&data)
                     .execute(&mut *tx).await?;
+                if let Some(p) = &publication {
+                    publications::record_publication!(tx, p);
+                }
                 tx.commit().await?;
                 true
             } else {
@@ -1189,6 +1208,7 @@ where
         name: r.try_get("name")?,
         kind: OrgKind::parse(&kind)
             .ok_or_else(|| StoreError::Corrupt(format!("机构类型“{kind}”")))?,
+        publish_review: r.try_get::<i64, _>("publish_review")? != 0,
     })
 }
 

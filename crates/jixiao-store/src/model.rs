@@ -45,6 +45,9 @@ pub struct Org {
     pub parent_id: Option<i64>,
     pub name: String,
     pub kind: OrgKind,
+    /// Whether the finance bureau publishes its review (复核得分, findings) with this organisation's
+    /// reports on the public site (绩效信息公开); not by default.
+    pub publish_review: bool,
 }
 
 /// What a user may do; the organisation they belong to bounds where.
@@ -168,6 +171,9 @@ impl Status {
                 | (Submitted, Returned | Approved)
                 | (Approved, Published)
                 | (Approved, Returned)
+                // 更正: a published evaluation goes back to the unit; its publication stays public until
+                // the corrected one is published beside it.
+                | (Published, Returned)
         )
     }
     /// Units edit drafts and returned projects only.

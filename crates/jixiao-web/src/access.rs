@@ -93,8 +93,16 @@ pub fn require_edit(user: &User, rec: &ProjectRecord) -> Result<(), AppError> {
 pub fn can_move(user: &User, rec: &ProjectRecord, to: Status) -> bool {
     match to {
         Status::Submitted => can_edit(user, rec),
-        Status::Returned | Status::Approved => {
+        Status::Approved => {
             user.role.is_reviewer() && matches!(rec.status, Status::Submitted | Status::Approved)
+        }
+        // From 已公开: a correction (更正), the publication staying public until the corrected one.
+        Status::Returned => {
+            user.role.is_reviewer()
+                && matches!(
+                    rec.status,
+                    Status::Submitted | Status::Approved | Status::Published
+                )
         }
         Status::Published => user.role.is_reviewer() && rec.status == Status::Approved,
         Status::Draft => false,
@@ -121,6 +129,7 @@ mod tests {
             parent_id: parent,
             name: String::new(),
             kind: OrgKind::Unit,
+            publish_review: false,
         };
         let orgs = vec![
             org(1, None),

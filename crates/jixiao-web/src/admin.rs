@@ -23,6 +23,26 @@ pub struct OrgRow {
     pub name: String,
     pub kind: &'static str,
     pub depth: usize,
+    pub publish_review: bool,
+}
+
+/// The organisations in tree order, each under its parent, with its depth.
+pub fn org_tree(orgs: &[jixiao_store::Org]) -> Vec<OrgRow> {
+    fn walk(orgs: &[jixiao_store::Org], parent: Option<i64>, depth: usize, out: &mut Vec<OrgRow>) {
+        for o in orgs.iter().filter(|o| o.parent_id == parent) {
+            out.push(OrgRow {
+                id: o.id,
+                name: o.name.clone(),
+                kind: o.kind.label(),
+                depth,
+                publish_review: o.publish_review,
+            });
+            walk(orgs, Some(o.id), depth + 1, out);
+        }
+    }
+    let mut rows = Vec::new();
+    walk(orgs, None, 0, &mut rows);
+    rows
 }
 
 pub struct UserRow {
@@ -106,20 +126,7 @@ pub async fn page(
 ) -> Result<Html<String>, AppError> {
     is_admin(&user)?;
     let orgs = state.orgs().await?;
-    // Tree order: each organisation under its parent.
-    let mut rows = Vec::new();
-    fn walk(orgs: &[jixiao_store::Org], parent: Option<i64>, depth: usize, out: &mut Vec<OrgRow>) {
-        for o in orgs.iter().filter(|o| o.parent_id == parent) {
-            out.push(OrgRow {
-                id: o.id,
-                name: o.name.clone(),
-                kind: o.kind.label(),
-                depth,
-            });
-            walk(orgs, Some(o.id), depth + 1, out);
-        }
-    }
-    walk(&orgs, None, 0, &mut rows);
+    let rows = org_tree(&orgs);
     let users = state
         .store
         .users()

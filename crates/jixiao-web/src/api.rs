@@ -354,6 +354,7 @@ async fn status(
     let rec = access::visible_project(&state, &user.user, id).await?;
     let to = crate::input::choice(&req.to, "状态", Status::parse)?;
     require(can_move(&user.user, &rec, to))?;
+    crate::workflow::required_note(&state, &rec, to, &req.note).await?;
     let revision = state
         .store
         .set_status(id, req.base_revision, to, user.user.id, &req.note)

@@ -22,6 +22,8 @@ use crate::Shared;
 
 pub struct Cache<K, V> {
     ttl: Duration,
+    /// More entries than this and the cache starts over (bounded memory whatever the traffic).
+    max_entries: usize,
     /// Entries and the number of times the cache was dropped. A reader remembers the generation before it
     /// reads the database and inserts only if no write dropped the cache meanwhile, so a read that raced a
     /// write cannot put the old value back.
@@ -34,13 +36,19 @@ pub struct Cache<K, V> {
 /// Each key's value and when it was stored.
 type Entries<K, V> = HashMap<K, (Instant, V)>;
 
-/// More entries than this and the cache starts over (bounded memory whatever the traffic).
+/// The default bound of [`Cache::new`].
 const MAX_ENTRIES: usize = 20_000;
 
 impl<K: Eq + Hash, V: Clone> Cache<K, V> {
     pub fn new(ttl: Duration) -> Self {
+        Cache::bounded(ttl, MAX_ENTRIES)
+    }
+
+    /// A cache of at most `max_entries` (large values: rendered pages and files).
+    pub fn bounded(ttl: Duration, max_entries: usize) -> Self {
         Cache {
             ttl,
+            max_entries,
             inner: RwLock::new((0, HashMap::new())),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -81,7 +89,7 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
         if inner.0 != generation {
             return;
         }
-        if inner.1.len() >= MAX_ENTRIES {
+        if inner.1.len() >= self.max_entries {
             inner.1.clear();
         }
         inner.1.insert(key, (Instant::now(), value));

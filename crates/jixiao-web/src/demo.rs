@@ -150,6 +150,7 @@ pub async fn load_with(store: &Store, size: &DistrictSize) -> Result<Vec<String>
     goals(store, &units, &all).await?;
     monitoring(store, &all).await?;
     let generated = load_district(store, size, |_| {}).await?;
+    correction(store, &all).await?;
     let mut lines = vec![
         format!("已加载演示数据。所有演示账号的密码均为：{PASSWORD}"),
         format!(
@@ -166,6 +167,63 @@ pub async fn load_with(store: &Store, size: &DistrictSize) -> Result<Vec<String>
         lines.push(format!("  {name:<10} {display}"));
     }
     Ok(lines)
+}
+
+/// One published evaluation of the generated district corrected (更正), so that the public site shows a
+/// 更正 notice beside the first version: the bureau sends it back, the wording of what was achieved is
+/// corrected, and it is published again with its 更正说明.
+async fn correction(store: &Store, users: &[jixiao_store::User]) -> Result<(), AppError> {
+    let Some(finance) = users.iter().find(|u| u.role == Role::Finance) else {
+        return Ok(());
+    };
+    let Some(first) = store
+        .publications(&jixiao_store::PublicationFilter {
+            limit: 1,
+            ..Default::default()
+        })
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(());
+    };
+    let id = first.project_id;
+    let rec = store.project(id).await?.ok_or(AppError::NotFound)?;
+    let mut rev = store
+        .set_status(
+            id,
+            rec.revision,
+            Status::Returned,
+            finance.id,
+            "目标完成情况的表述与指标实际完成值不一致",
+        )
+        .await?;
+    let mut project = rec.project.clone();
+    project.goals.actual = format!(
+        "{}（更正：原表述中的完成数量以三级指标的实际完成值为准。）",
+        project.goals.actual.trim_end()
+    );
+    rev = store
+        .save_project(
+            id,
+            rev,
+            &project,
+            finance.id,
+            Action::Save,
+            "更正目标完成情况",
+        )
+        .await?;
+    for (to, note) in [
+        (Status::Submitted, "更正后重新提交"),
+        (Status::Approved, ""),
+        (
+            Status::Published,
+            "更正了“目标实际完成情况”的表述，使之与三级指标的实际完成值一致。",
+        ),
+    ] {
+        rev = store.set_status(id, rev, to, finance.id, note).await?;
+    }
+    Ok(())
 }
 
 /// Every demo project's goals, declared, reviewed and approved before its self-evaluation (which is

@@ -41,7 +41,9 @@ pub static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
 /// Middleware: the headers above on every response, errors and redirects included.
 pub async fn headers(req: Request, next: Next) -> Response {
     let https = came_over_https(&req);
-    let asset = req.uri().path().starts_with("/assets/");
+    // Static assets and the public site carry their own (revalidated) caching.
+    let own_caching =
+        req.uri().path().starts_with("/assets/") || crate::public::is_public(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(CONTENT_SECURITY_POLICY, CSP.clone());
@@ -49,8 +51,8 @@ pub async fn headers(req: Request, next: Next) -> Response {
     h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     // For browsers older than frame-ancestors.
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // Assets carry their own (revalidated) caching; a missing asset's error does not.
-    if !asset || !h.contains_key(CACHE_CONTROL) {
+    // An error there sets none, and gets no-store.
+    if !own_caching || !h.contains_key(CACHE_CONTROL) {
         h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if https {
@@ -67,7 +69,11 @@ pub async fn headers(req: Request, next: Next) -> Response {
 /// Native TLS, or the direct peer is a trusted proxy whose `X-Forwarded-Proto` says https. From any
 /// other client the header is ignored: it could claim anything.
 fn came_over_https(req: &Request) -> bool {
-    let ext = req.extensions();
+    over_https(req.extensions(), req.headers())
+}
+
+/// [`came_over_https`] from a request's parts.
+pub fn over_https(ext: &axum::http::Extensions, headers: &HeaderMap) -> bool {
     if ext.get::<NativeTls>().is_some() {
         return true;
     }
@@ -79,8 +85,7 @@ fn came_over_https(req: &Request) -> bool {
         .is_some_and(|t| t.0.contains(&peer));
     // The last value is the one the trusted proxy itself wrote (or passed on).
     trusted
-        && req
-            .headers()
+        && headers
             .get_all("x-forwarded-proto")
             .iter()
             .filter_map(|v| v.to_str().ok())

@@ -15,6 +15,9 @@ mod import;
 mod library;
 mod monitoring;
 mod projects;
+mod publishing;
+// 绩效信息公开: the public site, no login.
+mod public;
 mod scan;
 mod workflow;
 // Accounts: sign-in, sessions and CSRF (auth), lockout and audit entries (accounts).
@@ -48,6 +51,9 @@ pub use error::AppError;
 pub use harden::NativeTls;
 pub use ops::MetricsToken;
 
+/// Requests a minute one client address may make to the public site, unless `serve --public-rate` says.
+pub const PUBLIC_RATE: u32 = 300;
+
 /// Uploads and JSON bodies larger than this are refused with 413.
 pub const MAX_BODY: usize = 20 * 1024 * 1024;
 
@@ -70,6 +76,8 @@ pub struct AppState {
     seen_changes: std::sync::atomic::AtomicI64,
     /// Request counts and latencies for /metrics.
     metrics: ops::Metrics,
+    /// The public site's answers and rate limit.
+    public: public::Public,
 }
 
 impl AppState {
@@ -92,6 +100,7 @@ impl AppState {
             dashboard_computing: tokio::sync::Mutex::new(()),
             seen_changes: std::sync::atomic::AtomicI64::new(i64::MIN),
             metrics: ops::Metrics::default(),
+            public: public::Public::new(PUBLIC_RATE),
         }
     }
 
@@ -146,6 +155,7 @@ impl AppState {
         self.orgs.clear();
         self.counts.clear();
         self.dashboards.clear();
+        self.public.clear();
     }
 }
 
@@ -171,6 +181,8 @@ fn router(state: Shared) -> Router {
         .merge(admin::routes())
         .merge(auth::routes())
         .merge(ops::routes())
+        .merge(publishing::routes())
+        .merge(public::routes(state.clone()))
         .route("/assets/{*file}", get(assets::serve))
         .nest("/api", api::router())
         .layer(axum::middleware::from_fn_with_state(
@@ -208,6 +220,8 @@ pub struct ServeOptions {
     pub tls: Option<TlsFiles>,
     /// Opens /metrics to other machines that send it as a bearer token.
     pub metrics_token: Option<String>,
+    /// Requests a minute one client address may make to the public site (绩效信息公开).
+    pub public_rate: u32,
 }
 
 pub struct TlsFiles {
@@ -248,7 +262,9 @@ pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
         store.backend_name(),
         store.policy().name
     );
-    let state = Arc::new(AppState::new(store.clone()));
+    let mut state = AppState::new(store.clone());
+    state.public = public::Public::new(opts.public_rate);
+    let state = Arc::new(state);
     tokio::spawn(cache::follow_changes(state.clone()));
     // Connection info gives the login lockout the client's address.
     let mut router = router(state).layer(axum::Extension(TrustedProxies(opts.trusted_proxies)));

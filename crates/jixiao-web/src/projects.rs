@@ -446,6 +446,10 @@ struct ShowPage {
     can_return: bool,
     can_approve: bool,
     can_publish: bool,
+    /// Published before: publishing again is a correction (更正), with a note the public reads.
+    republish: bool,
+    /// 已公开: returning it starts a correction.
+    published: bool,
     can_review: bool,
     can_comment: bool,
     old_revision: Option<i64>,
@@ -631,6 +635,8 @@ pub async fn render_show(
             && can_move(&user.user, rec, Status::Approved)
             && rec.status == Status::Submitted,
         can_publish: live && can_move(&user.user, rec, Status::Published),
+        republish: !state.store.project_publications(rec.id).await?.is_empty(),
+        published: rec.status == Status::Published,
         can_review: live && can_review(&user.user, rec),
         can_comment: live && (user.user.role.is_reviewer() || user.user.org_id == rec.org_id),
         old_revision,

@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use jixiao_store::{Action, Status};
+use jixiao_store::{Action, ProjectRecord, Status};
 use serde::Deserialize;
 
 use crate::Shared;
@@ -31,9 +31,7 @@ pub async fn set_status(
     let rec = access::visible_project(&state, &user.user, id).await?;
     let to = input::choice(&form.to, "状态", Status::parse)?;
     require(can_move(&user.user, &rec, to))?;
-    if to == Status::Returned {
-        input::required(&form.note, "退回意见")?;
-    }
+    required_note(&state, &rec, to, &form.note).await?;
     let rev = state
         .store
         .set_status(id, form.base, to, user.user.id, form.note.trim())
@@ -45,6 +43,25 @@ pub async fn set_status(
             .await?;
     }
     Ok(Redirect::to(&format!("/projects/{id}")).into_response())
+}
+
+/// The note a move must carry: the reason for a return (退回意见) or for a correction (更正原因), and
+/// the 更正说明 the public page shows when a project is published again.
+pub async fn required_note(
+    state: &Shared,
+    rec: &ProjectRecord,
+    to: Status,
+    note: &str,
+) -> Result<(), AppError> {
+    let what = match to {
+        Status::Returned if rec.status == Status::Published => "更正原因",
+        Status::Returned => "退回意见",
+        Status::Published if !state.store.project_publications(rec.id).await?.is_empty() => {
+            "更正说明"
+        }
+        _ => return Ok(()),
+    };
+    input::required(note, what).map(|_| ())
 }
 
 /// Review scores (复核得分) for the execution row and each indicator, with per-indicator comments.

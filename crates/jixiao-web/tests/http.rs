@@ -1,13 +1,11 @@
 //! The web application over real HTTP (server on port 0, demo data): every route for every role,
 //! CSRF, conflicts, history, upload, download, the API.
 
-use std::collections::HashMap;
-
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 mod common;
-use common::{Server, Session, start};
+use common::{Session, project_ids, start};
 
 impl Session {
     /// A project through the API, asserting that it is visible.
@@ -22,25 +20,6 @@ impl Session {
         assert_eq!(s, StatusCode::OK);
         v
     }
-}
-
-/// Demo projects by name → id (ids are assigned in load order, but tests look them up).
-async fn ids(server: &Server) -> HashMap<String, i64> {
-    let admin = Session::login(server, "caizheng").await;
-    let (_, v) = admin
-        .api(reqwest::Method::GET, "/api/v1/projects?limit=100", None)
-        .await;
-    v["projects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["name"].as_str().unwrap().to_string(),
-                p["id"].as_i64().unwrap(),
-            )
-        })
-        .collect()
 }
 
 const SEED: &str = "产业人才发展专项资金"; // 组织部（本级）, submitted
@@ -118,7 +97,7 @@ async fn wrong_password_is_refused() {
 #[tokio::test]
 async fn who_sees_which_project() {
     let server = start().await;
-    let ids = ids(&server).await;
+    let ids = project_ids(&server).await;
     let page = |name: &str| format!("/projects/{}", ids[name]);
     // (user, project, visible)
     let cases = [
@@ -203,7 +182,7 @@ async fn status(b: &Session, id: i64, to: &str, base: i64) -> StatusCode {
 #[tokio::test]
 async fn who_may_change_what() {
     let server = start().await;
-    let ids = ids(&server).await;
+    let ids = project_ids(&server).await;
     let lanqiu = ids[LANQIU];
     let seed = ids[SEED];
 
@@ -363,7 +342,7 @@ async fn who_may_change_what() {
 #[tokio::test]
 async fn reviewers_enter_review_scores_and_comments() {
     let server = start().await;
-    let seed = ids(&server).await[SEED];
+    let seed = project_ids(&server).await[SEED];
     let reviewer = Session::login(&server, "bumen1").await;
     let res = reviewer
         .post(
@@ -423,7 +402,7 @@ async fn reviewers_enter_review_scores_and_comments() {
 #[tokio::test]
 async fn csrf_is_required_for_every_change() {
     let server = start().await;
-    let lanqiu = ids(&server).await[LANQIU];
+    let lanqiu = project_ids(&server).await[LANQIU];
     let owner = Session::login(&server, "danwei5").await;
     // No token.
     let res = owner
@@ -487,7 +466,7 @@ async fn csrf_is_required_for_every_change() {
 #[tokio::test]
 async fn editing_saves_revisions_and_a_second_editor_gets_a_conflict() {
     let server = start().await;
-    let lanqiu = ids(&server).await[LANQIU];
+    let lanqiu = project_ids(&server).await[LANQIU];
     let first = Session::login(&server, "danwei5").await;
     let second = Session::login(&server, "danwei5").await; // the same unit, another browser
     let editor = first.text(&format!("/projects/{lanqiu}/edit")).await;
@@ -662,7 +641,7 @@ async fn new_project_upload_preview_and_download() {
     assert_eq!(unit.status("/projects").await, StatusCode::OK);
 
     // Download: the project file, named for the project.
-    let id = ids(&server).await[HEDAO];
+    let id = project_ids(&server).await[HEDAO];
     let res = unit.get(&format!("/projects/{id}/download/toml")).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(
@@ -705,7 +684,7 @@ async fn new_project_upload_preview_and_download() {
 #[tokio::test]
 async fn api_tokens_conflicts_and_live_evaluation() {
     let server = start().await;
-    let lanqiu = ids(&server).await[LANQIU];
+    let lanqiu = project_ids(&server).await[LANQIU];
     let owner = Session::login(&server, "danwei5").await;
     let (s, v) = owner
         .api(
@@ -1045,7 +1024,7 @@ async fn admin_manages_users_and_organisations() {
 #[tokio::test]
 async fn pages_are_chinese_escaped_and_offline() {
     let server = start().await;
-    let ids = ids(&server).await;
+    let ids = project_ids(&server).await;
     let unit = Session::login(&server, "danwei5").await;
     // Hostile text in a field is shown escaped.
     let id = ids[LANQIU];
@@ -1107,7 +1086,7 @@ async fn first_start_creates_one_admin_with_a_one_time_password() {
 #[tokio::test]
 async fn the_dashboard_cache_never_hides_a_change() {
     let server = start().await;
-    let id = ids(&server).await[LANQIU];
+    let id = project_ids(&server).await[LANQIU];
     let unit = Session::login(&server, "danwei5").await;
     let reviewer = Session::login(&server, "caizheng").await;
     assert!(
@@ -1143,7 +1122,7 @@ async fn the_dashboard_cache_never_hides_a_change() {
 #[tokio::test]
 async fn the_project_page_cache_never_hides_a_change() {
     let server = start().await;
-    let ids = ids(&server).await;
+    let ids = project_ids(&server).await;
     let id = ids[LANQIU];
     let unit = Session::login(&server, "danwei5").await;
     let reviewer = Session::login(&server, "caizheng").await;

@@ -5,6 +5,8 @@
 
 pub mod ui;
 
+use std::collections::HashMap;
+
 use reqwest::redirect::Policy;
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::Value;
@@ -208,4 +210,23 @@ impl Session {
     pub async fn me(&self) -> Value {
         self.get("/api/v1/me").await.json().await.unwrap()
     }
+}
+
+/// Demo projects by name → id (ids are assigned in load order, but tests look them up).
+pub async fn project_ids(server: &Server) -> HashMap<String, i64> {
+    let admin = Session::login(server, "caizheng").await;
+    let (_, v) = admin
+        .api(reqwest::Method::GET, "/api/v1/projects?limit=100", None)
+        .await;
+    v["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["id"].as_i64().unwrap(),
+            )
+        })
+        .collect()
 }
