@@ -4,7 +4,7 @@
 //! database must pass `PRAGMA integrity_check`, and at most the one save in flight per client may
 //! have landed without an acknowledgement.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -74,7 +74,8 @@ async fn acknowledged_saves_survive_sigkill() {
     let server = Server::start(&db, true);
     let token = api_token(&server.base, "danwei5").await;
     let client = Client::new();
-    let seed: Project = toml::from_str(include_str!("../../../examples/panyu-2022.toml")).unwrap();
+    let seed: Project =
+        toml::from_str(include_str!("../../../../examples/panyu-2022.toml")).unwrap();
     let mut ids = Vec::new();
     for _ in 0..PROJECTS {
         let res = client

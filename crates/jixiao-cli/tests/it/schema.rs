@@ -2,7 +2,7 @@
 //! the API's `/api/v1/projects/{id}/evaluation` and the open-data export of the seed validate against
 //! the schema `jixiao schema evaluation` prints, and against the OpenAPI document's, and say the same.
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use reqwest::Client;

@@ -2,7 +2,7 @@
 //! role change made through one are seen by the other on the very next request, although the other
 //! process had the page cached and the session in use a moment before.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

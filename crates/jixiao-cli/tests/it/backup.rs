@@ -18,7 +18,7 @@ fn jixiao() -> Command {
 }
 
 fn seed() -> Project {
-    toml::from_str(include_str!("../../../examples/panyu-2022.toml")).unwrap()
+    toml::from_str(include_str!("../../../../examples/panyu-2022.toml")).unwrap()
 }
 
 /// The demo data, then a day of work: saves, a return with comments, a restore, a token, audit entries.
