@@ -771,6 +771,7 @@ impl Store {
             org_id,
             project,
             status: Status::Draft,
+            at: None,
         };
         let ids = self.create_projects(&[item], author, action, note).await?;
         let id = ids.first().copied().ok_or(StoreError::NotFound("项目"))?;
@@ -787,41 +788,62 @@ impl Store {
         action: Action,
         note: &str,
     ) -> Result<Vec<i64>> {
-        let rows = items
+        let now = now_millis();
+        let published = items.iter().any(|i| i.status == Status::Published);
+        let orgs = if published {
+            self.orgs().await?
+        } else {
+            Vec::new()
+        };
+        let none = jixiao_core::History::default();
+        let mut rows = items
             .iter()
             .map(|item| {
-                let s =
-                    ListColumns::of(item.project, &jixiao_core::History::default(), &self.policy);
+                let s = ListColumns::of(item.project, &none, &self.policy);
                 let data = serde_json::to_string(item.project)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                Ok((item, s, data))
+                // Stored already published: the first revision is a publication (its id comes below).
+                let publication = match item.status {
+                    Status::Published => Some(publications::NewPublication::of(
+                        (0, 1, item.org_id),
+                        item.project,
+                        &none,
+                        &self.policy,
+                        &orgs,
+                        "",
+                        false,
+                        item.at.unwrap_or(now),
+                    )?),
+                    _ => None,
+                };
+                Ok((item, s, data, publication))
             })
             .collect::<Result<Vec<_>>>()?;
-        let now = now_millis();
         let ids = on!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let mut ids = Vec::with_capacity(rows.len());
-            for (item, s, data) in &rows {
+            for (item, s, data, publication) in &mut rows {
                 let status = item.status.as_str();
                 let id: i64 = sqlx::query(
                     "INSERT INTO projects (org_id, name, year, status, revision, total_centi, self_total_centi, grade, errors, warnings, annual_fen, updated_at, updated_by, summary_stamp)
                      VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
                     .bind(item.org_id).bind(&s.name).bind(s.year).bind(status).bind(s.total_centi).bind(s.self_total_centi).bind(&s.grade)
-                    .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(now).bind(author).bind(&*self.stamp)
+                    .bind(s.errors).bind(s.warnings).bind(s.annual_fen).bind(item.at.unwrap_or(now)).bind(author).bind(&*self.stamp)
                     .fetch_one(&mut *tx).await?.try_get("id")?;
                 // Stored already published: the first revision is the publication.
                 let action = if item.status == Status::Published { Action::Status(Status::Published) } else { action };
                 sqlx::query("INSERT INTO revisions (project_id, number, author_id, created_at, action, status, note, data) VALUES ($1, 1, $2, $3, $4, $5, $6, $7)")
-                    .bind(id).bind(author).bind(now).bind(action.as_str()).bind(status).bind(note).bind(data)
+                    .bind(id).bind(author).bind(item.at.unwrap_or(now)).bind(action.as_str()).bind(status).bind(note).bind(&*data)
                     .execute(&mut *tx).await?;
+                if let Some(p) = publication {
+                    p.project_id = id;
+                    publications::record_publication!(tx, p);
+                }
                 ids.push(id);
             }
             tx.commit().await?;
             ids
         });
-        if items.iter().any(|i| i.status == Status::Published) {
-            self.refresh_publications().await?;
-        }
         Ok(ids)
     }
 

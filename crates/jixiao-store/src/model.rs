@@ -334,6 +334,8 @@ pub struct NewProject<'a> {
     pub org_id: i64,
     pub project: &'a Project,
     pub status: Status,
+    /// When it was written (milliseconds; None: now): data brought in from elsewhere keeps its dates.
+    pub at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -197,7 +197,7 @@ pub(crate) use record_publication;
 impl NewPublication {
     /// `corrects`: the project was published before (this publication is a correction).
     #[allow(clippy::too_many_arguments)]
-    fn of(
+    pub(crate) fn of(
         (id, revision, org_id): (i64, i64, i64),
         project: &Project,
         history: &History,

@@ -56,6 +56,7 @@ async fn load(store: &Store) -> (i64, i64) {
                 org_id: if n % 2 == 0 { a.id } else { b.id },
                 project,
                 status: Status::Published,
+                at: None,
             })
             .collect();
         store

@@ -232,6 +232,7 @@ async fn projects_stored_already_published_are_publications() {
             org_id: w.unit.id,
             project: &p,
             status,
+            at: None,
         })
         .collect();
     let ids = store
