@@ -261,6 +261,17 @@ pub struct Narrative {
 }
 
 impl Project {
+    /// The project as the unit stated it: without the reviewer's scores (复核得分), for copies the public
+    /// reads when the finance bureau does not publish its review.
+    pub fn without_review(&self) -> Project {
+        let mut p = self.clone();
+        p.funds.review_score = None;
+        for i in &mut p.indicators {
+            i.review_score = None;
+        }
+        p
+    }
+
     /// Sum of all indicator weights plus the execution weight.
     pub fn total_weight(&self) -> Decimal {
         self.indicators

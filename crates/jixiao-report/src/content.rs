@@ -290,13 +290,7 @@ impl Report {
     pub fn build(p: &Project, e: &Evaluation, policy: &Policy, options: &Options) -> Report {
         let stated;
         let p = if options.statement_only {
-            // Without the bureau's review scores (复核得分).
-            let mut q = p.clone();
-            q.funds.review_score = None;
-            for i in &mut q.indicators {
-                i.review_score = None;
-            }
-            stated = q;
+            stated = p.without_review();
             &stated
         } else {
             p

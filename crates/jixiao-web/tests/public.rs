@@ -58,6 +58,15 @@ async fn publish_seed(server: &Server) -> (i64, i64, Session) {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Review scores (复核得分): the bureau's, not published unless it decides so.
+    let base = revision(&finance, id).await.to_string();
+    let res = finance
+        .post(
+            &format!("/projects/{id}/review"),
+            &[("base", &base), ("exec", "6.66"), ("r0", "0")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         move_to(&finance, id, "approved", "").await,
         StatusCode::SEE_OTHER
@@ -119,9 +128,46 @@ async fn anonymous_visitors_read_what_was_published_and_nothing_else() {
         serde_json::json!([]),
         "findings are internal by default"
     );
+    assert_eq!(
+        json["evaluation"]["execution"]["review_score"],
+        serde_json::Value::Null
+    );
+    let csv = get(&server, &format!("/gongkai/{id}/{rev}/csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!csv.contains("6.66"), "{csv}");
     let pdf = get(&server, &format!("/gongkai/{id}/{rev}/pdf")).await;
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
-    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+    let pdf = pdf.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    // The project file the PDF carries is the unit's statement too.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("r.pdf"), &pdf).unwrap();
+    let out = std::process::Command::new("pdfdetach")
+        .arg("-saveall")
+        .arg("-o")
+        .arg(dir.path())
+        .arg(dir.path().join("r.pdf"))
+        .output()
+        .expect("pdfdetach (poppler-utils, installed by scripts/test)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let attached: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_none_or(|e| e != "pdf"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(!attached.is_empty(), "the PDF carries its project file");
+    assert!(
+        attached.iter().all(|a| !a.contains("review_score")),
+        "{attached:?}"
+    );
 
     // Everything unpublished is simply not there: other projects, made-up ids, the revisions before the
     // publication, formats that are not offered.

@@ -95,7 +95,12 @@ async fn document(
         match format.as_str() {
             "pdf" => {
                 let (report, _) = pages::public_report(&state, &p, with_review).await?;
-                let project = p.project.clone();
+                // The PDF carries the project file: as the public may read it.
+                let project = if with_review {
+                    p.project.clone()
+                } else {
+                    p.project.without_review()
+                };
                 let bytes = crate::downloads::render(move || {
                     jixiao_report::pdf::render(&report, Some(&project), None).map(|r| r.bytes)
                 })
