@@ -15,7 +15,7 @@ use jixiao_report::{Options, Report};
 use jixiao_store::{Publication, PublicationFilter, PublicationRow, PublicationStat};
 use serde::Deserialize;
 
-use super::{Answer, ROOT, cached};
+use super::{Answer, cached};
 use crate::Shared;
 use crate::error::AppError;
 use crate::view::{esc, time};
