@@ -56,22 +56,37 @@ figcaption {{ font-family: {hei}; font-size: 12pt; }}
     )
 }
 
-pub fn sheet_html(report: &Report) -> String {
-    sheet_table(report, true)
+/// Where the report's HTML goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A document of its own ([`render`]): the column widths as style attributes.
+    Document,
+    /// Inside a web page ([`fragment`]): no style attributes (a Content-Security-Policy refuses them;
+    /// the page's stylesheet sizes the columns), and the 自评表 in a box that scrolls sideways on a
+    /// narrow screen, which a keyboard can focus to scroll it (a named region for screen readers).
+    Page,
 }
 
-/// The 自评表; `col_widths`: the column widths as style attributes (not where a Content-Security-Policy
-/// refuses inline styles: the web pages size the columns from their stylesheet).
-fn sheet_table(report: &Report, col_widths: bool) -> String {
+pub fn sheet_html(report: &Report) -> String {
+    sheet_table(report, Target::Document)
+}
+
+/// The 自评表.
+fn sheet_table(report: &Report, target: Target) -> String {
     let s = &report.sheet;
     let mut h = String::new();
+    let focusable = if target == Target::Page {
+        format!(r#" tabindex="0" aria-label="{}""#, esc(&s.title))
+    } else {
+        String::new()
+    };
     let _ = write!(
         h,
-        r#"<section class="sheet"><p class="caption">{}</p><p class="subtitle">{}</p><table>"#,
+        r#"<section class="sheet"{focusable}><p class="caption">{}</p><p class="subtitle">{}</p><table>"#,
         esc(&s.title),
         esc(&s.subtitle)
     );
-    if col_widths {
+    if target == Target::Document {
         h.push_str("<colgroup>");
         let total: u16 = s.widths.iter().sum();
         for w in &s.widths {
@@ -87,11 +102,10 @@ fn sheet_table(report: &Report, col_widths: bool) -> String {
     for row in &s.rows {
         h.push_str("<tr>");
         for c in row {
-            let tag = if c.style == CellStyle::Header {
-                "th"
-            } else {
-                "td"
-            };
+            // A header cell heads the columns below it; an empty one (the corner over the fund rows'
+            // labels) heads nothing and is a plain cell, as screen readers expect.
+            let header = c.style == CellStyle::Header && !c.text.trim().is_empty();
+            let tag = if header { "th" } else { "td" };
             let class = match c.style {
                 CellStyle::Label => "label",
                 CellStyle::Header => "header",
@@ -121,7 +135,7 @@ fn sheet_table(report: &Report, col_widths: bool) -> String {
 fn simple_table(t: &SimpleTable) -> String {
     let mut h = format!("<table><caption>{}</caption><thead><tr>", esc(&t.caption));
     for c in &t.header {
-        let _ = write!(h, "<th>{}</th>", esc(c));
+        let _ = write!(h, r#"<th scope="col">{}</th>"#, esc(c));
     }
     h.push_str("</tr></thead><tbody>");
     for r in &t.rows {
@@ -146,7 +160,7 @@ pub fn render(report: &Report) -> String {
         css()
     );
     let _ = writeln!(h, r#"<h1 class="title">{}</h1>"#, esc(&report.title));
-    h.push_str(&blocks(report, true));
+    h.push_str(&blocks(report, Target::Document));
     h.push_str("</body>\n</html>\n");
     h
 }
@@ -154,10 +168,10 @@ pub fn render(report: &Report) -> String {
 /// The report's sections, 自评表, chart and appendix without the document around them or its title (the
 /// public site's evaluation page, under its own heading), and without inline styles.
 pub fn fragment(report: &Report) -> String {
-    blocks(report, false)
+    blocks(report, Target::Page)
 }
 
-fn blocks(report: &Report, col_widths: bool) -> String {
+fn blocks(report: &Report, target: Target) -> String {
     let mut h = String::new();
     for b in &report.blocks {
         match b {
@@ -171,7 +185,7 @@ fn blocks(report: &Report, col_widths: bool) -> String {
                 let _ = writeln!(h, "<p>{}</p>", esc(t));
             }
             Block::Sheet => {
-                h.push_str(&sheet_table(report, col_widths));
+                h.push_str(&sheet_table(report, target));
                 h.push('\n');
             }
             Block::Chart => {

@@ -42,15 +42,26 @@ pub async fn session() -> Option<(Server, Driver, fantoccini::Client)> {
 pub async fn session_on(
     start: impl std::future::Future<Output = Server>,
 ) -> Option<(Server, Driver, fantoccini::Client)> {
-    let driver_bin = chromedriver();
-    if !jixiao_testkit::required_in_ci(
-        "chromedriver (scripts/test installs chromium-driver)",
-        driver_bin.is_some(),
-    ) {
+    if !browser_installed() {
         return None;
     }
-    let driver_bin = driver_bin.unwrap();
     let server = start.await;
+    let (driver, c) = browser(1366, 768).await;
+    Some((server, driver, c))
+}
+
+/// Whether chromedriver is here; outside CI a missing browser skips the test, in CI it fails it.
+pub fn browser_installed() -> bool {
+    jixiao_testkit::required_in_ci(
+        "chromedriver (scripts/test installs chromium-driver)",
+        chromedriver().is_some(),
+    )
+}
+
+/// Chromedriver and a headless Chromium whose viewport is `width`×`height` CSS pixels (a phone's
+/// below 500 px). Check [`browser_installed`] first.
+pub async fn browser(width: u32, height: u32) -> (Driver, fantoccini::Client) {
+    let driver_bin = chromedriver().expect("chromedriver");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -64,15 +75,23 @@ pub async fn session_on(
             .spawn()
             .unwrap(),
     );
-    let caps = json!({
+    let mut caps = json!({
         // Keeps the console, where Chromium reports what the Content-Security-Policy refused.
         "goog:loggingPrefs": { "browser": "ALL" },
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1366,768", "--lang=zh-CN"]
+                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                     format!("--window-size={width},{height}"), "--lang=zh-CN"]
         }
     });
+    if width < 500 {
+        // Chromium's windows are at least 500 px wide: a phone's screen is emulated instead (its
+        // viewport, touch and the page's viewport meta, at one device pixel per CSS pixel).
+        caps["goog:chromeOptions"]["mobileEmulation"] = json!({
+            "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "mobile": true, "touch": true }
+        });
+    }
     for _ in 0..50 {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         if let Ok(c) = ClientBuilder::new(connector)
@@ -80,7 +99,7 @@ pub async fn session_on(
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
         {
-            return Some((server, driver, c));
+            return (driver, c);
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
