@@ -4,7 +4,7 @@
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::{Session, project_ids, start};
 
 impl Session {
@@ -579,7 +579,7 @@ async fn new_project_upload_preview_and_download() {
         .as_array()
         .unwrap()
         .len();
-    let text = include_str!("../../../examples/panyu-2022.toml");
+    let text = include_str!("../../../../examples/panyu-2022.toml");
     let part =
         reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("../../etc/番禺.toml");
     let res = unit.upload("/import", part).await;
@@ -742,7 +742,7 @@ async fn api_tokens_conflicts_and_live_evaluation() {
     );
 
     // Live evaluation and value hints, as the editor uses them.
-    let seed: Value = toml::from_str(include_str!("../../../examples/panyu-2022.toml")).unwrap();
+    let seed: Value = toml::from_str(include_str!("../../../../examples/panyu-2022.toml")).unwrap();
     let (s, v) = owner
         .api(reqwest::Method::POST, "/api/v1/evaluate", Some(seed))
         .await;
@@ -805,7 +805,7 @@ async fn api_tokens_conflicts_and_live_evaluation() {
         assert_eq!(v["hint"], hint, "{text}");
     }
     let mut draft: Value =
-        toml::from_str(include_str!("../../../examples/panyu-2022.toml")).unwrap();
+        toml::from_str(include_str!("../../../../examples/panyu-2022.toml")).unwrap();
     draft["indicators"][2]["target"] = json!("≥**人");
     let (s, v) = owner
         .api(reqwest::Method::POST, "/api/v1/evaluate", Some(draft))
@@ -830,7 +830,7 @@ async fn api_tokens_conflicts_and_live_evaluation() {
     assert!(unparsed["message"].as_str().unwrap().contains("≥**人"));
     // A number beyond the model's bounds is refused with its field path, not scored.
     let mut draft: Value =
-        toml::from_str(include_str!("../../../examples/panyu-2022.toml")).unwrap();
+        toml::from_str(include_str!("../../../../examples/panyu-2022.toml")).unwrap();
     draft["indicators"][2]["weight"] = json!("100000000000000000000");
     let (_, v) = owner
         .api(reqwest::Method::POST, "/api/v1/evaluate", Some(draft))
@@ -1190,7 +1190,7 @@ async fn an_import_that_contradicts_the_form_must_be_acknowledged() {
     let server = start().await;
     let unit = Session::login(&server, "danwei3").await;
     // The funds row states 50% while 29.5 / 30 is 98.33%: no reading of the row agrees with it.
-    let text = include_str!("../../../tests/fixtures/import/funds-row-contradicts.txt");
+    let text = include_str!("../../../../tests/fixtures/import/funds-row-contradicts.txt");
     let part = reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("矛盾.txt");
     let res = unit.upload("/import", part).await;
     assert_eq!(res.status(), StatusCode::OK);

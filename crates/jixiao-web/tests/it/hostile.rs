@@ -1,7 +1,7 @@
 //! Hostile users of the web server: markup and quotes in every text field, uploads far over the limit sent
 //! without a length, and upload file names that try to leave the upload directory.
 
-mod common;
+use crate::common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;

@@ -9,7 +9,7 @@ use fantoccini::{Client, Locator};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-mod common;
+use crate::common;
 use common::Session;
 use common::ui::{login, logout, screenshots, session, wait_for_text};
 

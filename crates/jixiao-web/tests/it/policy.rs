@@ -2,14 +2,14 @@
 //! restart under another (`serve --policy`), with the totals their own pages show, and the dashboard,
 //! the API list and the API evaluation agree with them.
 
-mod common;
+use crate::common;
 
 use common::Session;
 use jixiao_core::{Policy, Project};
 use jixiao_store::{Action, NewUser, OrgKind, ProjectFilter, Role, Store};
 use reqwest::Method;
 
-const SEED: &str = include_str!("../../../examples/panyu-2022.toml");
+const SEED: &str = include_str!("../../../../examples/panyu-2022.toml");
 const PASSWORD: &str = "policy2026";
 
 /// The seed with 97.8% of its budget spent: 9.78 execution points under mof-2020, 9 under a policy that

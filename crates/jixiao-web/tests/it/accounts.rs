@@ -4,7 +4,7 @@
 
 use reqwest::{Client, StatusCode};
 
-mod common;
+use crate::common;
 use common::{PASSWORD, Server, Session, anonymous, client, post_login, start, start_with};
 
 /// A client whose requests carry `X-Forwarded-For: ip` (as a reverse proxy would add).

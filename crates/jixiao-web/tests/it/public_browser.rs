@@ -22,12 +22,12 @@ use fantoccini::wd::{PrintConfiguration, PrintSize, TimeoutConfiguration};
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::Server;
 use common::ui::{browser, browser_installed, screenshots, wait_for_text};
 
 /// axe-core, verbatim from its npm package.
-const AXE: &str = include_str!("fixtures/axe-core/axe.min.js");
+const AXE: &str = include_str!("../fixtures/axe-core/axe.min.js");
 
 /// What axe runs: WCAG 2.0 and 2.1, levels A and AA, and some best practices the site promises
 /// (headings in order, all content in landmarks, one `h1`, valid table header scope).

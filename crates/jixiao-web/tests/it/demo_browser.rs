@@ -2,7 +2,7 @@
 //! dashboard over the generated district and the paged project list. Screenshots go to
 //! target/screenshots/ (docs/screenshots/dashboard-demo.png and projects-demo.png are copies).
 
-mod common;
+use crate::common;
 use common::ui::{login, screenshots, session_on, wait_for_text};
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::json;
 
-mod common;
+use crate::common;
 use common::ui::{click_button, login, logout, screenshots, session, type_into, wait_for_text};
 
 #[tokio::test]
@@ -333,7 +333,7 @@ async fn an_import_that_contradicts_the_form_is_shown_and_acknowledged() {
     let file = dir.path().join("社区矫正经费自评表.txt");
     std::fs::write(
         &file,
-        include_str!("../../../tests/fixtures/import/funds-row-contradicts.txt"),
+        include_str!("../../../../tests/fixtures/import/funds-row-contradicts.txt"),
     )
     .unwrap();
     c.goto(&format!("{}/import", server.base)).await.unwrap();

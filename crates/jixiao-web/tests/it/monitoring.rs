@@ -1,7 +1,7 @@
 //! 运行监控, 整改 and 结果应用 over HTTP, on the demo data (a July 2023 round over the 2023 projects:
 //! the talent flats red, the river yellow, the sports events green).
 
-mod common;
+use crate::common;
 use common::{Session, start};
 use reqwest::StatusCode;
 

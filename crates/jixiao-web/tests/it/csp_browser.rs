@@ -9,7 +9,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::Session;
 use common::ui::{csp_violations, login, logout, screenshots, session, wait_for_text};
 

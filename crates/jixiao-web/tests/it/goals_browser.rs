@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
-mod common;
+use crate::common;
 use common::ui::{login, logout, screenshots, session, type_into, wait_for_text};
 
 /// The nth input named `name` in the goal form's indicator table.

@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 
-mod common;
+use crate::common;
 use common::{Session, start};
 
 /// The id of an organisation from the scope selector of a dashboard page.

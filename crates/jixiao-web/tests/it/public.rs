@@ -2,7 +2,7 @@
 //! keeps both versions; answers carry validators and are answered 304; a burst from one address gets
 //! 429; the open data (JSON, CSV, zip, Atom, IATI) is served and well formed.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::net::IpAddr;

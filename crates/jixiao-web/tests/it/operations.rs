@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 
-mod common;
+use crate::common;
 use common::{Session, anonymous, serve, start, start_with};
 
 #[tokio::test]

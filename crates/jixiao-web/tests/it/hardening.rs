@@ -10,7 +10,7 @@ use std::path::Path;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
-mod common;
+use crate::common;
 use common::{Session, anonymous, client, post_login, start, start_with};
 
 /// Every route template of the application, as found in `.route("…"` calls under src/ (the API

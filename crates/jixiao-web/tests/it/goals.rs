@@ -1,7 +1,7 @@
 //! Goals over HTTP, on the demo data: who sees and does what, the review's grades and their
 //! consequences, adjustments, the library, the multi-year page, and what the demo holds.
 
-mod common;
+use crate::common;
 use common::{Session, start};
 use reqwest::StatusCode;
 
@@ -334,7 +334,7 @@ async fn goals_download_as_documents_and_an_excel_form_imports_as_a_draft() {
     );
     // The workbook just downloaded, renamed, comes back in as a draft of the clerk's unit.
     let mut d: jixiao_core::Declaration = toml::from_str(include_str!(
-        "../../../examples/goals/hedao-baojie-2023.toml"
+        "../../../../examples/goals/hedao-baojie-2023.toml"
     ))
     .unwrap();
     d.project.name = "河涌保洁（2024年度申报）".into();
