@@ -40,6 +40,9 @@ pub struct ServeArgs {
     /// 公开网站（/gongkai）每个访问地址每分钟最多的请求数，超过时答复 429（请求过于频繁）
     #[arg(long, default_value_t = jixiao_web::PUBLIC_RATE, value_parser = clap::value_parser!(u32).range(1..), env = "JIXIAO_PUBLIC_RATE")]
     public_rate: u32,
+    /// 公开网站的对外地址（如 https://czj.example.gov.cn），用于网站地图、订阅和开放数据中的完整链接；不设时取访问者请求中的主机名（正式部署请设置）
+    #[arg(long, env = "JIXIAO_PUBLIC_URL", value_parser = public_url)]
+    public_url: Option<String>,
     /// 日志格式：text（便于阅读，默认）或 json（每行一个 JSON 对象，便于日志系统收集）；日志写到标准错误
     #[arg(long, value_enum, default_value = "text", env = "JIXIAO_LOG_FORMAT")]
     log_format: LogFormat,
@@ -93,6 +96,49 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             .map(|(cert, key)| jixiao_web::TlsFiles { cert, key }),
         metrics_token: args.metrics_token,
         public_rate: args.public_rate,
+        public_url: args.public_url,
     }))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--public-url`: an http(s) address without path, query or spaces.
+fn public_url(s: &str) -> Result<String, String> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or("应以 https:// 或 http:// 开头，如 https://czj.example.gov.cn")?;
+    let host = rest.trim_end_matches('/');
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+    {
+        return Err("只能是协议加主机名（和端口），如 https://czj.example.gov.cn".into());
+    }
+    Ok(format!("{}{host}", &s[..s.len() - rest.len()]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_url;
+
+    #[test]
+    fn public_url_is_a_scheme_and_a_host() {
+        assert_eq!(
+            public_url("https://czj.example.gov.cn/").unwrap(),
+            "https://czj.example.gov.cn"
+        );
+        assert_eq!(
+            public_url("http://10.0.0.5:8080").unwrap(),
+            "http://10.0.0.5:8080"
+        );
+        for bad in [
+            "czj.example.gov.cn",
+            "https://",
+            "https://a.cn/gongkai",
+            "https://a b",
+        ] {
+            assert!(public_url(bad).is_err(), "{bad}");
+        }
+    }
 }

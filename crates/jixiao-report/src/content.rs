@@ -288,12 +288,17 @@ impl Scores {
 
 impl Report {
     pub fn build(p: &Project, e: &Evaluation, policy: &Policy, options: &Options) -> Report {
-        let stated;
-        let p = if options.statement_only {
+        let (stated, unreviewed);
+        let (p, e) = if options.statement_only {
+            // Nor the findings: where the unit wrote no 存在问题 the report would list them there.
             stated = p.without_review();
-            &stated
+            unreviewed = Evaluation {
+                findings: Vec::new(),
+                ..e.clone()
+            };
+            (&stated, &unreviewed)
         } else {
-            p
+            (p, e)
         };
         let mut scores = Scores::new(p, e, policy);
         if options.statement_only {

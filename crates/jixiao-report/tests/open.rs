@@ -295,7 +295,7 @@ fn atom_feed_parses_with_a_feed_reader() {
             .iter()
             .find(|l| l.mime_type() == Some("application/json"))
             .expect("json link");
-        assert_eq!(json.href(), format!("{}.json", item.url));
+        assert_eq!(json.href(), format!("{}/json", item.url));
         let summary = entry.summary().expect("summary").as_str();
         assert!(
             summary.contains(&format!("评价等级：{}", item.evaluation.grade.as_str())),
@@ -392,4 +392,37 @@ fn bundle_refuses_the_same_revision_twice() {
     items[1].revision = items[0].revision;
     let err = open::bundle::year(2022, &items, &f.policy).unwrap_err();
     assert!(err.to_string().contains("出现了两次"), "{err}");
+}
+
+/// The public copy of a report whose bureau does not publish its review (`statement_only`): where the
+/// unit wrote no 存在问题, the findings must not fill it in, and no computed or review score shows.
+#[test]
+fn the_statement_only_report_shows_no_finding_and_no_review() {
+    let mut seed = load("examples/panyu-2022.toml");
+    seed.report.problems = String::new();
+    seed.statement.problems = None;
+    seed.funds.review_score = Some(Decimal::new(666, 2));
+    let policy = Policy::standard();
+    let e = evaluate(&seed, policy);
+    let messages: Vec<String> = e.findings.iter().map(|f| f.message.to_string()).collect();
+    assert!(!messages.is_empty(), "the seed has findings to hide");
+    let full = jixiao_report::Report::build(&seed, &e, policy, &Default::default()).all_text();
+    assert!(
+        messages.iter().any(|m| full.contains(m.as_str())),
+        "the internal report lists them"
+    );
+    let public = jixiao_report::Report::build(
+        &seed,
+        &e,
+        policy,
+        &jixiao_report::Options {
+            statement_only: true,
+            ..Default::default()
+        },
+    )
+    .all_text();
+    for m in &messages {
+        assert!(!public.contains(m.as_str()), "{m}");
+    }
+    assert!(!public.contains("6.66") && !public.contains("复核得分"));
 }

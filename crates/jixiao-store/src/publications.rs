@@ -472,6 +472,16 @@ impl Store {
         rows.into_iter().collect()
     }
 
+    /// The units (实施单位) under a 主管部门 that have publications, by name.
+    pub async fn publication_units(&self, department_id: i64) -> Result<Vec<(i64, String)>> {
+        let units = on!(self, pool => sqlx::query(
+            "SELECT DISTINCT p.org_id, o.name FROM publications p JOIN orgs o ON o.id = p.org_id
+             WHERE p.latest = 1 AND p.department_id = $1 ORDER BY o.name")
+            .bind(department_id).fetch_all(pool).await?.iter()
+            .map(|r| Ok((r.try_get("org_id")?, r.try_get("name")?))).collect::<Result<Vec<_>>>()?);
+        Ok(units)
+    }
+
     /// The years with publications, latest first.
     pub async fn publication_years(&self) -> Result<Vec<i64>> {
         let years = on!(self, pool => sqlx::query("SELECT DISTINCT year FROM publications WHERE latest = 1 ORDER BY year DESC")

@@ -100,7 +100,7 @@ impl AppState {
             dashboard_computing: tokio::sync::Mutex::new(()),
             seen_changes: std::sync::atomic::AtomicI64::new(i64::MIN),
             metrics: ops::Metrics::default(),
-            public: public::Public::new(PUBLIC_RATE),
+            public: public::Public::new(PUBLIC_RATE, None),
         }
     }
 
@@ -222,6 +222,8 @@ pub struct ServeOptions {
     pub metrics_token: Option<String>,
     /// Requests a minute one client address may make to the public site (绩效信息公开).
     pub public_rate: u32,
+    /// The public site's address (`https://example.gov.cn`) for absolute links; None: the Host header.
+    pub public_url: Option<String>,
 }
 
 pub struct TlsFiles {
@@ -263,7 +265,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), AppError> {
         store.policy().name
     );
     let mut state = AppState::new(store.clone());
-    state.public = public::Public::new(opts.public_rate);
+    state.public = public::Public::new(opts.public_rate, opts.public_url);
     let state = Arc::new(state);
     tokio::spawn(cache::follow_changes(state.clone()));
     // Connection info gives the login lockout the client's address.

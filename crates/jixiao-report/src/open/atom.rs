@@ -107,7 +107,7 @@ fn entry(w: &mut Writer<Vec<u8>>, p: &Published) -> io::Result<()> {
             w,
             "alternate",
             "application/json",
-            &format!("{}.json", p.url),
+            &format!("{}/json", p.url),
         )?;
         let year = p.project.project.year;
         let (term, label) = (year.to_string(), format!("{year}年度"));

@@ -226,7 +226,7 @@ fn activity(
         for (url, format, title) in [
             (p.url.clone(), "text/html", "绩效自评公开页面"),
             (
-                format!("{}.json", p.url),
+                format!("{}/json", p.url),
                 "application/json",
                 "绩效自评数据（jixiao-evaluation JSON）",
             ),

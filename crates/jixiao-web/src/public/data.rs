@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
-use jixiao_core::{Evaluation, evaluate_against};
+use jixiao_core::{Evaluation, evaluate};
 use jixiao_report::open::{self, Published};
 use jixiao_store::{Publication, PublicationFilter};
 
@@ -50,25 +50,33 @@ impl Item {
     }
 }
 
-/// Scores many publications at once (one history query, off the async workers).
+/// The items as the open-data writers take them, and the newest publication time among them.
+fn published_all<'a>(items: &'a [Item], base: &str) -> (Vec<Published<'a>>, i64) {
+    let newest = items
+        .iter()
+        .map(|i| i.publication.row.published_at)
+        .max()
+        .unwrap_or_default();
+    (items.iter().map(|i| i.published(base)).collect(), newest)
+}
+
+/// Scores many publications at once (off the async workers), as the public pages do: against no goals
+/// or monitoring, so that what was published stays as it was.
 async fn items(state: &Shared, publications: Vec<Publication>) -> Result<Vec<Item>, AppError> {
-    let ids: Vec<i64> = publications.iter().map(|p| p.row.project_id).collect();
-    let mut histories = state.store.project_histories(&ids).await?;
     let orgs = state.orgs().await?;
     let reviewed: HashMap<i64, bool> = orgs.iter().map(|o| (o.id, o.publish_review)).collect();
     let policy = state.store.policy().clone();
     let work: Vec<_> = publications
         .into_iter()
         .map(|p| {
-            let history = histories.remove(&p.row.project_id).unwrap_or_default();
             let with_review = reviewed.get(&p.row.org_id).copied().unwrap_or(false);
-            (p, history, with_review)
+            (p, with_review)
         })
         .collect();
     tokio::task::spawn_blocking(move || {
         work.into_iter()
-            .map(|(publication, history, with_review)| Item {
-                evaluation: evaluate_against(&publication.project, &history, &policy),
+            .map(|(publication, with_review)| Item {
+                evaluation: evaluate(&publication.project, &policy),
                 publication,
                 with_review,
             })
@@ -94,7 +102,7 @@ async fn document(
         let policy = state.store.policy().clone();
         match format.as_str() {
             "pdf" => {
-                let (report, _) = pages::public_report(&state, &p, with_review).await?;
+                let (report, _) = pages::public_report(&state, &p, with_review)?;
                 // The PDF carries the project file: as the public may read it.
                 let project = if with_review {
                     p.project.clone()
@@ -105,24 +113,20 @@ async fn document(
                     jixiao_report::pdf::render(&report, Some(&project), None).map(|r| r.bytes)
                 })
                 .await?;
-                Ok(Answer::new("application/pdf", bytes, row.published_at)
-                    .download(format!("{name}-自评报告.pdf")))
+                Ok(Answer::new("application/pdf", bytes).download(format!("{name}-自评报告.pdf")))
             }
             "json" | "csv" => {
                 let item = items(&state, vec![p]).await?.remove(0);
                 let published = item.published(&base);
                 if format == "json" {
-                    Ok(Answer::new(
-                        "application/json",
-                        open::json(&published, &policy),
-                        row.published_at,
+                    Ok(
+                        Answer::new("application/json", open::json(&published, &policy))
+                            .download(format!("{name}.json")),
                     )
-                    .download(format!("{name}.json")))
                 } else {
                     Ok(Answer::new(
                         "text/csv; charset=utf-8",
                         open::csv::write(&[published], &policy),
-                        row.published_at,
                     )
                     .download(format!("{name}.csv")))
                 }
@@ -165,16 +169,11 @@ async fn year_bundle(
         if items.is_empty() {
             return Err(AppError::NotFound);
         }
-        let modified = items
-            .iter()
-            .map(|i| i.publication.row.published_at)
-            .max()
-            .unwrap_or_default();
-        let published: Vec<Published> = items.iter().map(|i| i.published(&base)).collect();
+        let (published, _) = published_all(&items, &base);
         let policy = state.store.policy().clone();
         let bytes = open::bundle::year(year, &published, &policy)
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Answer::new("application/zip", bytes, modified)
+        Ok(Answer::new("application/zip", bytes)
             .download(format!("{year}年度绩效自评公开数据.zip")))
     })
     .await
@@ -201,20 +200,10 @@ async fn iati(
             return Err(AppError::NotFound);
         };
         let name = first.publication.row.department_name.clone();
-        let modified = items
-            .iter()
-            .map(|i| i.publication.row.published_at)
-            .max()
-            .unwrap_or_default();
-        let published: Vec<Published> = items.iter().map(|i| i.published(&base)).collect();
-        let xml = open::iati::activities(
-            &name,
-            &iati_org_ref(department),
-            &published,
-            jixiao_store::now_millis(),
-        );
+        let (published, modified) = published_all(&items, &base);
+        let xml = open::iati::activities(&name, &iati_org_ref(department), &published, modified);
         Ok(
-            Answer::new("application/xml; charset=utf-8", xml.into_bytes(), modified)
+            Answer::new("application/xml; charset=utf-8", xml.into_bytes())
                 .download(format!("{name}-IATI.xml")),
         )
     })
@@ -237,7 +226,7 @@ async fn feed(State(state): State<Shared>, Site(base): Site, headers: HeaderMap)
             },
         )
         .await?;
-        let published: Vec<Published> = items.iter().map(|i| i.published(&base)).collect();
+        let (published, _) = published_all(&items, &base);
         let site = pages::site_name(&state).await?;
         let xml = open::atom::feed(
             &format!("{site}预算绩效信息公开：新公开的绩效自评"),
@@ -248,7 +237,6 @@ async fn feed(State(state): State<Shared>, Site(base): Site, headers: HeaderMap)
         Ok(Answer::new(
             "application/atom+xml; charset=utf-8",
             xml.into_bytes(),
-            state.store.last_published().await?,
         ))
     })
     .await
@@ -259,7 +247,7 @@ async fn robots(Site(base): Site, headers: HeaderMap) -> Response {
         "# 公开的绩效信息欢迎收录；其余为登录后的工作页面。\nUser-agent: *\nAllow: {ROOT}\nAllow: /assets/\nDisallow: /\n\nSitemap: {base}/sitemap.xml\n"
     );
     super::respond(
-        &Answer::new("text/plain; charset=utf-8", body.into_bytes(), 0),
+        &Answer::new("text/plain; charset=utf-8", body.into_bytes()),
         &headers,
     )
 }
@@ -291,9 +279,7 @@ async fn sitemap(State(state): State<Shared>, Site(base): Site, headers: HeaderM
         xml.push_str("</urlset>\n");
         Ok(Answer::new(
             "application/xml; charset=utf-8",
-            xml.into_bytes(),
-            state.store.last_published().await?,
-        ))
+            xml.into_bytes()))
     })
     .await
 }

@@ -45,7 +45,9 @@ const CACHED_ANSWERS: usize = 2_000;
 pub struct Answer {
     pub content_type: &'static str,
     pub body: Vec<u8>,
-    /// When what it shows last changed (milliseconds): Last-Modified.
+    /// When it was built (milliseconds): Last-Modified. Not the publication time: a page also changes
+    /// with what is not a publication (the review published or not, an organisation renamed), and the
+    /// answer is built again after any write.
     pub modified: i64,
     /// A download's file name.
     pub file_name: Option<String>,
@@ -53,19 +55,19 @@ pub struct Answer {
 }
 
 impl Answer {
-    pub fn new(content_type: &'static str, body: Vec<u8>, modified: i64) -> Answer {
+    pub fn new(content_type: &'static str, body: Vec<u8>) -> Answer {
         let digest = Sha256::digest(&body);
         Answer {
             content_type,
             etag: format!("\"{}\"", hex::encode(&digest[..16])),
             body,
-            modified,
+            modified: jixiao_store::now_millis(),
             file_name: None,
         }
     }
 
-    pub fn html(page: String, modified: i64) -> Answer {
-        Answer::new("text/html; charset=utf-8", page.into_bytes(), modified)
+    pub fn html(page: String) -> Answer {
+        Answer::new("text/html; charset=utf-8", page.into_bytes())
     }
 
     pub fn download(mut self, name: String) -> Answer {
@@ -78,13 +80,17 @@ impl Answer {
 pub struct Public {
     answers: Cache<String, Arc<Answer>>,
     pub limiter: RateLimiter,
+    /// The site's public address (`serve --public-url`): the absolute links of the sitemap, feed and
+    /// open data. Without it, the address the client used (its Host header).
+    base: Option<String>,
 }
 
 impl Public {
-    pub fn new(per_minute: u32) -> Public {
+    pub fn new(per_minute: u32, base: Option<String>) -> Public {
         Public {
             answers: Cache::bounded(Duration::from_secs(300), CACHED_ANSWERS),
             limiter: RateLimiter::new(per_minute),
+            base: base.map(|b| b.trim_end_matches('/').to_string()),
         }
     }
 
@@ -170,17 +176,21 @@ pub fn error(e: AppError) -> Response {
     e.into_response()
 }
 
-/// The site's address as the client reached it (`https://host`), for the absolute links of the
-/// sitemap, feed and open data.
+/// The site's address (`https://host`) for the absolute links of the sitemap, feed and open data: the
+/// configured one, else as the client reached it. Sites should configure it: answers are cached per
+/// address, and a client naming ever new hosts would make them be built again and again.
 pub struct Site(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for Site {
+impl FromRequestParts<Shared> for Site {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _: &S,
+        state: &Shared,
     ) -> Result<Self, Self::Rejection> {
+        if let Some(base) = &state.public.base {
+            return Ok(Site(base.clone()));
+        }
         let https = crate::harden::over_https(&parts.extensions, &parts.headers);
         Ok(Site(base_url(&parts.headers, https)))
     }
@@ -200,36 +210,68 @@ fn base_url(headers: &HeaderMap, https: bool) -> String {
     format!("{}://{host}", if https { "https" } else { "http" })
 }
 
-/// Requests per client address and minute, refilled continuously; a burst of a minute's worth is let
-/// through at once.
+/// Requests per client and minute, refilled continuously; a burst of a minute's worth is let through at
+/// once. A client is an IPv4 address, or an IPv6 /64 (what one subscriber is given: counting single
+/// IPv6 addresses would let anyone walk around the limit).
 pub struct RateLimiter {
     per_minute: u32,
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    buckets: Mutex<Buckets>,
 }
 
-/// Addresses tracked before the full buckets are forgotten.
-const TRACKED_ADDRESSES: usize = 100_000;
+#[derive(Default)]
+struct Buckets {
+    by_client: HashMap<IpAddr, (f64, Instant)>,
+    swept: Option<Instant>,
+}
+
+/// Clients tracked at most; past it, the clients whose allowance is full again are forgotten (at most
+/// once a second), and if that is not enough, all of them.
+const TRACKED_CLIENTS: usize = 100_000;
+
+/// The client an address stands for (see [`RateLimiter`]).
+fn client_of(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
+}
 
 impl RateLimiter {
     pub fn new(per_minute: u32) -> RateLimiter {
         RateLimiter {
             per_minute: per_minute.max(1),
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(Buckets::default()),
         }
     }
 
-    /// Takes one request from the address's allowance; None when allowed, else the seconds to wait.
+    /// Takes one request from the client's allowance; None when allowed, else the seconds to wait.
     pub fn take(&self, addr: IpAddr) -> Option<u64> {
         let capacity = f64::from(self.per_minute);
         let per_second = capacity / 60.0;
         let now = Instant::now();
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if buckets.len() >= TRACKED_ADDRESSES {
-            buckets.retain(|_, (tokens, at)| {
-                *tokens + at.elapsed().as_secs_f64() * per_second < capacity
+        let mut b = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if b.by_client.len() >= TRACKED_CLIENTS
+            && b.swept
+                .is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1))
+        {
+            b.swept = Some(now);
+            b.by_client.retain(|_, (tokens, at)| {
+                *tokens + now.duration_since(*at).as_secs_f64() * per_second < capacity
             });
+            if b.by_client.len() >= TRACKED_CLIENTS {
+                b.by_client.clear();
+            }
         }
-        let (tokens, at) = buckets.entry(addr).or_insert((capacity, now));
+        let (tokens, at) = b
+            .by_client
+            .entry(client_of(addr))
+            .or_insert((capacity, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_second).min(capacity);
         *at = now;
         if *tokens >= 1.0 {
@@ -238,6 +280,26 @@ impl RateLimiter {
         } else {
             Some(((1.0 - *tokens) / per_second).ceil() as u64)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_ipv6_subscriber_is_one_client() {
+        let limiter = RateLimiter::new(3);
+        let addr = |s: &str| s.parse::<IpAddr>().unwrap();
+        for host in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::9"] {
+            assert_eq!(limiter.take(addr(host)), None);
+        }
+        assert!(
+            limiter.take(addr("2001:db8:1:2::77")).is_some(),
+            "the /64 is used up"
+        );
+        assert_eq!(limiter.take(addr("2001:db8:1:3::1")), None, "another /64");
+        assert_eq!(client_of(addr("::ffff:192.0.2.1")), addr("192.0.2.1"));
     }
 }
 

@@ -76,13 +76,13 @@ pub struct Tally {
 
 impl Tally {
     fn add(&mut self, s: &PublicationStat) {
-        self.count += s.count;
+        self.count = self.count.saturating_add(s.count);
         if let Some(i) = GRADES.iter().position(|g| *g == s.grade) {
-            self.grades[i] += s.count;
+            self.grades[i] = self.grades[i].saturating_add(s.count);
         }
-        self.annual_fen += s.annual_fen;
-        self.executed_fen += s.executed_fen;
-        self.full_marks += s.full_marks;
+        self.annual_fen = self.annual_fen.saturating_add(s.annual_fen);
+        self.executed_fen = self.executed_fen.saturating_add(s.executed_fen);
+        self.full_marks = self.full_marks.saturating_add(s.full_marks);
     }
 
     pub fn execution(&self) -> String {
@@ -226,24 +226,47 @@ async fn index(
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    let key = format!(
-        "index {}|{}|{}|{}|{}|{}",
-        q.year, q.dept, q.unit, q.grade, q.q, q.page
-    );
+    let key = format!("index {:?}", Filters::of(&q));
     cached(&state, &headers, key, || render_index(&state, q)).await
+}
+
+/// The list's query as read: what the page shows depends on these alone (the cache key).
+#[derive(Debug)]
+struct Filters {
+    year: Option<i32>,
+    dept: Option<i64>,
+    unit: Option<i64>,
+    grade: Option<String>,
+    search: String,
+    page: i64,
+}
+
+impl Filters {
+    fn of(q: &ListQuery) -> Filters {
+        Filters {
+            year: q.year.trim().parse::<i32>().ok(),
+            dept: q.dept.trim().parse::<i64>().ok(),
+            unit: q.unit.trim().parse::<i64>().ok(),
+            grade: GRADES
+                .iter()
+                .find(|g| **g == q.grade.trim())
+                .map(|g| g.to_string()),
+            search: q.q.trim().chars().take(100).collect(),
+            page: q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 100_000),
+        }
+    }
 }
 
 async fn render_index(state: &Shared, q: ListQuery) -> Result<Answer, AppError> {
     let store = &state.store;
-    let year = q.year.trim().parse::<i32>().ok();
-    let dept = q.dept.trim().parse::<i64>().ok();
-    let unit = q.unit.trim().parse::<i64>().ok();
-    let grade = GRADES
-        .iter()
-        .find(|g| **g == q.grade.trim())
-        .map(|g| g.to_string());
-    let search: String = q.q.trim().chars().take(100).collect();
-    let page = q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 100_000);
+    let Filters {
+        year,
+        dept,
+        unit,
+        grade,
+        search,
+        page,
+    } = Filters::of(&q);
     let filter = PublicationFilter {
         year,
         department_id: dept,
@@ -263,13 +286,9 @@ async fn render_index(state: &Shared, q: ListQuery) -> Result<Answer, AppError> 
         }
     }
     departments.sort_by(|a, b| a.1.cmp(&b.1));
-    let orgs = state.orgs().await?;
+    // Only units with publications: the organisation tree itself is not public.
     let units: Vec<(i64, String)> = match dept {
-        Some(d) => orgs
-            .iter()
-            .filter(|o| o.id == d || o.parent_id == Some(d))
-            .map(|o| (o.id, o.name.clone()))
-            .collect(),
+        Some(d) => store.publication_units(d).await?,
         None => Vec::new(),
     };
     let year_stats: Vec<PublicationStat> = all
@@ -300,10 +319,7 @@ async fn render_index(state: &Shared, q: ListQuery) -> Result<Answer, AppError> 
             ("q", q.q.trim().to_string()),
         ]),
     };
-    Ok(Answer::html(
-        page_view.render()?,
-        store.last_published().await?,
-    ))
+    Ok(Answer::html(page_view.render()?))
 }
 
 #[derive(Template)]
@@ -346,14 +362,15 @@ pub async fn published(
 }
 
 /// The report of a publication as the public may read it.
-pub async fn public_report(
+pub fn public_report(
     state: &Shared,
     p: &Publication,
     with_review: bool,
 ) -> Result<(Report, jixiao_core::Evaluation), AppError> {
     let policy = state.store.policy();
-    let history = state.store.history_of_project(p.row.project_id).await?;
-    let (evaluation, _) = Summary::evaluate_against(&p.project, &history, policy);
+    // Against no goals or monitoring: what was published stays as it was when later goals or
+    // monitoring reports change (their comparisons are the review's, not the unit's statement).
+    let (evaluation, _) = Summary::evaluate(&p.project, policy);
     let options = Options {
         appendix: with_review,
         statement_only: !with_review,
@@ -396,7 +413,7 @@ async fn render_evaluation(
 ) -> Result<Answer, AppError> {
     let (p, with_review) = published(state, project, revision).await?;
     let versions = state.store.project_publications(project).await?;
-    let (report, _) = public_report(state, &p, with_review).await?;
+    let (report, _) = public_report(state, &p, with_review)?;
     let corrected = versions.iter().find(|v| v.revision < p.row.revision);
     let page = EvaluationPage {
         site: site_name(state).await?,
@@ -408,11 +425,7 @@ async fn render_evaluation(
         report: jixiao_report::html::fragment(&report),
         code: p.project.project.code.clone().unwrap_or_default(),
     };
-    // A later correction changes what this page says about itself.
-    let modified = versions
-        .first()
-        .map_or(p.row.published_at, |v| v.published_at);
-    Ok(Answer::html(page.render()?, modified))
+    Ok(Answer::html(page.render()?))
 }
 
 #[derive(Deserialize, Default)]
@@ -459,10 +472,7 @@ async fn stats(
             years,
             year,
         };
-        Ok(Answer::html(
-            page.render()?,
-            state.store.last_published().await?,
-        ))
+        Ok(Answer::html(page.render()?))
     })
     .await
 }
@@ -491,10 +501,7 @@ async fn data_page(State(state): State<Shared>, headers: HeaderMap) -> Response 
             years: tallies(&all, |s| s.year.to_string()),
             departments,
         };
-        Ok(Answer::html(
-            page.render()?,
-            state.store.last_published().await?,
-        ))
+        Ok(Answer::html(page.render()?))
     })
     .await
 }
