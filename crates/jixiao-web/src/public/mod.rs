@@ -283,26 +283,6 @@ impl RateLimiter {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_ipv6_subscriber_is_one_client() {
-        let limiter = RateLimiter::new(3);
-        let addr = |s: &str| s.parse::<IpAddr>().unwrap();
-        for host in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::9"] {
-            assert_eq!(limiter.take(addr(host)), None);
-        }
-        assert!(
-            limiter.take(addr("2001:db8:1:2::77")).is_some(),
-            "the /64 is used up"
-        );
-        assert_eq!(limiter.take(addr("2001:db8:1:3::1")), None, "another /64");
-        assert_eq!(client_of(addr("::ffff:192.0.2.1")), addr("192.0.2.1"));
-    }
-}
-
 /// Middleware on the public routes: 429 with Retry-After past an address's allowance.
 pub async fn limit(State(state): State<Shared>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
@@ -331,4 +311,24 @@ pub fn routes(state: Shared) -> Router<Shared> {
     pages::routes()
         .merge(data::routes())
         .route_layer(axum::middleware::from_fn_with_state(state, limit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_ipv6_subscriber_is_one_client() {
+        let limiter = RateLimiter::new(3);
+        let addr = |s: &str| s.parse::<IpAddr>().unwrap();
+        for host in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::9"] {
+            assert_eq!(limiter.take(addr(host)), None);
+        }
+        assert!(
+            limiter.take(addr("2001:db8:1:2::77")).is_some(),
+            "the /64 is used up"
+        );
+        assert_eq!(limiter.take(addr("2001:db8:1:3::1")), None, "another /64");
+        assert_eq!(client_of(addr("::ffff:192.0.2.1")), addr("192.0.2.1"));
+    }
 }
