@@ -27,3 +27,6 @@ CREATE TABLE publications (
 );
 CREATE INDEX publications_latest_year ON publications(latest, year, published_at);
 CREATE INDEX publications_published ON publications(published_at);
+-- The publications a restore or an upgrade left unrecorded are found by this, not by a scan of every
+-- revision (Store::refresh_publications, on every start).
+CREATE INDEX revisions_publish ON revisions(project_id, number) WHERE action = 'publish';
