@@ -25,7 +25,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use std::sync::Arc;
 
-use jixiao_core::{Policy, Project};
+use jixiao_core::{Policy, Project, Summary};
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -799,7 +799,8 @@ impl Store {
         let mut rows = items
             .iter()
             .map(|item| {
-                let s = ListColumns::of(item.project, &none, &self.policy);
+                let (_, summary) = Summary::evaluate_against(item.project, &none, &self.policy);
+                let s = ListColumns::from_summary(item.project, &summary);
                 let data = serde_json::to_string(item.project)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 // Stored already published: the first revision is a publication (its id comes below).
@@ -807,8 +808,7 @@ impl Store {
                     Status::Published => Some(publications::NewPublication::of(
                         (0, 1, item.org_id),
                         item.project,
-                        &none,
-                        &self.policy,
+                        &summary,
                         &orgs,
                         "",
                         false,
@@ -1109,14 +1109,15 @@ impl Store {
         note: &str,
     ) -> Result<i64> {
         let history = self.history_of_project(id).await?;
-        let s = ListColumns::of(project, &history, &self.policy);
+        let (_, summary) = Summary::evaluate_against(project, &history, &self.policy);
+        let s = ListColumns::from_summary(project, &summary);
         let data =
             serde_json::to_string(project).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_millis();
         let next = base + 1;
         let publication = match action {
             Action::Status(Status::Published) => Some(
-                self.new_publication(id, next, project, &history, note, now)
+                self.new_publication(id, next, project, &summary, note, now)
                     .await?,
             ),
             _ => None,

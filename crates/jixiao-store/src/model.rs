@@ -255,6 +255,11 @@ impl ListColumns {
     /// `history`: the approved goals and monitoring the project is measured against.
     pub fn of(project: &Project, history: &jixiao_core::History, policy: &Policy) -> ListColumns {
         let (_, s) = Summary::evaluate_against(project, history, policy);
+        ListColumns::from_summary(project, &s)
+    }
+
+    /// The columns of a project already summarised (a publication is recorded from the same summary).
+    pub fn from_summary(project: &Project, s: &Summary) -> ListColumns {
         ListColumns {
             name: project.project.name.clone(),
             year: i64::from(project.project.year),

@@ -5,7 +5,7 @@
 //! The `publications` table keeps, per publication, what the public lists filter, search and count; it
 //! is derived from the revisions (written in the publishing transaction, rebuilt when missing).
 
-use jixiao_core::{History, Policy, Project, Summary};
+use jixiao_core::{Project, Summary};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
@@ -85,8 +85,7 @@ fn scaled(x: Decimal, by: i64) -> i64 {
 }
 
 impl Columns {
-    fn of(p: &Project, history: &History, policy: &Policy, names: [&str; 2]) -> Columns {
-        let (_, s) = Summary::evaluate_against(p, history, policy);
+    fn of(p: &Project, s: &Summary, names: [&str; 2]) -> Columns {
         Columns {
             // What the unit published: its own grade and total, the computed ones when it stated none.
             grade: s.self_grade.unwrap_or(s.grade).as_str().to_string(),
@@ -195,13 +194,13 @@ macro_rules! record_publication {
 pub(crate) use record_publication;
 
 impl NewPublication {
-    /// `corrects`: the project was published before (this publication is a correction).
+    /// `summary`: the project's, as the list columns written with it; `corrects`: the project was
+    /// published before (this publication is a correction).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn of(
         (id, revision, org_id): (i64, i64, i64),
         project: &Project,
-        history: &History,
-        policy: &Policy,
+        summary: &Summary,
         orgs: &[Org],
         note: &str,
         corrects: bool,
@@ -224,7 +223,7 @@ impl NewPublication {
             department_id: department.id,
             year: i64::from(project.project.year),
             name: project.project.name.clone(),
-            columns: Columns::of(project, history, policy, [&org.name, &department.name]),
+            columns: Columns::of(project, summary, [&org.name, &department.name]),
             correction,
             published_at: at,
         })
@@ -241,7 +240,7 @@ impl Store {
         id: i64,
         revision: i64,
         project: &Project,
-        history: &History,
+        summary: &Summary,
         note: &str,
         at: i64,
     ) -> Result<NewPublication> {
@@ -254,8 +253,7 @@ impl Store {
         NewPublication::of(
             (id, revision, org_id),
             project,
-            history,
-            &self.policy,
+            summary,
             &orgs,
             note,
             earlier > 0,
@@ -290,11 +288,11 @@ impl Store {
                 let project: Project = serde_json::from_str(&data)
                     .map_err(|e| StoreError::Corrupt(format!("项目 {id} 第 {number} 版：{e}")))?;
                 let history = histories.get(&id).cloned().unwrap_or_default();
+                let (_, summary) = Summary::evaluate_against(&project, &history, &self.policy);
                 batch.push(NewPublication::of(
                     (id, number, org_id),
                     &project,
-                    &history,
-                    &self.policy,
+                    &summary,
                     &orgs,
                     &note,
                     corrects,
@@ -408,6 +406,14 @@ impl Store {
             "SELECT {ROW_COLUMNS} FROM {ROW_TABLES} WHERE p.project_id = $1 ORDER BY p.revision DESC"
         );
         self.publication_rows(&sql, &[Param::Int(project_id)]).await
+    }
+
+    /// Whether the project was ever published (publishing it again is a correction).
+    pub async fn was_published(&self, project_id: i64) -> Result<bool> {
+        Ok(
+            on!(self, pool => sqlx::query("SELECT EXISTS (SELECT 1 FROM publications WHERE project_id = $1) AS e")
+            .bind(project_id).fetch_one(pool).await?.try_get::<bool, _>("e")?),
+        )
     }
 
     /// A publication with its project as published: `revision` None is the newest. None when the

@@ -635,7 +635,7 @@ pub async fn render_show(
             && can_move(&user.user, rec, Status::Approved)
             && rec.status == Status::Submitted,
         can_publish: live && can_move(&user.user, rec, Status::Published),
-        republish: !state.store.project_publications(rec.id).await?.is_empty(),
+        republish: state.store.was_published(rec.id).await?,
         published: rec.status == Status::Published,
         can_review: live && can_review(&user.user, rec),
         can_comment: live && (user.user.role.is_reviewer() || user.user.org_id == rec.org_id),

@@ -56,9 +56,7 @@ pub async fn required_note(
     let what = match to {
         Status::Returned if rec.status == Status::Published => "更正原因",
         Status::Returned => "退回意见",
-        Status::Published if !state.store.project_publications(rec.id).await?.is_empty() => {
-            "更正说明"
-        }
+        Status::Published if state.store.was_published(rec.id).await? => "更正说明",
         _ => return Ok(()),
     };
     input::required(note, what).map(|_| ())
