@@ -15,7 +15,7 @@ use jixiao_store::ProjectFilter;
 use serde::Deserialize;
 
 use crate::Shared;
-use crate::access::{self, require};
+use crate::access::require;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::view::Nav;
@@ -61,7 +61,7 @@ pub async fn page(
 ) -> Result<Html<String>, AppError> {
     require(user.user.role.is_reviewer())?;
     let all_orgs = state.orgs().await?;
-    let scope = access::subtree(&all_orgs, user.user.org_id);
+    let scope = state.subtree(user.user.org_id).await?;
     // An organisation outside the viewer's scope is "not found", as projects are.
     let org = match q.org.trim() {
         "" => user.user.org_id,
@@ -84,7 +84,7 @@ pub async fn page(
                 Some(view) => view,
                 None => {
                     let generation = state.dashboards.generation();
-                    let subtree = access::subtree(&all_orgs, org);
+                    let subtree = state.subtree(org).await?.to_vec();
                     let view = Arc::new(view(&state, subtree, requested).await?);
                     state.dashboards.insert(key, view.clone(), generation);
                     view

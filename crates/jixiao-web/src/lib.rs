@@ -62,6 +62,8 @@ pub struct AppState {
     pub session_hours: i64,
     /// The organisation tree, read on every scoped request (see cache.rs).
     orgs: cache::Cache<(), Arc<Vec<jixiao_store::Org>>>,
+    /// Organisation id → it and every organisation under it (the scope of its reviewers' requests).
+    subtrees: cache::Cache<i64, Arc<Vec<i64>>>,
     /// Session token hash → the signed-in user and the session's expiry (see cache.rs).
     sessions: cache::Cache<String, (auth::CurrentUser, i64)>,
     /// Project id → what its page shows.
@@ -90,6 +92,7 @@ impl AppState {
             store,
             session_hours: 8,
             orgs: cache::Cache::new(Self::CACHE_TTL),
+            subtrees: cache::Cache::new(Self::CACHE_TTL),
             sessions: cache::Cache::new(Self::CACHE_TTL),
             projects: cache::Cache::new(Self::CACHE_TTL),
             // Writes drop these at once (here and, announced, in other processes); the time to live
@@ -112,6 +115,17 @@ impl AppState {
         let orgs = Arc::new(self.store.orgs().await?);
         self.orgs.insert((), orgs.clone(), generation);
         Ok(orgs)
+    }
+
+    /// `root` and every organisation under it.
+    pub async fn subtree(&self, root: i64) -> Result<Arc<Vec<i64>>, AppError> {
+        if let Some(ids) = self.subtrees.get(&root) {
+            return Ok(ids);
+        }
+        let generation = self.subtrees.generation();
+        let ids = Arc::new(access::subtree(&self.orgs().await?, root));
+        self.subtrees.insert(root, ids.clone(), generation);
+        Ok(ids)
     }
 
     pub async fn org(&self, id: i64) -> Result<Option<jixiao_store::Org>, AppError> {
@@ -153,6 +167,7 @@ impl AppState {
         self.sessions.clear();
         self.projects.clear();
         self.orgs.clear();
+        self.subtrees.clear();
         self.counts.clear();
         self.dashboards.clear();
         self.public.clear();

@@ -1,6 +1,6 @@
 //! Formatting for pages: escaping, money, scores, times, and the navigation bar.
 
-use chrono::{FixedOffset, TimeZone};
+use chrono::{Datelike, FixedOffset, TimeZone, Timelike};
 use jixiao_store::Role;
 use rust_decimal::Decimal;
 
@@ -43,7 +43,18 @@ pub fn time(millis: i64) -> String {
     let tz = FixedOffset::east_opt(8 * 3600).expect("valid offset");
     tz.timestamp_millis_opt(millis)
         .single()
-        .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M").to_string())
+        // Written out rather than through a format string, which is parsed anew on every call (lists
+        // print one per row).
+        .map_or_else(String::new, |t| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        })
 }
 
 /// What every page's header needs.
@@ -103,4 +114,15 @@ pub fn field(form: &[(String, String)], name: &str) -> String {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.trim().to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times_are_beijing_minutes_with_leading_zeros() {
+        // 2026-01-02 00:05 UTC is 08:05 in Beijing.
+        assert_eq!(super::time(1_767_312_300_000), "2026-01-02 08:05");
+        // The last minute of a year in UTC is the next year in Beijing.
+        assert_eq!(super::time(1_767_225_540_000), "2026-01-01 07:59");
+    }
 }
