@@ -102,10 +102,16 @@ fn sheet_table(report: &Report, target: Target) -> String {
     for row in &s.rows {
         h.push_str("<tr>");
         for c in row {
-            // A header cell heads the columns below it; an empty one (the corner over the fund rows'
-            // labels) heads nothing and is a plain cell, as screen readers expect.
-            let header = c.style == CellStyle::Header && !c.text.trim().is_empty();
-            let tag = if header { "th" } else { "td" };
+            // A header cell heads the columns below it, a label cell (项目名称, 年度资金总额 …) the values
+            // beside it; an empty one (the corner over the fund rows' labels) heads nothing and is a
+            // plain cell, as screen readers expect.
+            let scope = match c.style {
+                _ if c.text.trim().is_empty() => None,
+                CellStyle::Header => Some("col"),
+                CellStyle::Label => Some("row"),
+                _ => None,
+            };
+            let tag = if scope.is_some() { "th" } else { "td" };
             let class = match c.style {
                 CellStyle::Label => "label",
                 CellStyle::Header => "header",
@@ -114,6 +120,9 @@ fn sheet_table(report: &Report, target: Target) -> String {
                 CellStyle::Number => "number",
             };
             let mut attrs = format!(r#" class="{class}""#);
+            if let Some(scope) = scope {
+                let _ = write!(attrs, r#" scope="{scope}""#);
+            }
             if c.colspan > 1 {
                 let _ = write!(attrs, r#" colspan="{}""#, c.colspan);
             }

@@ -58,11 +58,15 @@ pub struct PublicationStat {
     pub department_name: String,
     pub grade: String,
     pub count: i64,
-    pub annual_fen: i64,
-    pub executed_fen: i64,
+    /// Sums of amounts: wider than one amount.
+    pub annual_fen: i128,
+    pub executed_fen: i128,
     /// How many of them scored full marks (100).
     pub full_marks: i64,
 }
+
+/// Amounts are summed as whole multiples of this many 分 and the rest (see `publication_stats`).
+const SPLIT: i64 = 1_000_000;
 
 /// A publication with the project as it was published.
 #[derive(Debug, Clone, PartialEq)]
@@ -453,8 +457,10 @@ impl Store {
             ..Default::default()
         });
         let sql = format!(
-            "SELECT p.year, p.department_id, d.name AS department_name, p.grade, COUNT(*) AS n, CAST(SUM(p.annual_fen) AS BIGINT) AS annual,
-             CAST(SUM(p.executed_fen) AS BIGINT) AS executed, CAST(SUM(CASE WHEN p.total_centi >= 10000 THEN 1 ELSE 0 END) AS BIGINT) AS full_marks
+            "SELECT p.year, p.department_id, d.name AS department_name, p.grade, COUNT(*) AS n,
+             CAST(SUM(p.annual_fen / {SPLIT}) AS BIGINT) AS annual_high, CAST(SUM(p.annual_fen % {SPLIT}) AS BIGINT) AS annual_low,
+             CAST(SUM(p.executed_fen / {SPLIT}) AS BIGINT) AS executed_high, CAST(SUM(p.executed_fen % {SPLIT}) AS BIGINT) AS executed_low,
+             CAST(SUM(CASE WHEN p.total_centi >= 10000 THEN 1 ELSE 0 END) AS BIGINT) AS full_marks
              FROM publications p JOIN orgs d ON d.id = p.department_id{sql}
              GROUP BY p.year, p.department_id, d.name, p.grade ORDER BY p.year DESC, d.name, p.grade"
         );
@@ -462,15 +468,21 @@ impl Store {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
             for p in &params { q = match p { Param::Int(v) => q.bind(*v), Param::Text(t) => q.bind(t.as_str()) }; }
             // (PostgreSQL sums BIGINT as NUMERIC: the casts keep every column an i64 on both backends.)
+            // Amounts are summed in two parts, whole millions of 分 and the rest, and put together as i128:
+            // a plain SUM of a few absurd amounts (each within the accepted bound) overflows i64. Both
+            // backends truncate the division toward zero, so high × SPLIT + low is the exact sum.
             q.fetch_all(pool).await?.iter().map(|r| -> Result<PublicationStat> {
+                let amount = |high: &str, low: &str| -> Result<i128> {
+                    Ok(i128::from(r.try_get::<i64, _>(high)?) * i128::from(SPLIT) + i128::from(r.try_get::<i64, _>(low)?))
+                };
                 Ok(PublicationStat {
                     year: r.try_get("year")?,
                     department_id: r.try_get("department_id")?,
                     department_name: r.try_get("department_name")?,
                     grade: r.try_get("grade")?,
                     count: r.try_get("n")?,
-                    annual_fen: r.try_get("annual")?,
-                    executed_fen: r.try_get("executed")?,
+                    annual_fen: amount("annual_high", "annual_low")?,
+                    executed_fen: amount("executed_high", "executed_low")?,
                     full_marks: r.try_get("full_marks")?,
                 })
             }).collect::<Vec<_>>()

@@ -200,6 +200,33 @@ async fn story(store: &Store) {
     );
 }
 
+/// Ten published projects with the largest budget a form may state (just under 10¹² 万元, 10¹⁸ 分 each):
+/// their sum passes i64, and the statistics still add them up exactly.
+async fn absurd_amounts_add_up_exactly(store: &Store) {
+    let w = world(store).await;
+    let mut p = seed();
+    p.funds.annual = "999999999999.999999".parse().unwrap();
+    p.funds.executed = "500000000000".parse().unwrap();
+    let items: Vec<NewProject> = (0..10)
+        .map(|_| NewProject {
+            org_id: w.unit.id,
+            project: &p,
+            status: Status::Published,
+            at: None,
+        })
+        .collect();
+    store
+        .create_projects(&items, w.author, Action::Import, "")
+        .await
+        .unwrap();
+    let stats = store.publication_stats(None).await.unwrap();
+    assert_eq!(stats.iter().map(|s| s.count).sum::<i64>(), 10);
+    let annual: i128 = stats.iter().map(|s| s.annual_fen).sum();
+    let executed: i128 = stats.iter().map(|s| s.executed_fen).sum();
+    assert_eq!(annual, 9_999_999_999_999_999_990);
+    assert_eq!(executed, 5_000_000_000_000_000_000);
+}
+
 #[tokio::test]
 async fn publications_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
@@ -207,6 +234,11 @@ async fn publications_on_sqlite() {
         .await
         .unwrap();
     story(&store).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(dir.path().join("q.db").to_str().unwrap())
+        .await
+        .unwrap();
+    absurd_amounts_add_up_exactly(&store).await;
 }
 
 #[tokio::test]
@@ -216,6 +248,11 @@ async fn publications_on_postgres() {
     };
     let store = Store::connect(&url).await.unwrap();
     story(&store).await;
+    let Some(url) = jixiao_testkit::postgres().await else {
+        return;
+    };
+    let store = Store::connect(&url).await.unwrap();
+    absurd_amounts_add_up_exactly(&store).await;
 }
 
 #[tokio::test]

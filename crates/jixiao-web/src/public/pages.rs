@@ -45,11 +45,15 @@ pub fn wan(fen: impl Borrow<i64>) -> String {
 
 /// A share as a percentage with one decimal place, "—" when there is nothing to divide by.
 pub fn percent(part: impl Borrow<i64>, whole: impl Borrow<i64>) -> String {
-    let (part, whole) = (*part.borrow(), *whole.borrow());
+    rate(i128::from(*part.borrow()), i128::from(*whole.borrow()))
+}
+
+/// `part` of `whole` as a percentage to one decimal ("—" when there is no whole).
+fn rate(part: i128, whole: i128) -> String {
     if whole <= 0 {
         return "—".into();
     }
-    let tenths = (i128::from(part) * 1000 + i128::from(whole) / 2) / i128::from(whole);
+    let tenths = (part * 1000 + whole / 2) / whole;
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
@@ -69,8 +73,8 @@ pub struct Tally {
     pub count: i64,
     /// By [`GRADES`].
     pub grades: [i64; 4],
-    pub annual_fen: i64,
-    pub executed_fen: i64,
+    pub annual_fen: i128,
+    pub executed_fen: i128,
     pub full_marks: i64,
 }
 
@@ -80,13 +84,14 @@ impl Tally {
         if let Some(i) = GRADES.iter().position(|g| *g == s.grade) {
             self.grades[i] = self.grades[i].saturating_add(s.count);
         }
-        self.annual_fen = self.annual_fen.saturating_add(s.annual_fen);
-        self.executed_fen = self.executed_fen.saturating_add(s.executed_fen);
+        // i128 sums of i128 sums of i64 amounts: no province reaches the bound.
+        self.annual_fen += s.annual_fen;
+        self.executed_fen += s.executed_fen;
         self.full_marks = self.full_marks.saturating_add(s.full_marks);
     }
 
     pub fn execution(&self) -> String {
-        percent(self.executed_fen, self.annual_fen)
+        rate(self.executed_fen, self.annual_fen)
     }
 
     pub fn full_share(&self) -> String {
@@ -125,7 +130,7 @@ impl Tally {
     /// The execution rate as a small bar on a 0–100 % scale.
     pub fn execution_bar(&self) -> String {
         let permille = if self.annual_fen > 0 {
-            (i128::from(self.executed_fen) * 1000 / i128::from(self.annual_fen)).clamp(0, 1000)
+            (self.executed_fen * 1000 / self.annual_fen).clamp(0, 1000)
         } else {
             0
         };
