@@ -6,6 +6,7 @@ pub mod import;
 pub mod monitor_xlsx;
 mod project_file;
 mod sheet;
+mod xlsx_write;
 
 pub use goals_xlsx::{GoalsError, read_declaration, read_declarations, write_declaration};
 pub use import::{

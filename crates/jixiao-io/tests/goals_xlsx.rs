@@ -2,13 +2,17 @@
 //! hand-written answer key, findings included), the round trip of the official layout jixiao writes, and
 //! what goes wrong (not a workbook, no indicator table, a bad number, a doubtful cell).
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use jixiao_core::goals::{Attribute, Basis, Declaration, GoalFundSource, GoalIndicator, Period};
-use jixiao_core::{Code, Direction, Finding};
+use jixiao_core::{Code, Direction};
 use jixiao_io::{GoalsError, read_declaration, read_declarations, write_declaration};
 use rust_decimal::Decimal;
+
+use common::keys::{self, finding_keys, keys_in};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -24,38 +28,9 @@ struct Key {
 }
 
 fn load_key(path: &Path) -> Key {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut table: toml::Table =
-        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let list = table
-        .remove("declarations")
-        .and_then(|v| v.as_array().cloned())
-        .unwrap_or_else(|| panic!("{}: no [[declarations]]", path.display()));
-    let declarations = list
-        .into_iter()
-        .map(|v| {
-            let mut t = v.as_table().expect("a table").clone();
-            let findings: BTreeSet<String> = t
-                .remove("findings")
-                .and_then(|f| f.as_array().cloned())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|f| f.as_str().expect("a string").to_string())
-                .collect();
-            let d: Declaration = toml::Value::Table(t)
-                .try_into()
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            (d, findings)
-        })
-        .collect();
-    Key { declarations }
-}
-
-fn finding_keys(findings: &[Finding]) -> BTreeSet<String> {
-    findings
-        .iter()
-        .map(|f| format!("{} {}", f.code.as_str(), f.path))
-        .collect()
+    Key {
+        declarations: keys::load_key(path, "declarations"),
+    }
 }
 
 /// Every difference between what was expected and what was read, field by field.
@@ -227,17 +202,6 @@ fn check_item(key_path: &Path) -> (usize, usize, Vec<String>) {
 /// The number of fields compared for a declaration (header 7, funds 2, goals 2, 11 per indicator, count).
 fn fields(d: &Declaration) -> usize {
     7 + 2 + 2 + 1 + 11 * d.indicators.len()
-}
-
-fn keys_in(dir: &Path) -> Vec<PathBuf> {
-    let mut keys: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.to_str().is_some_and(|s| s.ends_with(".key.toml")))
-        .collect();
-    keys.sort();
-    keys
 }
 
 #[test]

@@ -3,13 +3,16 @@
 //! raise; the round trip of the layout jixiao writes; and what goes wrong (not a workbook, no month, a bad
 //! amount, doubtful ticks).
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use jixiao_core::Finding;
 use jixiao_core::monitoring::{Likelihood, MonitorForm, MonitorIndicator};
 use jixiao_io::{MonitorError, read_monitor_forms, write_monitor_form};
 use rust_decimal::Decimal;
+
+use common::keys::{self, finding_keys, keys_in};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/monitor")
@@ -21,37 +24,7 @@ fn d(s: &str) -> Decimal {
 
 /// An answer key: the forms a workbook holds, each with the findings expected ("code path").
 fn load_key(path: &Path) -> Vec<(MonitorForm, BTreeSet<String>)> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut table: toml::Table =
-        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let forms = table
-        .remove("forms")
-        .and_then(|v| v.as_array().cloned())
-        .unwrap_or_else(|| panic!("{}: no [[forms]]", path.display()));
-    forms
-        .into_iter()
-        .map(|v| {
-            let mut t = v.as_table().expect("a table").clone();
-            let findings = t
-                .remove("findings")
-                .and_then(|f| f.as_array().cloned())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|f| f.as_str().expect("a string").to_string())
-                .collect();
-            let form: MonitorForm = toml::Value::Table(t)
-                .try_into()
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            (form, findings)
-        })
-        .collect()
-}
-
-fn finding_keys(findings: &[Finding]) -> BTreeSet<String> {
-    findings
-        .iter()
-        .map(|f| format!("{} {}", f.code.as_str(), f.path))
-        .collect()
+    keys::load_key(path, "forms")
 }
 
 /// Every field that differs, by its path.
@@ -176,16 +149,6 @@ fn check_item(key_path: &Path) -> (usize, usize, Vec<String>) {
         }
     }
     (total - wrong, total, problems)
-}
-
-fn keys_in(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".key.toml"))
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]

@@ -4,12 +4,12 @@
 //! down their rows). Every field of a [`Declaration`] has its cell, so reading the workbook back gives the
 //! same declaration.
 
-use jixiao_core::Direction;
 use jixiao_core::goals::{Basis, Declaration};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
-use unicode_width::UnicodeWidthStr;
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use crate::xlsx_write::{Formats, direction_label, fit, height, lines, money, span_width, text};
 
 /// The indicator table's columns, left to right, with their widths (in characters).
 const COLUMNS: [(&str, f64); 11] = [
@@ -36,125 +36,12 @@ pub fn write_declaration(d: &Declaration) -> Vec<u8> {
     }
 }
 
-struct Formats {
-    title: Format,
-    subtitle: Format,
-    label: Format,
-    text: Format,
-    center: Format,
-    number: Format,
-}
-
-fn formats() -> Formats {
-    let base = Format::new()
-        .set_font_name("宋体")
-        .set_font_size(10.5)
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter);
-    Formats {
-        title: Format::new()
-            .set_font_name("黑体")
-            .set_font_size(16)
-            .set_bold()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter),
-        subtitle: Format::new()
-            .set_font_name("宋体")
-            .set_font_size(11)
-            .set_align(FormatAlign::Center),
-        label: base
-            .clone()
-            .set_font_name("黑体")
-            .set_align(FormatAlign::Center),
-        text: base.clone().set_align(FormatAlign::Left),
-        center: base.clone().set_align(FormatAlign::Center),
-        number: base.set_align(FormatAlign::Center).set_num_format("0.00"),
-    }
-}
-
-/// Excel holds at most 32,767 characters in a cell: a longer text is cut, and says so.
-fn fit(s: &str) -> std::borrow::Cow<'_, str> {
-    const MAX: usize = 32_767;
-    const NOTE: &str = "…（超出 Excel 单元格 32767 字的上限，以下已截断）";
-    if s.chars().count() <= MAX {
-        return s.into();
-    }
-    let kept: String = s.chars().take(MAX - NOTE.chars().count()).collect();
-    format!("{kept}{NOTE}").into()
-}
-
-/// A row height for `lines` lines of text, within Excel's 409 points.
-fn height(lines: f64, min: f64) -> f64 {
-    (lines * 14.0 + 6.0).clamp(min, 409.0)
-}
-
-/// A text cell, merged over `c0..=c1` when that is more than one column. Text is always text: a target
-/// such as `=11个` or `+5%` never becomes a formula.
-fn text(
-    ws: &mut Worksheet,
-    r: u32,
-    (c0, c1): (u16, u16),
-    s: &str,
-    f: &Format,
-) -> Result<(), XlsxError> {
-    if c1 > c0 {
-        ws.merge_range(r, c0, r, c1, "", f)?;
-    }
-    ws.write_string_with_format(r, c0, fit(s), f)?;
-    Ok(())
-}
-
-/// An amount: a number cell when the number survives the spreadsheet's binary float exactly, else text
-/// (a spreadsheet cannot hold more than 15 significant digits).
-fn money(
-    ws: &mut Worksheet,
-    r: u32,
-    (c0, c1): (u16, u16),
-    x: Decimal,
-    fs: &Formats,
-) -> Result<(), XlsxError> {
-    let exact = x.to_f64().filter(|f| {
-        let shown: Option<Decimal> = f.to_string().parse().ok();
-        shown == Some(x.normalize())
-    });
-    if c1 > c0 {
-        ws.merge_range(r, c0, r, c1, "", &fs.number)?;
-    }
-    match exact {
-        Some(f) => ws.write_number_with_format(r, c0, f, &fs.number)?,
-        None => ws.write_string_with_format(r, c0, x.normalize().to_string(), &fs.center)?,
-    };
-    Ok(())
-}
-
-fn direction_label(d: Option<Direction>) -> &'static str {
-    match d {
-        Some(Direction::Positive) => "正向",
-        Some(Direction::Reverse) => "反向",
-        Some(Direction::Qualitative) => "定性",
-        None => "",
-    }
-}
-
-/// Rows a text of this width needs in a cell of that width (2 units per Chinese character).
-fn lines(s: &str, width: f64) -> f64 {
-    let usable = (width * 2.0 - 2.0).max(2.0);
-    s.split('\n')
-        .map(|l| {
-            ((UnicodeWidthStr::width(l) as f64) / usable)
-                .ceil()
-                .max(1.0)
-        })
-        .sum()
-}
-
 fn width(c0: u16, c1: u16) -> f64 {
-    COLUMNS[c0 as usize..=c1 as usize].iter().map(|c| c.1).sum()
+    span_width(&COLUMNS, c0, c1)
 }
 
 fn build(d: &Declaration) -> Result<Vec<u8>, XlsxError> {
-    let fs = formats();
+    let fs = Formats::new();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("绩效目标申报表")?;

@@ -5,12 +5,11 @@
 //! and 指标方向 when an indicator has one). Every field of a [`MonitorForm`] has its cell, so reading the
 //! workbook back gives the same form.
 
-use jixiao_core::Direction;
 use jixiao_core::monitoring::MonitorForm;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
-use unicode_width::UnicodeWidthStr;
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
+
+use crate::xlsx_write::{Formats, direction_label, fit, height, lines, money, span_width, text};
 
 /// The workbook of one form. Writing to memory cannot fail for any form (text that looks like a formula
 /// is written as text): an error here is a bug in this function.
@@ -21,115 +20,13 @@ pub fn write_monitor_form(form: &MonitorForm) -> Vec<u8> {
     }
 }
 
-struct Formats {
-    title: Format,
-    subtitle: Format,
-    unit: Format,
-    label: Format,
-    text: Format,
-    center: Format,
-    number: Format,
-}
-
-fn formats() -> Formats {
-    let base = Format::new()
+fn build(form: &MonitorForm) -> Result<Vec<u8>, XlsxError> {
+    let fs = Formats::new();
+    // The 金额单位 line over the form: unbordered, to the right.
+    let unit = Format::new()
         .set_font_name("宋体")
         .set_font_size(10.5)
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter);
-    Formats {
-        title: Format::new()
-            .set_font_name("黑体")
-            .set_font_size(16)
-            .set_bold()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter),
-        subtitle: Format::new()
-            .set_font_name("宋体")
-            .set_font_size(11)
-            .set_align(FormatAlign::Center),
-        unit: Format::new()
-            .set_font_name("宋体")
-            .set_font_size(10.5)
-            .set_align(FormatAlign::Right),
-        label: base
-            .clone()
-            .set_font_name("黑体")
-            .set_align(FormatAlign::Center),
-        text: base.clone().set_align(FormatAlign::Left),
-        center: base.clone().set_align(FormatAlign::Center),
-        number: base.set_align(FormatAlign::Center).set_num_format("0.00"),
-    }
-}
-
-/// Excel holds at most 32,767 characters in a cell: a longer text is cut, and says so.
-fn fit(s: &str) -> std::borrow::Cow<'_, str> {
-    const MAX: usize = 32_767;
-    const NOTE: &str = "…（超出 Excel 单元格 32767 字的上限，以下已截断）";
-    if s.chars().count() <= MAX {
-        return s.into();
-    }
-    let kept: String = s.chars().take(MAX - NOTE.chars().count()).collect();
-    format!("{kept}{NOTE}").into()
-}
-
-/// A text cell over `c0..=c1` (merged when that is more than one column). Text is always text: a value
-/// such as `=11个` never becomes a formula.
-fn text(
-    ws: &mut Worksheet,
-    r: u32,
-    (c0, c1): (u16, u16),
-    s: &str,
-    f: &Format,
-) -> Result<(), XlsxError> {
-    if c1 > c0 {
-        ws.merge_range(r, c0, r, c1, "", f)?;
-    }
-    ws.write_string_with_format(r, c0, fit(s), f)?;
-    Ok(())
-}
-
-/// An amount: a number cell when the spreadsheet's binary float holds it exactly, else text.
-fn money(ws: &mut Worksheet, r: u32, c: u16, x: Decimal, fs: &Formats) -> Result<(), XlsxError> {
-    let exact = x.to_f64().filter(|f| {
-        let shown: Option<Decimal> = f.to_string().parse().ok();
-        shown == Some(x.normalize())
-    });
-    match exact {
-        Some(f) => ws.write_number_with_format(r, c, f, &fs.number)?,
-        None => ws.write_string_with_format(r, c, x.normalize().to_string(), &fs.center)?,
-    };
-    Ok(())
-}
-
-fn direction_label(d: Option<Direction>) -> &'static str {
-    match d {
-        Some(Direction::Positive) => "正向",
-        Some(Direction::Reverse) => "反向",
-        Some(Direction::Qualitative) => "定性",
-        None => "",
-    }
-}
-
-/// Rows a text needs in a cell of this width (2 units per Chinese character).
-fn lines(s: &str, width: f64) -> f64 {
-    let usable = (width * 2.0 - 2.0).max(2.0);
-    s.split('\n')
-        .map(|l| {
-            ((UnicodeWidthStr::width(l) as f64) / usable)
-                .ceil()
-                .max(1.0)
-        })
-        .sum()
-}
-
-fn height(lines: f64, min: f64) -> f64 {
-    (lines * 14.0 + 6.0).clamp(min, 409.0)
-}
-
-fn build(form: &MonitorForm) -> Result<Vec<u8>, XlsxError> {
-    let fs = formats();
+        .set_align(FormatAlign::Right);
     let month = form.month;
     let with_direction = form.indicators.iter().any(|i| i.direction.is_some());
     let mut columns: Vec<(String, f64)> = vec![
@@ -154,7 +51,7 @@ fn build(form: &MonitorForm) -> Result<Vec<u8>, XlsxError> {
     for (c, (_, w)) in columns.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    let width = |c0: u16, c1: u16| -> f64 { (c0..=c1).map(|c| columns[c as usize].1).sum() };
+    let width = |c0: u16, c1: u16| span_width(&columns, c0, c1);
 
     let mut r = 0u32;
     text(
@@ -174,7 +71,7 @@ fn build(form: &MonitorForm) -> Result<Vec<u8>, XlsxError> {
         &fs.subtitle,
     )?;
     r += 1;
-    text(ws, r, (0, last), "金额单位：万元", &fs.unit)?;
+    text(ws, r, (0, last), "金额单位：万元", &unit)?;
     r += 1;
 
     text(ws, r, (0, 0), "项目名称", &fs.label)?;
@@ -200,8 +97,8 @@ fn build(form: &MonitorForm) -> Result<Vec<u8>, XlsxError> {
     ws.set_row_height(r, 30)?;
     r += 1;
     text(ws, r, (0, 0), "年度资金总额", &fs.center)?;
-    money(ws, r, 1, form.annual, &fs)?;
-    money(ws, r, 2, form.executed, &fs)?;
+    money(ws, r, (1, 1), form.annual, &fs)?;
+    money(ws, r, (2, 2), form.executed, &fs)?;
     let rate = if form.annual.is_zero() {
         "—".to_string()
     } else {
@@ -214,7 +111,7 @@ fn build(form: &MonitorForm) -> Result<Vec<u8>, XlsxError> {
     };
     text(ws, r, (3, 3), &rate, &fs.center)?;
     match form.forecast {
-        Some(x) => money(ws, r, 4, x, &fs)?,
+        Some(x) => money(ws, r, (4, 4), x, &fs)?,
         None => text(ws, r, (4, 4), "", &fs.center)?,
     }
     text(ws, r, (5, 6), &form.deviation, &fs.text)?;

@@ -1,2 +1,3 @@
 pub mod docx;
+pub mod keys;
 pub mod national;
