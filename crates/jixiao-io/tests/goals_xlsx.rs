@@ -289,6 +289,16 @@ fn odd_values_survive_write_and_read() {
     assert!(findings.is_empty(), "{findings:#?}");
 }
 
+#[test]
+fn a_declaration_without_fund_sources_is_written_and_read() {
+    // Many published 申报表 give only 年度资金总额 (three of the corpus's answer keys).
+    let mut d = example();
+    d.funds.sources.clear();
+    let bytes = write_declaration(&d);
+    let (back, _) = read_declaration(&bytes, "no-sources.xlsx").unwrap();
+    assert_eq!(differences(&d, &back), Vec::<String>::new());
+}
+
 /// A small workbook from rows of cells (for the malformed inputs).
 fn workbook(rows: &[&[&str]]) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
