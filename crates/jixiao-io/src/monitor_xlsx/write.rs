@@ -51,7 +51,8 @@ fn build(form: &MonitorForm) -> Result<Vec<u8>, XlsxError> {
     for (c, (_, w)) in columns.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    let width = |c0: u16, c1: u16| span_width(&columns, c0, c1);
+    // The widths above are the spreadsheet's (one per Latin character); `lines` counts Chinese characters.
+    let width = |c0: u16, c1: u16| span_width(&columns, c0, c1) / 2.0;
 
     let mut r = 0u32;
     text(
@@ -144,7 +145,7 @@ fn build(form: &MonitorForm) -> Result<Vec<u8>, XlsxError> {
         for (k, (s, f)) in cells.iter().enumerate() {
             let c = 2 + k as u16;
             text(ws, row, (c, c), s, f)?;
-            need = need.max(lines(s, columns[c as usize].1));
+            need = need.max(lines(s, width(c, c)));
         }
         if with_direction {
             text(
