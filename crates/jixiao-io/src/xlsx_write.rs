@@ -77,6 +77,22 @@ pub(crate) fn text(
     Ok(())
 }
 
+/// A text cell merged down `n` rows from `r` (one row is a plain cell: a spreadsheet cannot merge one).
+pub(crate) fn merge_down(
+    ws: &mut Worksheet,
+    r: u32,
+    n: usize,
+    c: u16,
+    s: &str,
+    f: &Format,
+) -> Result<(), XlsxError> {
+    if n > 1 {
+        ws.merge_range(r, c, r + n as u32 - 1, c, "", f)?;
+    }
+    ws.write_string_with_format(r, c, fit(s), f)?;
+    Ok(())
+}
+
 /// An amount over `c0..=c1`: a number cell when the number survives the spreadsheet's binary float
 /// exactly, else text (a spreadsheet cannot hold more than 15 significant digits).
 pub(crate) fn money(

@@ -102,16 +102,16 @@ fn sheet_table(report: &Report, target: Target) -> String {
     for row in &s.rows {
         h.push_str("<tr>");
         for c in row {
-            // A header cell heads the columns below it, a label cell (项目名称, 年度资金总额 …) the values
-            // beside it; an empty one (the corner over the fund rows' labels) heads nothing and is a
-            // plain cell, as screen readers expect.
-            let scope = match c.style {
-                _ if c.text.trim().is_empty() => None,
-                CellStyle::Header => Some("col"),
-                CellStyle::Label => Some("row"),
-                _ => None,
+            // A header cell heads the cells below it (no scope: the sheet stacks several header rows of
+            // different spans, and a column scope would let one section's header claim the next's
+            // cells); a label cell (项目名称, 主管部门 …) heads the values beside it. An empty one (the
+            // corner over the fund rows' labels) heads nothing and is a plain cell.
+            let blank = c.text.trim().is_empty();
+            let row_header = c.style == CellStyle::Label && !blank;
+            let tag = match c.style {
+                CellStyle::Header | CellStyle::Label if !blank => "th",
+                _ => "td",
             };
-            let tag = if scope.is_some() { "th" } else { "td" };
             let class = match c.style {
                 CellStyle::Label => "label",
                 CellStyle::Header => "header",
@@ -120,8 +120,8 @@ fn sheet_table(report: &Report, target: Target) -> String {
                 CellStyle::Number => "number",
             };
             let mut attrs = format!(r#" class="{class}""#);
-            if let Some(scope) = scope {
-                let _ = write!(attrs, r#" scope="{scope}""#);
+            if row_header {
+                attrs.push_str(r#" scope="row""#);
             }
             if c.colspan > 1 {
                 let _ = write!(attrs, r#" colspan="{}""#, c.colspan);

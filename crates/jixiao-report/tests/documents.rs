@@ -362,9 +362,8 @@ fn seed_html_is_self_contained() {
     assert!(!lower.contains("<script"), "no script");
     assert!(html.contains("<svg") && html.contains("各一级指标得分与分值"));
     assert!(html.contains(r#"rowspan="3""#), "产出指标 spans three rows");
-    // Screen readers announce each value with the label beside it and the column header above it.
+    // Screen readers announce each value with the label beside it.
     assert!(html.contains(r#"<th class="label" scope="row">项目名称</th>"#));
-    assert!(html.contains(r#"<th class="header" scope="col">分值</th>"#));
     assert!(html.contains("附件：复核附录"));
     for name in INDICATORS {
         assert!(html.contains(name));
@@ -456,7 +455,7 @@ fn stated_and_computed_scores_both_show_where_they_differ() {
             .bytes,
     )
     .unwrap();
-    assert!(html.contains("<th class=\"header\" scope=\"col\">计算得分</th>"));
+    assert!(html.contains("<th class=\"header\">计算得分</th>"));
     assert!(
         html.contains("总得分为100分（按评分规则计算为94分）"),
         "{html}"

@@ -1,5 +1,6 @@
 //! Short-lived read caches for the requests that dominate the load: the session behind every request
-//! (SQLite only), the organisation tree behind every scoped one, the project page and the dashboard.
+//! (SQLite only), the organisation tree and each reviewer's part of it (their scope) behind every
+//! scoped one, the project page and the dashboard.
 //! Every state-changing request drops them all ([`drop_caches_after_writes`]) and, on PostgreSQL,
 //! announces the write to the other server processes on the same database, which drop theirs
 //! ([`follow_changes`], and the change number every session read returns: see jixiao-store's

@@ -9,7 +9,9 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use crate::xlsx_write::{Formats, direction_label, fit, height, lines, money, span_width, text};
+use crate::xlsx_write::{
+    Formats, direction_label, fit, height, lines, merge_down, money, span_width, text,
+};
 
 /// The indicator table's columns, left to right, with their widths (in characters).
 const COLUMNS: [(&str, f64); 11] = [
@@ -106,11 +108,7 @@ fn build(d: &Declaration) -> Result<Vec<u8>, XlsxError> {
     // 项目资金（万元）: the label spans the block; amounts in 万元.
     let funds_top = r;
     let n = 1 + d.funds.sources.len() as u32;
-    // Without sources the block is one row, and a spreadsheet cannot merge a single cell.
-    if n > 1 {
-        ws.merge_range(funds_top, 0, funds_top + n - 1, 0, "", &fs.label)?;
-    }
-    ws.write_string_with_format(funds_top, 0, "项目资金（万元）", &fs.label)?;
+    merge_down(ws, funds_top, n as usize, 0, "项目资金（万元）", &fs.label)?;
     text(ws, r, (1, 2), "年度资金总额", &fs.label)?;
     money(ws, r, (3, LAST), d.funds.total, &fs)?;
     ws.set_row_height(r, 20)?;

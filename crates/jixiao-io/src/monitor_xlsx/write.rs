@@ -7,9 +7,11 @@
 
 use jixiao_core::monitoring::MonitorForm;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
-use crate::xlsx_write::{Formats, direction_label, fit, height, lines, money, span_width, text};
+use crate::xlsx_write::{
+    Formats, direction_label, height, lines, merge_down, money, span_width, text,
+};
 
 /// The workbook of one form. Writing to memory cannot fail for any form (text that looks like a formula
 /// is written as text): an error here is a bug in this function.
@@ -164,13 +166,13 @@ fn build(form: &MonitorForm) -> Result<Vec<u8>, XlsxError> {
         let run1 = (i..inds.len())
             .take_while(|j| inds[*j].level1 == inds[i].level1)
             .count();
-        merge_down(ws, first + i as u32, run1, 0, &inds[i].level1, &fs)?;
+        merge_down(ws, first + i as u32, run1, 0, &inds[i].level1, &fs.center)?;
         let mut j = i;
         while j < i + run1 {
             let run2 = (j..i + run1)
                 .take_while(|k| inds[*k].level2 == inds[j].level2)
                 .count();
-            merge_down(ws, first + j as u32, run2, 1, &inds[j].level2, &fs)?;
+            merge_down(ws, first + j as u32, run2, 1, &inds[j].level2, &fs.center)?;
             j += run2;
         }
         i += run1;
@@ -193,19 +195,4 @@ fn build(form: &MonitorForm) -> Result<Vec<u8>, XlsxError> {
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     wb.save_to_buffer()
-}
-
-fn merge_down(
-    ws: &mut Worksheet,
-    r: u32,
-    n: usize,
-    c: u16,
-    s: &str,
-    fs: &Formats,
-) -> Result<(), XlsxError> {
-    if n > 1 {
-        ws.merge_range(r, c, r + n as u32 - 1, c, "", &fs.center)?;
-    }
-    ws.write_string_with_format(r, c, fit(s), &fs.center)?;
-    Ok(())
 }
