@@ -1,13 +1,16 @@
 //! A workbook's sheets as rectangles of cell texts with their merged ranges filled in: every cell of a
 //! range holds the range's text and knows the range's top-left cell (its anchor), so that a label never
 //! reads its own merged copy as its value and a header spanning two rows is not read twice. Shared by the
-//! readers of the 绩效目标申报表 and the 监控表 (each maps [`SheetError`] into its own error, naming the file).
+//! readers of the 绩效目标申报表 and the 监控表 (each maps [`SheetError`] into its own error, naming the file),
+//! with the vocabulary both read by: how labels compare ([`key`]), blanks, digits and amounts.
 
 use std::io::Cursor;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use calamine::{Data, Reader};
+use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::import::{ImportError, Origin, SourceFormat, detect};
@@ -237,6 +240,88 @@ pub(crate) fn float_text(f: f64) -> String {
     match Decimal::from_str(&shortest).or_else(|_| Decimal::from_scientific(&format!("{f:e}"))) {
         Ok(d) => d.round_dp(9).normalize().to_string(),
         Err(_) => shortest,
+    }
+}
+
+// The vocabulary both readers compare labels and read numbers by.
+
+/// A label or header as compared: whitespace and `★`/`*` marks removed, full-width brackets, colons,
+/// commas and percent signs folded, a trailing colon dropped.
+pub(crate) fn key(s: &str) -> String {
+    let k: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '★' | '☆' | '*' | '＊'))
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '：' => ':',
+            '，' => ',',
+            '％' => '%',
+            c => c,
+        })
+        .collect();
+    k.trim_end_matches(':').to_string()
+}
+
+/// Empty, or a placeholder for "nothing here" (`-`, `—`, `/`, `……`).
+pub(crate) fn is_blank(s: &str) -> bool {
+    matches!(
+        key(s).as_str(),
+        "" | "-" | "--" | "—" | "——" | "/" | "／" | "…" | "……" | "\\"
+    )
+}
+
+/// A number as typed, in ASCII: full-width digits and point folded, spaces and thousands separators
+/// dropped.
+pub(crate) fn ascii_digits(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            c => c,
+        })
+        .collect()
+}
+
+/// How an amount cell reads.
+pub(crate) enum Amount {
+    Exact(Decimal),
+    /// A number followed by other text (`854万(其中…)`, `87.57（含结转）`): the number.
+    Leading(Decimal),
+    Bad,
+}
+
+/// An amount in 万元: in the unit written after it (万元, 万, 元), else in 元 if `yuan`, else in 万元.
+pub(crate) fn amount(text: &str, yuan: bool) -> Amount {
+    static NUM: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^([-+]?\d+(?:\.\d+)?)(万元|万|元)?").expect("literal"));
+    let s = ascii_digits(text);
+    let Some(m) = NUM.captures(&s) else {
+        return Amount::Bad;
+    };
+    // More than 15 digits before the point is no amount in 万元 (and sums of such could overflow).
+    let digits = m[1]
+        .trim_start_matches(['-', '+'])
+        .split('.')
+        .next()
+        .unwrap_or("");
+    if digits.len() > 15 {
+        return Amount::Bad;
+    }
+    let Ok(x) = Decimal::from_str(&m[1]) else {
+        return Amount::Bad;
+    };
+    let x = match m.get(2).map(|u| u.as_str()) {
+        Some("万元" | "万") => x,
+        Some(_) => (x / Decimal::from(10_000)).normalize(),
+        None if yuan => (x / Decimal::from(10_000)).normalize(),
+        None => x,
+    };
+    if m.get(0).expect("match").end() == s.len() {
+        Amount::Exact(x)
+    } else {
+        Amount::Leading(x)
     }
 }
 

@@ -2,25 +2,15 @@
 //! 万元 (元 converted where the form says so), with a budget breakdown's 合计 as the last resort. The amount
 //! reader and the form's money unit are shared with a department's list.
 
-use std::str::FromStr;
-use std::sync::LazyLock;
-
 use jixiao_core::goals::{GoalFundSource, GoalFunds};
-use regex::Regex;
 use rust_decimal::Decimal;
 
 use super::header::Found;
-use super::labels::{Label, ascii_digits, clean, is_blank, key, label_of};
+use super::labels::{Label, clean, is_blank, key, label_of};
 use super::{Ctx, GoalsError, Grid};
 use crate::import::Origin;
 
-/// How an amount cell reads.
-pub(super) enum Amount {
-    Exact(Decimal),
-    /// A number followed by other text (`854万(其中…)`): the number.
-    Leading(Decimal),
-    Bad,
-}
+pub(super) use crate::sheet::Amount;
 
 /// The unit a form's amounts are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,35 +21,7 @@ pub(super) enum MoneyUnit {
 
 /// An amount in 万元: in the unit written after it (万元, 万, 元), else in the form's `unit`.
 pub(super) fn amount(text: &str, unit: MoneyUnit) -> Amount {
-    static NUM: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^([-+]?\d+(?:\.\d+)?)(万元|万|元)?").expect("literal"));
-    let s = ascii_digits(text);
-    let Some(m) = NUM.captures(&s) else {
-        return Amount::Bad;
-    };
-    // More than 15 digits before the point is no amount in 万元 (and sums of such could overflow).
-    let digits = m[1]
-        .trim_start_matches(['-', '+'])
-        .split('.')
-        .next()
-        .unwrap_or("");
-    if digits.len() > 15 {
-        return Amount::Bad;
-    }
-    let Ok(x) = Decimal::from_str(&m[1]) else {
-        return Amount::Bad;
-    };
-    let x = match m.get(2).map(|u| u.as_str()) {
-        Some("万元" | "万") => x,
-        Some(_) => (x / Decimal::from(10_000)).normalize(),
-        None if unit == MoneyUnit::Yuan => (x / Decimal::from(10_000)).normalize(),
-        None => x,
-    };
-    if m.get(0).expect("match").end() == s.len() {
-        Amount::Exact(x)
-    } else {
-        Amount::Leading(x)
-    }
+    crate::sheet::amount(text, unit == MoneyUnit::Yuan)
 }
 
 /// The money unit a form states (`金额单位：元`, `单位：万元`, `项目资金（万元）`): 万元 unless 元 is stated.
@@ -291,6 +253,8 @@ pub(super) fn read_funds(
 
 #[cfg(test)]
 mod tests {
+    use std::str::FromStr;
+
     use super::*;
 
     #[test]

@@ -5,32 +5,7 @@
 
 use super::Grid;
 use super::columns::col_of;
-
-/// A label or header as compared: whitespace and `★`/`*` marks removed, full-width brackets, colons and
-/// commas folded, a trailing colon dropped.
-pub(super) fn key(s: &str) -> String {
-    let k: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '★' | '☆' | '*' | '＊'))
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            '：' => ':',
-            '，' => ',',
-            '％' => '%',
-            c => c,
-        })
-        .collect();
-    k.trim_end_matches(':').to_string()
-}
-
-/// Empty, or a placeholder for "nothing here" (`-`, `—`, `/`, `……`).
-pub(super) fn is_blank(s: &str) -> bool {
-    matches!(
-        key(s).as_str(),
-        "" | "-" | "--" | "—" | "——" | "/" | "／" | "…" | "……" | "\\"
-    )
-}
+pub(super) use crate::sheet::{ascii_digits, is_blank, key};
 
 /// Cell text as printed, on one line: the spaces a line break or a web page puts between Chinese
 /// characters are removed; a space between two Latin words or numbers is kept.
@@ -87,19 +62,6 @@ pub(super) fn span_of(k: &str) -> Span {
     } else {
         Span::Plain
     }
-}
-
-/// A number as typed, in ASCII: full-width digits and point folded, spaces and thousands separators
-/// dropped.
-pub(super) fn ascii_digits(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '．' => '.',
-            c => c,
-        })
-        .collect()
 }
 
 /// A label above the indicator table: what the value beside or under it is.

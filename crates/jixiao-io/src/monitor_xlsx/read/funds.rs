@@ -3,10 +3,8 @@
 //! says so).
 
 use std::str::FromStr;
-use std::sync::LazyLock;
 
 use jixiao_core::Code;
-use regex::Regex;
 use rust_decimal::Decimal;
 
 use super::labels::{ascii_digits, is_blank, key, value_right, value_text};
@@ -71,36 +69,13 @@ enum Amount {
 }
 
 fn amount(text: &str, yuan: bool) -> Amount {
-    static NUM: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^([-+]?\d+(?:\.\d+)?)(万元|万|元)?").expect("literal"));
     if is_blank(text) {
         return Amount::Blank;
     }
-    let s = ascii_digits(text);
-    let Some(m) = NUM.captures(&s) else {
-        return Amount::Bad;
-    };
-    let digits = m[1]
-        .trim_start_matches(['-', '+'])
-        .split('.')
-        .next()
-        .unwrap_or("");
-    if digits.len() > 15 {
-        return Amount::Bad;
-    }
-    let Ok(x) = Decimal::from_str(&m[1]) else {
-        return Amount::Bad;
-    };
-    let x = match m.get(2).map(|u| u.as_str()) {
-        Some("万元" | "万") => x,
-        Some(_) => (x / Decimal::from(10_000)).normalize(),
-        None if yuan => (x / Decimal::from(10_000)).normalize(),
-        None => x,
-    };
-    if m.get(0).expect("match").end() == s.len() {
-        Amount::Exact(x.normalize())
-    } else {
-        Amount::Leading(x.normalize())
+    match crate::sheet::amount(text, yuan) {
+        crate::sheet::Amount::Exact(x) => Amount::Exact(x.normalize()),
+        crate::sheet::Amount::Leading(x) => Amount::Leading(x.normalize()),
+        crate::sheet::Amount::Bad => Amount::Bad,
     }
 }
 

@@ -4,32 +4,7 @@
 
 use super::Sheet;
 use super::funds::fund_col;
-
-/// A label or header as compared: whitespace and `★`/`*` marks removed, full-width brackets, colons,
-/// commas and percent signs folded, a trailing colon dropped.
-pub(super) fn key(s: &str) -> String {
-    let k: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '★' | '☆' | '*' | '＊'))
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            '：' => ':',
-            '，' => ',',
-            '％' => '%',
-            c => c,
-        })
-        .collect();
-    k.trim_end_matches(':').to_string()
-}
-
-/// Empty, or a placeholder for "nothing here" (`-`, `—`, `/`, `……`).
-pub(super) fn is_blank(s: &str) -> bool {
-    matches!(
-        key(s).as_str(),
-        "" | "-" | "--" | "—" | "——" | "/" | "／" | "…" | "……" | "\\"
-    )
-}
+pub(super) use crate::sheet::{ascii_digits, is_blank, key};
 
 /// A name or a label's value on one line: a line break next to a Chinese character, or spaces between two
 /// Chinese characters (a name printed one character a line, or spaced out), are dropped; any other run of
@@ -72,17 +47,6 @@ pub(super) fn value_text(s: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-pub(super) fn ascii_digits(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '．' => '.',
-            c => c,
-        })
-        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
